@@ -1,0 +1,173 @@
+//! Activation functions h = f(a) and their derivatives f'(a).
+
+use std::fmt;
+use std::str::FromStr;
+
+use ndarray::Array2;
+
+use crate::error::{Error, Result};
+
+/// An element-wise activation function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Activation {
+    /// f(a) = a.
+    Identity,
+    /// The logistic sigmoid f(a) = 1 / (1 + e^(-a)); f'(a) = f(a)(1 - f(a)) <= 1/4.
+    Sigmoid,
+    /// f(a) = tanh(a); f'(a) = 1 - tanh(a)^2.
+    Tanh,
+    /// f(a) = max(0, a); f'(a) = 1 for a > 0, else 0.
+    Relu,
+    /// f(a) = a for a > 0, alpha * a otherwise.
+    LeakyRelu(f64),
+}
+
+/// The logistic sigmoid, written so that it never overflows.
+pub fn sigmoid(a: f64) -> f64 {
+    if a >= 0.0 {
+        1.0 / (1.0 + (-a).exp())
+    } else {
+        let e = a.exp();
+        e / (1.0 + e)
+    }
+}
+
+impl Activation {
+    /// A leaky ReLU with slope `alpha` for negative inputs; `alpha` must be finite and >= 0.
+    pub fn leaky_relu(alpha: f64) -> Result<Self> {
+        crate::error::non_negative("leaky ReLU alpha", alpha)?;
+        Ok(Activation::LeakyRelu(alpha))
+    }
+
+    /// f(a) for one value.
+    pub fn f(self, a: f64) -> f64 {
+        match self {
+            Activation::Identity => a,
+            Activation::Sigmoid => sigmoid(a),
+            Activation::Tanh => a.tanh(),
+            Activation::Relu => a.max(0.0),
+            Activation::LeakyRelu(alpha) => {
+                if a > 0.0 {
+                    a
+                } else {
+                    alpha * a
+                }
+            }
+        }
+    }
+
+    /// f'(a) for one value. At a = 0 ReLU's derivative is taken as 0 (the usual convention).
+    pub fn df(self, a: f64) -> f64 {
+        match self {
+            Activation::Identity => 1.0,
+            Activation::Sigmoid => {
+                let s = sigmoid(a);
+                s * (1.0 - s)
+            }
+            Activation::Tanh => {
+                let t = a.tanh();
+                1.0 - t * t
+            }
+            Activation::Relu => {
+                if a > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu(alpha) => {
+                if a > 0.0 {
+                    1.0
+                } else {
+                    alpha
+                }
+            }
+        }
+    }
+
+    /// h = f(a), element-wise.
+    pub fn apply(self, a: &Array2<f64>) -> Array2<f64> {
+        a.mapv(|v| self.f(v))
+    }
+
+    /// f'(a), element-wise.
+    pub fn derivative(self, a: &Array2<f64>) -> Array2<f64> {
+        a.mapv(|v| self.df(v))
+    }
+
+    /// The short name used on the command line and in tables.
+    pub fn name(self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Activation::Identity => write!(f, "identity"),
+            Activation::Sigmoid => write!(f, "sigmoid"),
+            Activation::Tanh => write!(f, "tanh"),
+            Activation::Relu => write!(f, "relu"),
+            Activation::LeakyRelu(alpha) => write!(f, "leaky-relu:{alpha}"),
+        }
+    }
+}
+
+impl FromStr for Activation {
+    type Err = Error;
+
+    /// Parses `identity`, `sigmoid` (or `logistic`), `tanh`, `relu`, `leaky-relu` (alpha 0.01)
+    /// and `leaky-relu:ALPHA`.
+    fn from_str(text: &str) -> Result<Self> {
+        let err = |reason: String| Error::Parse { what: "activation", text: text.to_string(), reason };
+        let (name, arg) = match text.split_once(':') {
+            Some((n, a)) => (n, Some(a)),
+            None => (text, None),
+        };
+        let act = match (name.trim().to_ascii_lowercase().as_str(), arg) {
+            ("identity" | "linear", None) => Activation::Identity,
+            ("sigmoid" | "logistic", None) => Activation::Sigmoid,
+            ("tanh", None) => Activation::Tanh,
+            ("relu", None) => Activation::Relu,
+            ("leaky-relu" | "leaky_relu" | "leakyrelu", None) => Activation::LeakyRelu(0.01),
+            ("leaky-relu" | "leaky_relu" | "leakyrelu", Some(a)) => {
+                let alpha: f64 = a
+                    .trim()
+                    .parse()
+                    .map_err(|_| err(format!("alpha {a:?} is not a number")))?;
+                Activation::leaky_relu(alpha).map_err(|e| err(e.to_string()))?
+            }
+            (_, Some(_)) => return Err(err(format!("{name} takes no parameter"))),
+            _ => {
+                return Err(err(
+                    "expected identity, sigmoid, tanh, relu or leaky-relu:ALPHA".to_string(),
+                ));
+            }
+        };
+        Ok(act)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_is_stable_at_extremes() {
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(1000.0), 1.0);
+        assert!((sigmoid(0.0) - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn parses_and_prints_round_trip() {
+        for text in ["identity", "sigmoid", "tanh", "relu", "leaky-relu:0.2"] {
+            let act: Activation = text.parse().unwrap();
+            assert_eq!(act.to_string(), text);
+        }
+        assert_eq!("logistic".parse::<Activation>().unwrap(), Activation::Sigmoid);
+        assert!("softplus".parse::<Activation>().is_err());
+        let err = "leaky-relu:-1".parse::<Activation>().unwrap_err();
+        assert!(err.to_string().contains("-1"), "{err}");
+    }
+}

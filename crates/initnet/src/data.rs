@@ -1,0 +1,339 @@
+//! Seeded toy data sets with scikit-learn's meaning, standardization and splitting.
+
+use std::f64::consts::PI;
+
+use ndarray::{Array1, Array2, Axis};
+use rand::seq::SliceRandom;
+use rand_distr::{Distribution, Normal, Uniform};
+
+use crate::error::{Error, Result, all_finite, non_negative};
+use crate::rng;
+
+/// A labelled data set: one sample per row of `x`, classes 0..classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Features, shape (n_samples, n_features).
+    pub x: Array2<f64>,
+    /// Class of each sample.
+    pub y: Vec<usize>,
+    /// Number of classes.
+    pub classes: usize,
+}
+
+impl Dataset {
+    /// A data set from features and labels, checked for shape, finiteness and labels.
+    pub fn new(x: Array2<f64>, y: Vec<usize>, classes: usize) -> Result<Self> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(Error::Zero { what: format!("data set shape ({}, {})", x.nrows(), x.ncols()) });
+        }
+        if y.len() != x.nrows() {
+            return Err(Error::Shape { what: "labels".into(), expected: vec![x.nrows()], got: vec![y.len()] });
+        }
+        all_finite("features", &x)?;
+        if let Some((index, &label)) = y.iter().enumerate().find(|(_, l)| **l >= classes) {
+            return Err(Error::Label { index, label, classes });
+        }
+        Ok(Dataset { x, y, classes })
+    }
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+    /// Whether there are no samples (never true for a checked data set).
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+    /// Number of features.
+    pub fn features(&self) -> usize {
+        self.x.ncols()
+    }
+    /// How many samples each class has.
+    pub fn class_counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.classes];
+        for &y in &self.y {
+            counts[y] += 1;
+        }
+        counts
+    }
+    /// The samples at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Dataset {
+        Dataset { x: self.x.select(Axis(0), indices), y: indices.iter().map(|&i| self.y[i]).collect(), classes: self.classes }
+    }
+    /// The same data set with features standardized by `scaler`.
+    pub fn standardized(&self, scaler: &Standardizer) -> Result<Dataset> {
+        Ok(Dataset { x: scaler.transform(&self.x)?, ..self.clone() })
+    }
+}
+
+fn check_samples(what: &'static str, samples: usize, needed: usize) -> Result<()> {
+    if samples < needed { Err(Error::TooFewSamples { what, samples, needed }) } else { Ok(()) }
+}
+
+/// Parameters of [`Blobs::generate`]: isotropic Gaussian blobs, as scikit-learn's `make_blobs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blobs {
+    /// Total number of samples, split over the centers as evenly as possible
+    /// (the first n_samples % centers centers get one more).
+    pub n_samples: usize,
+    /// Number of features.
+    pub n_features: usize,
+    /// Number of centers (= classes).
+    pub centers: usize,
+    /// Standard deviation of each blob.
+    pub cluster_std: f64,
+    /// Centers are drawn uniformly in this box, in every feature.
+    pub center_box: (f64, f64),
+}
+
+impl Blobs {
+    /// `n_samples` points around `centers` centers in 2 features, std 1, box (-10, 10).
+    pub fn new(n_samples: usize, centers: usize) -> Self {
+        Blobs { n_samples, n_features: 2, centers, cluster_std: 1.0, center_box: (-10.0, 10.0) }
+    }
+    /// Set the number of features.
+    pub fn features(mut self, n_features: usize) -> Self {
+        self.n_features = n_features;
+        self
+    }
+    /// Set the blobs' standard deviation.
+    pub fn cluster_std(mut self, std: f64) -> Self {
+        self.cluster_std = std;
+        self
+    }
+    /// Set the box the centers are drawn in.
+    pub fn center_box(mut self, low: f64, high: f64) -> Self {
+        self.center_box = (low, high);
+        self
+    }
+    /// The centers that [`Blobs::generate`] uses for `seed` (drawn first from the same stream).
+    pub fn centers(&self, seed: u64) -> Result<Array2<f64>> {
+        self.check()?;
+        Ok(self.draw_centers(&mut rng(seed)))
+    }
+    fn check(&self) -> Result<()> {
+        if self.centers == 0 {
+            return Err(Error::Zero { what: "number of centers".to_string() });
+        }
+        if self.n_features == 0 {
+            return Err(Error::Zero { what: "number of features".to_string() });
+        }
+        check_samples("make_blobs", self.n_samples, self.centers)?;
+        non_negative("cluster_std", self.cluster_std)?;
+        let (lo, hi) = self.center_box;
+        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            return Err(Error::OutOfRange { name: "center_box upper bound", expected: "finite and above the lower bound", value: hi });
+        }
+        Ok(())
+    }
+    fn draw_centers(&self, rng: &mut impl rand::Rng) -> Array2<f64> {
+        let box_law = Uniform::new(self.center_box.0, self.center_box.1).expect("box checked");
+        Array2::from_shape_simple_fn((self.centers, self.n_features), || box_law.sample(rng))
+    }
+    /// Draw the data set from `seed`; samples are shuffled.
+    pub fn generate(&self, seed: u64) -> Result<Dataset> {
+        self.check()?;
+        let mut rng = rng(seed);
+        let centers = self.draw_centers(&mut rng);
+        let noise = Normal::new(0.0, self.cluster_std).expect("std checked");
+        let (k, n) = (self.centers, self.n_samples);
+        let mut x = Array2::zeros((n, self.n_features));
+        let mut y = Vec::with_capacity(n);
+        let mut row = 0;
+        for c in 0..k {
+            let count = n / k + usize::from(c < n % k);
+            for _ in 0..count {
+                for j in 0..self.n_features {
+                    x[[row, j]] = centers[[c, j]] + noise.sample(&mut rng);
+                }
+                y.push(c);
+                row += 1;
+            }
+        }
+        Ok(shuffle(Dataset { x, y, classes: k }, &mut rng))
+    }
+}
+
+fn shuffle(data: Dataset, rng: &mut impl rand::Rng) -> Dataset {
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    order.shuffle(rng);
+    data.select(&order)
+}
+
+fn add_noise(x: &mut Array2<f64>, noise: f64, rng: &mut impl rand::Rng) {
+    if noise > 0.0 {
+        let law = Normal::new(0.0, noise).expect("noise checked");
+        x.mapv_inplace(|v| v + law.sample(rng));
+    }
+}
+
+/// Two concentric circles, as scikit-learn's `make_circles`: the outer circle (radius 1,
+/// n_samples / 2 points, class 0) and the inner one (radius `factor`, class 1), evenly
+/// spaced, shuffled, plus Gaussian noise of std `noise`.
+pub fn make_circles(n_samples: usize, noise: f64, factor: f64, seed: u64) -> Result<Dataset> {
+    check_samples("make_circles", n_samples, 2)?;
+    non_negative("noise", noise)?;
+    if !(factor.is_finite() && (0.0..1.0).contains(&factor)) {
+        return Err(Error::OutOfRange { name: "factor", expected: "in [0, 1)", value: factor });
+    }
+    let n_out = n_samples / 2;
+    let n_in = n_samples - n_out;
+    let mut x = Array2::zeros((n_samples, 2));
+    let mut y = Vec::with_capacity(n_samples);
+    for (i, &(count, radius, class)) in [(n_out, 1.0, 0), (n_in, factor, 1)].iter().enumerate() {
+        let offset = if i == 0 { 0 } else { n_out };
+        for k in 0..count {
+            let t = 2.0 * PI * k as f64 / count as f64;
+            x[[offset + k, 0]] = radius * t.cos();
+            x[[offset + k, 1]] = radius * t.sin();
+            y.push(class);
+        }
+    }
+    let mut rng = rng(seed);
+    let mut data = shuffle(Dataset { x, y, classes: 2 }, &mut rng);
+    add_noise(&mut data.x, noise, &mut rng);
+    Ok(data)
+}
+
+/// Two interleaving half circles, as scikit-learn's `make_moons`, with Gaussian noise.
+pub fn make_moons(n_samples: usize, noise: f64, seed: u64) -> Result<Dataset> {
+    check_samples("make_moons", n_samples, 2)?;
+    non_negative("noise", noise)?;
+    let n_out = n_samples / 2;
+    let n_in = n_samples - n_out;
+    let angle = |k: usize, count: usize| if count > 1 { PI * k as f64 / (count - 1) as f64 } else { 0.0 };
+    let mut x = Array2::zeros((n_samples, 2));
+    let mut y = Vec::with_capacity(n_samples);
+    for k in 0..n_out {
+        let t = angle(k, n_out);
+        x[[k, 0]] = t.cos();
+        x[[k, 1]] = t.sin();
+        y.push(0);
+    }
+    for k in 0..n_in {
+        let t = angle(k, n_in);
+        x[[n_out + k, 0]] = 1.0 - t.cos();
+        x[[n_out + k, 1]] = 1.0 - t.sin() - 0.5;
+        y.push(1);
+    }
+    let mut rng = rng(seed);
+    let mut data = shuffle(Dataset { x, y, classes: 2 }, &mut rng);
+    add_noise(&mut data.x, noise, &mut rng);
+    Ok(data)
+}
+
+/// Per-feature standardization to mean 0 and standard deviation 1, fitted on one data set
+/// (the training set) and applied to others. A constant feature is only centred.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standardizer {
+    /// Mean of each feature.
+    pub mean: Array1<f64>,
+    /// Standard deviation of each feature (population; 1 for a constant feature).
+    pub std: Array1<f64>,
+}
+
+impl Standardizer {
+    /// Fit the means and standard deviations of the columns of `x`.
+    pub fn fit(x: &Array2<f64>) -> Result<Self> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(Error::Zero { what: format!("data set shape ({}, {})", x.nrows(), x.ncols()) });
+        }
+        all_finite("features", x)?;
+        let mean = x.mean_axis(Axis(0)).expect("non-empty");
+        let std = x.std_axis(Axis(0), 0.0).mapv(|s| if s > 0.0 { s } else { 1.0 });
+        Ok(Standardizer { mean, std })
+    }
+    /// (x - mean) / std, column by column.
+    pub fn transform(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
+        if x.ncols() != self.mean.len() {
+            return Err(Error::Shape { what: "standardized features".into(), expected: vec![self.mean.len()], got: vec![x.ncols()] });
+        }
+        all_finite("features", x)?;
+        Ok((x - &self.mean) / &self.std)
+    }
+}
+
+/// Shuffle and split into (train, test), with round-up(test_fraction * n) test samples;
+/// both parts must be non-empty.
+pub fn train_test_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result<(Dataset, Dataset)> {
+    if !(test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0) {
+        return Err(Error::OutOfRange { name: "test fraction", expected: "in (0, 1)", value: test_fraction });
+    }
+    let n = data.len();
+    let n_test = (test_fraction * n as f64).ceil() as usize;
+    check_samples("train_test_split", n, 2)?;
+    let n_test = n_test.min(n - 1);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rng(seed));
+    let (test, train) = order.split_at(n_test);
+    Ok((data.select(train), data.select(test)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_are_balanced_and_seeded() {
+        let d = Blobs::new(402, 4).generate(1).unwrap();
+        assert_eq!(d.class_counts(), vec![101, 101, 100, 100]);
+        assert_eq!(d.x.dim(), (402, 2));
+        assert_eq!(d, Blobs::new(402, 4).generate(1).unwrap());
+        assert_ne!(d, Blobs::new(402, 4).generate(2).unwrap());
+        let centers = Blobs::new(402, 4).centers(1).unwrap();
+        assert!(centers.iter().all(|c| (-10.0..10.0).contains(c)));
+        // Each class's mean lies near its center: std error 1/sqrt(100) per coordinate.
+        for c in 0..4 {
+            let idx: Vec<usize> = (0..d.len()).filter(|&i| d.y[i] == c).collect();
+            let m = d.x.select(Axis(0), &idx).mean_axis(Axis(0)).unwrap();
+            for j in 0..2 {
+                assert!((m[j] - centers[[c, j]]).abs() < 5.0 / 10.0);
+            }
+        }
+    }
+
+    #[test]
+    fn circles_and_moons_have_their_shape() {
+        let d = make_circles(100, 0.0, 0.5, 0).unwrap();
+        assert_eq!(d.class_counts(), vec![50, 50]);
+        for (row, &y) in d.x.rows().into_iter().zip(&d.y) {
+            let r = row.dot(&row).sqrt();
+            assert!((r - if y == 0 { 1.0 } else { 0.5 }).abs() < 1e-12);
+        }
+        let m = make_moons(101, 0.1, 0).unwrap();
+        assert_eq!(m.class_counts(), vec![50, 51]);
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        assert_eq!(
+            Blobs::new(3, 4).generate(0).unwrap_err().to_string(),
+            "make_blobs: 3 samples is fewer than the 4 needed"
+        );
+        assert!(Blobs::new(10, 2).cluster_std(-1.0).generate(0).is_err());
+        assert!(Blobs::new(10, 2).features(0).generate(0).is_err());
+        assert!(make_circles(10, 0.1, 1.0, 0).is_err());
+        assert!(make_moons(10, -0.1, 0).is_err());
+        assert!(train_test_split(&make_moons(10, 0.1, 0).unwrap(), 0.0, 0).is_err());
+        let x = Array2::from_elem((2, 2), f64::NAN);
+        assert!(Standardizer::fit(&x).is_err());
+        assert!(Dataset::new(Array2::zeros((2, 2)), vec![0, 2], 2).is_err());
+    }
+
+    #[test]
+    fn standardization_gives_zero_mean_unit_std() {
+        let d = Blobs::new(200, 3).generate(5).unwrap();
+        let s = Standardizer::fit(&d.x).unwrap();
+        let z = s.transform(&d.x).unwrap();
+        for col in z.columns() {
+            assert!(col.mean().unwrap().abs() < 1e-12);
+            assert!((col.std(0.0) - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn split_sizes() {
+        let d = make_moons(100, 0.1, 0).unwrap();
+        let (train, test) = train_test_split(&d, 0.25, 3).unwrap();
+        assert_eq!((train.len(), test.len()), (75, 25));
+    }
+}

@@ -1,0 +1,148 @@
+//! Losses on the network's output h^L, averaged over the batch. Both take logits and are
+//! written to be numerically stable: no overflow in exp, no infinity from log(0).
+
+use ndarray::{Array1, Array2, Axis};
+
+use crate::error::{Error, Result};
+
+/// Which loss a network is trained with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Softmax over the n_L outputs, then cross-entropy with the class label.
+    SoftmaxCrossEntropy,
+    /// One output z, p = sigmoid(z), cross-entropy with a 0/1 label.
+    BinaryCrossEntropy,
+}
+
+/// Row-wise softmax, computed as exp(z - max z) / sum exp(z - max z).
+pub fn softmax(logits: &Array2<f64>) -> Array2<f64> {
+    let mut p = logits.clone();
+    for mut row in p.rows_mut() {
+        let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        row.mapv_inplace(|v| (v - max).exp());
+        let sum = row.sum();
+        row /= sum;
+    }
+    p
+}
+
+/// Row-wise log-sum-exp, max z + ln sum exp(z - max z).
+pub fn log_sum_exp(logits: &Array2<f64>) -> Array1<f64> {
+    logits.map_axis(Axis(1), |row| {
+        let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        max + row.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
+    })
+}
+
+impl Loss {
+    /// Check labels against the output width.
+    pub fn check_labels(self, n_outputs: usize, labels: &[usize]) -> Result<()> {
+        let classes = match self {
+            Loss::SoftmaxCrossEntropy => n_outputs,
+            Loss::BinaryCrossEntropy => {
+                if n_outputs != 1 {
+                    return Err(Error::Shape { what: "binary cross-entropy output".into(), expected: vec![1], got: vec![n_outputs] });
+                }
+                2
+            }
+        };
+        match labels.iter().enumerate().find(|(_, l)| **l >= classes) {
+            Some((index, &label)) => Err(Error::Label { index, label, classes }),
+            None => Ok(()),
+        }
+    }
+
+    /// The mean loss over the batch and its gradient dL/d(logits).
+    pub fn evaluate(self, logits: &Array2<f64>, labels: &[usize]) -> Result<(f64, Array2<f64>)> {
+        if logits.nrows() != labels.len() {
+            return Err(Error::Shape { what: "labels".into(), expected: vec![logits.nrows()], got: vec![labels.len()] });
+        }
+        if labels.is_empty() {
+            return Err(Error::Zero { what: "batch size".to_string() });
+        }
+        self.check_labels(logits.ncols(), labels)?;
+        Ok(self.evaluate_unchecked(logits, labels))
+    }
+
+    pub(crate) fn evaluate_unchecked(self, logits: &Array2<f64>, labels: &[usize]) -> (f64, Array2<f64>) {
+        let n = labels.len() as f64;
+        match self {
+            Loss::SoftmaxCrossEntropy => {
+                let lse = log_sum_exp(logits);
+                let loss = labels.iter().enumerate().map(|(i, &y)| lse[i] - logits[[i, y]]).sum::<f64>() / n;
+                let mut grad = softmax(logits);
+                for (i, &y) in labels.iter().enumerate() {
+                    grad[[i, y]] -= 1.0;
+                }
+                grad /= n;
+                (loss, grad)
+            }
+            Loss::BinaryCrossEntropy => {
+                // -[y ln s(z) + (1-y) ln(1-s(z))] = max(z,0) - y z + ln(1 + e^{-|z|})
+                let mut loss = 0.0;
+                let mut grad = Array2::zeros(logits.dim());
+                for (i, &y) in labels.iter().enumerate() {
+                    let z = logits[[i, 0]];
+                    let y = y as f64;
+                    loss += z.max(0.0) - y * z + (-z.abs()).exp().ln_1p();
+                    grad[[i, 0]] = (crate::activation::sigmoid(z) - y) / n;
+                }
+                (loss / n, grad)
+            }
+        }
+    }
+
+    /// The predicted class of each row of logits.
+    pub fn predict(self, logits: &Array2<f64>) -> Vec<usize> {
+        match self {
+            Loss::SoftmaxCrossEntropy => logits
+                .rows()
+                .into_iter()
+                .map(|row| {
+                    // First maximum wins, so ties (for example all-equal logits) give class 0.
+                    row.iter().enumerate().fold((0, f64::NEG_INFINITY), |best, (j, &v)| if v > best.1 { (j, v) } else { best }).0
+                })
+                .collect(),
+            Loss::BinaryCrossEntropy => logits.column(0).iter().map(|&z| usize::from(z > 0.0)).collect(),
+        }
+    }
+
+    /// The fraction of rows whose predicted class equals the label.
+    pub fn accuracy(self, logits: &Array2<f64>, labels: &[usize]) -> f64 {
+        let predicted = self.predict(logits);
+        let hits = predicted.iter().zip(labels).filter(|(p, y)| p == y).count();
+        hits as f64 / labels.len().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn softmax_cross_entropy_of_equal_logits_is_ln_k() {
+        let (loss, _) = Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((5, 4)), &[0, 1, 2, 3, 0]).unwrap();
+        assert!((loss - 4f64.ln()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn losses_stay_finite_for_huge_logits() {
+        let z = array![[1e6, -1e6], [-1e6, 1e6]];
+        let (loss, grad) = Loss::SoftmaxCrossEntropy.evaluate(&z, &[1, 1]).unwrap();
+        assert!((loss - 1e6).abs() < 1e-6, "{loss}");
+        assert!(grad.iter().all(|g| g.is_finite()));
+        let z = array![[1e6], [-1e6]];
+        let (loss, grad) = Loss::BinaryCrossEntropy.evaluate(&z, &[0, 1]).unwrap();
+        assert!((loss - 1e6).abs() < 1e-6, "{loss}");
+        assert!(grad.iter().all(|g| g.is_finite()));
+    }
+
+    #[test]
+    fn label_errors_name_the_label() {
+        let e = Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((2, 3)), &[0, 3]).unwrap_err();
+        assert_eq!(e.to_string(), "label 3 at sample 1 is out of range for 3 classes");
+        assert!(Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((2, 3)), &[0]).is_err());
+        assert!(Loss::BinaryCrossEntropy.evaluate(&Array2::zeros((2, 2)), &[0, 1]).is_err());
+    }
+}
