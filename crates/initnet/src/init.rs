@@ -158,14 +158,24 @@ impl Init {
     fn is_normal(&self) -> bool {
         matches!(
             self.scheme,
-            Scheme::Normal { .. } | Scheme::LecunNormal | Scheme::XavierNormal | Scheme::HeNormal { .. }
+            Scheme::Normal { .. }
+                | Scheme::LecunNormal
+                | Scheme::XavierNormal
+                | Scheme::HeNormal { .. }
         )
     }
 
     /// Draw an (n_out, n_in) weight matrix.
-    pub fn sample<R: Rng + ?Sized>(&self, n_out: usize, n_in: usize, rng: &mut R) -> Result<Array2<f64>> {
+    pub fn sample<R: Rng + ?Sized>(
+        &self,
+        n_out: usize,
+        n_in: usize,
+        rng: &mut R,
+    ) -> Result<Array2<f64>> {
         if n_out == 0 || n_in == 0 {
-            return Err(Error::Zero { what: format!("weight matrix shape ({n_out}, {n_in})") });
+            return Err(Error::Zero {
+                what: format!("weight matrix shape ({n_out}, {n_in})"),
+            });
         }
         let var = self.variance(n_in, n_out);
         let w = match self.scheme {
@@ -218,15 +228,23 @@ impl FromStr for Init {
     /// `lecun` and `he` (or `kaiming`) alone mean the normal variant; `glorot-*` and
     /// `kaiming-*` are accepted for `xavier-*` and `he-*`.
     fn from_str(text: &str) -> Result<Self> {
-        let err = |reason: String| Error::Parse { what: "initializer", text: text.to_string(), reason };
+        let err = |reason: String| Error::Parse {
+            what: "initializer",
+            text: text.to_string(),
+            reason,
+        };
         let (name, arg) = match text.split_once(':') {
             Some((n, a)) => (n.trim().to_ascii_lowercase(), Some(a.trim())),
             None => (text.trim().to_ascii_lowercase(), None),
         };
         let number = |a: &str| -> Result<f64> {
-            a.parse::<f64>().map_err(|_| err(format!("{a:?} is not a number")))
+            a.parse::<f64>()
+                .map_err(|_| err(format!("{a:?} is not a number")))
         };
-        let name = name.replace('_', "-").replace("glorot", "xavier").replace("kaiming", "he");
+        let name = name
+            .replace('_', "-")
+            .replace("glorot", "xavier")
+            .replace("kaiming", "he");
         let wrap = |r: Result<Init>| r.map_err(|e| err(e.to_string()));
         match (name.as_str(), arg) {
             ("zeros" | "zero", None) => Ok(Init::zeros()),
@@ -261,17 +279,40 @@ pub enum BiasInit {
     Zeros,
     /// Every bias equal to the constant (a small positive value is one remedy for dying ReLU).
     Constant(f64),
+    /// U(-1/sqrt(n_in), 1/sqrt(n_in)), variance 1/(3 n_in): PyTorch's `nn.Linear` default.
+    FanInUniform,
 }
 
 impl BiasInit {
-    /// A bias vector of length `n_out`.
-    pub fn sample(&self, n_out: usize) -> Result<Array1<f64>> {
-        if n_out == 0 {
-            return Err(Error::Zero { what: "bias length".to_string() });
+    /// Var(b_j) for a layer with `n_in` inputs: 0 for constants, 1/(3 n_in) for [`BiasInit::FanInUniform`].
+    pub fn variance(&self, n_in: usize) -> f64 {
+        match *self {
+            BiasInit::Zeros | BiasInit::Constant(_) => 0.0,
+            BiasInit::FanInUniform => 1.0 / (3.0 * n_in as f64),
+        }
+    }
+
+    /// A bias vector of length `n_out` for a layer with `n_in` inputs. Only
+    /// [`BiasInit::FanInUniform`] draws from `rng`; the constant variants leave it untouched.
+    pub fn sample<R: Rng + ?Sized>(
+        &self,
+        n_in: usize,
+        n_out: usize,
+        rng: &mut R,
+    ) -> Result<Array1<f64>> {
+        if n_out == 0 || n_in == 0 {
+            return Err(Error::Zero {
+                what: format!("bias of a layer with shape ({n_out}, {n_in})"),
+            });
         }
         Ok(match *self {
             BiasInit::Zeros => Array1::zeros(n_out),
             BiasInit::Constant(c) => Array1::from_elem(n_out, finite("bias constant", c)?),
+            BiasInit::FanInUniform => {
+                let limit = 1.0 / (n_in as f64).sqrt();
+                let uniform = Uniform::new_inclusive(-limit, limit).expect("limit is finite");
+                Array1::from_shape_simple_fn(n_out, || uniform.sample(rng))
+            }
         })
     }
 }
@@ -310,13 +351,20 @@ mod tests {
                 let mean = w.mean().unwrap();
                 let var = w.mapv(|x| (x - mean).powi(2)).sum() / (n - 1.0);
                 let expected = init.variance(n_in, n_out);
-                let rel_sd = if init.is_normal() { (2.0 / n).sqrt() } else { (0.8 / n).sqrt() };
+                let rel_sd = if init.is_normal() {
+                    (2.0 / n).sqrt()
+                } else {
+                    (0.8 / n).sqrt()
+                };
                 assert!(
                     (var / expected - 1.0).abs() < 5.0 * rel_sd,
                     "{init}: sampled {var}, expected {expected}"
                 );
                 // The mean is 0 within 5 standard errors sqrt(var / n).
-                assert!(mean.abs() < 5.0 * (expected / n).sqrt(), "{init}: mean {mean}");
+                assert!(
+                    mean.abs() < 5.0 * (expected / n).sqrt(),
+                    "{init}: mean {mean}"
+                );
             }
         }
     }
@@ -328,7 +376,14 @@ mod tests {
         assert_eq!(Init::he_normal().variance(8, 1), 0.25);
         assert!((Init::he_normal_leaky(1.0).unwrap().variance(4, 1) - 0.25).abs() < 1e-15);
         assert_eq!(Init::uniform(3.0).unwrap().variance(1, 1), 3.0);
-        assert_eq!(Init::normal(2.0).unwrap().with_gain(0.5).unwrap().variance(9, 9), 1.0);
+        assert_eq!(
+            Init::normal(2.0)
+                .unwrap()
+                .with_gain(0.5)
+                .unwrap()
+                .variance(9, 9),
+            1.0
+        );
     }
 
     #[test]
@@ -339,9 +394,37 @@ mod tests {
         assert!(w.iter().all(|x| x.abs() <= limit));
     }
 
+    /// PyTorch's bias: inside +-1/sqrt(n_in), sample variance 1/(3 n_in) within 5 standard
+    /// errors (relative sd of a uniform law's sample variance is sqrt(0.8/N)).
+    #[test]
+    fn fan_in_uniform_bias_has_its_variance() {
+        let (n_in, n_out) = (16, 20_000);
+        let b = BiasInit::FanInUniform
+            .sample(n_in, n_out, &mut rng(3))
+            .unwrap();
+        assert!(b.iter().all(|x| x.abs() <= 0.25));
+        let var = b.mapv(|x| x * x).sum() / n_out as f64;
+        let expected = BiasInit::FanInUniform.variance(n_in);
+        assert_eq!(expected, 1.0 / 48.0);
+        assert!(
+            (var / expected - 1.0).abs() < 5.0 * (0.8 / n_out as f64).sqrt(),
+            "{var}"
+        );
+        // The constant variants draw nothing, so they leave a generator's stream as it was.
+        let mut r = rng(5);
+        BiasInit::Constant(0.1).sample(2, 3, &mut r).unwrap();
+        assert_eq!(
+            Init::lecun_normal().sample(2, 2, &mut r).unwrap(),
+            Init::lecun_normal().sample(2, 2, &mut rng(5)).unwrap()
+        );
+    }
+
     #[test]
     fn constant_and_zeros_are_exact() {
-        let w = Init::constant(0.5).unwrap().sample(2, 3, &mut rng(0)).unwrap();
+        let w = Init::constant(0.5)
+            .unwrap()
+            .sample(2, 3, &mut rng(0))
+            .unwrap();
         assert!(w.iter().all(|&x| x == 0.5));
         let w = Init::zeros().sample(2, 3, &mut rng(0)).unwrap();
         assert!(w.iter().all(|&x| x == 0.0));
@@ -350,14 +433,28 @@ mod tests {
     #[test]
     fn bad_values_are_errors_that_name_the_value() {
         let e = Init::normal(-1.0).unwrap_err();
-        assert_eq!(e.to_string(), "standard deviation must be finite and >= 0, got -1");
+        assert_eq!(
+            e.to_string(),
+            "standard deviation must be finite and >= 0, got -1"
+        );
         assert!(Init::normal(f64::NAN).is_err());
         assert!(Init::uniform(f64::INFINITY).is_err());
         assert!(Init::he_normal().with_gain(0.0).is_err());
         assert!(Init::he_normal_leaky(-0.1).is_err());
         assert!(Init::constant(f64::NAN).is_err());
-        assert!(BiasInit::Constant(f64::NAN).sample(3).is_err());
-        assert!(matches!(Init::zeros().sample(0, 3, &mut rng(0)), Err(Error::Zero { .. })));
+        assert!(
+            BiasInit::Constant(f64::NAN)
+                .sample(2, 3, &mut rng(0))
+                .is_err()
+        );
+        assert!(matches!(
+            BiasInit::FanInUniform.sample(0, 3, &mut rng(0)),
+            Err(Error::Zero { .. })
+        ));
+        assert!(matches!(
+            Init::zeros().sample(0, 3, &mut rng(0)),
+            Err(Error::Zero { .. })
+        ));
         let e = "normal:-2".parse::<Init>().unwrap_err().to_string();
         assert!(e.contains("-2"), "{e}");
     }

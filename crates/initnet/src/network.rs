@@ -29,10 +29,16 @@ impl Dense {
     pub fn new(w: Array2<f64>, b: Array1<f64>, activation: Activation) -> Result<Self> {
         let (n_out, n_in) = w.dim();
         if n_out == 0 || n_in == 0 {
-            return Err(Error::Zero { what: format!("weight matrix shape ({n_out}, {n_in})") });
+            return Err(Error::Zero {
+                what: format!("weight matrix shape ({n_out}, {n_in})"),
+            });
         }
         if b.len() != n_out {
-            return Err(Error::Shape { what: "bias of a layer".into(), expected: vec![n_out], got: vec![b.len()] });
+            return Err(Error::Shape {
+                what: "bias of a layer".into(),
+                expected: vec![n_out],
+                got: vec![b.len()],
+            });
         }
         all_finite("weights", &w)?;
         all_finite("biases", &b.clone().insert_axis(Axis(0)))?;
@@ -49,7 +55,7 @@ impl Dense {
         rng: &mut R,
     ) -> Result<Self> {
         let w = init.sample(n_out, n_in, rng)?;
-        let b = bias.sample(n_out)?;
+        let b = bias.sample(n_in, n_out, rng)?;
         Ok(Dense { w, b, activation })
     }
 
@@ -87,7 +93,11 @@ impl Trace {
     }
     /// h^l, for l in 0..=L (h^0 is the input).
     pub fn h(&self, l: usize) -> &Array2<f64> {
-        if l == 0 { &self.input } else { &self.post[l - 1] }
+        if l == 0 {
+            &self.input
+        } else {
+            &self.post[l - 1]
+        }
     }
     /// The network's output h^L.
     pub fn output(&self) -> &Array2<f64> {
@@ -119,7 +129,10 @@ impl Gradients {
         self.dw
             .iter()
             .zip(&self.db)
-            .map(|(dw, db)| (dw.iter().map(|x| x * x).sum::<f64>() + db.iter().map(|x| x * x).sum::<f64>()).sqrt())
+            .map(|(dw, db)| {
+                (dw.iter().map(|x| x * x).sum::<f64>() + db.iter().map(|x| x * x).sum::<f64>())
+                    .sqrt()
+            })
             .collect()
     }
 }
@@ -149,7 +162,13 @@ pub struct MlpSpec {
 impl MlpSpec {
     /// A spec with identity output and zero biases.
     pub fn new(widths: &[usize], hidden: Activation, init: Init) -> Self {
-        MlpSpec { widths: widths.to_vec(), hidden, output: Activation::Identity, init, bias: BiasInit::Zeros }
+        MlpSpec {
+            widths: widths.to_vec(),
+            hidden,
+            output: Activation::Identity,
+            init,
+            bias: BiasInit::Zeros,
+        }
     }
     /// The same spec with another output activation.
     pub fn output(mut self, output: Activation) -> Self {
@@ -172,10 +191,18 @@ impl Mlp {
     /// (layer 1 first, each weight matrix row by row).
     pub fn new(spec: &MlpSpec, seed: u64) -> Result<Self> {
         if spec.widths.len() < 2 {
-            return Err(Error::TooFewSamples { what: "an MLP's list of widths", samples: spec.widths.len(), needed: 2 });
+            return Err(Error::TooFewSamples {
+                what: "an MLP's list of widths",
+                samples: spec.widths.len(),
+                needed: 2,
+            });
         }
         if let Some(i) = spec.widths.iter().position(|&w| w == 0) {
-            let what = if i == 0 { "number of inputs".to_string() } else { format!("width of layer {i}") };
+            let what = if i == 0 {
+                "number of inputs".to_string()
+            } else {
+                format!("width of layer {i}")
+            };
             return Err(Error::Zero { what });
         }
         let mut rng = rng(seed);
@@ -185,7 +212,11 @@ impl Mlp {
             .windows(2)
             .enumerate()
             .map(|(i, pair)| {
-                let act = if i + 1 == last { spec.output } else { spec.hidden };
+                let act = if i + 1 == last {
+                    spec.output
+                } else {
+                    spec.hidden
+                };
                 Dense::init(pair[0], pair[1], act, spec.init, spec.bias, &mut rng)
             })
             .collect::<Result<Vec<_>>>()?;
@@ -195,7 +226,9 @@ impl Mlp {
     /// A network from explicit layers, checked so that each layer's n_in is the previous n_out.
     pub fn from_layers(layers: Vec<Dense>) -> Result<Self> {
         if layers.is_empty() {
-            return Err(Error::Zero { what: "number of layers".to_string() });
+            return Err(Error::Zero {
+                what: "number of layers".to_string(),
+            });
         }
         for (i, pair) in layers.windows(2).enumerate() {
             if pair[1].n_in() != pair[0].n_out() {
@@ -226,7 +259,9 @@ impl Mlp {
 
     /// The widths n_0..n_L.
     pub fn widths(&self) -> Vec<usize> {
-        std::iter::once(self.layers[0].n_in()).chain(self.layers.iter().map(Dense::n_out)).collect()
+        std::iter::once(self.layers[0].n_in())
+            .chain(self.layers.iter().map(Dense::n_out))
+            .collect()
     }
 
     /// Number of inputs n_0.
@@ -246,16 +281,24 @@ impl Mlp {
 
     /// Whether every weight and bias is finite.
     pub fn is_finite(&self) -> bool {
-        self.layers.iter().all(|d| d.w.iter().all(|x| x.is_finite()) && d.b.iter().all(|x| x.is_finite()))
+        self.layers
+            .iter()
+            .all(|d| d.w.iter().all(|x| x.is_finite()) && d.b.iter().all(|x| x.is_finite()))
     }
 
     /// Check that `x` is a non-empty, finite batch with n_0 columns.
     pub fn check_input(&self, x: &Array2<f64>) -> Result<()> {
         if x.nrows() == 0 {
-            return Err(Error::Zero { what: "batch size".to_string() });
+            return Err(Error::Zero {
+                what: "batch size".to_string(),
+            });
         }
         if x.ncols() != self.n_inputs() {
-            return Err(Error::Shape { what: "network input".into(), expected: vec![x.nrows(), self.n_inputs()], got: vec![x.nrows(), x.ncols()] });
+            return Err(Error::Shape {
+                what: "network input".into(),
+                expected: vec![x.nrows(), self.n_inputs()],
+                got: vec![x.nrows(), x.ncols()],
+            });
         }
         all_finite("inputs", x)
     }
@@ -274,7 +317,11 @@ impl Mlp {
             post.push(layer.activation.apply(&a));
             pre.push(a);
         }
-        Trace { input: x.clone(), pre, post }
+        Trace {
+            input: x.clone(),
+            pre,
+            post,
+        }
     }
 
     /// The network's output h^L for a batch.
@@ -292,7 +339,11 @@ impl Mlp {
     pub fn backward(&self, trace: &Trace, d_output: &Array2<f64>) -> Result<Gradients> {
         let out = trace.output();
         if trace.depth() != self.depth() || d_output.dim() != out.dim() {
-            return Err(Error::Shape { what: "output gradient".into(), expected: vec![out.nrows(), out.ncols()], got: vec![d_output.nrows(), d_output.ncols()] });
+            return Err(Error::Shape {
+                what: "output gradient".into(),
+                expected: vec![out.nrows(), out.ncols()],
+                got: vec![d_output.nrows(), d_output.ncols()],
+            });
         }
         Ok(self.backward_unchecked(trace, d_output))
     }
@@ -334,7 +385,9 @@ mod tests {
 
     #[test]
     fn widths_and_shapes_follow_the_notation() {
-        let net = MlpSpec::new(&[2, 2, 4], Activation::Tanh, Init::xavier_normal()).build(0).unwrap();
+        let net = MlpSpec::new(&[2, 2, 4], Activation::Tanh, Init::xavier_normal())
+            .build(0)
+            .unwrap();
         assert_eq!(net.widths(), vec![2, 2, 4]);
         assert_eq!(net.layer(1).w.dim(), (2, 2));
         assert_eq!(net.layer(2).w.dim(), (4, 2));
@@ -348,14 +401,30 @@ mod tests {
     #[test]
     fn bad_shapes_are_errors() {
         let spec = MlpSpec::new(&[2, 0, 4], Activation::Tanh, Init::zeros());
-        assert_eq!(spec.build(0).unwrap_err().to_string(), "width of layer 1 must be at least 1, got 0");
-        let net = MlpSpec::new(&[2, 3], Activation::Tanh, Init::zeros()).build(0).unwrap();
-        assert!(matches!(net.forward(&Array2::zeros((5, 3))), Err(Error::Shape { .. })));
-        assert!(matches!(net.forward(&Array2::zeros((0, 2))), Err(Error::Zero { .. })));
+        assert_eq!(
+            spec.build(0).unwrap_err().to_string(),
+            "width of layer 1 must be at least 1, got 0"
+        );
+        let net = MlpSpec::new(&[2, 3], Activation::Tanh, Init::zeros())
+            .build(0)
+            .unwrap();
+        assert!(matches!(
+            net.forward(&Array2::zeros((5, 3))),
+            Err(Error::Shape { .. })
+        ));
+        assert!(matches!(
+            net.forward(&Array2::zeros((0, 2))),
+            Err(Error::Zero { .. })
+        ));
         let x = array![[1.0, f64::NAN]];
         let err = net.forward(&x).unwrap_err();
-        assert!(matches!(err, Error::NonFinite { what: "inputs", row: 0, col: 1, value } if value.is_nan()));
-        assert_eq!(err.to_string(), "inputs contains a non-finite value NaN at row 0, column 1");
+        assert!(
+            matches!(err, Error::NonFinite { what: "inputs", row: 0, col: 1, value } if value.is_nan())
+        );
+        assert_eq!(
+            err.to_string(),
+            "inputs contains a non-finite value NaN at row 0, column 1"
+        );
         let t = net.forward(&array![[1.0, 2.0]]).unwrap();
         assert!(net.backward(&t, &Array2::zeros((1, 2))).is_err());
         let l1 = Dense::new(Array2::zeros((3, 2)), Array1::zeros(3), Activation::Relu).unwrap();
