@@ -268,6 +268,37 @@ pub fn train_test_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result
     Ok((data.select(train), data.select(test)))
 }
 
+/// Like [`train_test_split`], but class by class: each class c with n_c samples gives
+/// round-up(test_fraction * n_c) of them to the test set (at most n_c - 1, so a class of
+/// one sample stays in training), so both parts keep the class proportions. Both parts are
+/// shuffled. With balanced classes the training set stays exactly balanced, which keeps
+/// the chance-level loss at ln(classes).
+pub fn stratified_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result<(Dataset, Dataset)> {
+    if !(test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0) {
+        return Err(Error::OutOfRange { name: "test fraction", expected: "in (0, 1)", value: test_fraction });
+    }
+    check_samples("stratified_split", data.len(), 2)?;
+    let mut rng = rng(seed);
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for c in 0..data.classes {
+        let mut members: Vec<usize> = (0..data.len()).filter(|&i| data.y[i] == c).collect();
+        if members.is_empty() {
+            continue;
+        }
+        members.shuffle(&mut rng);
+        let n_test = ((test_fraction * members.len() as f64).ceil() as usize).min(members.len() - 1);
+        test.extend_from_slice(&members[..n_test]);
+        train.extend_from_slice(&members[n_test..]);
+    }
+    if test.is_empty() {
+        let what = "stratified_split (a test set needs a class of 2 samples)";
+        return Err(Error::TooFewSamples { what, samples: data.len(), needed: 2 });
+    }
+    train.shuffle(&mut rng);
+    test.shuffle(&mut rng);
+    Ok((data.select(&train), data.select(&test)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,6 +359,31 @@ mod tests {
             assert!(col.mean().unwrap().abs() < 1e-12);
             assert!((col.std(0.0) - 1.0).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn stratified_split_keeps_class_proportions() {
+        let d = Blobs::new(400, 4).generate(0).unwrap();
+        for seed in 0..20 {
+            let (train, test) = stratified_split(&d, 0.25, seed).unwrap();
+            assert_eq!(train.class_counts(), vec![75; 4]);
+            assert_eq!(test.class_counts(), vec![25; 4]);
+            // Every sample lands in exactly one part.
+            let bits = |r: ndarray::ArrayView1<f64>| r.iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
+            let mut rows: Vec<Vec<u64>> = train.x.rows().into_iter().chain(test.x.rows()).map(bits).collect();
+            rows.sort();
+            rows.dedup();
+            assert_eq!(rows.len(), 400);
+        }
+        let (a, _) = stratified_split(&d, 0.25, 1).unwrap();
+        assert_eq!(a, stratified_split(&d, 0.25, 1).unwrap().0);
+        let uneven = Blobs::new(10, 3).generate(0).unwrap(); // classes of 4, 3, 3
+        let (train, test) = stratified_split(&uneven, 0.5, 0).unwrap();
+        assert_eq!((train.class_counts(), test.class_counts()), (vec![2, 1, 1], vec![2, 2, 2]));
+        assert!(stratified_split(&d, 1.0, 0).is_err());
+        let one_each = Blobs::new(3, 3).generate(0).unwrap();
+        let e = stratified_split(&one_each, 0.5, 0).unwrap_err().to_string();
+        assert!(e.contains("3 samples"), "{e}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub mod stats;
 pub mod train;
 
 pub use activation::{Activation, sigmoid};
-pub use data::{Blobs, Dataset, Standardizer, make_circles, make_moons, train_test_split};
+pub use data::{Blobs, Dataset, Standardizer, make_circles, make_moons, stratified_split, train_test_split};
 pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
 pub use loss::{Loss, log_sum_exp, softmax};
