@@ -85,6 +85,24 @@ impl Activation {
         }
     }
 
+    /// f'(a) for one value, given also h = f(a): tanh and the sigmoid read their derivative
+    /// off h (1 - h^2 and h (1 - h)) instead of evaluating f again. Exactly `df(a)`.
+    pub fn df_given(self, a: f64, h: f64) -> f64 {
+        match self {
+            Activation::Tanh => 1.0 - h * h,
+            Activation::Sigmoid => h * (1.0 - h),
+            _ => self.df(a),
+        }
+    }
+
+    /// f'(a), element-wise, given also h = f(a) (as a forward pass keeps it); equals
+    /// [`Activation::derivative`] bit for bit, at half the cost for tanh and the sigmoid.
+    pub fn derivative_given(self, a: &Array2<f64>, h: &Array2<f64>) -> Array2<f64> {
+        let mut d = a.clone();
+        d.zip_mut_with(h, |a, &h| *a = self.df_given(*a, h));
+        d
+    }
+
     /// h = f(a), element-wise.
     pub fn apply(self, a: &Array2<f64>) -> Array2<f64> {
         a.mapv(|v| self.f(v))
@@ -157,6 +175,14 @@ mod tests {
         assert_eq!(sigmoid(-1000.0), 0.0);
         assert_eq!(sigmoid(1000.0), 1.0);
         assert!((sigmoid(0.0) - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn derivative_given_h_is_the_derivative_bit_for_bit() {
+        let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2);
+        for act in [Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu(0.1)] {
+            assert_eq!(act.derivative_given(&a, &act.apply(&a)), act.derivative(&a), "{act}");
+        }
     }
 
     #[test]

@@ -360,7 +360,7 @@ impl Mlp {
         for l in (1..=depth).rev() {
             let layer = self.layer(l);
             // dL/da^l = dL/dh^l * f'(a^l)
-            let mut d_a = layer.activation.derivative(trace.a(l));
+            let mut d_a = layer.activation.derivative_given(trace.a(l), trace.h(l));
             d_a *= &g;
             // dL/dW^l = (dL/da^l)^T h^{l-1};  dL/db^l = sum over the batch of dL/da^l
             dw.push(d_a.t().dot(trace.h(l - 1)));
