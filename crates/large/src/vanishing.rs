@@ -1,0 +1,209 @@
+//! Why saturation stops learning: the derivative at saturation, the per-layer gradients
+//! of a deep sigmoid stack against the 1/4 bound, and large against moderate
+//! initialization on the same task.
+
+use initnet::ndarray::Array2;
+use initnet::{Activation, Blobs, Error, History, Init, Loss, MlpSpec, Standardizer, TrainConfig, layer_stats, train};
+
+use crate::math::{THRESHOLD, gaussian_expectation, saturation_cutoff};
+
+/// f'(a) at the pre-activation where f saturates (|a| = atanh 0.99 for tanh, ln 99 for the
+/// sigmoid): 1 - 0.99^2 = 0.0199 for tanh and 0.99 (1 - 0.99) = 0.0099 for the sigmoid.
+pub fn derivative_at_saturation(activation: Activation) -> Result<f64, Error> {
+    Ok(activation.df(saturation_cutoff(activation)?))
+}
+
+/// The same derivatives from the activation's value h = 0.99: 1 - h^2 for tanh, h (1 - h)
+/// for the sigmoid. (The closed form the text states beside the computed one.)
+pub fn derivative_from_threshold(activation: Activation) -> Result<f64, Error> {
+    match activation {
+        Activation::Tanh => Ok(1.0 - THRESHOLD * THRESHOLD),
+        Activation::Sigmoid => Ok(THRESHOLD * (1.0 - THRESHOLD)),
+        other => saturation_cutoff(other).map(|_| f64::NAN),
+    }
+}
+
+/// f'(a) on an even grid of `points` pre-activations over [-limit, limit].
+pub fn derivative_curve(activation: Activation, limit: f64, points: usize) -> Vec<(f64, f64)> {
+    let step = 2.0 * limit / (points.max(2) - 1) as f64;
+    (0..points.max(2)).map(|i| -limit + step * i as f64).map(|a| (a, activation.df(a))).collect()
+}
+
+/// E[f'(a)] for a ~ N(0, sigma^2): the mean slope a unit offers its gradient.
+pub fn mean_derivative(activation: Activation, sigma: f64) -> f64 {
+    gaussian_expectation(|z| activation.df(sigma * z))
+}
+
+/// For large sigma, E[f'(a)] ~ (integral of f') phi(0) / sigma: 2 / (sigma sqrt(2 pi)) for
+/// tanh (f' integrates to 2), 1 / (sigma sqrt(2 pi)) for the sigmoid (to 1).
+pub fn mean_derivative_asymptote(activation: Activation, sigma: f64) -> Result<f64, Error> {
+    let area = match activation {
+        Activation::Tanh => 2.0,
+        Activation::Sigmoid => 1.0,
+        other => return saturation_cutoff(other).map(|_| f64::NAN),
+    };
+    Ok(area / (sigma * (2.0 * std::f64::consts::PI).sqrt()))
+}
+
+/// A deep stack: `depth` hidden layers of `width` units fed `width` standard-normal
+/// inputs, then `classes` outputs, weights N(0, (gain^2) / width).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stack {
+    /// Hidden activation.
+    pub activation: Activation,
+    /// Units per hidden layer (and inputs).
+    pub width: usize,
+    /// Number of hidden layers.
+    pub depth: usize,
+    /// Output classes (softmax cross-entropy, random labels).
+    pub classes: usize,
+    /// Samples in the batch.
+    pub batch: usize,
+    /// Weight std times sqrt(width): 1 is LeCun's rule.
+    pub gain: f64,
+}
+
+impl Stack {
+    /// The chapter's deep sigmoid stack: 10 hidden layers of 100 units, LeCun weights
+    /// (gain 1, the best case for the weight factor), 10 classes, 200 samples.
+    pub fn deep_sigmoid() -> Self {
+        Stack { activation: Activation::Sigmoid, width: 100, depth: 10, classes: 10, batch: 200, gain: 1.0 }
+    }
+    fn spec(&self) -> Result<MlpSpec, Error> {
+        if self.depth == 0 {
+            return Err(Error::Zero { what: "number of hidden layers".to_string() });
+        }
+        let mut widths = vec![self.width; self.depth + 1];
+        widths.push(self.classes);
+        let init = Init::normal(self.gain / (self.width as f64).sqrt())?;
+        Ok(MlpSpec::new(&widths, self.activation, init))
+    }
+}
+
+/// The standard deviation of dL/da^l for every layer l = 1..=L+1 of a freshly drawn
+/// stack (seed: weights, inputs and labels), on one batch.
+pub fn gradient_std_per_layer(stack: &Stack, seed: u64) -> Result<Vec<f64>, Error> {
+    let net = stack.spec()?.build(seed)?;
+    let mut rng = initnet::rng(seed.wrapping_add(1 << 32));
+    let x = Init::normal(1.0)?.sample(stack.batch, stack.width, &mut rng)?;
+    let labels: Vec<usize> = (0..stack.batch).map(|i| (i * 7 + seed as usize) % stack.classes).collect();
+    let trace = net.forward(&x)?;
+    let (_, d_out) = Loss::SoftmaxCrossEntropy.evaluate(trace.output(), &labels)?;
+    let grads = net.backward(&trace, &d_out)?;
+    let acts: Vec<Activation> = net.layers.iter().map(|l| l.activation).collect();
+    Ok(layer_stats(&trace, &acts, Some(&grads), THRESHOLD).iter().map(|s| s.grad_std.unwrap_or(f64::NAN)).collect())
+}
+
+/// The mean-field prediction of the per-layer shrink factor of the back-propagated
+/// gradient in a stack: with q^l = Var(a^l), q^1 = gain^2 (standard-normal inputs) and
+/// q^{l+1} = gain^2 E[f(sqrt(q^l) Z)^2], the gradient's std is multiplied going from
+/// layer l+1 down to layer l by gain sqrt(E[f'(sqrt(q^l) Z)^2]) <= gain max|f'|.
+/// Returns the factor for l = 1..L-1 (hidden to hidden).
+pub fn mean_field_factors(stack: &Stack) -> Vec<f64> {
+    let f = stack.activation;
+    let g2 = stack.gain * stack.gain;
+    let mut q = g2;
+    let mut out = Vec::with_capacity(stack.depth);
+    for _ in 0..stack.depth {
+        let s = q.sqrt();
+        out.push(stack.gain * gaussian_expectation(|z| f.df(s * z).powi(2)).sqrt());
+        q = g2 * gaussian_expectation(|z| f.f(s * z).powi(2));
+    }
+    out.pop();
+    out
+}
+
+/// Per-layer gradient std of the stack over many seeds, with the mean-field prediction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StackGradients {
+    /// The stack.
+    pub stack: Stack,
+    /// grad_std[seed][l-1] for l = 1..=L+1.
+    pub per_seed: Vec<Vec<f64>>,
+    /// Mean-field factor, hidden layer l+1 -> l, for l = 1..L-1.
+    pub predicted_factors: Vec<f64>,
+}
+
+impl StackGradients {
+    /// For each seed, the geometric mean over hidden layers of std(l+1) / std(l)
+    /// (l = 1..L-1): the measured per-layer shrink, as a factor above 1.
+    pub fn shrink_per_seed(&self) -> Vec<f64> {
+        let hidden = self.stack.depth;
+        self.per_seed.iter().map(|g| (g[hidden - 1] / g[0]).powf(1.0 / (hidden - 1) as f64)).collect()
+    }
+    /// The mean-field per-layer shrink (geometric mean of 1 / factor).
+    pub fn predicted_shrink(&self) -> f64 {
+        let k = self.predicted_factors.len() as f64;
+        (-self.predicted_factors.iter().map(|f| f.ln()).sum::<f64>() / k).exp()
+    }
+}
+
+/// Measure [`gradient_std_per_layer`] over `seeds`.
+pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Error> {
+    if stack.depth < 2 {
+        return Err(Error::TooFewSamples { what: "a stack's hidden layers", samples: stack.depth, needed: 2 });
+    }
+    let per_seed = seeds.iter().map(|&s| gradient_std_per_layer(&stack, s)).collect::<Result<Vec<_>, _>>()?;
+    Ok(StackGradients { stack, per_seed, predicted_factors: mean_field_factors(&stack) })
+}
+
+/// The task of the training comparison: 4 blobs in 2 features, standardized.
+pub fn blobs_task(seed: u64) -> Result<(Array2<f64>, Vec<usize>), Error> {
+    let data = Blobs::new(400, 4).generate(seed)?;
+    let x = Standardizer::fit(&data.x)?.transform(&data.x)?;
+    Ok((x, data.y))
+}
+
+/// One training run of a tanh network on [`blobs_task`]: the history and the network's
+/// per-layer statistics at initialization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Saturated fraction per hidden layer at initialization.
+    pub saturated: Vec<f64>,
+    /// Every epoch of training.
+    pub history: History,
+}
+
+/// Train `widths` (tanh hidden, identity output) with weights `init` on the blobs task
+/// from `seed` (data and weights), full batch, learning rate `lr`, `epochs` epochs.
+pub fn train_tanh(widths: &[usize], init: Init, lr: f64, epochs: usize, seed: u64) -> Result<Run, Error> {
+    let (x, y) = blobs_task(seed)?;
+    let mut net = MlpSpec::new(widths, Activation::Tanh, init).build(seed)?;
+    let trace = net.forward(&x)?;
+    let acts: Vec<Activation> = net.layers.iter().map(|l| l.activation).collect();
+    let stats = layer_stats(&trace, &acts, None, THRESHOLD);
+    let saturated = stats[..stats.len() - 1].iter().map(|s| s.saturated_fraction).collect();
+    let history = train(&mut net, &x, &y, &TrainConfig::new(lr, epochs))?;
+    Ok(Run { saturated, history })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derivatives_at_saturation() {
+        for f in [Activation::Tanh, Activation::Sigmoid] {
+            let d = derivative_at_saturation(f).unwrap();
+            assert!((d - derivative_from_threshold(f).unwrap()).abs() < 1e-15);
+        }
+        assert!(derivative_at_saturation(Activation::Relu).is_err());
+    }
+
+    #[test]
+    fn mean_derivative_approaches_its_asymptote() {
+        for f in [Activation::Tanh, Activation::Sigmoid] {
+            let r = mean_derivative(f, 100.0) / mean_derivative_asymptote(f, 100.0).unwrap();
+            assert!((r - 1.0).abs() < 1e-3, "{f}: {r}");
+            assert!((mean_derivative(f, 1e-6) - f.df(0.0)).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn sigmoid_factors_never_beat_one_quarter() {
+        let stack = Stack::deep_sigmoid();
+        let f = mean_field_factors(&stack);
+        assert_eq!(f.len(), stack.depth - 1);
+        assert!(f.iter().all(|&x| x < 0.25 && x > 0.2), "{f:?}");
+    }
+}
