@@ -1,0 +1,267 @@
+//! # charts: the book's figures
+//!
+//! Every chart of *Why Weight Initialization Matters* is drawn by this crate, so the whole
+//! book has one visual style: an opaque white card with dark text, labelled axes, a
+//! legend, a title, and the Okabe–Ito palette that colour-blind readers can tell apart.
+//! A chart builder returns a [`Figure`]: the SVG and, beside it, a CSV holding exactly
+//! the data that was drawn, so a reader can check or re-plot it.
+//!
+//! ```
+//! use charts::{LineChart, Series};
+//!
+//! let squares = Series::new("x²", (0..5).map(|x| (x as f64, (x * x) as f64)).collect());
+//! let figure = LineChart::new("squares", "Squares")
+//!     .x_label("x")
+//!     .y_label("x² (no unit)")
+//!     .series(squares)
+//!     .render()?;
+//! assert!(figure.svg.starts_with("<svg"));
+//! assert_eq!(figure.csv.lines().next(), Some("series,x,y"));
+//! assert_eq!(figure.csv.lines().nth(3), Some("x²,2,4"));
+//! figure.show(); // draws inline in a notebook, does nothing elsewhere
+//! # Ok::<(), charts::Error>(())
+//! ```
+//!
+//! Rendering is deterministic: the same input gives the same bytes, on every run and
+//! platform. Text is written as SVG `<text>` in a generic `sans-serif` family, so no font
+//! file is read or needed. Empty data, NaN or infinite values, and values a log axis
+//! cannot show are reported as an [`Error`] naming the value.
+
+mod bar;
+mod hist;
+mod line;
+mod scatter;
+mod style;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub use bar::BarChart;
+pub use hist::{Bins, HistogramPanel};
+pub use line::LineChart;
+pub use scatter::{DecisionMap, Grid, ScatterChart};
+pub use style::{PALETTE, color, format_number};
+
+/// A drawn chart: `name` is the file stem, `svg` the picture, `csv` the data it shows
+/// (a header row, then one row per drawn value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// File stem, for example `"loss-curves"`.
+    pub name: String,
+    /// The chart as a standalone SVG document.
+    pub svg: String,
+    /// Exactly the drawn data, in long format with a header row.
+    pub csv: String,
+}
+
+impl Figure {
+    /// Write `dir/<name>.svg` and `dir/<name>.csv` (the folder must exist).
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::write(dir.join(format!("{}.svg", self.name)), &self.svg)?;
+        std::fs::write(dir.join(format!("{}.csv", self.name)), &self.csv)
+    }
+
+    /// Display the chart inline when running under evcxr (a Jupyter notebook with the
+    /// Rust kernel, which sets `EVCXR_IS_RUNTIME`); do nothing elsewhere, so doctests
+    /// and tests stay quiet.
+    pub fn show(&self) {
+        if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+            self.evcxr_display();
+        }
+    }
+
+    /// Print the chart in evcxr's display protocol. evcxr calls this for a cell whose
+    /// last expression is a `Figure`.
+    pub fn evcxr_display(&self) {
+        println!("{}", self.evcxr_content());
+    }
+
+    /// The text [`Figure::evcxr_display`] prints: the SVG framed as `image/svg+xml` content.
+    pub fn evcxr_content(&self) -> String {
+        format!(
+            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
+            self.svg.trim_end()
+        )
+    }
+}
+
+/// What can go wrong when drawing a chart.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// Nothing to draw.
+    #[error("{what} is empty: nothing to draw")]
+    Empty {
+        /// What was empty, for example `"series \"loss\""`.
+        what: String,
+    },
+    /// A NaN or infinite value in the data.
+    #[error("{what} has a non-finite value {value} at index {index}")]
+    NonFinite {
+        /// Which data, for example `"series \"loss\", y"`.
+        what: String,
+        /// Position of the first bad value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A value that a logarithmic axis cannot show.
+    #[error(
+        "{what} has the value {value} at index {index}, which a log-scale axis cannot show (it must be > 0)"
+    )]
+    NotPositive {
+        /// Which data.
+        what: String,
+        /// Position of the first bad value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// Inputs whose sizes do not fit together.
+    #[error("{what}: expected {expected}, got {got}")]
+    Mismatch {
+        /// Where the sizes met.
+        what: String,
+        /// The size needed.
+        expected: usize,
+        /// The size given.
+        got: usize,
+    },
+    /// A parameter outside its valid range.
+    #[error("{name} must be {expected}, got {value}")]
+    OutOfRange {
+        /// The parameter.
+        name: &'static str,
+        /// The valid range, in words.
+        expected: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// The drawing backend failed (should not happen when writing to a string).
+    #[error("drawing failed: {0}")]
+    Draw(String),
+}
+
+impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErrorKind<E>>
+    for Error
+{
+    fn from(e: plotters::drawing::DrawingAreaErrorKind<E>) -> Self {
+        Error::Draw(e.to_string())
+    }
+}
+
+/// One labelled line or set of points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend label.
+    pub label: String,
+    /// The (x, y) points, drawn in this order.
+    pub points: Vec<(f64, f64)>,
+}
+
+impl Series {
+    /// A series from (x, y) points.
+    pub fn new(label: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Series {
+            label: label.into(),
+            points,
+        }
+    }
+    /// A series from y values at x = 0, 1, 2, ...
+    pub fn from_ys(label: impl Into<String>, ys: &[f64]) -> Self {
+        Series::new(
+            label,
+            ys.iter().enumerate().map(|(i, &y)| (i as f64, y)).collect(),
+        )
+    }
+    /// A series from y values at x = 1, 2, 3, ... (layers, epochs counted from 1).
+    pub fn from_ys_1(label: impl Into<String>, ys: &[f64]) -> Self {
+        Series::new(
+            label,
+            ys.iter()
+                .enumerate()
+                .map(|(i, &y)| ((i + 1) as f64, y))
+                .collect(),
+        )
+    }
+    /// A series from separate x and y values of the same length.
+    pub fn from_xy(label: impl Into<String>, xs: &[f64], ys: &[f64]) -> Result<Self, Error> {
+        if xs.len() != ys.len() {
+            return Err(Error::Mismatch {
+                what: "x and y values of a series".into(),
+                expected: xs.len(),
+                got: ys.len(),
+            });
+        }
+        Ok(Series::new(
+            label,
+            xs.iter().copied().zip(ys.iter().copied()).collect(),
+        ))
+    }
+}
+
+/// A CSV document built row by row; fields are quoted when they need to be.
+#[derive(Debug, Clone)]
+pub(crate) struct Csv(String);
+
+impl Csv {
+    pub(crate) fn new(header: &[&str]) -> Self {
+        let mut csv = Csv(String::new());
+        csv.row(header.iter().map(|h| h.to_string()));
+        csv
+    }
+    pub(crate) fn row(&mut self, fields: impl IntoIterator<Item = String>) {
+        let mut first = true;
+        for field in fields {
+            if !first {
+                self.0.push(',');
+            }
+            first = false;
+            if field.contains([',', '"', '\n', '\r']) {
+                let _ = write!(self.0, "\"{}\"", field.replace('"', "\"\""));
+            } else {
+                self.0.push_str(&field);
+            }
+        }
+        self.0.push('\n');
+    }
+    pub(crate) fn finish(self) -> String {
+        self.0
+    }
+}
+
+/// A number as the CSV writes it: the shortest text that reads back as the same f64.
+pub(crate) fn csv_num(v: f64) -> String {
+    format!("{v}")
+}
+
+pub(crate) fn check_finite(what: &str, values: impl IntoIterator<Item = f64>) -> Result<(), Error> {
+    for (index, value) in values.into_iter().enumerate() {
+        if !value.is_finite() {
+            return Err(Error::NonFinite {
+                what: what.to_string(),
+                index,
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn check_positive(
+    what: &str,
+    values: impl IntoIterator<Item = f64>,
+) -> Result<(), Error> {
+    for (index, value) in values.into_iter().enumerate() {
+        if value <= 0.0 {
+            return Err(Error::NotPositive {
+                what: what.to_string(),
+                index,
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

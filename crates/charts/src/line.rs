@@ -1,0 +1,206 @@
+//! Line charts: several series against one x axis, optionally on log scales.
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+
+use crate::style::{self, FONT, GRID, TEXT};
+use crate::{Csv, Error, Figure, Series, check_finite, check_positive, csv_num};
+
+/// Several series drawn as lines (with point markers if asked), on linear or
+/// logarithmic axes. CSV: `series,x,y`, one row per point, series in the order added.
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    name: String,
+    title: String,
+    x_label: String,
+    y_label: String,
+    series: Vec<Series>,
+    log_x: bool,
+    log_y: bool,
+    markers: bool,
+    legend: SeriesLabelPosition,
+}
+
+impl LineChart {
+    /// A chart to be saved as `name` with `title` above it.
+    pub fn new(name: impl Into<String>, title: impl Into<String>) -> Self {
+        LineChart {
+            name: name.into(),
+            title: title.into(),
+            x_label: String::new(),
+            y_label: String::new(),
+            series: Vec::new(),
+            log_x: false,
+            log_y: false,
+            markers: false,
+            legend: SeriesLabelPosition::UpperRight,
+        }
+    }
+    /// The x axis description, with its unit.
+    pub fn x_label(mut self, label: impl Into<String>) -> Self {
+        self.x_label = label.into();
+        self
+    }
+    /// The y axis description, with its unit.
+    pub fn y_label(mut self, label: impl Into<String>) -> Self {
+        self.y_label = label.into();
+        self
+    }
+    /// Add a series (drawn in the next palette colour).
+    pub fn series(mut self, series: Series) -> Self {
+        self.series.push(series);
+        self
+    }
+    /// Logarithmic x axis (all x must be > 0).
+    pub fn log_x(mut self) -> Self {
+        self.log_x = true;
+        self
+    }
+    /// Logarithmic y axis (all y must be > 0).
+    pub fn log_y(mut self) -> Self {
+        self.log_y = true;
+        self
+    }
+    /// Mark every point with a dot as well as joining them.
+    pub fn markers(mut self) -> Self {
+        self.markers = true;
+        self
+    }
+    /// Where the legend sits (default: upper right).
+    pub fn legend(mut self, position: SeriesLabelPosition) -> Self {
+        self.legend = position;
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if self.series.is_empty() {
+            return Err(Error::Empty {
+                what: format!("line chart {:?}", self.name),
+            });
+        }
+        for s in &self.series {
+            if s.points.is_empty() {
+                return Err(Error::Empty {
+                    what: format!("series {:?}", s.label),
+                });
+            }
+            check_finite(
+                &format!("series {:?}, x", s.label),
+                s.points.iter().map(|p| p.0),
+            )?;
+            check_finite(
+                &format!("series {:?}, y", s.label),
+                s.points.iter().map(|p| p.1),
+            )?;
+            if self.log_x {
+                check_positive(
+                    &format!("series {:?}, x", s.label),
+                    s.points.iter().map(|p| p.0),
+                )?;
+            }
+            if self.log_y {
+                check_positive(
+                    &format!("series {:?}, y", s.label),
+                    s.points.iter().map(|p| p.1),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Draw the chart.
+    pub fn render(&self) -> Result<Figure, Error> {
+        self.check()?;
+        let xs = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0));
+        let ys = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1));
+        let (x0, x1) = if self.log_x {
+            style::log_range(xs)
+        } else {
+            style::linear_range(xs)
+        };
+        let (y0, y1) = if self.log_y {
+            style::log_range(ys)
+        } else {
+            style::linear_range(ys)
+        };
+        let mut svg = String::new();
+        match (self.log_x, self.log_y) {
+            (false, false) => self.draw(&mut svg, x0..x1, y0..y1)?,
+            (true, false) => self.draw(&mut svg, (x0..x1).log_scale(), y0..y1)?,
+            (false, true) => self.draw(&mut svg, x0..x1, (y0..y1).log_scale())?,
+            (true, true) => self.draw(&mut svg, (x0..x1).log_scale(), (y0..y1).log_scale())?,
+        }
+        let mut csv = Csv::new(&["series", "x", "y"]);
+        for s in &self.series {
+            for &(x, y) in &s.points {
+                csv.row([s.label.clone(), csv_num(x), csv_num(y)]);
+            }
+        }
+        Ok(Figure {
+            name: self.name.clone(),
+            svg,
+            csv: csv.finish(),
+        })
+    }
+
+    fn draw<X, Y>(&self, svg: &mut String, x: X, y: Y) -> Result<(), Error>
+    where
+        X: AsRangedCoord<Value = f64>,
+        Y: AsRangedCoord<Value = f64>,
+        X::CoordDescType: ValueFormatter<f64>,
+        Y::CoordDescType: ValueFormatter<f64>,
+    {
+        let root = SVGBackend::with_string(svg, style::SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                &self.title,
+                (FONT, style::TITLE_SIZE).into_font().color(&TEXT),
+            )
+            .margin(14)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x, y)?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .x_labels(10)
+            .y_labels(10)
+            .x_label_formatter(&|v| style::format_number(*v))
+            .y_label_formatter(&|v| style::format_number(*v))
+            .axis_desc_style((FONT, style::DESC_SIZE).into_font().color(&TEXT))
+            .label_style((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
+            .axis_style(TEXT)
+            .bold_line_style(GRID)
+            .light_line_style(WHITE)
+            .draw()?;
+        for (i, s) in self.series.iter().enumerate() {
+            let c = style::color(i);
+            chart
+                .draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2)))?
+                .label(s.label.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
+                });
+            if self.markers {
+                chart.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(self.legend.clone())
+            .background_style(WHITE)
+            .border_style(TEXT)
+            .label_font((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
+            .draw()?;
+        root.present()?;
+        Ok(())
+    }
+}

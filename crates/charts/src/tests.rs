@@ -1,0 +1,379 @@
+use super::*;
+
+fn sample_line() -> LineChart {
+    LineChart::new("lines", "Two lines")
+        .x_label("epoch")
+        .y_label("loss (nats)")
+        .series(Series::from_ys("zero init", &[1.386, 1.386, 1.385]))
+        .series(Series::new(
+            "He, \"scaled\"",
+            vec![(0.0, 1.5), (1.0, 0.7), (2.0, 0.1 + 0.2)],
+        ))
+}
+
+/// Parse a CSV written by this crate (quoted fields allowed) into rows of fields.
+fn parse_csv(csv: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for line in csv.lines() {
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => fields.push(std::mem::take(&mut field)),
+                _ => field.push(ch),
+            }
+        }
+        fields.push(field);
+        rows.push(fields);
+    }
+    rows
+}
+
+/// A small well-formedness check: every tag is closed in order, attributes are quoted.
+fn assert_well_formed(svg: &str) {
+    assert!(
+        svg.starts_with("<svg"),
+        "starts with {:?}",
+        &svg[..20.min(svg.len())]
+    );
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = svg;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>').expect("unterminated tag");
+        let tag = &after[..close];
+        assert!(!tag.contains('<'), "'<' inside a tag: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name.trim()),
+                "mismatched closing tag"
+            );
+        } else if !tag.ends_with('/') && !tag.starts_with('?') && !tag.starts_with('!') {
+            stack.push(tag.split_whitespace().next().unwrap_or("").to_string());
+        }
+        assert_eq!(
+            tag.matches('"').count() % 2,
+            0,
+            "unbalanced quotes in {tag}"
+        );
+        rest = &after[close + 1..];
+    }
+    assert!(stack.is_empty(), "unclosed tags: {stack:?}");
+}
+
+#[test]
+fn line_chart_csv_holds_exactly_the_points() {
+    let chart = sample_line();
+    let fig = chart.render().unwrap();
+    let rows = parse_csv(&fig.csv);
+    assert_eq!(rows[0], ["series", "x", "y"]);
+    assert_eq!(rows.len(), 1 + 6);
+    assert_eq!(rows[1], ["zero init", "0", "1.386"]);
+    assert_eq!(rows[4][0], "He, \"scaled\"");
+    // The CSV reads back to the exact f64s that were drawn.
+    assert_eq!(rows[6][2].parse::<f64>().unwrap(), 0.1 + 0.2);
+}
+
+#[test]
+fn svgs_are_well_formed_with_text_title_and_white_background() {
+    for fig in all_kinds() {
+        assert_well_formed(&fig.svg);
+        assert!(fig.svg.contains("<text"), "{} has no text", fig.name);
+        assert!(
+            fig.svg.contains("fill=\"#FFFFFF\""),
+            "{} has no white background",
+            fig.name
+        );
+        assert!(fig.svg.contains("sans-serif"));
+        assert!(
+            !fig.svg.contains("0.30000000000000004"),
+            "{} prints an unrounded tick",
+            fig.name
+        );
+    }
+}
+
+#[test]
+fn same_input_gives_same_bytes() {
+    let a: Vec<Figure> = all_kinds();
+    let b: Vec<Figure> = all_kinds();
+    assert_eq!(a, b);
+}
+
+fn all_kinds() -> Vec<Figure> {
+    let points = vec![(0.0, 0.0), (1.0, 0.5), (-1.0, 2.0), (0.3, -0.7), (2.0, 1.0)];
+    let classes = vec![0, 1, 2, 3, 0];
+    let grid = Grid::around(&points, 0.5, 20, 15).unwrap();
+    let predicted = grid
+        .centres()
+        .iter()
+        .map(|&(x, y)| usize::from(x > 0.0) + 2 * usize::from(y > 0.5))
+        .collect();
+    vec![
+        sample_line().render().unwrap(),
+        sample_line().log_y().markers().render().unwrap(),
+        LineChart::new("loglog", "log-log")
+            .series(Series::new(
+                "power",
+                vec![(1.0, 1.0), (10.0, 100.0), (1000.0, 1e6)],
+            ))
+            .log_x()
+            .log_y()
+            .render()
+            .unwrap(),
+        ScatterChart::new("scatter", "Blobs")
+            .axes("x₁", "x₂")
+            .points(points.clone(), classes.clone())
+            .render()
+            .unwrap(),
+        DecisionMap::new("regions", "Regions")
+            .axes("x₁", "x₂")
+            .regions(grid, predicted)
+            .points(points, classes)
+            .class_names(&["a", "b", "c", "d"])
+            .render()
+            .unwrap(),
+        HistogramPanel::new("hist", "Activations")
+            .x_label("h")
+            .range(-1.0, 1.0)
+            .bins(10)
+            .panel("layer 1", &[-0.9, -0.1, 0.0, 0.3, 0.31])
+            .panel("layer 2", &[0.0, 0.0, 0.01])
+            .render()
+            .unwrap(),
+        BarChart::new("bars", "Accuracy")
+            .y_label("accuracy (mean ± sd)")
+            .bar("zero", "tanh", 0.25, 0.0)
+            .bar("He", "tanh", 0.9, 0.05)
+            .bar("He", "ReLU", 0.95, 0.02)
+            .render()
+            .unwrap(),
+    ]
+}
+
+#[test]
+fn empty_and_nan_data_are_typed_errors() {
+    assert!(matches!(
+        LineChart::new("e", "e").render(),
+        Err(Error::Empty { .. })
+    ));
+    assert!(matches!(
+        LineChart::new("e", "e")
+            .series(Series::new("s", vec![]))
+            .render(),
+        Err(Error::Empty { .. })
+    ));
+    let nan = LineChart::new("n", "n")
+        .series(Series::new("loss", vec![(0.0, 1.0), (1.0, f64::NAN)]))
+        .render();
+    match nan {
+        Err(Error::NonFinite { what, index, value }) => {
+            assert!(what.contains("loss"));
+            assert_eq!(index, 1);
+            assert!(value.is_nan());
+        }
+        other => panic!("expected NonFinite, got {other:?}"),
+    }
+    let e = LineChart::new("l", "l")
+        .series(Series::from_ys("g", &[1.0, 0.0]))
+        .log_y()
+        .render()
+        .unwrap_err();
+    assert_eq!(
+        e,
+        Error::NotPositive {
+            what: "series \"g\", y".into(),
+            index: 1,
+            value: 0.0
+        }
+    );
+    assert!(e.to_string().contains("log-scale"));
+    assert!(matches!(
+        ScatterChart::new("s", "s").render(),
+        Err(Error::Empty { .. })
+    ));
+    assert!(matches!(
+        ScatterChart::new("s", "s")
+            .points(vec![(0.0, 1.0)], vec![])
+            .render(),
+        Err(Error::Mismatch { .. })
+    ));
+    assert!(matches!(
+        ScatterChart::new("s", "s")
+            .points(vec![(f64::INFINITY, 1.0)], vec![0])
+            .render(),
+        Err(Error::NonFinite { .. })
+    ));
+    let grid = Grid::new((0.0, 1.0), (0.0, 1.0), 2, 2).unwrap();
+    assert!(matches!(
+        DecisionMap::new("d", "d")
+            .regions(grid, vec![0; 3])
+            .points(vec![(0.5, 0.5)], vec![0])
+            .render(),
+        Err(Error::Mismatch {
+            expected: 4,
+            got: 3,
+            ..
+        })
+    ));
+    assert!(matches!(
+        DecisionMap::new("d", "d")
+            .points(vec![(0.5, 0.5)], vec![0])
+            .render(),
+        Err(Error::Empty { .. })
+    ));
+    assert!(matches!(
+        Grid::new((1.0, 0.0), (0.0, 1.0), 2, 2),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        HistogramPanel::new("h", "h").render(),
+        Err(Error::Empty { .. })
+    ));
+    assert!(matches!(
+        HistogramPanel::new("h", "h").panel("p", &[]).render(),
+        Err(Error::Empty { .. })
+    ));
+    assert!(matches!(
+        HistogramPanel::new("h", "h")
+            .panel("p", &[f64::NAN])
+            .render(),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(matches!(
+        HistogramPanel::new("h", "h")
+            .range(1.0, 1.0)
+            .panel("p", &[1.0])
+            .render(),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        BarChart::new("b", "b").render(),
+        Err(Error::Empty { .. })
+    ));
+    assert!(matches!(
+        BarChart::new("b", "b")
+            .bar("c", "s", f64::NAN, 0.0)
+            .render(),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(matches!(
+        BarChart::new("b", "b").bar("c", "s", 1.0, -0.1).render(),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        Series::from_xy("s", &[1.0], &[]),
+        Err(Error::Mismatch { .. })
+    ));
+}
+
+#[test]
+fn histogram_counts_clamp_outliers_into_edge_bins() {
+    let panel = HistogramPanel::new("h", "h")
+        .range(0.0, 1.0)
+        .bins(4)
+        .panel("p", &[-5.0, 0.0, 0.3, 0.5, 0.99, 1.0, 7.0]);
+    let bins = panel.counts().unwrap();
+    assert_eq!((bins.lo, bins.hi), (0.0, 1.0));
+    assert_eq!(bins.counts, vec![vec![2, 1, 1, 3]]);
+    let fig = panel.render().unwrap();
+    let rows = parse_csv(&fig.csv);
+    assert_eq!(
+        rows[0],
+        ["panel", "bin_low", "bin_high", "count", "fraction"]
+    );
+    assert_eq!(rows[1], ["p", "0", "0.25", "2", &format!("{}", 2.0 / 7.0)]);
+    assert_eq!(rows[4], ["p", "0.75", "1", "3", &format!("{}", 3.0 / 7.0)]);
+}
+
+#[test]
+fn decision_map_csv_lists_regions_then_points() {
+    let grid = Grid::new((0.0, 2.0), (0.0, 1.0), 2, 1).unwrap();
+    assert_eq!(grid.centres(), vec![(0.5, 0.5), (1.5, 0.5)]);
+    assert_eq!(grid.centres_flat(), vec![0.5, 0.5, 1.5, 0.5]);
+    let fig = DecisionMap::new("d", "d")
+        .regions(grid, vec![1, 0])
+        .points(vec![(0.2, 0.9)], vec![1])
+        .render()
+        .unwrap();
+    assert_eq!(
+        fig.csv,
+        "layer,class,x,y\nregion,1,0.5,0.5\nregion,0,1.5,0.5\npoint,1,0.2,0.9\n"
+    );
+}
+
+#[test]
+fn bar_chart_csv_and_order() {
+    let fig = BarChart::new("b", "b")
+        .bar("x", "s1", 1.0, 0.5)
+        .bar("y", "s2", -2.0, 0.25)
+        .render()
+        .unwrap();
+    assert_eq!(
+        fig.csv,
+        "category,series,mean,spread\nx,s1,1,0.5\ny,s2,-2,0.25\n"
+    );
+}
+
+#[test]
+fn numbers_are_formatted_for_people() {
+    for (v, s) in [
+        (0.1 + 0.2, "0.3"),
+        (-0.0, "0"),
+        (1.0, "1"),
+        (-2.5, "-2.5"),
+        (1e-4, "1e-4"),
+        (123456.0, "1.23e5"),
+        (0.001, "0.001"),
+        (99999.0, "99999"),
+        (1.0 / 3.0, "0.3333333333"),
+    ] {
+        assert_eq!(format_number(v), s, "{v}");
+    }
+}
+
+#[test]
+fn save_writes_svg_and_csv_and_show_is_quiet_outside_evcxr() {
+    let fig = sample_line().render().unwrap();
+    let dir = std::env::temp_dir().join(format!("charts-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    fig.save(&dir).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("lines.svg")).unwrap(),
+        fig.svg
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("lines.csv")).unwrap(),
+        fig.csv
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    let content = fig.evcxr_content();
+    assert!(content.starts_with("EVCXR_BEGIN_CONTENT image/svg+xml\n<svg"));
+    assert!(content.ends_with("</svg>\nEVCXR_END_CONTENT"));
+}
+
+#[test]
+fn palette_is_distinct() {
+    for (i, a) in PALETTE.iter().enumerate() {
+        assert!(PALETTE[..i].iter().all(|b| b != a), "colour {i} repeats");
+    }
+    assert_eq!(color(8), color(0));
+}
+
+/// Writes every kind of chart to $CHARTS_PREVIEW_DIR for a look (skipped when unset).
+#[test]
+fn preview() {
+    if let Some(dir) = std::env::var_os("CHARTS_PREVIEW_DIR") {
+        for fig in all_kinds() {
+            fig.save(std::path::Path::new(&dir)).unwrap();
+        }
+    }
+}
