@@ -207,8 +207,8 @@ impl fmt::Display for Init {
             Scheme::LecunUniform => write!(f, "lecun-uniform")?,
             Scheme::XavierNormal => write!(f, "xavier-normal")?,
             Scheme::XavierUniform => write!(f, "xavier-uniform")?,
-            Scheme::HeNormal { alpha } if alpha == 0.0 => write!(f, "he-normal")?,
-            Scheme::HeUniform { alpha } if alpha == 0.0 => write!(f, "he-uniform")?,
+            Scheme::HeNormal { alpha: 0.0 } => write!(f, "he-normal")?,
+            Scheme::HeUniform { alpha: 0.0 } => write!(f, "he-uniform")?,
             Scheme::HeNormal { alpha } => write!(f, "he-normal:{alpha}")?,
             Scheme::HeUniform { alpha } => write!(f, "he-uniform:{alpha}")?,
         }
