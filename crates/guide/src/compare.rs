@@ -1,0 +1,311 @@
+//! Every initializer of the book on the same tasks, over many seeds.
+//!
+//! Each seed draws a new data set, a new train/test split and new initial weights; the
+//! features are standardized with the training set's mean and std. Training is full-batch
+//! gradient descent with momentum on the softmax cross-entropy, the same for every
+//! initializer of a task, so the initializer is the only thing that changes.
+
+use initnet::{
+    Activation, BiasInit, Blobs, Dataset, Init, Loss, MlpSpec, Standardizer, TrainConfig, evaluate,
+    make_circles, make_moons, train, train_test_split,
+};
+
+use crate::table::{keras_dense, pytorch_linear};
+use crate::{Error, Result, mean_sd};
+
+/// An initializer of the book, with the bias it comes with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Short name, used in tables, charts and claim keys.
+    pub name: &'static str,
+    /// Weight initializer.
+    pub init: Init,
+    /// Bias initializer.
+    pub bias: BiasInit,
+}
+
+/// The book's initializers, in the order the chapters meet them, and two framework defaults.
+pub fn candidates() -> Vec<Candidate> {
+    let zero = BiasInit::Zeros;
+    let fixed = |std: f64| Init::normal(std).expect("a positive std");
+    let pytorch = pytorch_linear();
+    let keras = keras_dense();
+    vec![
+        Candidate {
+            name: "zeros",
+            init: Init::zeros(),
+            bias: zero,
+        },
+        Candidate {
+            name: "N(0, 0.01²)",
+            init: fixed(0.01),
+            bias: zero,
+        },
+        Candidate {
+            name: "N(0, 1)",
+            init: fixed(1.0),
+            bias: zero,
+        },
+        Candidate {
+            name: "LeCun",
+            init: Init::lecun_normal(),
+            bias: zero,
+        },
+        Candidate {
+            name: "Xavier",
+            init: Init::xavier_normal(),
+            bias: zero,
+        },
+        Candidate {
+            name: "He",
+            init: Init::he_normal(),
+            bias: zero,
+        },
+        Candidate {
+            name: "PyTorch",
+            init: pytorch.init,
+            bias: pytorch.bias,
+        },
+        Candidate {
+            name: "Keras",
+            init: keras.init,
+            bias: keras.bias,
+        },
+    ]
+}
+
+impl Candidate {
+    /// The name as a claim key: lower case, letters and digits only.
+    pub fn key(&self) -> String {
+        match self.name {
+            "N(0, 0.01²)" => "small".to_string(),
+            "N(0, 1)" => "unit".to_string(),
+            name => name.to_ascii_lowercase(),
+        }
+    }
+}
+
+/// The tasks every initializer is tried on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// The article's problem: four Gaussian blobs in two features, a 2-2-4 tanh network.
+    Blobs,
+    /// Two concentric circles, a small 2-8-8-2 ReLU network.
+    Circles,
+    /// Two moons, a deep tanh network: ten hidden layers of sixteen units.
+    DeepTanh,
+    /// Two moons, the same deep network with ReLU.
+    DeepRelu,
+}
+
+/// Everything that defines a task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskSpec {
+    /// The task.
+    pub task: Task,
+    /// Samples drawn per seed (a quarter of them are the test set).
+    pub samples: usize,
+    /// Widths n_0..n_L.
+    pub widths: Vec<usize>,
+    /// Hidden activation.
+    pub activation: Activation,
+    /// The training run.
+    pub config: TrainConfig,
+}
+
+impl Task {
+    /// All tasks, in the order of the chapter's table.
+    pub const ALL: [Task; 4] = [Task::Blobs, Task::Circles, Task::DeepTanh, Task::DeepRelu];
+
+    /// Short name, used in tables, charts and claim keys.
+    pub fn key(self) -> &'static str {
+        match self {
+            Task::Blobs => "blobs",
+            Task::Circles => "circles",
+            Task::DeepTanh => "deep-tanh",
+            Task::DeepRelu => "deep-relu",
+        }
+    }
+
+    /// A longer description for tables and charts.
+    pub fn title(self) -> &'static str {
+        match self {
+            Task::Blobs => "blobs, 2-2-4 tanh",
+            Task::Circles => "circles, 2-8-8-2 ReLU",
+            Task::DeepTanh => "moons, 10 x 16 tanh",
+            Task::DeepRelu => "moons, 10 x 16 ReLU",
+        }
+    }
+
+    /// The task's data size, network and training run.
+    pub fn spec(self) -> TaskSpec {
+        let deep = |activation| TaskSpec {
+            task: self,
+            samples: 100,
+            widths: [2].into_iter().chain([16; 10]).chain([2]).collect(),
+            activation,
+            config: TrainConfig::new(0.05, 100).momentum(0.9),
+        };
+        match self {
+            Task::Blobs => TaskSpec {
+                task: self,
+                samples: 200,
+                widths: vec![2, 2, 4],
+                activation: Activation::Tanh,
+                config: TrainConfig::new(0.1, 100).momentum(0.9),
+            },
+            Task::Circles => TaskSpec {
+                task: self,
+                samples: 200,
+                widths: vec![2, 8, 8, 2],
+                activation: Activation::Relu,
+                config: TrainConfig::new(0.1, 100).momentum(0.9),
+            },
+            Task::DeepTanh => deep(Activation::Tanh),
+            Task::DeepRelu => deep(Activation::Relu),
+        }
+    }
+
+    /// The data set of `seed`, before splitting.
+    pub fn data(self, seed: u64) -> Result<Dataset> {
+        let n = self.spec().samples;
+        Ok(match self {
+            Task::Blobs => Blobs::new(n, 4).generate(seed)?,
+            Task::Circles => make_circles(n, 0.1, 0.5, seed)?,
+            Task::DeepTanh | Task::DeepRelu => make_moons(n, 0.15, seed)?,
+        })
+    }
+}
+
+/// The outcome of training one network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Run {
+    /// Accuracy on the training set after training.
+    pub train_accuracy: f64,
+    /// Accuracy on the held-out quarter.
+    pub test_accuracy: f64,
+    /// Mean cross-entropy on the training set after training.
+    pub loss: f64,
+    /// Whether the weights or the loss stopped being finite (then the other fields are NaN).
+    pub diverged: bool,
+}
+
+/// Train `candidate` on `task` for one seed.
+pub fn run(task: Task, candidate: &Candidate, seed: u64) -> Result<Run> {
+    let spec = task.spec();
+    let data = task.data(seed)?;
+    let (train_set, test_set) = train_test_split(&data, 0.25, seed)?;
+    let scaler = Standardizer::fit(&train_set.x)?;
+    let (train_set, test_set) = (
+        train_set.standardized(&scaler)?,
+        test_set.standardized(&scaler)?,
+    );
+    let mut net = MlpSpec::new(&spec.widths, spec.activation, candidate.init)
+        .bias(candidate.bias)
+        .build(seed)?;
+    let history = train(&mut net, &train_set.x, &train_set.y, &spec.config)?;
+    if history.diverged.is_some() {
+        return Ok(Run {
+            train_accuracy: f64::NAN,
+            test_accuracy: f64::NAN,
+            loss: f64::NAN,
+            diverged: true,
+        });
+    }
+    let (test, _) = evaluate(&net, &test_set.x, &test_set.y, Loss::SoftmaxCrossEntropy)?;
+    let last = history.last();
+    Ok(Run {
+        train_accuracy: last.accuracy,
+        test_accuracy: test.accuracy,
+        loss: last.loss,
+        diverged: false,
+    })
+}
+
+/// One initializer on one task over many seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The task.
+    pub task: Task,
+    /// The initializer.
+    pub candidate: Candidate,
+    /// One run per seed.
+    pub runs: Vec<Run>,
+    /// Mean and spread of the training accuracy over the runs that did not diverge.
+    pub train_accuracy: (f64, f64),
+    /// Mean and spread of the test accuracy over the runs that did not diverge.
+    pub test_accuracy: (f64, f64),
+    /// Mean and spread of the final training loss over the runs that did not diverge.
+    pub loss: (f64, f64),
+    /// How many runs diverged.
+    pub diverged: usize,
+}
+
+impl Summary {
+    /// Summarize runs (NaN means when every run diverged).
+    pub fn new(task: Task, candidate: Candidate, runs: Vec<Run>) -> Self {
+        let ok: Vec<&Run> = runs.iter().filter(|r| !r.diverged).collect();
+        let stat = |f: fn(&Run) -> f64| mean_sd(&ok.iter().map(|r| f(r)).collect::<Vec<_>>());
+        Summary {
+            task,
+            candidate,
+            train_accuracy: stat(|r| r.train_accuracy),
+            test_accuracy: stat(|r| r.test_accuracy),
+            loss: stat(|r| r.loss),
+            diverged: runs.len() - ok.len(),
+            runs,
+        }
+    }
+
+    /// The standard error of the mean test accuracy: spread over sqrt(runs that finished).
+    pub fn test_standard_error(&self) -> f64 {
+        self.test_accuracy.1 / ((self.runs.len() - self.diverged).max(1) as f64).sqrt()
+    }
+}
+
+/// Every candidate on `task` over `seeds`.
+pub fn compare(task: Task, seeds: &[u64]) -> Result<Vec<Summary>> {
+    if seeds.is_empty() {
+        return Err(Error::NoSeeds);
+    }
+    candidates()
+        .into_iter()
+        .map(|c| {
+            let runs = seeds
+                .iter()
+                .map(|&s| run(task, &c, s))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Summary::new(task, c, runs))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_deterministic() {
+        let c = candidates()[5];
+        assert_eq!(
+            run(Task::Circles, &c, 3).unwrap(),
+            run(Task::Circles, &c, 3).unwrap()
+        );
+    }
+
+    #[test]
+    fn no_seeds_is_an_error() {
+        assert_eq!(compare(Task::Blobs, &[]).unwrap_err(), Error::NoSeeds);
+    }
+
+    #[test]
+    fn keys_are_plain() {
+        for c in candidates() {
+            assert!(
+                c.key().chars().all(|ch| ch.is_ascii_alphanumeric()),
+                "{}",
+                c.key()
+            );
+        }
+    }
+}

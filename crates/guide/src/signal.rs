@@ -1,0 +1,249 @@
+//! How the scale of the signal travels through a deep stack: the mean-field prediction
+//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b) beside the measured Var(a^l).
+
+use initnet::ndarray::Array2;
+use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::{Error, Result, mean_sd};
+
+/// E[g(z)] for z ~ N(0, 1), by Simpson's rule on [-12, 12] with 4800 intervals.
+///
+/// The tails beyond 12 carry less than 1e-32 of the mass; z = 0 is a node, so a kink
+/// there (ReLU) splits the rule into two smooth halves and costs no accuracy.
+pub fn gaussian_expectation(g: impl Fn(f64) -> f64) -> f64 {
+    const HALF_WIDTH: f64 = 12.0;
+    const INTERVALS: usize = 4800;
+    let h = 2.0 * HALF_WIDTH / INTERVALS as f64;
+    let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let sum: f64 = (0..=INTERVALS)
+        .map(|i| {
+            let z = -HALF_WIDTH + h * i as f64;
+            let weight = if i == 0 || i == INTERVALS {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            weight * g(z) * density(z)
+        })
+        .sum();
+    sum * h / 3.0
+}
+
+/// A deep stack of equal width fed with standard normal inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stack {
+    /// The activation of every layer.
+    pub activation: Activation,
+    /// The weight initializer.
+    pub init: Init,
+    /// The bias initializer.
+    pub bias: BiasInit,
+    /// n_0 = n_1 = ... = n_L.
+    pub width: usize,
+    /// Number of layers L.
+    pub depth: usize,
+    /// Number of input samples the statistics are taken over.
+    pub batch: usize,
+}
+
+impl Stack {
+    /// A stack with zero biases.
+    pub fn new(
+        activation: Activation,
+        init: Init,
+        width: usize,
+        depth: usize,
+        batch: usize,
+    ) -> Self {
+        Stack {
+            activation,
+            init,
+            bias: BiasInit::Zeros,
+            width,
+            depth,
+            batch,
+        }
+    }
+
+    /// The same stack with another bias initializer.
+    pub fn bias(mut self, bias: BiasInit) -> Self {
+        self.bias = bias;
+        self
+    }
+
+    fn check(&self) -> Result<()> {
+        for (what, value) in [
+            ("width", self.width),
+            ("depth", self.depth),
+            ("batch", self.batch),
+        ] {
+            if value == 0 {
+                return Err(Error::Zero(what));
+            }
+        }
+        Ok(())
+    }
+
+    /// n Var(W): the factor by which a layer multiplies the second moment of its input.
+    pub fn weight_gain(&self) -> f64 {
+        self.width as f64 * self.init.variance(self.width, self.width)
+    }
+
+    /// The mean-field prediction of Var(a^l) for l = 1..=L: with inputs of unit variance
+    /// q_1 = n Var(W) + Var(b), then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b).
+    pub fn predicted_variance(&self) -> Result<Vec<f64>> {
+        self.check()?;
+        let (gain, bias_var) = (self.weight_gain(), self.bias.variance(self.width));
+        let f = self.activation;
+        let mut q = vec![gain + bias_var];
+        for _ in 1..self.depth {
+            let prev = *q.last().expect("q starts with q_1");
+            let second_moment = gaussian_expectation(|z| f.f(prev.sqrt() * z).powi(2));
+            q.push(gain * second_moment + bias_var);
+        }
+        Ok(q)
+    }
+
+    /// The measured standard deviation of a^l (over batch and units) for l = 1..=L, for one
+    /// seed: the network is drawn from `seed`, the inputs from a second stream of it.
+    pub fn measure(&self, seed: u64) -> Result<Vec<f64>> {
+        self.check()?;
+        let spec = MlpSpec::new(
+            &vec![self.width; self.depth + 1],
+            self.activation,
+            self.init,
+        )
+        .output(self.activation)
+        .bias(self.bias);
+        let net = spec.build(seed)?;
+        let mut rng = initnet::rng(seed ^ INPUT_STREAM);
+        let x = Array2::from_shape_simple_fn((self.batch, self.width), || {
+            StandardNormal.sample(&mut rng)
+        });
+        let trace = net.forward(&x)?;
+        Ok((1..=self.depth).map(|l| mean_std(trace.a(l)).1).collect())
+    }
+
+    /// The stack measured over `seeds`, beside its prediction.
+    pub fn over_seeds(&self, seeds: &[u64]) -> Result<Propagation> {
+        if seeds.is_empty() {
+            return Err(Error::NoSeeds);
+        }
+        let predicted_std: Vec<f64> = self
+            .predicted_variance()?
+            .iter()
+            .map(|q| q.sqrt())
+            .collect();
+        let runs = seeds
+            .iter()
+            .map(|&s| self.measure(s))
+            .collect::<Result<Vec<_>>>()?;
+        let per_layer = |l: usize| mean_sd(&runs.iter().map(|r| r[l]).collect::<Vec<_>>());
+        let (mean_std, sd_std) = (0..self.depth).map(per_layer).unzip();
+        let factors: Vec<f64> = runs.iter().map(|r| shrink_factor(r)).collect();
+        Ok(Propagation {
+            stack: *self,
+            seeds: seeds.len(),
+            predicted_factor: shrink_factor(&predicted_std),
+            predicted_std,
+            mean_std,
+            sd_std,
+            factor: mean_sd(&factors),
+            factors,
+        })
+    }
+}
+
+/// Seeds of the input batches are the network's seeds xor this, so the two streams differ.
+const INPUT_STREAM: u64 = 0x5eed_1a7a;
+
+/// The mean factor by which the standard deviation shrinks per layer from layer 1 to L:
+/// (std_1 / std_L)^(1/(L-1)); above 1 the signal shrinks, below 1 it grows. One layer: 1.
+pub fn shrink_factor(stds: &[f64]) -> f64 {
+    match stds {
+        [] | [_] => 1.0,
+        [first, .., last] => (first / last).powf(1.0 / (stds.len() - 1) as f64),
+    }
+}
+
+/// A stack's signal over many seeds: per layer, the predicted and the measured std of a^l.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Propagation {
+    /// What was measured.
+    pub stack: Stack,
+    /// How many seeds.
+    pub seeds: usize,
+    /// Mean-field prediction of std(a^l), l = 1..=L.
+    pub predicted_std: Vec<f64>,
+    /// Mean over seeds of the measured std(a^l).
+    pub mean_std: Vec<f64>,
+    /// Spread (sample standard deviation) over seeds of the measured std(a^l).
+    pub sd_std: Vec<f64>,
+    /// Per-layer shrink factor of the prediction.
+    pub predicted_factor: f64,
+    /// Per-layer shrink factor of each seed.
+    pub factors: Vec<f64>,
+    /// Mean and spread over seeds of the measured shrink factor.
+    pub factor: (f64, f64),
+}
+
+impl Propagation {
+    /// The standard error of the mean shrink factor: its spread over sqrt(seeds).
+    pub fn factor_standard_error(&self) -> f64 {
+        self.factor.1 / (self.seeds as f64).sqrt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaussian_expectations_match_closed_forms() {
+        assert!((gaussian_expectation(|_| 1.0) - 1.0).abs() < 1e-12);
+        assert!((gaussian_expectation(|z| z * z) - 1.0).abs() < 1e-12);
+        assert!((gaussian_expectation(|z| z.max(0.0).powi(2)) - 0.5).abs() < 1e-12);
+        assert!((gaussian_expectation(|z| z.powi(4)) - 3.0).abs() < 1e-10);
+    }
+
+    #[test]
+    fn relu_prediction_is_the_closed_form() {
+        // PyTorch's weights: n Var(W) = 1/3, so q_{l+1} = q_l / 6 exactly.
+        let init = Init::lecun_uniform().with_gain(1.0 / 3f64.sqrt()).unwrap();
+        let q = Stack::new(Activation::Relu, init, 64, 5, 8)
+            .predicted_variance()
+            .unwrap();
+        assert!((q[0] - 1.0 / 3.0).abs() < 1e-12);
+        for pair in q.windows(2) {
+            assert!((pair[0] / pair[1] - 6.0).abs() < 1e-9, "{pair:?}");
+        }
+        let p = Stack::new(Activation::Relu, init, 64, 5, 8).bias(BiasInit::FanInUniform);
+        let q = p.predicted_variance().unwrap();
+        // With the bias the recursion q <- q/6 + 1/(3n) tends to 2/(5n).
+        let floor = 2.0 / (5.0 * 64.0);
+        assert!(
+            q.windows(2)
+                .all(|w| (w[1] - floor).abs() < (w[0] - floor).abs())
+        );
+    }
+
+    #[test]
+    fn bad_sizes_are_errors() {
+        let s = Stack::new(Activation::Relu, Init::he_normal(), 0, 3, 4);
+        assert_eq!(
+            s.measure(0).unwrap_err().to_string(),
+            "width must be at least 1, got 0"
+        );
+        let s = Stack::new(Activation::Relu, Init::he_normal(), 4, 3, 4);
+        assert_eq!(s.over_seeds(&[]).unwrap_err(), Error::NoSeeds);
+    }
+
+    #[test]
+    fn shrink_factor_of_a_geometric_sequence() {
+        assert!((shrink_factor(&[8.0, 4.0, 2.0, 1.0]) - 2.0).abs() < 1e-12);
+        assert_eq!(shrink_factor(&[3.0]), 1.0);
+    }
+}
