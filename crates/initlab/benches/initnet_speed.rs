@@ -1,0 +1,65 @@
+//! The two speed benchmarks of the README's "Speed" section, mirrored op for op by
+//! `benches/numpy_reference.py`:
+//!
+//! 1. `cs231n_forward_backward`: forward a batch of 1000 standard-normal inputs through
+//!    10 tanh layers of 500 units (Xavier normal), then back-propagate a given
+//!    standard-normal output gradient (dW, db, dL/da and dL/dh of every layer).
+//! 2. `blobs_2_2_4_train_1000_epochs`: full-batch gradient descent (lr 0.1) of the
+//!    article's 2-2-4 tanh network (Xavier normal) on 400 blob points for 1000 epochs,
+//!    loss, accuracy and gradient norms evaluated every epoch as `initnet::train` does.
+//!
+//! Run with `cargo bench -p initlab`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use initlab::standard_normal;
+use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, train};
+
+fn cs231n_forward_backward(c: &mut Criterion) {
+    let mut widths = vec![500];
+    widths.extend([500; 10]);
+    let net = MlpSpec::new(&widths, Activation::Tanh, Init::xavier_normal())
+        .output(Activation::Tanh)
+        .build(0)
+        .expect("a valid network");
+    let x = standard_normal(1000, 500, 0, 1);
+    let d_out = standard_normal(1000, 500, 0, 2);
+    let mut group = c.benchmark_group("speed");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("cs231n_forward_backward", |b| {
+        b.iter(|| {
+            let trace = net.forward(black_box(&x)).expect("valid input");
+            let grads = net
+                .backward(&trace, black_box(&d_out))
+                .expect("valid gradient");
+            black_box(grads);
+        })
+    });
+    group.finish();
+}
+
+fn blobs_train(c: &mut Criterion) {
+    let data = Blobs::new(400, 4).generate(0).expect("valid blobs");
+    let spec = MlpSpec::new(&[2, 2, 4], Activation::Tanh, Init::xavier_normal());
+    let net0 = spec.build(0).expect("a valid network");
+    let cfg = TrainConfig::new(0.1, 1000);
+    let mut group = c.benchmark_group("speed");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("blobs_2_2_4_train_1000_epochs", |b| {
+        b.iter(|| {
+            let mut net = net0.clone();
+            let history = train(&mut net, black_box(&data.x), &data.y, &cfg).expect("valid run");
+            black_box((net, history));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, cs231n_forward_backward, blobs_train);
+criterion_main!(benches);

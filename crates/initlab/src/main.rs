@@ -1,0 +1,238 @@
+//! `initlab`: explore weight initialization from the command line. The logic lives in the
+//! library part (`initlab::layers`, `initlab::train`); this file parses flags and prints.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use initlab::{DatasetKind, LayersConfig, TrainOptions};
+use initnet::{Activation, Init};
+
+const EXAMPLES: &str = "\
+Examples:
+  initlab layers --init xavier --activation tanh --depth 10 --width 500
+  initlab layers --init normal:1.0 --activation tanh        # saturation
+  initlab layers --init normal:0.01 --activation tanh       # activations collapse to 0
+  initlab layers --init he --activation relu --json
+  initlab train --dataset blobs --init zeros                # the symmetry problem
+  initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
+
+Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
+lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform (also xavier, he,
+lecun, glorot-*, kaiming-*, he-normal:ALPHA for a leaky ReLU of slope ALPHA).
+Activations (--activation): identity, sigmoid, tanh, relu, leaky-relu:ALPHA.
+
+Exit status: 0 on success, 2 for a bad flag or unparsable value, 1 for a value the
+library rejects (it names the value).";
+
+const LAYERS_ABOUT: &str = "\
+Push a batch of standard-normal inputs through a deep MLP at initialization and print
+per-layer statistics. Every layer has the same width and activation, biases are zero.
+A standard-normal gradient dL/dh^L is then back-propagated from the top, and grad_std is
+the standard deviation of dL/da^l in each layer. Beside the measurements, the (mf) columns
+give the mean-field predictions (wide-layer limit): Var(a^1) = n_0 Var(W),
+Var(a^(l+1)) = n_l Var(W) E[f(a^l)^2], and the matching backward recursion.
+The network is drawn from ChaCha8 stream 0 of the seed, the inputs from stream 1, the top
+gradient from stream 2. A unit counts as saturated when |tanh| > 0.99 (sigmoid outside
+[0.01, 0.99]); a unit is dead when its pre-activation is <= 0 for the whole batch.";
+
+const TRAIN_ABOUT: &str = "\
+Train an MLP on a generated data set and report. The output layer is a softmax over the
+data set's classes (cross-entropy loss). A stratified test part (--test-fraction of each
+class) is held out; --standardize fits the scaler on the training part only. Seeds derive
+from --seed s: data 4s, split 4s+1, network 4s+2, mini-batch shuffling 4s+3. A run whose
+weights or loss stop being finite stops and reports the epoch; its final figures are from
+the last finite epoch.";
+
+/// Explore why weight initialization matters: per-layer statistics of deep networks at
+/// initialization, and training runs on toy data sets.
+#[derive(Debug, Parser)]
+#[command(name = "initlab", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Per-layer statistics of a deep MLP at initialization (forward and backward).
+    #[command(long_about = LAYERS_ABOUT, after_help = EXAMPLES)]
+    Layers(LayersArgs),
+    /// Train on a generated data set (blobs, circles, moons) and report.
+    #[command(long_about = TRAIN_ABOUT, after_help = EXAMPLES)]
+    Train(TrainArgs),
+}
+
+fn parse_init(s: &str) -> Result<Init, initnet::Error> {
+    s.parse()
+}
+
+fn parse_activation(s: &str) -> Result<Activation, initnet::Error> {
+    s.parse()
+}
+
+#[derive(Debug, Args)]
+struct LayersArgs {
+    /// Weight initializer.
+    #[arg(long, default_value = "xavier-normal", value_parser = parse_init)]
+    init: Init,
+    /// Activation of every layer.
+    #[arg(long, default_value = "tanh", value_parser = parse_activation)]
+    activation: Activation,
+    /// Number of layers L.
+    #[arg(long, default_value_t = 10)]
+    depth: usize,
+    /// Units per layer.
+    #[arg(long, default_value_t = 500)]
+    width: usize,
+    /// Number of inputs n_0 [default: the width].
+    #[arg(long)]
+    inputs: Option<usize>,
+    /// Samples in the batch.
+    #[arg(long, default_value_t = 1000)]
+    batch: usize,
+    /// Seed of the weights, inputs and top gradient.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Multiply every weight by this.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    gain: f64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct TrainArgs {
+    /// Data set: blobs, circles or moons.
+    #[arg(long, default_value = "blobs", value_parser = |s: &str| s.parse::<DatasetKind>())]
+    dataset: DatasetKind,
+    /// Number of samples before the split.
+    #[arg(long, default_value_t = 400)]
+    samples: usize,
+    /// cluster_std for blobs [default: 1]; Gaussian noise for circles and moons [default: 0.1].
+    #[arg(long, allow_negative_numbers = true)]
+    noise: Option<f64>,
+    /// Number of classes (blobs only) [default: 4].
+    #[arg(long)]
+    classes: Option<usize>,
+    /// Hidden widths, comma-separated: the article's network has one hidden layer of 2.
+    #[arg(long, value_delimiter = ',', default_value = "2")]
+    hidden: Vec<usize>,
+    /// Activation of the hidden layers.
+    #[arg(long, default_value = "tanh", value_parser = parse_activation)]
+    activation: Activation,
+    /// Weight initializer of every layer.
+    #[arg(long, default_value = "xavier-normal", value_parser = parse_init)]
+    init: Init,
+    /// Multiply every weight by this.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    gain: f64,
+    /// Learning rate.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    lr: f64,
+    /// Number of epochs.
+    #[arg(long, default_value_t = 1000)]
+    epochs: usize,
+    /// Mini-batch size [default: full batch].
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Classical momentum, in [0, 1).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    momentum: f64,
+    /// Seed every random choice derives from.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Standardize the features (fitted on the training part).
+    #[arg(long)]
+    standardize: bool,
+    /// Fraction of each class held out for testing, in (0, 1).
+    #[arg(long, default_value_t = 0.25, allow_negative_numbers = true)]
+    test_fraction: f64,
+    /// Print JSON instead of a report.
+    #[arg(long)]
+    json: bool,
+}
+
+fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(match cli.command {
+        Command::Layers(a) => {
+            let cfg = LayersConfig {
+                init: a.init,
+                activation: a.activation,
+                depth: a.depth,
+                width: a.width,
+                inputs: a.inputs,
+                batch: a.batch,
+                seed: a.seed,
+                gain: a.gain,
+            };
+            let report = initlab::layers(&cfg)?;
+            if a.json {
+                serde_json::to_string_pretty(&report)? + "\n"
+            } else {
+                report.to_text()
+            }
+        }
+        Command::Train(a) => {
+            let opts = TrainOptions {
+                dataset: a.dataset,
+                samples: a.samples,
+                noise: a.noise,
+                classes: a.classes,
+                hidden: a.hidden,
+                activation: a.activation,
+                init: a.init,
+                gain: a.gain,
+                lr: a.lr,
+                epochs: a.epochs,
+                batch_size: a.batch_size,
+                momentum: a.momentum,
+                seed: a.seed,
+                standardize: a.standardize,
+                test_fraction: a.test_fraction,
+            };
+            let bar = if std::io::stderr().is_terminal() {
+                let bar = ProgressBar::new(opts.epochs as u64);
+                if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} epochs {eta}")
+                {
+                    bar.set_style(style);
+                }
+                bar
+            } else {
+                ProgressBar::hidden()
+            };
+            let report = initlab::train(&opts, |epoch| bar.set_position(epoch as u64));
+            bar.finish_and_clear();
+            let report = report?;
+            if a.json {
+                serde_json::to_string_pretty(&report)? + "\n"
+            } else {
+                report.to_text()
+            }
+        }
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (initlab ... | head) is not an error worth a message.
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the output: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Run the built `initlab` binary: the documented commands, the JSON shape, exit codes and
+//! error messages.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn initlab(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_initlab"))
+        .args(args)
+        .output()
+        .expect("the initlab binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "initlab {args:?} panicked: {stderr}"
+    );
+    assert!(
+        !stderr.contains("RUST_BACKTRACE"),
+        "initlab {args:?}: {stderr}"
+    );
+    out
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("UTF-8 errors")
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = initlab(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "initlab {all:?}: {}",
+        stderr(&out)
+    );
+    serde_json::from_str(&stdout(&out)).expect("valid JSON")
+}
+
+fn number(v: &Value, key: &str) -> f64 {
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is not a number in {v}"))
+}
+
+#[test]
+fn help_shows_examples_and_both_verbs() {
+    let out = initlab(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "layers",
+        "train",
+        "Examples:",
+        "initlab train --dataset blobs --init zeros",
+    ] {
+        assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
+    }
+    let text = stdout(&initlab(&["layers", "--help"]));
+    assert!(text.contains("standard-normal gradient"), "{text}");
+    let text = stdout(&initlab(&["train", "--help"]));
+    assert!(
+        text.contains("--test-fraction") && text.contains("--standardize"),
+        "{text}"
+    );
+}
+
+#[test]
+fn layers_documented_command_prints_a_table() {
+    let out = initlab(&[
+        "layers",
+        "--init",
+        "xavier",
+        "--activation",
+        "tanh",
+        "--depth",
+        "10",
+        "--width",
+        "500",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("10 layers of 500 tanh units"), "{text}");
+    let header = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("layer"))
+        .expect("a header row");
+    for column in [
+        "pre_mean",
+        "pre_std",
+        "act_mean",
+        "act_std",
+        "saturated",
+        "dead",
+        "grad_std",
+    ] {
+        assert!(header.contains(column), "{header}");
+    }
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("layer"))
+        .skip(1)
+        .collect();
+    assert_eq!(rows.len(), 10, "{text}");
+    assert!(rows[9].trim_start().starts_with("10 "), "{}", rows[9]);
+}
+
+#[test]
+fn layers_json_has_the_documented_fields() {
+    let v = json(&[
+        "layers",
+        "--depth",
+        "4",
+        "--width",
+        "64",
+        "--batch",
+        "100",
+        "--activation",
+        "relu",
+        "--init",
+        "he",
+    ]);
+    let config = &v["config"];
+    assert_eq!(config["init"], "he-normal");
+    assert_eq!(config["activation"], "relu");
+    assert_eq!(
+        (config["depth"].as_u64(), config["width"].as_u64()),
+        (Some(4), Some(64))
+    );
+    assert_eq!(
+        (config["inputs"].as_u64(), config["batch"].as_u64()),
+        (Some(64), Some(100))
+    );
+    assert_eq!(
+        (config["seed"].as_u64(), config["gain"].as_f64()),
+        (Some(0), Some(1.0))
+    );
+    let layers = v["layers"].as_array().expect("a layers array");
+    assert_eq!(layers.len(), 4);
+    for (i, layer) in layers.iter().enumerate() {
+        assert_eq!(layer["layer"].as_u64(), Some(i as u64 + 1));
+        for key in [
+            "pre_mean",
+            "pre_std",
+            "act_mean",
+            "act_std",
+            "saturated_fraction",
+            "dead_fraction",
+            "grad_std",
+        ] {
+            assert!(number(layer, key).is_finite(), "{key} in {layer}");
+        }
+        // ReLU never saturates.
+        assert_eq!(number(layer, "saturated_fraction"), 0.0);
+    }
+}
+
+#[test]
+fn layers_output_is_deterministic_and_seeded() {
+    let args = [
+        "layers", "--depth", "3", "--width", "50", "--batch", "40", "--seed", "7", "--json",
+    ];
+    assert_eq!(stdout(&initlab(&args)), stdout(&initlab(&args)));
+    let other = [
+        "layers", "--depth", "3", "--width", "50", "--batch", "40", "--seed", "8", "--json",
+    ];
+    assert_ne!(stdout(&initlab(&args)), stdout(&initlab(&other)));
+}
+
+#[test]
+fn train_zeros_shows_the_symmetry_problem() {
+    let out = initlab(&["train", "--dataset", "blobs", "--init", "zeros"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("final training loss 1.386294"), "{text}");
+    assert!(text.contains("symmetry"), "{text}");
+    assert!(text.contains("stuck at the chance level"), "{text}");
+    // Across seeds: the loss stays at ln 4 (the classes of the stratified training part are
+    // balanced, so even the output biases get a zero gradient) and the accuracy at 1/4
+    // (all logits equal, so every sample is put in class 0).
+    for seed in ["0", "1", "2", "3", "4"] {
+        let v = json(&[
+            "train",
+            "--dataset",
+            "blobs",
+            "--init",
+            "zeros",
+            "--epochs",
+            "200",
+            "--seed",
+            seed,
+        ]);
+        let loss = number(&v, "final_train_loss");
+        assert!((loss - 4f64.ln()).abs() < 1e-9, "seed {seed}: {loss}");
+        assert_eq!(number(&v, "final_train_accuracy"), 0.25);
+        assert_eq!(number(&v, "test_accuracy"), 0.25);
+        assert_eq!(v["symmetric_layers"], serde_json::json!([1]));
+    }
+}
+
+#[test]
+fn train_json_has_the_documented_fields() {
+    let v = json(&[
+        "train",
+        "--dataset",
+        "moons",
+        "--hidden",
+        "8,4",
+        "--activation",
+        "relu",
+        "--init",
+        "he",
+        "--epochs",
+        "50",
+        "--standardize",
+    ]);
+    assert_eq!(v["config"]["dataset"], "moons");
+    assert_eq!(v["config"]["widths"], serde_json::json!([2, 8, 4, 2]));
+    for key in [
+        "final_train_loss",
+        "final_train_accuracy",
+        "test_accuracy",
+        "dead_fraction",
+        "saturated_fraction",
+    ] {
+        assert!(number(&v, key).is_finite(), "{key}");
+    }
+    assert_eq!(v["diverged"], Value::Bool(false));
+    assert_eq!(v["diverged_at_epoch"], Value::Null);
+    let history = v["history"].as_array().expect("a history array");
+    assert_eq!(history.len(), 51);
+    for (i, point) in history.iter().enumerate() {
+        assert_eq!(point["epoch"].as_u64(), Some(i as u64));
+        assert!(
+            number(point, "loss").is_finite() && (0.0..=1.0).contains(&number(point, "accuracy"))
+        );
+    }
+    assert_eq!(number(&v, "final_train_loss"), number(&history[50], "loss"));
+}
+
+#[test]
+fn a_diverging_run_says_so_in_text_and_valid_json() {
+    let args = [
+        "train",
+        "--hidden",
+        "16,16",
+        "--activation",
+        "identity",
+        "--init",
+        "normal:3",
+        "--lr",
+        "50",
+        "--epochs",
+        "100",
+    ];
+    let out = initlab(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("DIVERGED at epoch"),
+        "{}",
+        stdout(&out)
+    );
+    let v = json(&args);
+    assert_eq!(v["diverged"], Value::Bool(true));
+    let epoch = v["diverged_at_epoch"]
+        .as_u64()
+        .expect("the epoch of divergence");
+    // The history holds the finite epochs 0..epoch-1; the final figures are the last of them.
+    assert_eq!(v["history"].as_array().map(Vec::len), Some(epoch as usize));
+    assert_eq!(v["final_epoch"].as_u64(), Some(epoch - 1));
+}
+
+#[test]
+fn bad_flags_exit_2_with_clap_messages() {
+    for (args, needle) in [
+        (vec!["layers", "--bogus"], "--bogus"),
+        (vec!["layers", "--init", "orthogonal"], "orthogonal"),
+        (vec!["layers", "--init", "normal:-1"], "got -1"),
+        (vec!["layers", "--activation", "softplus"], "softplus"),
+        (vec!["layers", "--depth", "-3"], "-3"),
+        (vec!["train", "--dataset", "spirals"], "spirals"),
+        (vec!["train", "--hidden", "3,x"], "'x'"),
+        (vec!["frobnicate"], "frobnicate"),
+    ] {
+        let out = initlab(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+#[test]
+fn bad_values_exit_1_with_the_library_message() {
+    for (args, message) in [
+        (
+            vec!["layers", "--width", "0"],
+            "error: width must be at least 1, got 0\n",
+        ),
+        (
+            vec!["layers", "--depth", "0"],
+            "error: depth must be at least 1, got 0\n",
+        ),
+        (
+            vec!["layers", "--gain", "0"],
+            "error: gain must be finite and > 0, got 0\n",
+        ),
+        (
+            vec!["train", "--lr", "0"],
+            "error: learning rate must be finite and > 0, got 0\n",
+        ),
+        (
+            vec!["train", "--samples", "3"],
+            "error: make_blobs: 3 samples is fewer than the 4 needed\n",
+        ),
+        (
+            vec!["train", "--noise", "-1"],
+            "error: cluster_std must be finite and >= 0, got -1\n",
+        ),
+        (
+            vec!["train", "--momentum", "1"],
+            "error: momentum must be in [0, 1), got 1\n",
+        ),
+        (
+            vec!["train", "--test-fraction", "1"],
+            "error: test fraction must be in (0, 1), got 1\n",
+        ),
+        (
+            vec!["train", "--hidden", "4,0"],
+            "error: width of layer 2 must be at least 1, got 0\n",
+        ),
+        (
+            vec!["train", "--batch-size", "0"],
+            "error: batch size must be at least 1, got 0\n",
+        ),
+    ] {
+        let out = initlab(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), message, "{args:?}");
+        assert!(stdout(&out).is_empty());
+    }
+}
