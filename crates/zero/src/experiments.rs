@@ -1,0 +1,699 @@
+//! The chapter's experiments. Each takes explicit seeds and returns plain data; the
+//! chapter's code blocks, its claims test, its figures and its notebook all call these.
+//!
+//! The setting is the article's: `make_blobs` with 4 classes in 2 features
+//! (standardized), a 2-2-4 network, softmax cross-entropy, full-batch gradient descent.
+
+use std::ops::Range;
+
+use initnet::ndarray::Array2;
+use initnet::{
+    Activation, Dataset, Error, Gradients, History, Init, Loss, Mlp, MlpSpec, Result, Scheme,
+    Standardizer, Trace, TrainConfig, mean_std, train_with,
+};
+
+/// The article's network: 2 inputs, 2 hidden units, 4 outputs.
+pub const WIDTHS: [usize; 3] = [2, 2, 4];
+/// Number of classes (blobs).
+pub const CLASSES: usize = 4;
+/// Samples of the balanced data set, 100 per class.
+pub const SAMPLES: usize = 400;
+/// Samples of the nearly balanced data set: 101, 101, 100, 100 per class.
+pub const NEARLY_BALANCED: usize = 402;
+/// Learning rate of full-batch gradient descent.
+pub const LR: f64 = 0.5;
+/// Gradient steps of the runs that compare starts.
+pub const EPOCHS: usize = 500;
+/// Gradient steps of the zero-initialization runs.
+pub const ZERO_EPOCHS: usize = 200;
+/// Gradient steps of the runs that watch the sigmoid network leave zero.
+pub const ESCAPE_EPOCHS: usize = 800;
+/// A run has left the zero start once its loss is this far below ln 4.
+pub const ESCAPE_DROP: f64 = 0.01;
+/// Directions tried by the search for the best strip classifier.
+pub const DIRECTIONS: usize = 180;
+/// The seeds every random claim of the chapter is made over (data and weights).
+pub const SEEDS: Range<u64> = 0..20;
+/// The hidden activations the chapter tries.
+pub const ACTIVATIONS: [Activation; 3] = [Activation::Sigmoid, Activation::Tanh, Activation::Relu];
+
+/// Every weight 0.
+pub const ZERO: Init = Init {
+    scheme: Scheme::Zeros,
+    gain: 1.0,
+};
+/// Every weight 0.5.
+pub const CONSTANT: Init = Init {
+    scheme: Scheme::Constant(0.5),
+    gain: 1.0,
+};
+/// Small random weights, N(0, 0.1^2).
+pub const RANDOM: Init = Init {
+    scheme: Scheme::Normal { std: 0.1 },
+    gain: 1.0,
+};
+/// The three starts the chapter compares, with their names.
+pub const STARTS: [(&str, Init); 3] = [("zero", ZERO), ("constant", CONSTANT), ("random", RANDOM)];
+
+/// The article's data: `make_blobs(n_samples, centers = 4)` in 2 features, standardized
+/// to mean 0 and standard deviation 1 per feature.
+pub fn blobs(n_samples: usize, seed: u64) -> Result<Dataset> {
+    let raw = initnet::Blobs::new(n_samples, CLASSES).generate(seed)?;
+    raw.standardized(&Standardizer::fit(&raw.x)?)
+}
+
+/// The 2-2-4 network with hidden activation `activation` and weights from `init`
+/// (biases 0), drawn from `seed`.
+pub fn network(activation: Activation, init: Init, seed: u64) -> Result<Mlp> {
+    MlpSpec::new(&WIDTHS, activation, init).build(seed)
+}
+
+/// Everything that belongs to hidden unit j: its incoming weights W^1[j, :], its bias
+/// b^1[j] and its outgoing weights W^2[:, j].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// W^1[j, :].
+    pub w_in: Vec<f64>,
+    /// b^1[j].
+    pub b: f64,
+    /// W^2[:, j].
+    pub w_out: Vec<f64>,
+}
+
+impl Unit {
+    /// Every parameter of the unit, incoming weights, bias, outgoing weights.
+    pub fn parameters(&self) -> Vec<f64> {
+        self.w_in
+            .iter()
+            .chain([&self.b])
+            .chain(&self.w_out)
+            .copied()
+            .collect()
+    }
+}
+
+/// The hidden units of the first layer of `net`.
+pub fn units(net: &Mlp) -> Vec<Unit> {
+    let (l1, l2) = (net.layer(1), net.layer(2));
+    (0..l1.n_out())
+        .map(|j| Unit {
+            w_in: l1.w.row(j).to_vec(),
+            b: l1.b[j],
+            w_out: l2.w.column(j).to_vec(),
+        })
+        .collect()
+}
+
+/// Whether all units have the same parameters, bit for bit (`f64::to_bits`, so that
+/// 0.0 and -0.0 count as different and nothing is forgiven by a tolerance).
+pub fn same_bits(units: &[Unit]) -> bool {
+    let bits = |u: &Unit| {
+        u.parameters()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>()
+    };
+    units
+        .windows(2)
+        .all(|pair| bits(&pair[0]) == bits(&pair[1]))
+}
+
+/// Whether the columns of an array are equal, bit for bit.
+pub fn columns_equal(a: &Array2<f64>) -> bool {
+    a.rows()
+        .into_iter()
+        .all(|row| row.iter().all(|v| v.to_bits() == row[0].to_bits()))
+}
+
+/// Whether the rows of an array are equal, bit for bit.
+pub fn rows_equal(a: &Array2<f64>) -> bool {
+    a.columns()
+        .into_iter()
+        .all(|col| col.iter().all(|v| v.to_bits() == col[0].to_bits()))
+}
+
+/// One forward and one backward pass of `net` on the data set: a^l, h^l and every gradient.
+pub fn first_pass(net: &Mlp, data: &Dataset) -> Result<(Trace, Gradients)> {
+    let trace = net.forward(&data.x)?;
+    let (_, d_out) = Loss::SoftmaxCrossEntropy.evaluate(trace.output(), &data.y)?;
+    let grads = net.backward(&trace, &d_out)?;
+    Ok((trace, grads))
+}
+
+/// How far each group of parameters moved between two networks of the same shape:
+/// the largest absolute change of an entry of W^1, b^1, W^2 and b^2.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Moved {
+    /// max |ΔW^1|.
+    pub w1: f64,
+    /// max |Δb^1|.
+    pub b1: f64,
+    /// max |ΔW^2|.
+    pub w2: f64,
+    /// max |Δb^2|.
+    pub b2: f64,
+}
+
+impl Moved {
+    /// The changes between `start` and `end`.
+    pub fn between(start: &Mlp, end: &Mlp) -> Self {
+        let dist = |a: &[f64], b: &[f64]| {
+            a.iter()
+                .zip(b)
+                .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        };
+        let (s1, s2, e1, e2) = (start.layer(1), start.layer(2), end.layer(1), end.layer(2));
+        Moved {
+            w1: dist(
+                s1.w.as_slice().expect("standard layout"),
+                e1.w.as_slice().expect("standard layout"),
+            ),
+            b1: dist(
+                s1.b.as_slice().expect("contiguous"),
+                e1.b.as_slice().expect("contiguous"),
+            ),
+            w2: dist(
+                s2.w.as_slice().expect("standard layout"),
+                e2.w.as_slice().expect("standard layout"),
+            ),
+            b2: dist(
+                s2.b.as_slice().expect("contiguous"),
+                e2.b.as_slice().expect("contiguous"),
+            ),
+        }
+    }
+    /// The entry-wise maximum of two records.
+    pub fn max(self, other: Moved) -> Moved {
+        Moved {
+            w1: self.w1.max(other.w1),
+            b1: self.b1.max(other.b1),
+            w2: self.w2.max(other.w2),
+            b2: self.b2.max(other.b2),
+        }
+    }
+    /// The entry-wise minimum of two records.
+    pub fn min(self, other: Moved) -> Moved {
+        Moved {
+            w1: self.w1.min(other.w1),
+            b1: self.b1.min(other.b1),
+            w2: self.w2.min(other.w2),
+            b2: self.b2.min(other.b2),
+        }
+    }
+}
+
+/// A training run of the 2-2-4 network, with its hidden units recorded at every epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Loss, accuracy and gradient norms, epoch 0 (initialization) first.
+    pub history: History,
+    /// The hidden units at every epoch, epoch 0 first.
+    pub units: Vec<Vec<Unit>>,
+    /// Whether the hidden units were bit-identical at every epoch.
+    pub identical_every_epoch: bool,
+    /// The network at initialization.
+    pub start: Mlp,
+    /// The trained network.
+    pub end: Mlp,
+}
+
+impl Run {
+    /// How far each group of parameters moved during training.
+    pub fn moved(&self) -> Moved {
+        Moved::between(&self.start, &self.end)
+    }
+}
+
+/// Train `net` on `data` for `epochs` full-batch steps of learning rate `lr`, recording
+/// its hidden units at every epoch.
+pub fn train_net(mut net: Mlp, data: &Dataset, lr: f64, epochs: usize) -> Result<Run> {
+    let start = net.clone();
+    let mut units_by_epoch = Vec::with_capacity(epochs + 1);
+    let history = train_with(
+        &mut net,
+        &data.x,
+        &data.y,
+        &TrainConfig::new(lr, epochs),
+        |_, n| {
+            units_by_epoch.push(units(n));
+        },
+    )?;
+    let identical_every_epoch = units_by_epoch.iter().all(|u| same_bits(u));
+    Ok(Run {
+        history,
+        units: units_by_epoch,
+        identical_every_epoch,
+        start,
+        end: net,
+    })
+}
+
+/// The chapter's standard run: the 2-2-4 network with `activation` and `init` drawn from
+/// `seed`, trained on `data` with [`LR`] for `epochs` steps.
+pub fn run(
+    data: &Dataset,
+    activation: Activation,
+    init: Init,
+    seed: u64,
+    epochs: usize,
+) -> Result<Run> {
+    train_net(network(activation, init, seed)?, data, LR, epochs)
+}
+
+/// Mean and population standard deviation of a list of values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// Mean.
+    pub mean: f64,
+    /// Population standard deviation.
+    pub std: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of `values` (NaN for none).
+    pub fn of(values: &[f64]) -> Self {
+        let (mean, std) = mean_std(values);
+        let min = values.iter().copied().fold(f64::NAN, f64::min);
+        let max = values.iter().copied().fold(f64::NAN, f64::max);
+        Spread {
+            mean,
+            std,
+            min,
+            max,
+        }
+    }
+}
+
+/// One activation and one start, run over many seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The hidden activation.
+    pub activation: Activation,
+    /// The start's name (`zero`, `constant`, `random`).
+    pub start: &'static str,
+    /// The weight initializer.
+    pub init: Init,
+    /// Number of seeds.
+    pub seeds: usize,
+    /// Whether the two hidden units were bit-identical at every epoch of every seed.
+    pub identical_in_every_run: bool,
+    /// Whether the two hidden units ended different, bit for bit, in every seed.
+    pub different_in_every_run: bool,
+    /// The largest change of each parameter group over the seeds.
+    pub moved_max: Moved,
+    /// The smallest change of each parameter group over the seeds.
+    pub moved_min: Moved,
+    /// Final loss of each seed.
+    pub final_loss: Vec<f64>,
+    /// Final training accuracy of each seed.
+    pub final_accuracy: Vec<f64>,
+    /// Loss at initialization of each seed.
+    pub initial_loss: Vec<f64>,
+    /// The largest |loss - loss at initialization| over every epoch of every seed.
+    pub max_loss_change: f64,
+    /// The seeds, in order.
+    pub seed_list: Vec<u64>,
+    /// The trained network of each seed.
+    pub ends: Vec<Mlp>,
+}
+
+impl Outcome {
+    /// Mean, spread and range of the final loss.
+    pub fn loss(&self) -> Spread {
+        Spread::of(&self.final_loss)
+    }
+    /// Mean, spread and range of the final accuracy.
+    pub fn accuracy(&self) -> Spread {
+        Spread::of(&self.final_accuracy)
+    }
+}
+
+/// Train the 2-2-4 network with `activation` from `init` on `blobs(n_samples, seed)` for
+/// every seed, and summarize.
+pub fn outcome(
+    activation: Activation,
+    start: &'static str,
+    init: Init,
+    n_samples: usize,
+    seeds: Range<u64>,
+    epochs: usize,
+) -> Result<Outcome> {
+    if seeds.is_empty() {
+        return Err(Error::Zero {
+            what: "number of seeds".to_string(),
+        });
+    }
+    let mut o = Outcome {
+        activation,
+        start,
+        init,
+        seeds: seeds.clone().count(),
+        identical_in_every_run: true,
+        different_in_every_run: true,
+        moved_max: Moved::default(),
+        moved_min: Moved {
+            w1: f64::INFINITY,
+            b1: f64::INFINITY,
+            w2: f64::INFINITY,
+            b2: f64::INFINITY,
+        },
+        final_loss: Vec::new(),
+        final_accuracy: Vec::new(),
+        initial_loss: Vec::new(),
+        max_loss_change: 0.0,
+        seed_list: seeds.clone().collect(),
+        ends: Vec::new(),
+    };
+    for seed in seeds {
+        let data = blobs(n_samples, seed)?;
+        let r = run(&data, activation, init, seed, epochs)?;
+        o.identical_in_every_run &= r.identical_every_epoch;
+        o.different_in_every_run &= !same_bits(r.units.last().expect("epoch 0 is recorded"));
+        let moved = r.moved();
+        o.moved_max = o.moved_max.max(moved);
+        o.moved_min = o.moved_min.min(moved);
+        let loss0 = r.history.records[0].loss;
+        o.initial_loss.push(loss0);
+        o.max_loss_change = r
+            .history
+            .records
+            .iter()
+            .fold(o.max_loss_change, |m, rec| m.max((rec.loss - loss0).abs()));
+        o.final_loss.push(r.history.last().loss);
+        o.final_accuracy.push(r.history.last().accuracy);
+        o.ends.push(r.end);
+    }
+    Ok(o)
+}
+
+/// Zero initialization with each of [`ACTIVATIONS`], on `blobs(n_samples, seed)` for every seed.
+pub fn zero_table(n_samples: usize, seeds: Range<u64>, epochs: usize) -> Result<Vec<Outcome>> {
+    ACTIVATIONS
+        .iter()
+        .map(|&act| outcome(act, "zero", ZERO, n_samples, seeds.clone(), epochs))
+        .collect()
+}
+
+/// How a zero-initialized sigmoid network leaves the stationary point on balanced data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escape {
+    /// max_k |dL/db^2_k| at initialization, per seed (0 in exact arithmetic).
+    pub first_gradient: Vec<f64>,
+    /// The first epoch whose loss is [`ESCAPE_DROP`] below ln 4, per seed (None if never).
+    pub escape_epoch: Vec<Option<usize>>,
+    /// Final loss per seed.
+    pub final_loss: Vec<f64>,
+    /// Final accuracy per seed.
+    pub final_accuracy: Vec<f64>,
+    /// Whether the two hidden units stayed bit-identical at every epoch of every seed.
+    pub identical_in_every_run: bool,
+}
+
+/// Train the zero-initialized network with `activation` on `blobs(n_samples, seed)` for
+/// every seed and record when (if ever) its loss leaves ln 4.
+pub fn escape(
+    activation: Activation,
+    n_samples: usize,
+    seeds: Range<u64>,
+    epochs: usize,
+) -> Result<Escape> {
+    let mut e = Escape {
+        first_gradient: vec![],
+        escape_epoch: vec![],
+        final_loss: vec![],
+        final_accuracy: vec![],
+        identical_in_every_run: true,
+    };
+    let ln_k = (CLASSES as f64).ln();
+    for seed in seeds {
+        let data = blobs(n_samples, seed)?;
+        let net = network(activation, ZERO, seed)?;
+        let (_, grads) = first_pass(&net, &data)?;
+        e.first_gradient
+            .push(grads.db[1].iter().fold(0.0, |m: f64, g| m.max(g.abs())));
+        let r = train_net(net, &data, LR, epochs)?;
+        e.escape_epoch.push(
+            r.history
+                .records
+                .iter()
+                .position(|rec| rec.loss < ln_k - ESCAPE_DROP),
+        );
+        e.final_loss.push(r.history.last().loss);
+        e.final_accuracy.push(r.history.last().accuracy);
+        e.identical_in_every_run &= r.identical_every_epoch;
+    }
+    Ok(e)
+}
+
+/// The fraction of samples in each class.
+pub fn frequencies(data: &Dataset) -> Vec<f64> {
+    let n = data.len() as f64;
+    data.class_counts().iter().map(|&c| c as f64 / n).collect()
+}
+
+/// The entropy H(π) = -Σ π_k ln π_k of class frequencies π (classes with π_k = 0 add 0).
+pub fn entropy(pi: &[f64]) -> f64 {
+    -pi.iter()
+        .filter(|&&p| p > 0.0)
+        .map(|p| p * p.ln())
+        .sum::<f64>()
+}
+
+/// Where full-batch descent drives the output biases of a network whose hidden layer
+/// is silent: b2_k = ln π_k minus the mean of ln π (the mean of b2 starts at 0 and its
+/// gradient sums to 0 over k, so it stays 0). Every π_k must be > 0.
+pub fn log_frequency_bias(pi: &[f64]) -> Result<Vec<f64>> {
+    if let Some(&p) = pi.iter().find(|&&p| !(p > 0.0 && p <= 1.0)) {
+        return Err(Error::OutOfRange {
+            name: "class frequency",
+            expected: "in (0, 1]",
+            value: p,
+        });
+    }
+    let logs: Vec<f64> = pi.iter().map(|p| p.ln()).collect();
+    let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+    Ok(logs.iter().map(|l| l - mean).collect())
+}
+
+/// What zero initialization converges to on one data set, beside the closed forms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroLimit {
+    /// Samples per class.
+    pub counts: Vec<usize>,
+    /// The closed-form limit of the loss, H(π).
+    pub entropy: f64,
+    /// The final loss of the run.
+    pub loss: f64,
+    /// The closed-form limit of b^2.
+    pub b2_predicted: Vec<f64>,
+    /// The final b^2 of the run.
+    pub b2: Vec<f64>,
+    /// Accuracy at initialization (all logits tie; the first class is predicted).
+    pub accuracy_at_start: f64,
+    /// The frequency of class 0.
+    pub frequency_of_class_0: f64,
+    /// Final accuracy.
+    pub accuracy: f64,
+    /// The largest class frequency.
+    pub max_frequency: f64,
+    /// What moved during training.
+    pub moved: Moved,
+}
+
+/// Train the zero-initialized network with `activation` on `blobs(n_samples, seed)` and
+/// compare where it ends with the closed forms.
+pub fn zero_limit(
+    activation: Activation,
+    n_samples: usize,
+    seed: u64,
+    epochs: usize,
+) -> Result<ZeroLimit> {
+    let data = blobs(n_samples, seed)?;
+    let pi = frequencies(&data);
+    let r = run(&data, activation, ZERO, seed, epochs)?;
+    Ok(ZeroLimit {
+        counts: data.class_counts(),
+        entropy: entropy(&pi),
+        loss: r.history.last().loss,
+        b2_predicted: log_frequency_bias(&pi)?,
+        b2: r.end.layer(2).b.to_vec(),
+        accuracy_at_start: r.history.records[0].accuracy,
+        frequency_of_class_0: pi[0],
+        accuracy: r.history.last().accuracy,
+        max_frequency: pi.iter().copied().fold(0.0, f64::max),
+        moved: r.moved(),
+    })
+}
+
+/// The best training accuracy a classifier of the form "class = g(u · x)" with g taking
+/// each class on at most one interval can reach when u points at angle θ. With tanh or
+/// sigmoid units, a network whose hidden units are all identical is such a classifier:
+/// its logits z_k = (Σ_j W^2[k, j]) f(u · x + b) + b^2_k are affine in one monotone
+/// feature, so each class wins on one interval of u · x (the upper envelope of 4 lines).
+/// Samples with equal u · x fall in the same interval.
+pub fn strip_accuracy(data: &Dataset, theta: f64) -> f64 {
+    let (c, s) = (theta.cos(), theta.sin());
+    let mut order: Vec<(f64, usize)> = data
+        .x
+        .rows()
+        .into_iter()
+        .zip(&data.y)
+        .map(|(x, &y)| (c * x[0] + s * x[1], y))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let k = data.classes;
+    // Samples with the same projection, as class counts, in order along u.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, &(t, y)) in order.iter().enumerate() {
+        if i == 0 || t != order[i - 1].0 {
+            groups.push(vec![0; k]);
+        }
+        groups.last_mut().expect("pushed above")[y] += 1;
+    }
+    let mut best = 0usize;
+    // Every order of the classes along u; a class may also take an empty interval.
+    for perm in permutations(k) {
+        // dp[s]: most samples classified right so far with the current group in interval s.
+        let mut dp = vec![0usize; k];
+        for counts in &groups {
+            let mut run_max = 0;
+            for s in 0..k {
+                run_max = run_max.max(dp[s]);
+                dp[s] = run_max + counts[perm[s]];
+            }
+        }
+        best = best.max(dp.iter().copied().max().unwrap_or(0));
+    }
+    best as f64 / data.len() as f64
+}
+
+/// The best [`strip_accuracy`] over `directions` angles evenly spaced in [0, π).
+pub fn best_strip_accuracy(data: &Dataset, directions: usize) -> Result<f64> {
+    if directions == 0 {
+        return Err(Error::Zero {
+            what: "number of directions".to_string(),
+        });
+    }
+    Ok((0..directions)
+        .map(|i| strip_accuracy(data, std::f64::consts::PI * i as f64 / directions as f64))
+        .fold(0.0, f64::max))
+}
+
+fn permutations(k: usize) -> Vec<Vec<usize>> {
+    if k == 0 {
+        return vec![vec![]];
+    }
+    let mut out = Vec::new();
+    for p in permutations(k - 1) {
+        for i in 0..=p.len() {
+            let mut q = p.clone();
+            q.insert(i, k - 1);
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// What the trained networks of an [`Outcome`] could have reached as strip classifiers,
+/// seed by seed: the best strip accuracy along each network's own direction
+/// u = W^1[0, :] (an upper bound on its accuracy when its hidden units are identical and
+/// monotone), and the best strip accuracy over `directions` directions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strips {
+    /// Best strip accuracy along the trained u.
+    pub along_u: Vec<f64>,
+    /// Best strip accuracy over the directions tried.
+    pub best: Vec<f64>,
+}
+
+/// The strip accuracies of the trained networks of `outcome`, whose data sets were
+/// `blobs(n_samples, seed)`.
+pub fn strips(outcome: &Outcome, n_samples: usize, directions: usize) -> Result<Strips> {
+    let mut s = Strips {
+        along_u: vec![],
+        best: vec![],
+    };
+    for (&seed, net) in outcome.seed_list.iter().zip(&outcome.ends) {
+        let data = blobs(n_samples, seed)?;
+        let u = net.layer(1).w.row(0).to_owned();
+        s.along_u.push(strip_accuracy(&data, u[1].atan2(u[0])));
+        s.best.push(best_strip_accuracy(&data, directions)?);
+    }
+    Ok(s)
+}
+
+/// The class `net` predicts at each point of `points`, given flat as [x, y, x, y, ...].
+pub fn predict_classes(net: &Mlp, points: &[f64]) -> Result<Vec<usize>> {
+    let n = net.n_inputs();
+    if !points.len().is_multiple_of(n) {
+        return Err(Error::Shape {
+            what: "flat list of points".into(),
+            expected: vec![points.len() / n * n],
+            got: vec![points.len()],
+        });
+    }
+    let x = Array2::from_shape_vec((points.len() / n, n), points.to_vec()).expect("length checked");
+    Ok(Loss::SoftmaxCrossEntropy.predict(&net.predict(&x)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_and_log_frequencies() {
+        assert!((entropy(&[0.25; 4]) - 4f64.ln()).abs() < 1e-15);
+        assert_eq!(entropy(&[1.0, 0.0]), 0.0);
+        let b = log_frequency_bias(&[0.5, 0.25, 0.25]).unwrap();
+        assert!((b[0] - b[1] - 2f64.ln()).abs() < 1e-15);
+        assert!(b.iter().sum::<f64>().abs() < 1e-15);
+        let e = log_frequency_bias(&[1.0, 0.0]).unwrap_err();
+        assert_eq!(e.to_string(), "class frequency must be in (0, 1], got 0");
+    }
+
+    #[test]
+    fn strips_separate_what_lies_in_order() {
+        // Four classes in order along feature 2: a strip classifier along it gets all of them.
+        let x = Array2::from_shape_fn(
+            (8, 2),
+            |(i, j)| if j == 1 { i as f64 } else { (i % 2) as f64 },
+        );
+        let y = vec![2, 2, 0, 0, 3, 3, 1, 1];
+        let data = Dataset::new(x, y, 4).unwrap();
+        assert_eq!(strip_accuracy(&data, std::f64::consts::FRAC_PI_2), 1.0);
+        // Along feature 1 (sin 0 = 0 exactly) only the parity is seen, and samples with equal
+        // projections share an interval: two groups with one of each class, 2 of 8 right.
+        assert_eq!(strip_accuracy(&data, 0.0), 0.25);
+        assert_eq!(best_strip_accuracy(&data, 4).unwrap(), 1.0);
+        assert!(best_strip_accuracy(&data, 0).is_err());
+        assert_eq!(permutations(4).len(), 24);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        assert!(blobs(3, 0).is_err());
+        let data = blobs(40, 0).unwrap();
+        assert!(run(&data, Activation::Tanh, ZERO, 0, 5).is_ok());
+        let net = network(Activation::Tanh, RANDOM, 0).unwrap();
+        let e = train_net(net.clone(), &data, -1.0, 5).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "learning rate must be finite and > 0, got -1"
+        );
+        assert!(predict_classes(&net, &[1.0, 2.0, 3.0]).is_err());
+        assert!(outcome(Activation::Tanh, "zero", ZERO, 40, 0..0, 5).is_err());
+    }
+
+    #[test]
+    fn zero_network_predicts_the_first_class_everywhere() {
+        let net = network(Activation::Tanh, ZERO, 1).unwrap();
+        assert_eq!(
+            predict_classes(&net, &[1.0, 2.0, -3.0, 0.5]).unwrap(),
+            vec![0, 0]
+        );
+    }
+}
