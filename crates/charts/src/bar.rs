@@ -71,8 +71,11 @@ impl BarChart {
         let lows = self.bars.iter().map(|b| (b.2 - b.3).min(0.0));
         let highs = self.bars.iter().map(|b| (b.2 + b.3).max(0.0));
         let (y0, y1) = style::linear_range(lows.chain(highs));
-        // Headroom above the tallest bar for the legend.
-        let y1 = y1 + 0.2 * (y1 - y0);
+        // Headroom above the tallest bar for the legend: at least a sixth of the plot, more
+        // when the legend (about 17 px a row plus its border, in a plot about 330 px
+        // high) needs it, so that no legend row covers a bar.
+        let legend = ((17.0 * self.series.len() as f64 + 16.0) / 330.0).clamp(1.0 / 6.0, 0.6);
+        let y1 = y1 + (y1 - y0) * legend / (1.0 - legend);
         let y0 = if self.bars.iter().all(|b| b.2 - b.3 >= 0.0) {
             0.0
         } else {
