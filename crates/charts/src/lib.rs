@@ -38,7 +38,7 @@ use std::path::Path;
 
 pub use bar::BarChart;
 pub use hist::{Bins, HistogramPanel};
-pub use line::LineChart;
+pub use line::{LineChart, Mark};
 pub use scatter::{DecisionMap, Grid, ScatterChart};
 pub use style::{PALETTE, color, format_number};
 

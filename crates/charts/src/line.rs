@@ -6,8 +6,20 @@ use plotters::prelude::*;
 use crate::style::{self, FONT, GRID, TEXT};
 use crate::{Csv, Error, Figure, Series, check_finite, check_positive, csv_num};
 
-/// Several series drawn as lines (with point markers if asked), on linear or
-/// logarithmic axes. CSV: `series,x,y`, one row per point, series in the order added.
+/// How one series of a [`LineChart`] is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A solid line (with dots if the chart has [`LineChart::markers`]).
+    Line,
+    /// A dashed line, for a prediction or a bound drawn beside measurements.
+    Dashed,
+    /// Dots only, for measurements drawn beside a curve.
+    Points,
+}
+
+/// Several series drawn as lines (with point markers if asked), dashed lines or dots, on
+/// linear or logarithmic axes. CSV: `series,x,y`, one row per point, series in the order
+/// added.
 #[derive(Debug, Clone)]
 pub struct LineChart {
     name: String,
@@ -15,6 +27,7 @@ pub struct LineChart {
     x_label: String,
     y_label: String,
     series: Vec<Series>,
+    marks: Vec<Mark>,
     log_x: bool,
     log_y: bool,
     markers: bool,
@@ -30,6 +43,7 @@ impl LineChart {
             x_label: String::new(),
             y_label: String::new(),
             series: Vec::new(),
+            marks: Vec::new(),
             log_x: false,
             log_y: false,
             markers: false,
@@ -46,9 +60,14 @@ impl LineChart {
         self.y_label = label.into();
         self
     }
-    /// Add a series (drawn in the next palette colour).
-    pub fn series(mut self, series: Series) -> Self {
+    /// Add a series (drawn in the next palette colour) as a solid line.
+    pub fn series(self, series: Series) -> Self {
+        self.series_as(series, Mark::Line)
+    }
+    /// Add a series drawn as `mark`: a solid line, a dashed line or dots only.
+    pub fn series_as(mut self, series: Series, mark: Mark) -> Self {
         self.series.push(series);
+        self.marks.push(mark);
         self
     }
     /// Logarithmic x axis (all x must be > 0).
@@ -181,16 +200,40 @@ impl LineChart {
             .bold_line_style(GRID)
             .light_line_style(WHITE)
             .draw()?;
-        for (i, s) in self.series.iter().enumerate() {
+        for (i, (s, mark)) in self.series.iter().zip(&self.marks).enumerate() {
             let c = style::color(i);
-            chart
-                .draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2)))?
-                .label(s.label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
-                });
-            if self.markers {
-                chart.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+            match mark {
+                Mark::Line => {
+                    chart
+                        .draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2)))?
+                        .label(s.label.as_str())
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
+                        });
+                    if self.markers {
+                        chart
+                            .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+                    }
+                }
+                Mark::Dashed => {
+                    chart
+                        .draw_series(DashedLineSeries::new(
+                            s.points.iter().copied(),
+                            7,
+                            5,
+                            c.stroke_width(2),
+                        ))?
+                        .label(s.label.as_str())
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 9, y)], c.stroke_width(3))
+                        });
+                }
+                Mark::Points => {
+                    chart
+                        .draw_series(s.points.iter().map(|&p| Circle::new(p, 4, c.filled())))?
+                        .label(s.label.as_str())
+                        .legend(move |(x, y)| Circle::new((x + 11, y), 4, c.filled()));
+                }
             }
         }
         chart

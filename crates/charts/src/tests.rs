@@ -377,3 +377,38 @@ fn preview() {
         }
     }
 }
+
+#[test]
+fn line_chart_marks_draw_dashes_and_dots_and_keep_the_csv() {
+    let pts = vec![(1.0, 1.0), (2.0, 4.0), (3.0, 9.0)];
+    let solid = LineChart::new("m", "m")
+        .series(Series::new("a", pts.clone()))
+        .render()
+        .unwrap();
+    let marked = LineChart::new("m", "m")
+        .series_as(Series::new("a", pts.clone()), crate::Mark::Dashed)
+        .series_as(Series::new("b", pts.clone()), crate::Mark::Points)
+        .render()
+        .unwrap();
+    // Dots only: one circle per point plus the legend's.
+    assert_eq!(
+        marked.svg.matches("<circle").count(),
+        pts.len() + 1,
+        "{}",
+        marked.svg
+    );
+    assert_eq!(solid.svg.matches("<circle").count(), 0);
+    // A dashed line is drawn as several short segments, not one polyline.
+    assert!(marked.svg.matches("<polyline").count() > solid.svg.matches("<polyline").count() + 2);
+    assert_eq!(marked.csv.lines().count(), 1 + 2 * pts.len());
+    assert_eq!(
+        LineChart::new("m", "m")
+            .series_as(Series::new("a", pts.clone()), crate::Mark::Dashed)
+            .render()
+            .unwrap(),
+        LineChart::new("m", "m")
+            .series_as(Series::new("a", pts), crate::Mark::Dashed)
+            .render()
+            .unwrap()
+    );
+}
