@@ -1,0 +1,378 @@
+//! The chapter's experiments: each takes explicit seeds and returns plain data.
+
+use initnet::ndarray::Array2;
+use initnet::{
+    Activation, Histogram, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction,
+};
+use rand_distr::{Distribution, StandardNormal, Uniform};
+
+use crate::theory::{Prediction, mean_field};
+
+/// Glorot and Bengio's "standard" initialization, U[-1/sqrt(n_in), 1/sqrt(n_in)], of
+/// variance 1/(3 n_in): LeCun's uniform rule (limit sqrt(3/n_in)) with gain 1/sqrt(3).
+pub fn standard_init() -> Init {
+    Init::lecun_uniform()
+        .with_gain(1.0 / 3f64.sqrt())
+        .expect("1/sqrt(3) is a valid gain")
+}
+
+/// Glorot and Bengio's "normalized" initialization, U[-sqrt(6/(n_in+n_out)), +sqrt(...)].
+pub fn normalized_init() -> Init {
+    Init::xavier_uniform()
+}
+
+/// The seed of the data a probe feeds a network built from `seed`: a separate stream,
+/// so that the weights and the data never share random numbers.
+pub fn data_seed(seed: u64) -> u64 {
+    seed ^ 0x9E37_79B9_7F4A_7C15
+}
+
+/// One network, one batch: everything measured in a forward and a backward pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// n_0..n_L.
+    pub widths: Vec<usize>,
+    /// The activation of each layer 1..=L (the last is the identity: logits).
+    pub activations: Vec<Activation>,
+    /// The initializer.
+    pub init: Init,
+    /// Second moment E[(h^0)^2] of the input batch.
+    pub q0: f64,
+    /// Standard deviation of a^l, l = 1..=L (index l-1).
+    pub pre_std: Vec<f64>,
+    /// Root mean square of a^l.
+    pub pre_rms: Vec<f64>,
+    /// Mean of h^l.
+    pub act_mean: Vec<f64>,
+    /// Standard deviation of h^l.
+    pub act_std: Vec<f64>,
+    /// Fraction of h^l on a flat part of f (|tanh| > 0.99; sigmoid < 0.01 or > 0.99).
+    pub saturated: Vec<f64>,
+    /// Share of the second moment of a^l that varies from sample to sample:
+    /// mean over units of the variance across the batch, over E[(a^l)^2]. The rest is a
+    /// per-unit offset that is the same for every input, and so carries no information.
+    pub signal_share: Vec<f64>,
+    /// Standard deviation of the back-propagated gradient dL/da^l.
+    pub grad_std: Vec<f64>,
+    /// Root mean square of dL/da^l.
+    pub grad_rms: Vec<f64>,
+    /// Standard deviation of the weight gradient dL/dW^l.
+    pub dw_std: Vec<f64>,
+    /// Histogram of h^l, 40 bins over the activation's range.
+    pub act_hist: Vec<Histogram>,
+    /// Histogram of dL/da^l, 40 bins over +-4 times the largest hidden-layer gradient std.
+    pub grad_hist: Vec<Histogram>,
+    /// The mean-field prediction, fed the measured input second moment and the measured
+    /// second moment of dL/da^L at the top.
+    pub predicted: Prediction,
+    /// The linear-regime prediction (every f taken as the identity), fed the same.
+    pub linear: Prediction,
+}
+
+fn rms(x: &Array2<f64>) -> f64 {
+    (x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()
+}
+
+/// Mean over columns of the variance of each column, over the mean square of all entries.
+fn signal_share(a: &Array2<f64>) -> f64 {
+    let within: f64 = a
+        .columns()
+        .into_iter()
+        .map(|c| mean_std(c.iter()).1.powi(2))
+        .sum::<f64>()
+        / a.ncols() as f64;
+    within / rms(a).powi(2)
+}
+
+/// What a probe back-propagates from the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Top {
+    /// The gradient of the mean softmax cross-entropy with uniformly random labels, as in
+    /// training. It depends (weakly) on the weights through the softmax.
+    SoftmaxRandomLabels,
+    /// dL/dh^L with independent N(0, 1) entries, independent of the weights: the backward
+    /// closed forms of a linear network then hold exactly in expectation.
+    Gaussian,
+}
+
+/// Build the network of `widths` (hidden activation `hidden`, identity output) from
+/// `seed`, feed it `batch` inputs with independent N(0, 1) entries, back-propagate the
+/// gradient `top` (its random numbers, like the inputs', come from [`data_seed`]), and
+/// measure every layer.
+pub fn probe(
+    widths: &[usize],
+    hidden: Activation,
+    init: Init,
+    batch: usize,
+    top: Top,
+    seed: u64,
+) -> Result<Probe> {
+    let net = MlpSpec::new(widths, hidden, init).build(seed)?;
+    if batch == 0 {
+        return Err(initnet::Error::Zero {
+            what: "batch size".to_string(),
+        });
+    }
+    let classes = *widths.last().expect("build checked the widths");
+    let mut rng = initnet::rng(data_seed(seed));
+    let x = Array2::from_shape_simple_fn((batch, widths[0]), || StandardNormal.sample(&mut rng));
+    let trace = net.forward(&x)?;
+    let d_out = match top {
+        Top::SoftmaxRandomLabels => {
+            let label = Uniform::new(0, classes).expect("classes >= 1");
+            let y: Vec<usize> = (0..batch).map(|_| label.sample(&mut rng)).collect();
+            Loss::SoftmaxCrossEntropy.evaluate(trace.output(), &y)?.1
+        }
+        Top::Gaussian => {
+            Array2::from_shape_simple_fn((batch, classes), || StandardNormal.sample(&mut rng))
+        }
+    };
+    let grads = net.backward(&trace, &d_out)?;
+
+    let depth = net.depth();
+    let activations: Vec<Activation> = net.layers.iter().map(|d| d.activation).collect();
+    let (lo, hi) = match hidden {
+        Activation::Sigmoid => (0.0, 1.0),
+        _ => (-1.0, 1.0),
+    };
+    let grad_range = 4.0
+        * (0..depth.saturating_sub(1))
+            .map(|i| mean_std(&grads.da[i]).1)
+            .fold(0.0, f64::max);
+    let grad_range = if grad_range > 0.0 { grad_range } else { 1.0 };
+    let mut p = Probe {
+        widths: widths.to_vec(),
+        activations: activations.clone(),
+        init,
+        q0: rms(&x).powi(2),
+        pre_std: vec![],
+        pre_rms: vec![],
+        act_mean: vec![],
+        act_std: vec![],
+        saturated: vec![],
+        signal_share: vec![],
+        grad_std: vec![],
+        grad_rms: vec![],
+        dw_std: vec![],
+        act_hist: vec![],
+        grad_hist: vec![],
+        predicted: Prediction {
+            q: vec![],
+            r: vec![],
+        },
+        linear: Prediction {
+            q: vec![],
+            r: vec![],
+        },
+    };
+    for l in 1..=depth {
+        let (a, h, da) = (trace.a(l), trace.h(l), &grads.da[l - 1]);
+        p.pre_std.push(mean_std(a).1);
+        p.pre_rms.push(rms(a));
+        let (m, s) = mean_std(h);
+        p.act_mean.push(m);
+        p.act_std.push(s);
+        p.saturated
+            .push(saturated_fraction(activations[l - 1], h, 0.99));
+        p.signal_share.push(signal_share(a));
+        p.grad_std.push(mean_std(da).1);
+        p.grad_rms.push(rms(da));
+        p.dw_std.push(mean_std(&grads.dw[l - 1]).1);
+        p.act_hist.push(Histogram::new(h, 40, lo, hi));
+        p.grad_hist
+            .push(Histogram::new(da, 40, -grad_range, grad_range));
+    }
+    let q0 = p.q0;
+    let r_top = p.grad_rms[depth - 1].powi(2);
+    p.predicted = mean_field(widths, &activations, init, q0, r_top)?;
+    p.linear = mean_field(widths, &vec![Activation::Identity; depth], init, q0, r_top)?;
+    Ok(p)
+}
+
+/// Glorot and Bengio's setting at a size this machine handles: inputs of 300 features,
+/// five tanh layers of 300 units, ten outputs, a batch of 1000.
+pub const GB_WIDTHS: [usize; 7] = [300, 300, 300, 300, 300, 300, 10];
+/// The batch of the Glorot-Bengio probe.
+pub const GB_BATCH: usize = 1000;
+
+/// The Glorot-Bengio probe for one seed: (standard, normalized), same seed for both.
+pub fn glorot_bengio(hidden: Activation, seed: u64) -> Result<(Probe, Probe)> {
+    Ok((
+        probe(
+            &GB_WIDTHS,
+            hidden,
+            standard_init(),
+            GB_BATCH,
+            Top::SoftmaxRandomLabels,
+            seed,
+        )?,
+        probe(
+            &GB_WIDTHS,
+            hidden,
+            normalized_init(),
+            GB_BATCH,
+            Top::SoftmaxRandomLabels,
+            seed,
+        )?,
+    ))
+}
+
+/// A funnel: every layer halves the width. Linear layers, so the closed forms are exact.
+pub const FUNNEL_WIDTHS: [usize; 6] = [512, 256, 128, 64, 32, 16];
+/// The batch of the funnel probe.
+pub const FUNNEL_BATCH: usize = 500;
+
+/// The funnel probe for one seed: (LeCun normal, Glorot normal), identity activations.
+pub fn funnel(seed: u64) -> Result<(Probe, Probe)> {
+    Ok((
+        probe(
+            &FUNNEL_WIDTHS,
+            Activation::Identity,
+            Init::lecun_normal(),
+            FUNNEL_BATCH,
+            Top::Gaussian,
+            seed,
+        )?,
+        probe(
+            &FUNNEL_WIDTHS,
+            Activation::Identity,
+            Init::xavier_normal(),
+            FUNNEL_BATCH,
+            Top::Gaussian,
+            seed,
+        )?,
+    ))
+}
+
+/// A deep tanh network: 30 layers of 200 units, LeCun normal with a gain.
+pub fn deep_tanh_widths() -> Vec<usize> {
+    vec![200; 31]
+}
+/// The batch of the deep tanh probe.
+pub const DEEP_BATCH: usize = 200;
+
+/// The deep tanh probe for one seed and gain g (Var(W) = g^2 / n_in).
+pub fn deep_tanh(gain: f64, seed: u64) -> Result<Probe> {
+    probe(
+        &deep_tanh_widths(),
+        Activation::Tanh,
+        Init::lecun_normal().with_gain(gain)?,
+        DEEP_BATCH,
+        Top::SoftmaxRandomLabels,
+        seed,
+    )
+}
+
+/// Loss and accuracy curves of one training run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// The seed of the network (and of the data and the batches).
+    pub seed: u64,
+    /// Training loss, epoch 0 first.
+    pub loss: Vec<f64>,
+    /// Training accuracy, epoch 0 first.
+    pub accuracy: Vec<f64>,
+    /// Mean of the top hidden layer's activation h^{L-1} on the training set, epoch 0 first.
+    pub top_mean: Vec<f64>,
+    /// Saturated fraction of h^{L-1} on the training set, epoch 0 first.
+    pub top_saturated: Vec<f64>,
+}
+
+/// A training comparison: one curve per seed for each of two networks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Training {
+    /// Widths of the networks trained.
+    pub widths: Vec<usize>,
+    /// The first network's curves (standard init, or the sigmoid net).
+    pub first: Vec<Curve>,
+    /// The second network's curves (normalized init, or the tanh net).
+    pub second: Vec<Curve>,
+}
+
+/// The task: two circles (200 points, radius ratio 0.5, noise 0.08), standardized.
+pub fn circles(seed: u64) -> Result<initnet::Dataset> {
+    let data = initnet::make_circles(200, 0.08, 0.5, seed)?;
+    let scaler = initnet::Standardizer::fit(&data.x)?;
+    data.standardized(&scaler)
+}
+
+/// Train the network `spec` on [`circles`] of `seed` with mini-batches of 20, learning
+/// rate 0.1, for `epochs`, recording loss, accuracy and the top hidden layer.
+pub fn train_curve(spec: &MlpSpec, epochs: usize, seed: u64) -> Result<Curve> {
+    let data = circles(seed)?;
+    let mut net = spec.build(seed)?;
+    let cfg = TrainConfig::new(0.1, epochs).mini_batch(20, seed);
+    let top = spec.widths.len() - 2;
+    let (mut top_mean, mut top_saturated) = (vec![], vec![]);
+    let history = initnet::train_with(&mut net, &data.x, &data.y, &cfg, |_, net| {
+        // h^{L-1}: the forward pass up to the top hidden layer.
+        let h = net.layers[..top].iter().fold(data.x.clone(), |h, layer| {
+            layer.activation.apply(&layer.pre_activation(&h))
+        });
+        top_mean.push(mean_std(&h).0);
+        top_saturated.push(saturated_fraction(spec.hidden, &h, 0.99));
+    })?;
+    Ok(Curve {
+        seed,
+        loss: history.losses(),
+        accuracy: history.accuracies(),
+        top_mean,
+        top_saturated,
+    })
+}
+
+/// The deep tanh network of the training comparison: 8 hidden layers of 16 units.
+pub const DEEP_TRAIN_WIDTHS: [usize; 10] = [2, 16, 16, 16, 16, 16, 16, 16, 16, 2];
+/// Epochs of the training comparison.
+pub const DEEP_TRAIN_EPOCHS: usize = 50;
+
+/// Standard (first) against normalized (second) initialization of the deep tanh network,
+/// trained on the circles of each seed.
+pub fn training(seeds: &[u64]) -> Result<Training> {
+    let mut out = Training {
+        widths: DEEP_TRAIN_WIDTHS.to_vec(),
+        first: vec![],
+        second: vec![],
+    };
+    for &seed in seeds {
+        for (init, curves) in [
+            (standard_init(), &mut out.first),
+            (normalized_init(), &mut out.second),
+        ] {
+            curves.push(train_curve(
+                &MlpSpec::new(&DEEP_TRAIN_WIDTHS, Activation::Tanh, init),
+                DEEP_TRAIN_EPOCHS,
+                seed,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// The network of the sigmoid-against-tanh comparison: 4 hidden layers of 16 units.
+pub const SIGMOID_WIDTHS: [usize; 6] = [2, 16, 16, 16, 16, 2];
+/// Epochs of the sigmoid-against-tanh comparison.
+pub const SIGMOID_EPOCHS: usize = 100;
+
+/// The logistic sigmoid (first) against tanh (second), both with normalized
+/// initialization, trained on the circles of each seed.
+pub fn sigmoid_vs_tanh(seeds: &[u64]) -> Result<Training> {
+    let mut out = Training {
+        widths: SIGMOID_WIDTHS.to_vec(),
+        first: vec![],
+        second: vec![],
+    };
+    for &seed in seeds {
+        for (act, curves) in [
+            (Activation::Sigmoid, &mut out.first),
+            (Activation::Tanh, &mut out.second),
+        ] {
+            curves.push(train_curve(
+                &MlpSpec::new(&SIGMOID_WIDTHS, act, normalized_init()),
+                SIGMOID_EPOCHS,
+                seed,
+            )?);
+        }
+    }
+    Ok(out)
+}
