@@ -1,0 +1,448 @@
+//! Chapter markdown -> Jupyter notebook (nbformat 4.5, Rust kernel evcxr).
+
+use serde_json::{Value, json};
+
+use crate::Chapter;
+
+/// Whether a cell is prose or code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// A markdown cell.
+    Markdown,
+    /// A Rust code cell.
+    Code,
+}
+
+/// One notebook cell, before it becomes JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// Prose or code.
+    pub kind: CellKind,
+    /// The cell's text, without a trailing newline.
+    pub source: String,
+}
+
+impl Cell {
+    fn markdown(source: impl Into<String>) -> Self {
+        Cell {
+            kind: CellKind::Markdown,
+            source: source.into(),
+        }
+    }
+    fn code(source: impl Into<String>) -> Self {
+        Cell {
+            kind: CellKind::Code,
+            source: source.into(),
+        }
+    }
+}
+
+/// How a fenced block's info string (the text after the opening fence) is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fence {
+    /// Rust that rustdoc runs as a doctest: becomes a code cell.
+    Runs,
+    /// Rust that rustdoc does not run (`ignore`, `should_panic`, `compile_fail`): shown
+    /// in the prose as mdBook shows it, hidden lines removed.
+    Shown,
+    /// Another language (`text`, `console`, `toml`, ...): kept verbatim in the prose.
+    Other,
+}
+
+/// rustdoc's reading of an info string: a block is Rust when it says `rust` or when it
+/// names only doctest attributes (a bare fence is Rust too).
+fn classify(info: &str) -> Fence {
+    let tokens: Vec<&str> = info
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let attribute = |t: &str| {
+        matches!(
+            t,
+            "rust"
+                | "no_run"
+                | "ignore"
+                | "should_panic"
+                | "compile_fail"
+                | "test_harness"
+                | "standalone_crate"
+        ) || t.starts_with("edition")
+            || t.starts_with("ignore-")
+    };
+    if !tokens.iter().all(|t| attribute(t)) {
+        return Fence::Other;
+    }
+    if tokens
+        .iter()
+        .any(|t| t.starts_with("ignore") || *t == "should_panic" || *t == "compile_fail")
+    {
+        Fence::Shown
+    } else {
+        Fence::Runs
+    }
+}
+
+/// A line of a Rust block, read with rustdoc's rules: `# ` at the start (after
+/// indentation) or a lone `#` hides a line; `##` at the start shows a line starting `#`.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    Shown(String),
+    Hidden(String),
+}
+
+fn read_line(line: &str) -> Line {
+    let body = line.trim_start();
+    let indent = &line[..line.len() - body.len()];
+    if body.starts_with("##") {
+        Line::Shown(line.replacen("##", "#", 1))
+    } else if let Some(rest) = body.strip_prefix("# ") {
+        Line::Hidden(format!("{indent}{rest}"))
+    } else if body.trim_end() == "#" {
+        Line::Hidden(String::new())
+    } else {
+        Line::Shown(line.to_string())
+    }
+}
+
+/// The doctest trailer `Ok::<(), E>(())` that lets a block use `?` under rustdoc; evcxr
+/// handles `?` in a cell itself, so the notebook drops it.
+fn is_trailer(hidden: &str) -> bool {
+    let t = hidden.trim();
+    t.starts_with("Ok::<") && t.ends_with(">(())")
+}
+
+/// `![alt](figures/...)` on a line of its own: the committed chart, which the notebook
+/// draws by running the code instead.
+fn is_figure_line(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with("![") && t.ends_with(')') && t.contains("](figures/")
+}
+
+fn trim_blank_lines(lines: &[String]) -> String {
+    let start = lines
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(start, |e| e + 1);
+    lines[start..end].join("\n")
+}
+
+struct Builder {
+    cells: Vec<Cell>,
+    prose: Vec<String>,
+}
+
+impl Builder {
+    fn prose_line(&mut self, line: &str) {
+        // No runs of blank lines (a dropped figure line leaves one behind).
+        if line.trim().is_empty() && self.prose.last().is_none_or(|l| l.trim().is_empty()) {
+            return;
+        }
+        self.prose.push(line.to_string());
+    }
+    fn flush(&mut self) {
+        let text = trim_blank_lines(&self.prose);
+        if !text.is_empty() {
+            self.cells.push(Cell::markdown(text));
+        }
+        self.prose.clear();
+    }
+    fn block(&mut self, open: &str, info: &str, body: &[&str], close: Option<&str>) {
+        match classify(info) {
+            Fence::Runs => {
+                let code: Vec<String> = body
+                    .iter()
+                    .filter_map(|l| match read_line(l) {
+                        Line::Shown(s) => Some(s),
+                        Line::Hidden(s) if is_trailer(&s) => None,
+                        Line::Hidden(s) => Some(s),
+                    })
+                    .collect();
+                let code = trim_blank_lines(&code);
+                if !code.is_empty() {
+                    self.flush();
+                    self.cells.push(Cell::code(code));
+                }
+            }
+            Fence::Shown => {
+                self.prose.push("```rust".to_string());
+                self.prose
+                    .extend(body.iter().filter_map(|l| match read_line(l) {
+                        Line::Shown(s) => Some(s),
+                        Line::Hidden(_) => None,
+                    }));
+                self.prose.push("```".to_string());
+            }
+            Fence::Other => {
+                self.prose.push(open.to_string());
+                self.prose.extend(body.iter().map(|l| l.to_string()));
+                if let Some(close) = close {
+                    self.prose.push(close.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// An opening fence: (fence character, run length, info string).
+fn opening_fence(line: &str) -> Option<(char, usize, &str)> {
+    let t = line.trim_start();
+    let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let run = t.chars().take_while(|c| *c == ch).count();
+    let info = &t[run..];
+    (run >= 3 && !(ch == '`' && info.contains('`'))).then_some((ch, run, info.trim()))
+}
+
+fn closes(line: &str, ch: char, run: usize) -> bool {
+    let t = line.trim();
+    t.chars().take_while(|c| *c == ch).count() >= run && t.chars().all(|c| c == ch)
+}
+
+/// Split a chapter's markdown into notebook cells:
+///
+/// - Fenced blocks that rustdoc runs as doctests (```` ```rust ````, a bare fence, or
+///   `rust` with `no_run`/`edition...` attributes) become code cells, with hidden lines
+///   shown (`# x` -> `x`, `#` -> empty, `##x` -> `#x`) and the doctest trailer
+///   `# Ok::<(), ...>(())` dropped.
+/// - Rust blocks that rustdoc does not run (`ignore`, `should_panic`, `compile_fail`)
+///   stay in the prose as ```` ```rust ```` listings the way mdBook shows them: hidden
+///   lines removed. A notebook must run top to bottom, so it never executes them.
+/// - Blocks in other languages (```` ```text ````, ```` ```console ````, ...) stay in the
+///   prose verbatim.
+/// - Everything else is prose: the markdown between two code cells becomes one markdown
+///   cell, with `![..](figures/..)` lines dropped (the code draws those charts) and runs
+///   of blank lines collapsed. Math (`$..$`, `$$..$$`) is kept: Jupyter renders it with
+///   MathJax, using the same delimiters as mdbook-katex.
+pub fn cells(markdown: &str) -> Vec<Cell> {
+    let mut b = Builder {
+        cells: Vec::new(),
+        prose: Vec::new(),
+    };
+    let lines: Vec<&str> = markdown.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if let Some((ch, run, info)) = opening_fence(line) {
+            let end = (i + 1..lines.len()).find(|&j| closes(lines[j], ch, run));
+            let body_end = end.unwrap_or(lines.len());
+            b.block(line, info, &lines[i + 1..body_end], end.map(|j| lines[j]));
+            i = body_end + 1;
+        } else {
+            if !is_figure_line(line) {
+                b.prose_line(line);
+            }
+            i += 1;
+        }
+    }
+    b.flush();
+    b.cells
+}
+
+/// The first code cell of a chapter's notebook: load the chapter's crate (by its path
+/// from `notebooks/`) at evcxr's optimization level 2, so the experiments run fast.
+pub fn setup_cell(chapter: &str) -> Cell {
+    Cell::code(format!(
+        ":opt 2\n:dep {chapter} = {{ path = \"../crates/{chapter}\" }}"
+    ))
+}
+
+fn source_lines(text: &str) -> Value {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    json!(lines)
+}
+
+/// The notebook of a chapter as JSON (nbformat 4.5): its cells from [`cells`], with the
+/// [`setup_cell`] before the first code cell, cell ids `<chapter>-<index>`, no outputs,
+/// and the evcxr kernel (`rust`) as kernelspec.
+pub fn notebook_json(chapter: &Chapter) -> Value {
+    let mut all = cells(chapter.markdown);
+    let first_code = all
+        .iter()
+        .position(|c| c.kind == CellKind::Code)
+        .unwrap_or(all.len().min(1));
+    all.insert(first_code, setup_cell(chapter.name));
+    let cells: Vec<Value> = all
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            let id = format!("{}-{i:02}", chapter.name);
+            match cell.kind {
+                CellKind::Markdown => json!({"cell_type": "markdown", "id": id, "metadata": {}, "source": source_lines(&cell.source)}),
+                CellKind::Code => json!({
+                    "cell_type": "code",
+                    "execution_count": null,
+                    "id": id,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": source_lines(&cell.source),
+                }),
+            }
+        })
+        .collect();
+    json!({
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Rust", "language": "rust", "name": "rust"},
+            "language_info": {
+                "codemirror_mode": "rust",
+                "file_extension": ".rs",
+                "mimetype": "text/rust",
+                "name": "Rust",
+                "pygment_lexer": "rust",
+                "version": ""
+            }
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5
+    })
+}
+
+/// The notebook file of a chapter, byte for byte: [`notebook_json`] with sorted keys and
+/// a one-space indent, as Jupyter writes notebooks, and a trailing newline.
+pub fn notebook(chapter: &Chapter) -> String {
+    let value = notebook_json(chapter);
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(&value, &mut ser).expect("a JSON value always serializes");
+    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Cell {
+        Cell::code(s)
+    }
+    fn md(s: &str) -> Cell {
+        Cell::markdown(s)
+    }
+
+    #[test]
+    fn hidden_lines_are_shown_and_the_trailer_dropped() {
+        let text = "# Title\n\nSome prose.\n\n```rust\n# use x::y;\nlet a = 1;\n    # let indented = 2;\n#\n##[derive(Debug)]\nstruct S;\n#not_hidden\n# Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())\n```\n\nMore.\n";
+        assert_eq!(
+            cells(text),
+            vec![
+                md("# Title\n\nSome prose."),
+                code(
+                    "use x::y;\nlet a = 1;\n    let indented = 2;\n\n#[derive(Debug)]\nstruct S;\n#not_hidden"
+                ),
+                md("More.")
+            ]
+        );
+    }
+
+    #[test]
+    fn figure_lines_are_dropped_and_blank_runs_collapsed() {
+        let text = "A\n\n![chart](figures/zero/loss.svg)\n\nB\n\n\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)\n";
+        assert_eq!(
+            cells(text),
+            vec![md(
+                "A\n\nB\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)"
+            )]
+        );
+    }
+
+    #[test]
+    fn fences_by_info_string() {
+        let text = "P\n```rust,ignore\n# hidden\nshown();\n```\n```text\n# not hidden\n```\n```\nbare();\n```\n````rust\n```\ninner();\n````\n~~~toml\n[x]\n~~~\n```rust,no_run\nnorun();\n```\n```rust,should_panic\npanic!();\n```\n";
+        assert_eq!(
+            cells(text),
+            vec![
+                md("P\n```rust\nshown();\n```\n```text\n# not hidden\n```"),
+                code("bare();"),
+                code("```\ninner();"),
+                md("~~~toml\n[x]\n~~~"),
+                code("norun();"),
+                md("```rust\npanic!();\n```"),
+            ]
+        );
+    }
+
+    #[test]
+    fn math_claims_and_unclosed_fences() {
+        let text = "Math $W^l$ and $$a = b$$ and <var data-claim=\"k\">0.5</var>.\n```rust\nlet open = 1;\n";
+        assert_eq!(
+            cells(text),
+            vec![
+                md("Math $W^l$ and $$a = b$$ and <var data-claim=\"k\">0.5</var>."),
+                code("let open = 1;")
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_rust_block_makes_no_cell() {
+        assert_eq!(
+            cells("A\n```rust\n# Ok::<(), E>(())\n```\nB"),
+            vec![md("A\nB")]
+        );
+    }
+
+    fn chapter(markdown: &'static str) -> Chapter {
+        Chapter {
+            name: "demo",
+            markdown,
+            figures: || Ok(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn notebook_is_nbformat_4_5_with_the_setup_cell_first() {
+        let nb = notebook_json(&chapter(
+            "# Demo\n\nText.\n\n```rust\nlet x = 1;\nx + 1\n```\n",
+        ));
+        assert_eq!(nb["nbformat"], 4);
+        assert_eq!(nb["nbformat_minor"], 5);
+        assert_eq!(nb["metadata"]["kernelspec"]["name"], "rust");
+        assert_eq!(nb["metadata"]["kernelspec"]["display_name"], "Rust");
+        assert_eq!(nb["metadata"]["kernelspec"]["language"], "rust");
+        assert_eq!(nb["metadata"]["language_info"]["name"], "Rust");
+        let cells = nb["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), 3);
+        assert_eq!(cells[0]["cell_type"], "markdown");
+        assert_eq!(cells[0]["source"], json!(["# Demo\n", "\n", "Text."]));
+        assert_eq!(
+            cells[1]["source"],
+            json!([":opt 2\n", ":dep demo = { path = \"../crates/demo\" }"])
+        );
+        assert_eq!(cells[2]["source"], json!(["let x = 1;\n", "x + 1"]));
+        for (i, c) in cells.iter().enumerate() {
+            assert_eq!(c["id"], format!("demo-{i:02}"));
+            if c["cell_type"] == "code" {
+                assert_eq!(c["execution_count"], Value::Null);
+                assert_eq!(c["outputs"], json!([]));
+            }
+        }
+    }
+
+    #[test]
+    fn notebook_bytes_are_deterministic_and_jupyter_shaped() {
+        let ch = chapter("# Demo\n\n```rust\nlet x = 1;\n```\n");
+        let text = notebook(&ch);
+        assert_eq!(text, notebook(&ch));
+        assert!(
+            text.starts_with("{\n \"cells\": [\n  {\n   \"cell_type\": \"markdown\",\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n \"nbformat_minor\": 5\n}\n"), "{text}");
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed, notebook_json(&ch));
+    }
+
+    #[test]
+    fn a_chapter_without_code_still_gets_its_setup_cell_after_the_title() {
+        let nb = notebook_json(&chapter("# Only prose\n"));
+        let cells = nb["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[1]["cell_type"], "code");
+    }
+}
