@@ -68,9 +68,20 @@ impl Loss {
         let n = labels.len() as f64;
         match self {
             Loss::SoftmaxCrossEntropy => {
-                let lse = log_sum_exp(logits);
+                // One pass of exp for both the loss and the gradient: each row's e = exp(z - max z)
+                // gives log_sum_exp = max + ln(sum e) (summed in order, as `log_sum_exp` does) and
+                // softmax = e / sum e (summed as `softmax` does), so both are bit-identical to
+                // the separate functions at half the exp evaluations.
+                let mut grad = logits.clone();
+                let mut lse = Vec::with_capacity(labels.len());
+                for mut row in grad.rows_mut() {
+                    let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                    row.mapv_inplace(|v| (v - max).exp());
+                    lse.push(max + row.iter().sum::<f64>().ln());
+                    let sum = row.sum();
+                    row /= sum;
+                }
                 let loss = labels.iter().enumerate().map(|(i, &y)| lse[i] - logits[[i, y]]).sum::<f64>() / n;
-                let mut grad = softmax(logits);
                 for (i, &y) in labels.iter().enumerate() {
                     grad[[i, y]] -= 1.0;
                 }
@@ -124,6 +135,27 @@ mod tests {
     fn softmax_cross_entropy_of_equal_logits_is_ln_k() {
         let (loss, _) = Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((5, 4)), &[0, 1, 2, 3, 0]).unwrap();
         assert!((loss - 4f64.ln()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn softmax_cross_entropy_is_bit_identical_to_its_definition() {
+        use rand_distr::{Distribution, Normal};
+        let mut rng = crate::rng(3);
+        for scale in [0.1, 1.0, 30.0, 1e3] {
+            let law = Normal::new(0.0, scale).unwrap();
+            let z = Array2::from_shape_simple_fn((37, 5), || law.sample(&mut rng));
+            let labels: Vec<usize> = (0..37).map(|i| (i * 7) % 5).collect();
+            let (loss, grad) = Loss::SoftmaxCrossEntropy.evaluate(&z, &labels).unwrap();
+            let lse = log_sum_exp(&z);
+            let expected_loss = labels.iter().enumerate().map(|(i, &y)| lse[i] - z[[i, y]]).sum::<f64>() / 37.0;
+            let mut expected_grad = softmax(&z);
+            for (i, &y) in labels.iter().enumerate() {
+                expected_grad[[i, y]] -= 1.0;
+            }
+            expected_grad /= 37.0;
+            assert_eq!(loss.to_bits(), expected_loss.to_bits(), "scale {scale}");
+            assert!(grad.iter().zip(&expected_grad).all(|(a, b)| a.to_bits() == b.to_bits()), "scale {scale}");
+        }
     }
 
     #[test]
