@@ -13,6 +13,9 @@ use initnet::{
 use crate::table::{keras_dense, pytorch_linear};
 use crate::{Error, Result, mean_sd};
 
+/// The fraction of each data set held out as the test set.
+pub const TEST_FRACTION: f64 = 0.25;
+
 /// An initializer of the book, with the bias it comes with.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
@@ -75,6 +78,15 @@ pub fn candidates() -> Vec<Candidate> {
 }
 
 impl Candidate {
+    /// The name as the chapter's tables show it (numbers as math).
+    pub fn label(&self) -> &'static str {
+        match self.name {
+            "N(0, 0.01²)" => "$\\mathcal N(0, 0.01^2)$",
+            "N(0, 1)" => "$\\mathcal N(0, 1)$",
+            name => name,
+        }
+    }
+
     /// The name as a claim key: lower case, letters and digits only.
     pub fn key(&self) -> String {
         match self.name {
@@ -168,7 +180,11 @@ impl Task {
 
     /// The data set of `seed`, before splitting.
     pub fn data(self, seed: u64) -> Result<Dataset> {
-        let n = self.spec().samples;
+        self.data_of_size(self.spec().samples, seed)
+    }
+
+    /// The task's kind of data set with `n` samples.
+    pub fn data_of_size(self, n: usize, seed: u64) -> Result<Dataset> {
         Ok(match self {
             Task::Blobs => Blobs::new(n, 4).generate(seed)?,
             Task::Circles => make_circles(n, 0.1, 0.5, seed)?,
@@ -190,36 +206,60 @@ pub struct Run {
     pub diverged: bool,
 }
 
-/// Train `candidate` on `task` for one seed.
-pub fn run(task: Task, candidate: &Candidate, seed: u64) -> Result<Run> {
-    let spec = task.spec();
-    let data = task.data(seed)?;
-    let (train_set, test_set) = train_test_split(&data, 0.25, seed)?;
-    let scaler = Standardizer::fit(&train_set.x)?;
-    let (train_set, test_set) = (
-        train_set.standardized(&scaler)?,
-        test_set.standardized(&scaler)?,
-    );
-    let mut net = MlpSpec::new(&spec.widths, spec.activation, candidate.init)
-        .bias(candidate.bias)
-        .build(seed)?;
-    let history = train(&mut net, &train_set.x, &train_set.y, &spec.config)?;
-    if history.diverged.is_some() {
-        return Ok(Run {
-            train_accuracy: f64::NAN,
-            test_accuracy: f64::NAN,
-            loss: f64::NAN,
-            diverged: true,
-        });
+impl TaskSpec {
+    /// Train `candidate` on this task for one seed: the seed draws the data, the split
+    /// and the initial weights.
+    pub fn run(&self, candidate: &Candidate, seed: u64) -> Result<Run> {
+        let data = self.task.data_of_size(self.samples, seed)?;
+        let (train_set, test_set) = train_test_split(&data, TEST_FRACTION, seed)?;
+        let scaler = Standardizer::fit(&train_set.x)?;
+        let (train_set, test_set) = (
+            train_set.standardized(&scaler)?,
+            test_set.standardized(&scaler)?,
+        );
+        let mut net = MlpSpec::new(&self.widths, self.activation, candidate.init)
+            .bias(candidate.bias)
+            .build(seed)?;
+        let history = train(&mut net, &train_set.x, &train_set.y, &self.config)?;
+        if history.diverged.is_some() {
+            return Ok(Run {
+                train_accuracy: f64::NAN,
+                test_accuracy: f64::NAN,
+                loss: f64::NAN,
+                diverged: true,
+            });
+        }
+        let (test, _) = evaluate(&net, &test_set.x, &test_set.y, Loss::SoftmaxCrossEntropy)?;
+        let last = history.last();
+        Ok(Run {
+            train_accuracy: last.accuracy,
+            test_accuracy: test.accuracy,
+            loss: last.loss,
+            diverged: false,
+        })
     }
-    let (test, _) = evaluate(&net, &test_set.x, &test_set.y, Loss::SoftmaxCrossEntropy)?;
-    let last = history.last();
-    Ok(Run {
-        train_accuracy: last.accuracy,
-        test_accuracy: test.accuracy,
-        loss: last.loss,
-        diverged: false,
-    })
+
+    /// Every candidate on this task over `seeds`.
+    pub fn compare(&self, seeds: &[u64]) -> Result<Vec<Summary>> {
+        if seeds.is_empty() {
+            return Err(Error::NoSeeds);
+        }
+        candidates()
+            .into_iter()
+            .map(|c| {
+                let runs = seeds
+                    .iter()
+                    .map(|&s| self.run(&c, s))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Summary::new(self.task, c, runs))
+            })
+            .collect()
+    }
+}
+
+/// Train `candidate` on `task` (with its standard [`TaskSpec`]) for one seed.
+pub fn run(task: Task, candidate: &Candidate, seed: u64) -> Result<Run> {
+    task.spec().run(candidate, seed)
 }
 
 /// One initializer on one task over many seeds.
@@ -263,21 +303,9 @@ impl Summary {
     }
 }
 
-/// Every candidate on `task` over `seeds`.
+/// Every candidate on `task` (with its standard [`TaskSpec`]) over `seeds`.
 pub fn compare(task: Task, seeds: &[u64]) -> Result<Vec<Summary>> {
-    if seeds.is_empty() {
-        return Err(Error::NoSeeds);
-    }
-    candidates()
-        .into_iter()
-        .map(|c| {
-            let runs = seeds
-                .iter()
-                .map(|&s| run(task, &c, s))
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Summary::new(task, c, runs))
-        })
-        .collect()
+    task.spec().compare(seeds)
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 #![doc = include_str!("../../../src/guide.md")]
 
 pub mod compare;
+pub mod figures;
+pub mod render;
 pub mod signal;
 pub mod table;
 
+pub use charts;
 pub use initnet;
 
 /// What can go wrong in this chapter's experiments: a bad size or setting, named.

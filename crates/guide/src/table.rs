@@ -6,6 +6,9 @@ use initnet::{Activation, BiasInit, Init, Scheme};
 use crate::signal::gaussian_expectation;
 use crate::{Error, Result};
 
+/// The layer the chapter's recommendation table is computed for: (n_in, n_out).
+pub const EXAMPLE_LAYER: (usize, usize) = (100, 50);
+
 /// The initializer the book recommends for an activation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Recommendation {
@@ -117,6 +120,8 @@ pub fn recommendation_table(n_in: usize, n_out: usize) -> Result<Vec<Row>> {
 pub struct Framework {
     /// Its name.
     pub name: &'static str,
+    /// How the default is written with initnet.
+    pub code: &'static str,
     /// Its weight initializer.
     pub init: Init,
     /// Its bias initializer.
@@ -132,6 +137,7 @@ pub fn pytorch_linear() -> Framework {
         .expect("1/sqrt(3) is a valid gain");
     Framework {
         name: "PyTorch nn.Linear",
+        code: "Init::lecun_uniform().with_gain(1/√3), BiasInit::FanInUniform",
         init,
         bias: BiasInit::FanInUniform,
     }
@@ -141,6 +147,7 @@ pub fn pytorch_linear() -> Framework {
 pub fn keras_dense() -> Framework {
     Framework {
         name: "Keras Dense",
+        code: "Init::xavier_uniform(), BiasInit::Zeros",
         init: Init::xavier_uniform(),
         bias: BiasInit::Zeros,
     }

@@ -1,0 +1,282 @@
+//! The chapter's tables as markdown, every number a claim: `render` gives the exact text
+//! the chapter shows and the (key, value) pairs its claims test checks, so the tables in
+//! the book are the output of the code and cannot drift from it.
+
+use std::fmt::Write as _;
+
+use crate::compare::{Summary, TaskSpec};
+use crate::table::{FrameworkRow, Row};
+
+/// A rendered table: the markdown, and every claim in it as (key, text).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rendered {
+    /// The markdown table, one row per line, ending in a newline.
+    pub markdown: String,
+    /// The claims the table states.
+    pub claims: Vec<(String, String)>,
+}
+
+impl Rendered {
+    /// `<var data-claim="key">text</var>`, recording the claim.
+    fn var(&mut self, key: String, text: String) -> String {
+        let cell = format!("<var data-claim=\"{key}\">{text}</var>");
+        self.claims.push((key, text));
+        cell
+    }
+
+    fn row(&mut self, cells: &[String]) {
+        let _ = writeln!(self.markdown, "| {} |", cells.join(" | "));
+    }
+}
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.markdown)
+    }
+}
+
+/// The math of an initializer's variance, for the recommendation table.
+fn variance_formula(row: &Row) -> &'static str {
+    use initnet::Scheme::*;
+    match row.init.scheme {
+        LecunNormal | LecunUniform => "$1/n_{in}$",
+        XavierNormal | XavierUniform => "$2/(n_{in}+n_{out})$",
+        HeNormal { alpha } | HeUniform { alpha } if alpha == 0.0 => "$2/n_{in}$",
+        HeNormal { .. } | HeUniform { .. } => "$2/((1+\\alpha^2)\\,n_{in})$",
+        _ => "fixed",
+    }
+}
+
+/// A claim key part from a display name: lower case, runs of other characters as one `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The recommendation table: activation, initializer, Var(W) as math and for the example
+/// layer, normal std, uniform limit, gain. Keys `rec.<activation>.<column>`.
+pub fn recommendation_table(rows: &[Row]) -> Rendered {
+    let mut t = Rendered::default();
+    t.row(&[
+        "activation".into(),
+        "initializer".into(),
+        "$\\mathrm{Var}(W)$".into(),
+        "$\\mathrm{Var}(W)$ here".into(),
+        "normal std".into(),
+        "uniform limit".into(),
+        "gain".into(),
+    ]);
+    t.row(&[
+        "---".into(),
+        "---".into(),
+        "---".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+    ]);
+    for r in rows {
+        let key = format!("rec.{}", slug(&r.activation.to_string()));
+        let cells = [
+            format!("`{}`", r.activation),
+            format!("`{}`", r.init),
+            variance_formula(r).to_string(),
+            t.var(format!("{key}.var"), format!("{:.5}", r.variance)),
+            t.var(format!("{key}.std"), format!("{:.4}", r.normal_std)),
+            t.var(format!("{key}.limit"), format!("{:.4}", r.uniform_limit)),
+            t.var(format!("{key}.gain"), format!("{:.4}", r.gain)),
+        ];
+        t.row(&cells);
+    }
+    t
+}
+
+/// The framework table: n Var(W), against LeCun and He, and the predicted per-layer shrink
+/// of the signal in deep ReLU and (small-signal) tanh stacks. Keys `fw.<framework>.<column>`.
+pub fn framework_table(rows: &[FrameworkRow]) -> Rendered {
+    let mut t = Rendered::default();
+    t.row(&[
+        "default".into(),
+        "as initnet".into(),
+        "$n\\,\\mathrm{Var}(W)$".into(),
+        "vs LeCun".into(),
+        "vs He".into(),
+        "ReLU: std shrinks per layer by".into(),
+        "tanh, small signal: by".into(),
+    ]);
+    t.row(&[
+        "---".into(),
+        "---".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+    ]);
+    for r in rows {
+        let key = format!(
+            "fw.{}",
+            slug(
+                r.framework
+                    .name
+                    .split(' ')
+                    .next()
+                    .unwrap_or(r.framework.name)
+            )
+        );
+        let cells = [
+            r.framework.name.to_string(),
+            format!("`{}`", r.framework.code),
+            t.var(format!("{key}.gain"), format!("{:.4}", r.weight_gain)),
+            t.var(format!("{key}.vs-lecun"), format!("{:.4}", r.vs_lecun)),
+            t.var(format!("{key}.vs-he"), format!("{:.4}", r.vs_he)),
+            t.var(
+                format!("{key}.relu-shrink"),
+                format!("{:.4}", r.relu_shrink),
+            ),
+            t.var(
+                format!("{key}.tanh-shrink"),
+                format!("{:.4}", r.tanh_shrink),
+            ),
+        ];
+        t.row(&cells);
+    }
+    t
+}
+
+/// `mean ± spread` with three decimals.
+pub fn mean_spread((mean, spread): (f64, f64)) -> String {
+    format!("{mean:.3} ± {spread:.3}")
+}
+
+/// The header of the comparison table.
+pub fn comparison_header() -> Rendered {
+    let mut t = Rendered::default();
+    t.row(&[
+        "task".into(),
+        "initializer".into(),
+        "train accuracy".into(),
+        "test accuracy".into(),
+        "train loss".into(),
+        "diverged".into(),
+    ]);
+    t.row(&[
+        "---".into(),
+        "---".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+    ]);
+    t
+}
+
+/// The comparison rows of one task (mean ± spread over the seeds that did not diverge;
+/// a dash where every seed diverged). Keys `cmp.<task>.<initializer>.<column>`.
+pub fn comparison_rows(summaries: &[Summary]) -> Rendered {
+    let mut t = Rendered::default();
+    for s in summaries {
+        let key = format!("cmp.{}.{}", s.task.key(), s.candidate.key());
+        let finished = s.diverged < s.runs.len();
+        let stat = |t: &mut Rendered, column: &str, value: (f64, f64)| {
+            if finished {
+                t.var(format!("{key}.{column}"), mean_spread(value))
+            } else {
+                "—".to_string()
+            }
+        };
+        let cells = [
+            format!("`{}`", s.task.key()),
+            s.candidate.label().to_string(),
+            stat(&mut t, "train", s.train_accuracy),
+            stat(&mut t, "test", s.test_accuracy),
+            stat(&mut t, "loss", s.loss),
+            t.var(
+                format!("{key}.diverged"),
+                format!("{}/{}", s.diverged, s.runs.len()),
+            ),
+        ];
+        t.row(&cells);
+    }
+    t
+}
+
+/// The whole comparison table: the header, then every task's rows.
+pub fn comparison_table(tasks: &[Vec<Summary>]) -> Rendered {
+    let mut t = comparison_header();
+    for rows in tasks {
+        let r = comparison_rows(rows);
+        t.markdown.push_str(&r.markdown);
+        t.claims.extend(r.claims);
+    }
+    t
+}
+
+/// The tasks: data, network, samples, epochs, learning rate, momentum. Keys `task.<task>.<column>`.
+pub fn task_table(specs: &[TaskSpec]) -> Rendered {
+    let mut t = Rendered::default();
+    t.row(&[
+        "task".into(),
+        "hidden activation".into(),
+        "widths $n_0, \\dots, n_L$".into(),
+        "samples".into(),
+        "epochs".into(),
+        "learning rate".into(),
+        "momentum".into(),
+    ]);
+    t.row(&[
+        "---".into(),
+        "---".into(),
+        "---".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+    ]);
+    for s in specs {
+        let key = format!("task.{}", s.task.key());
+        let widths: Vec<String> = s.widths.iter().map(usize::to_string).collect();
+        let cells = [
+            format!("`{}`", s.task.key()),
+            format!("`{}`", s.activation),
+            format!("`{}`", widths.join("-")),
+            t.var(format!("{key}.samples"), s.samples.to_string()),
+            t.var(format!("{key}.epochs"), s.config.epochs.to_string()),
+            t.var(format!("{key}.lr"), s.config.lr.to_string()),
+            t.var(format!("{key}.momentum"), s.config.momentum.to_string()),
+        ];
+        t.row(&cells);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_plain() {
+        assert_eq!(slug("leaky-relu:0.01"), "leaky-relu-0-01");
+        assert_eq!(slug("PyTorch"), "pytorch");
+    }
+
+    #[test]
+    fn every_cell_is_a_claim() {
+        let rows = crate::table::recommendation_table(100, 50).unwrap();
+        let t = recommendation_table(&rows);
+        assert_eq!(t.claims.len(), 4 * rows.len());
+        assert_eq!(t.markdown.lines().count(), rows.len() + 2);
+        let mut claims = claims::Claims::new();
+        for (k, v) in &t.claims {
+            claims.add(k, v);
+        }
+        claims::check(&t.markdown, &claims).unwrap();
+    }
+}
