@@ -137,6 +137,26 @@ impl Gradients {
     }
 }
 
+/// The sum over the batch (the rows) of `x`, bit-identical to `x.sum_axis(Axis(0))`.
+///
+/// For a row-major array with more than one column, ndarray's `sum_axis(Axis(0))` starts from
+/// zeros and adds the rows one after the other, allocating a new array per row; this does the
+/// same additions in the same order in place. Other layouts go to `sum_axis` itself.
+fn batch_sum(x: &Array2<f64>) -> Array1<f64> {
+    match x.as_slice() {
+        Some(data) if x.ncols() > 1 => {
+            let mut sums = vec![0.0; x.ncols()];
+            for row in data.chunks_exact(x.ncols()) {
+                for (s, v) in sums.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            Array1::from(sums)
+        }
+        _ => x.sum_axis(Axis(0)),
+    }
+}
+
 /// A multi-layer perceptron: a stack of [`Dense`] layers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mlp {
@@ -364,7 +384,7 @@ impl Mlp {
             d_a *= &g;
             // dL/dW^l = (dL/da^l)^T h^{l-1};  dL/db^l = sum over the batch of dL/da^l
             dw.push(d_a.t().dot(trace.h(l - 1)));
-            db.push(d_a.sum_axis(Axis(0)));
+            db.push(batch_sum(&d_a));
             dh.push(g);
             // dL/dh^{l-1} = dL/da^l W^l
             g = d_a.dot(&layer.w);
@@ -431,6 +451,20 @@ mod tests {
         let l2 = Dense::new(Array2::zeros((1, 4)), Array1::zeros(1), Activation::Relu).unwrap();
         assert!(Mlp::from_layers(vec![l1, l2]).is_err());
         assert!(Dense::new(Array2::zeros((3, 2)), Array1::zeros(2), Activation::Relu).is_err());
+    }
+
+    #[test]
+    fn batch_sum_is_bit_identical_to_sum_axis() {
+        use rand_distr::{Distribution, Normal};
+        let law = Normal::new(0.0, 1e3).unwrap();
+        let mut g = rng(5);
+        for (rows, cols) in [(1, 1), (7, 1), (1, 5), (400, 2), (1000, 37)] {
+            let x = Array2::from_shape_simple_fn((rows, cols), || law.sample(&mut g));
+            for view in [x.clone(), x.t().to_owned(), x.t().as_standard_layout().t().to_owned()] {
+                let (fast, slow) = (batch_sum(&view), view.sum_axis(Axis(0)));
+                assert!(fast.iter().zip(&slow).all(|(a, b)| a.to_bits() == b.to_bits()), "{rows}x{cols}");
+            }
+        }
     }
 
     #[test]
