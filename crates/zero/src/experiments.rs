@@ -313,6 +313,8 @@ pub struct Outcome {
     pub final_accuracy: Vec<f64>,
     /// Loss at initialization of each seed.
     pub initial_loss: Vec<f64>,
+    /// Accuracy at initialization of each seed.
+    pub initial_accuracy: Vec<f64>,
     /// The largest |loss - loss at initialization| over every epoch of every seed.
     pub max_loss_change: f64,
     /// The seeds, in order.
@@ -364,6 +366,7 @@ pub fn outcome(
         final_loss: Vec::new(),
         final_accuracy: Vec::new(),
         initial_loss: Vec::new(),
+        initial_accuracy: Vec::new(),
         max_loss_change: 0.0,
         seed_list: seeds.clone().collect(),
         ends: Vec::new(),
@@ -378,6 +381,7 @@ pub fn outcome(
         o.moved_min = o.moved_min.min(moved);
         let loss0 = r.history.records[0].loss;
         o.initial_loss.push(loss0);
+        o.initial_accuracy.push(r.history.records[0].accuracy);
         o.max_loss_change = r
             .history
             .records
@@ -479,54 +483,74 @@ pub fn log_frequency_bias(pi: &[f64]) -> Result<Vec<f64>> {
     Ok(logs.iter().map(|l| l - mean).collect())
 }
 
-/// What zero initialization converges to on one data set, beside the closed forms.
+/// Where zero initialization ends when the hidden layer stays silent (tanh, ReLU: h = 0,
+/// so only b^2 moves), beside the closed forms, over the seeds of an [`Outcome`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ZeroLimit {
-    /// Samples per class.
+pub struct Limit {
+    /// Samples per class (the same for every seed: `make_blobs` splits evenly).
     pub counts: Vec<usize>,
+    /// Class frequencies π.
+    pub frequencies: Vec<f64>,
     /// The closed-form limit of the loss, H(π).
     pub entropy: f64,
-    /// The final loss of the run.
-    pub loss: f64,
-    /// The closed-form limit of b^2.
-    pub b2_predicted: Vec<f64>,
-    /// The final b^2 of the run.
-    pub b2: Vec<f64>,
-    /// Accuracy at initialization (all logits tie; the first class is predicted).
-    pub accuracy_at_start: f64,
-    /// The frequency of class 0.
-    pub frequency_of_class_0: f64,
-    /// Final accuracy.
-    pub accuracy: f64,
-    /// The largest class frequency.
-    pub max_frequency: f64,
-    /// What moved during training.
-    pub moved: Moved,
+    /// The closed-form limit of b^2, ln π_k minus the mean of ln π.
+    pub b2_target: Vec<f64>,
+    /// The predicted distance max_k |b^2_k - target_k| after the run: near the start the
+    /// loss's curvature in b^2 is 1/4 on the directions that change the softmax, so each
+    /// step shrinks the distance by the factor 1 - lr/4.
+    pub b2_distance_predicted: f64,
+    /// The measured distance, largest over the seeds.
+    pub b2_distance: f64,
+    /// The largest |final loss - H(π)| over the seeds.
+    pub loss_error: f64,
+    /// The largest |final accuracy - max π| over the seeds.
+    pub accuracy_error: f64,
 }
 
-/// Train the zero-initialized network with `activation` on `blobs(n_samples, seed)` and
-/// compare where it ends with the closed forms.
-pub fn zero_limit(
-    activation: Activation,
-    n_samples: usize,
-    seed: u64,
-    epochs: usize,
-) -> Result<ZeroLimit> {
-    let data = blobs(n_samples, seed)?;
-    let pi = frequencies(&data);
-    let r = run(&data, activation, ZERO, seed, epochs)?;
-    Ok(ZeroLimit {
-        counts: data.class_counts(),
-        entropy: entropy(&pi),
-        loss: r.history.last().loss,
-        b2_predicted: log_frequency_bias(&pi)?,
-        b2: r.end.layer(2).b.to_vec(),
-        accuracy_at_start: r.history.records[0].accuracy,
-        frequency_of_class_0: pi[0],
-        accuracy: r.history.last().accuracy,
-        max_frequency: pi.iter().copied().fold(0.0, f64::max),
-        moved: r.moved(),
-    })
+/// Compare the trained networks of `outcome` (zero init, data `blobs(n_samples, seed)`,
+/// [`LR`], `epochs` steps) with the closed forms.
+pub fn limit(outcome: &Outcome, n_samples: usize, epochs: usize) -> Result<Limit> {
+    let mut counts = None;
+    let mut l = Limit {
+        counts: vec![],
+        frequencies: vec![],
+        entropy: 0.0,
+        b2_target: vec![],
+        b2_distance_predicted: 0.0,
+        b2_distance: 0.0,
+        loss_error: 0.0,
+        accuracy_error: 0.0,
+    };
+    for ((&seed, net), (&loss, &accuracy)) in outcome
+        .seed_list
+        .iter()
+        .zip(&outcome.ends)
+        .zip(outcome.final_loss.iter().zip(&outcome.final_accuracy))
+    {
+        let data = blobs(n_samples, seed)?;
+        if counts.is_none() {
+            let pi = frequencies(&data);
+            l.entropy = entropy(&pi);
+            l.b2_target = log_frequency_bias(&pi)?;
+            let start = l.b2_target.iter().fold(0.0, |m: f64, t| m.max(t.abs()));
+            l.b2_distance_predicted = start * (1.0 - LR / 4.0).powi(epochs as i32);
+            l.frequencies = pi;
+            counts = Some(data.class_counts());
+        }
+        let max_pi = l.frequencies.iter().copied().fold(0.0, f64::max);
+        let b2 = &net.layer(2).b;
+        let dist = b2
+            .iter()
+            .zip(&l.b2_target)
+            .fold(0.0, |m: f64, (b, t)| m.max((b - t).abs()));
+        l.b2_distance = l.b2_distance.max(dist);
+        l.loss_error = l.loss_error.max((loss - l.entropy).abs());
+        l.accuracy_error = l.accuracy_error.max((accuracy - max_pi).abs());
+    }
+    l.counts = counts.ok_or_else(|| Error::Zero {
+        what: "number of seeds".to_string(),
+    })?;
+    Ok(l)
 }
 
 /// The best training accuracy a classifier of the form "class = g(u · x)" with g taking

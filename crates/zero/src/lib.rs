@@ -1,4 +1,4 @@
-//! Chapter crate: zero initialization and the symmetry problem.
+#![doc = include_str!("../../../src/zero.md")]
 
 pub mod experiments;
 pub mod figures;
