@@ -1,0 +1,295 @@
+//! The activation-statistics experiment of CS231n: a batch of standard-normal inputs
+//! through a deep stack of wide tanh layers, with small and with N(0, 1) weights, beside
+//! the mean-field prediction of every layer's variance, forward and backward.
+
+use initnet::ndarray::Array2;
+use initnet::{
+    Activation, BiasInit, Dense, Error, Histogram, Init, Mlp, mean_std, rng, saturated_fraction,
+};
+
+use crate::math::gaussian_expectation;
+use crate::width::THRESHOLD;
+
+/// The shape of the experiment: `depth` tanh layers of `width` units, weights
+/// N(0, sigma_w^2), zero biases, a batch of `batch` standard-normal inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stack {
+    /// Units per layer n (also the input dimension).
+    pub width: usize,
+    /// Number of layers L.
+    pub depth: usize,
+    /// Number of inputs in the batch.
+    pub batch: usize,
+    /// Standard deviation of every weight.
+    pub sigma_w: f64,
+}
+
+impl Stack {
+    /// CS231n's setting: 10 layers of 500 tanh units, a batch of 1000, weights N(0, sigma_w^2).
+    pub fn cs231n(sigma_w: f64) -> Self {
+        Stack {
+            width: 500,
+            depth: 10,
+            batch: 1000,
+            sigma_w,
+        }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        for (what, v) in [
+            ("width of a layer", self.width),
+            ("number of layers", self.depth),
+            ("batch size", self.batch),
+        ] {
+            if v == 0 {
+                return Err(Error::Zero { what: what.into() });
+            }
+        }
+        Init::normal(self.sigma_w)?;
+        Ok(())
+    }
+}
+
+/// Number of histogram bins over [-1, 1] for the activations h^l.
+pub const BINS: usize = 40;
+
+/// What one layer of one run looks like.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerRecord {
+    /// Layer number l (1-based).
+    pub layer: usize,
+    /// Standard deviation of the pre-activation a^l.
+    pub a_std: f64,
+    /// Mean of the activation h^l.
+    pub h_mean: f64,
+    /// Standard deviation of h^l.
+    pub h_std: f64,
+    /// Fraction of units with |h| > 0.99.
+    pub saturated: f64,
+    /// Standard deviation of the back-propagated gradient dL/da^l.
+    pub grad_a_std: f64,
+    /// Standard deviation of the back-propagated gradient dL/dh^l.
+    pub grad_h_std: f64,
+    /// Histogram of h^l over [-1, 1] with [`BINS`] bins.
+    pub histogram: Histogram,
+}
+
+/// One run of the experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The setting.
+    pub stack: Stack,
+    /// The seed of the inputs, the weights and the injected gradient.
+    pub seed: u64,
+    /// Layers 1..=L.
+    pub layers: Vec<LayerRecord>,
+}
+
+/// Run the experiment once. One generator seeded with `seed` draws, in order, the
+/// inputs x (batch x n, N(0, 1)), the weights W^1..W^L (N(0, sigma_w^2), row by row),
+/// and the gradient injected at the top: dL/dh^L with entries N(0, 1), independent of
+/// everything else. (A standard-normal gradient rather than a real loss: it isolates
+/// what the layers do to a gradient from what a loss happens to send down.)
+pub fn run(stack: Stack, seed: u64) -> Result<Run, Error> {
+    Ok(run_with_activations(stack, seed)?.0)
+}
+
+/// [`run`], also returning the activations h^1..h^L themselves (each batch x n), for
+/// drawing their histograms.
+pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<f64>>), Error> {
+    stack.check()?;
+    let mut r = rng(seed);
+    let standard = Init::normal(1.0)?;
+    let x = standard.sample(stack.batch, stack.width, &mut r)?;
+    let init = Init::normal(stack.sigma_w)?;
+    let layers = (0..stack.depth)
+        .map(|_| {
+            Dense::init(
+                stack.width,
+                stack.width,
+                Activation::Tanh,
+                init,
+                BiasInit::Zeros,
+                &mut r,
+            )
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let net = Mlp::from_layers(layers)?;
+    let trace = net.forward(&x)?;
+    let top = standard.sample(stack.batch, stack.width, &mut r)?;
+    let grads = net.backward(&trace, &top)?;
+    let layers = (1..=stack.depth)
+        .map(|l| {
+            let (h_mean, h_std) = mean_std(trace.h(l));
+            LayerRecord {
+                layer: l,
+                a_std: mean_std(trace.a(l)).1,
+                h_mean,
+                h_std,
+                saturated: saturated_fraction(Activation::Tanh, trace.h(l), THRESHOLD),
+                grad_a_std: mean_std(&grads.da[l - 1]).1,
+                grad_h_std: mean_std(&grads.dh[l - 1]).1,
+                histogram: Histogram::new(trace.h(l), BINS, -1.0, 1.0),
+            }
+        })
+        .collect();
+    Ok((
+        Run {
+            stack,
+            seed,
+            layers,
+        },
+        trace.post,
+    ))
+}
+
+/// The mean-field prediction of every layer, for an infinitely wide stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeanField {
+    /// q^l = Var(a^l), l = 1..=L.
+    pub q: Vec<f64>,
+    /// E[h^2] = E[tanh(a^l)^2], l = 1..=L.
+    pub h_second_moment: Vec<f64>,
+    /// Var(dL/da^l), l = 1..=L, for a gradient of variance 1 injected at dL/dh^L.
+    pub grad_a_var: Vec<f64>,
+    /// Var(dL/dh^l), l = 1..=L.
+    pub grad_h_var: Vec<f64>,
+    /// The per-layer gain of the gradient variance, n sigma_w^2 E[tanh'(a^l)^2], l = 1..=L.
+    pub chi: Vec<f64>,
+}
+
+/// The mean-field recursion, with fan-in n = `stack.width`, bias variance `sigma_b2`
+/// and inputs of second moment `q0` = E[x^2] (1 for standard-normal inputs):
+///
+/// q^1 = sigma_w^2 n q0 + sigma_b^2,  q^l = sigma_w^2 n E[tanh(sqrt(q^{l-1}) Z)^2] + sigma_b^2,
+///
+/// and backward, under the gradient-independence assumption (the W^l of the backward pass
+/// behaves as if drawn independently of the forward pass),
+///
+/// Var(dL/da^l) = E[tanh'(a^l)^2] Var(dL/dh^l),  Var(dL/dh^{l-1}) = n sigma_w^2 Var(dL/da^l),
+///
+/// starting from Var(dL/dh^L) = 1. The Gaussian expectations are by
+/// [`gaussian_expectation`].
+pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Error> {
+    stack.check()?;
+    for (name, v) in [("bias variance", sigma_b2), ("input second moment", q0)] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(Error::OutOfRange {
+                name,
+                expected: "finite and >= 0",
+                value: v,
+            });
+        }
+    }
+    let gain = stack.sigma_w * stack.sigma_w * stack.width as f64;
+    let (mut q, mut h2, mut d2) = (Vec::new(), Vec::new(), Vec::new());
+    let mut prev = q0;
+    for _ in 0..stack.depth {
+        let ql = gain * prev + sigma_b2;
+        let e_h2 = gaussian_expectation(|a| a.tanh().powi(2), ql)?;
+        let e_d2 = gaussian_expectation(|a| a.cosh().powi(-4), ql)?;
+        q.push(ql);
+        h2.push(e_h2);
+        d2.push(e_d2);
+        prev = e_h2;
+    }
+    let chi: Vec<f64> = d2.iter().map(|d| gain * d).collect();
+    let (mut grad_a_var, mut grad_h_var) = (vec![0.0; stack.depth], vec![0.0; stack.depth]);
+    let mut dh = 1.0;
+    for l in (0..stack.depth).rev() {
+        grad_h_var[l] = dh;
+        grad_a_var[l] = d2[l] * dh;
+        dh = gain * grad_a_var[l];
+    }
+    Ok(MeanField {
+        q,
+        h_second_moment: h2,
+        grad_a_var,
+        grad_h_var,
+        chi,
+    })
+}
+
+/// The standard deviation, over draws of inputs and weights, of the ratio
+/// measured std(a^l) / sqrt(q^l) in a stack of `layers` layers that behave linearly, with
+/// fan-in n = `stack.width` and a batch of B = `stack.batch`:
+///
+/// sd ≈ (1/2) sqrt(l (l+1) / n^2 + 2 (l+1) / (n B)).
+///
+/// Where it comes from: in the linear regime a^l = P x with P = W^l ... W^1 (times the
+/// gains), and the batch mean of |a|^2 is x^T P^T P x averaged over the batch. Two
+/// sources fluctuate. (1) The matrix: |W^k P_{k-1}|_F^2 given P_{k-1} is a weighted
+/// chi-square whose relative variance is 2 tr((P^T P)^2) / (n (tr P^T P)^2) = 2k/n^2,
+/// because the second moment of the squared singular values of a product of k-1 square
+/// Gaussian matrices is the Fuss–Catalan number k; summed over k = 1..l this gives
+/// l(l+1)/n^2. (2) The batch: for x ~ N(0, I), Var(x^T A x) = 2 tr(A^2), so the batch mean
+/// has relative variance 2 tr(A^2)/(B (tr A)^2) = 2(l+1)/(n B). Halve the relative standard
+/// deviation of the second moment to get that of the std. For l = 1 this is the exact
+/// closed form of [`crate::width::ratio_sd`] with n units.
+///
+/// A tanh layer is a contraction: the fresh fluctuation it adds per layer is at most
+/// that of a linear layer, and d ln E[tanh(√q Z)^2] / d ln q <= 1 damps what it inherits.
+/// So for tanh stacks this is an upper bound (nearly attained when sigma_w is small).
+/// The same formula, with l replaced by the number of layers a gradient has crossed,
+/// describes the back-propagated gradient in the linear regime; in the saturated regime
+/// the gradient's fluctuations are larger (the factor tanh'(a)^2 is heavy-tailed), and the
+/// chapter compares the mean over seeds instead.
+pub fn linear_ratio_sd(stack: Stack, l: usize) -> f64 {
+    let (n, b, l) = (stack.width as f64, stack.batch as f64, l as f64);
+    0.5 * (l * (l + 1.0) / (n * n) + 2.0 * (l + 1.0) / (n * b)).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_field_is_linear_for_tiny_weights() {
+        // For tiny q, tanh(a) ≈ a, so q^l ≈ (n sigma_w^2)^l exactly as for a linear stack.
+        let stack = Stack {
+            width: 500,
+            depth: 4,
+            batch: 1,
+            sigma_w: 1e-4,
+        };
+        let mf = mean_field(stack, 0.0, 1.0).unwrap();
+        for (l, q) in mf.q.iter().enumerate() {
+            let linear = (500.0 * 1e-8f64).powi(l as i32 + 1);
+            assert!(
+                (q / linear - 1.0).abs() < 1e-5,
+                "layer {}: {q} vs {linear}",
+                l + 1
+            );
+        }
+        assert!(
+            mf.grad_a_var
+                .iter()
+                .zip(&mf.grad_h_var)
+                .all(|(a, h)| (a / h - 1.0).abs() < 1e-5)
+        );
+    }
+
+    #[test]
+    fn linear_sd_at_layer_one_is_the_exact_closed_form() {
+        let stack = Stack::cs231n(1.0);
+        let exact = crate::width::ratio_sd(stack.width, stack.width, stack.batch);
+        assert!((linear_ratio_sd(stack, 1) / exact - 1.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn bad_settings_are_errors() {
+        assert!(
+            run(
+                Stack {
+                    width: 0,
+                    ..Stack::cs231n(1.0)
+                },
+                0
+            )
+            .is_err()
+        );
+        assert!(run(Stack::cs231n(-1.0), 0).is_err());
+        assert!(mean_field(Stack::cs231n(1.0), -1.0, 1.0).is_err());
+        assert!(mean_field(Stack::cs231n(1.0), 0.0, f64::NAN).is_err());
+    }
+}

@@ -1,0 +1,172 @@
+//! Every chart of the chapter, each an SVG with its CSV, and the per-chart functions
+//! the chapter's code blocks call.
+
+use charts::{Figure, HistogramPanel, LineChart, Series};
+use initnet::ndarray::Array2;
+use plotters::prelude::SeriesLabelPosition;
+
+use crate::deep::{MeanField, Run, Stack, mean_field, run_with_activations};
+use crate::products::{ProductCurve, product_norms};
+use crate::width::{WidthPoint, width_scaling};
+use crate::{
+    PRODUCT_DEPTH, PRODUCT_GAINS, PRODUCT_N, SIGMA_SMALL, SIGMA_STANDARD, WIDTH_BATCH, WIDTH_UNITS,
+    seeds, widths,
+};
+
+/// The error type of the chart functions.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Measured std(a) (mean over seeds) against the prediction sqrt(n), log-log.
+pub fn width_figure(points: &[WidthPoint]) -> Result<Figure, BoxError> {
+    let measured = points
+        .iter()
+        .map(|p| (p.n as f64, p.rms.iter().sum::<f64>() / p.rms.len() as f64))
+        .collect();
+    let predicted = points.iter().map(|p| (p.n as f64, p.predicted)).collect();
+    Ok(LineChart::new(
+        "std-vs-width",
+        "Pre-activation spread grows like √n with N(0, 1) weights",
+    )
+    .x_label("fan-in n (log scale)")
+    .y_label("std of a (log scale)")
+    .series(Series::new("measured (mean over seeds)", measured))
+    .series(Series::new("prediction √n", predicted))
+    .log_x()
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::UpperLeft)
+    .render()?)
+}
+
+/// One histogram of h^l per layer, over [-1, 1], for the activations of one run with
+/// weights N(0, sigma_w^2). Saved as `histograms-small` for sigma_w = 0.01,
+/// `histograms-standard` for sigma_w = 1, `histograms-sigma-<sigma_w>` otherwise.
+pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Figure, BoxError> {
+    let name = if sigma_w == SIGMA_SMALL {
+        "histograms-small".to_string()
+    } else if sigma_w == SIGMA_STANDARD {
+        "histograms-standard".to_string()
+    } else {
+        format!("histograms-sigma-{sigma_w}")
+    };
+    let title = format!("Activations h per layer, weights N(0, σ²), σ = {sigma_w}");
+    let mut panel = HistogramPanel::new(name, title)
+        .x_label("activation h")
+        .range(-1.0, 1.0)
+        .bins(crate::deep::BINS)
+        .columns(5);
+    for (l, h) in activations.iter().enumerate() {
+        let values: Vec<f64> = h.iter().copied().collect();
+        panel = panel.panel(format!("layer {}", l + 1), &values);
+    }
+    Ok(panel.render()?)
+}
+
+/// Per-layer std of a^l, measured in `runs` and predicted by the mean field, log y.
+pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "std-per-layer",
+        "Std of the pre-activation per layer: measured and mean field",
+    )
+    .x_label("layer l")
+    .y_label("std of a^l (log scale)")
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::LowerLeft);
+    for (r, mf) in runs {
+        let s = r.stack.sigma_w;
+        chart = chart
+            .series(Series::from_ys_1(
+                format!("measured, σ_w = {s}"),
+                &r.layers.iter().map(|l| l.a_std).collect::<Vec<_>>(),
+            ))
+            .series(Series::from_ys_1(
+                format!("mean field, σ_w = {s}"),
+                &mf.q.iter().map(|q| q.sqrt()).collect::<Vec<_>>(),
+            ));
+    }
+    Ok(chart.render()?)
+}
+
+/// Per-layer std of the back-propagated gradient dL/da^l, measured and mean field, log y.
+pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "gradient-per-layer",
+        "Std of the back-propagated gradient dL/da per layer",
+    )
+    .x_label("layer l (the gradient enters at the top, layer 10)")
+    .y_label("std of dL/da^l (log scale)")
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::UpperRight);
+    for (r, mf) in runs {
+        let s = r.stack.sigma_w;
+        chart = chart
+            .series(Series::from_ys_1(
+                format!("measured, σ_w = {s}"),
+                &r.layers.iter().map(|l| l.grad_a_std).collect::<Vec<_>>(),
+            ))
+            .series(Series::from_ys_1(
+                format!("mean field, σ_w = {s}"),
+                &mf.grad_a_var.iter().map(|v| v.sqrt()).collect::<Vec<_>>(),
+            ));
+    }
+    Ok(chart.render()?)
+}
+
+/// ln |x_L| against L: the mean over seeds (markers) and the exact mean, for each gain.
+pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "product-norms",
+        "Length of a vector after L random n×n matrices, n = 100",
+    )
+    .x_label("number of factors L")
+    .y_label("ln |x_L| (x_0 a unit vector)")
+    .markers()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for c in curves {
+        let depth = c.mean.len() - 1;
+        let measured: Vec<f64> = (0..=depth).map(|l| c.measured_mean(l)).collect();
+        chart = chart.series(Series::from_ys(
+            format!("s = {}/√n, measured", c.gain),
+            &measured,
+        ));
+    }
+    for c in curves {
+        chart = chart.series(Series::from_ys(
+            format!("s = {}/√n, exact mean", c.gain),
+            &c.mean,
+        ));
+    }
+    Ok(chart.render()?)
+}
+
+/// Every chart of the chapter, from the chapter's settings (seed 0 for the single-run
+/// charts of the deep stack).
+pub fn figures() -> Result<Vec<Figure>, BoxError> {
+    let seeds = seeds();
+    let mut out = vec![width_figure(&width_scaling(
+        &widths(),
+        WIDTH_UNITS,
+        WIDTH_BATCH,
+        &seeds,
+    )?)?];
+    let (small, h_small) = run_with_activations(Stack::cs231n(SIGMA_SMALL), 0)?;
+    out.push(histogram_figure(SIGMA_SMALL, &h_small)?);
+    drop(h_small);
+    let (standard, h_standard) = run_with_activations(Stack::cs231n(SIGMA_STANDARD), 0)?;
+    out.push(histogram_figure(SIGMA_STANDARD, &h_standard)?);
+    drop(h_standard);
+    let mf_small = mean_field(Stack::cs231n(SIGMA_SMALL), 0.0, 1.0)?;
+    let mf_standard = mean_field(Stack::cs231n(SIGMA_STANDARD), 0.0, 1.0)?;
+    let pairs = [(&small, &mf_small), (&standard, &mf_standard)];
+    out.push(layer_std_figure(&pairs)?);
+    out.push(gradient_figure(&pairs)?);
+    out.push(product_figure(&product_norms(
+        PRODUCT_N,
+        PRODUCT_DEPTH,
+        &PRODUCT_GAINS,
+        &seeds,
+    )?)?);
+    Ok(out)
+}

@@ -1,0 +1,211 @@
+//! How the pre-activation of one layer grows with its fan-in n when the weights are
+//! N(0, 1): Var(a) = n Var(w) E[h^2], so std(a) = sqrt(n) for standard-normal inputs.
+
+use initnet::{Error, Init, rng, saturated_fraction};
+
+use crate::math::{gaussian_tail, normal_pdf, simpson};
+
+/// The book's saturation threshold: a tanh unit is saturated when |h| > 0.99.
+pub const THRESHOLD: f64 = 0.99;
+
+/// One layer measured at one fan-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WidthPoint {
+    /// The fan-in n.
+    pub n: usize,
+    /// Root mean square of a (its standard deviation about the known mean 0), one per seed.
+    pub rms: Vec<f64>,
+    /// The prediction sqrt(n Var(w) E[h^2]) = sqrt(n).
+    pub predicted: f64,
+    /// The standard deviation of rms/predicted over draws of inputs and weights
+    /// (delta method on the closed-form variance of the mean of a^2).
+    pub ratio_sd: f64,
+}
+
+impl WidthPoint {
+    /// Mean over seeds of the measured std(a).
+    pub fn mean_rms(&self) -> f64 {
+        self.rms.iter().sum::<f64>() / self.rms.len() as f64
+    }
+    /// Mean over seeds of rms / predicted.
+    pub fn mean_ratio(&self) -> f64 {
+        self.rms.iter().map(|r| r / self.predicted).sum::<f64>() / self.rms.len() as f64
+    }
+}
+
+/// The standard deviation of sqrt(m / n), where m is the mean of a_ij^2 over a batch of
+/// `batch` standard-normal inputs x_i in n dimensions and `units` rows w_j of N(0, 1)
+/// weights, a_ij = x_i · w_j.
+///
+/// Given x, a_ij ~ N(0, |x_i|^2), so E[a^4] = 3 E|x|^4 = 3n(n+2) and Var(a^2) = 2n^2 + 6n.
+/// Two entries that share a sample (or a unit) have Cov(a_ij^2, a_ik^2) = Var|x_i|^2 = 2n;
+/// entries sharing neither are independent. Hence
+/// Var(m) = (2n^2 + 6n + 2n(units + batch - 2)) / (units batch), and by the delta method
+/// sd(sqrt(m/n)) = sd(m) / (2n).
+pub fn ratio_sd(n: usize, units: usize, batch: usize) -> f64 {
+    let (n, u, b) = (n as f64, units as f64, batch as f64);
+    let var_m = (2.0 * n * n + 6.0 * n + 2.0 * n * (u + b - 2.0)) / (u * b);
+    var_m.sqrt() / (2.0 * n)
+}
+
+/// Measure std(a) for one layer of `units` units with N(0, 1) weights, fed a batch of
+/// `batch` standard-normal inputs, at every fan-in of `widths` and for every seed.
+pub fn width_scaling(
+    widths: &[usize],
+    units: usize,
+    batch: usize,
+    seeds: &[u64],
+) -> Result<Vec<WidthPoint>, Error> {
+    check_sizes(units, batch, seeds)?;
+    let standard = Init::normal(1.0)?;
+    widths
+        .iter()
+        .map(|&n| {
+            if n == 0 {
+                return Err(Error::Zero {
+                    what: "fan-in n".into(),
+                });
+            }
+            let rms = seeds
+                .iter()
+                .map(|&seed| {
+                    let mut r = rng(seed);
+                    let x = standard.sample(batch, n, &mut r)?;
+                    let w = standard.sample(units, n, &mut r)?;
+                    let a = x.dot(&w.t());
+                    Ok((a.iter().map(|v| v * v).sum::<f64>() / a.len() as f64).sqrt())
+                })
+                .collect::<Result<Vec<f64>, Error>>()?;
+            Ok(WidthPoint {
+                n,
+                rms,
+                predicted: (n as f64).sqrt(),
+                ratio_sd: ratio_sd(n, units, batch),
+            })
+        })
+        .collect()
+}
+
+fn check_sizes(units: usize, batch: usize, seeds: &[u64]) -> Result<(), Error> {
+    if units == 0 {
+        return Err(Error::Zero {
+            what: "number of units".into(),
+        });
+    }
+    if batch == 0 {
+        return Err(Error::Zero {
+            what: "batch size".into(),
+        });
+    }
+    if seeds.is_empty() {
+        return Err(Error::Zero {
+            what: "number of seeds".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The article's toy width: fan-in 2, N(0, 1) weights, standard-normal inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToySaturation {
+    /// Fraction of tanh units with |h| > 0.99, one per seed.
+    pub measured: Vec<f64>,
+    /// The exact prediction for fan-in 2 (see [`toy_saturation_prediction`]).
+    pub predicted: f64,
+    /// What one would predict by treating a as N(0, 2): 2 Φ(-atanh(0.99)/√2).
+    pub gaussian_guess: f64,
+    /// An upper bound on the standard deviation of one seed's fraction.
+    pub sd_bound: f64,
+}
+
+/// P(|tanh(x · w)| > 0.99) for x, w independent N(0, I_2).
+///
+/// Given w, a = x · w ~ N(0, R) with R = |w|^2, and R ~ chi-square(2), an exponential law
+/// of mean 2: P = ∫_0^∞ 2Φ(-c/√r) e^{-r/2}/2 dr, c = atanh(0.99). With r = t^2 the
+/// integrand t e^{-t²/2} 2Φ(-c/t) is smooth; Simpson's rule over t in [0, 40].
+pub fn toy_saturation_prediction() -> f64 {
+    let c = THRESHOLD.atanh();
+    simpson(
+        |t| {
+            if t == 0.0 {
+                0.0
+            } else {
+                t * (-0.5 * t * t).exp() * gaussian_tail(c, t * t)
+            }
+        },
+        0.0,
+        40.0,
+        40_000,
+    )
+}
+
+/// Measure the saturated fraction of `units` tanh units of fan-in 2 with N(0, 1)
+/// weights on `batch` standard-normal inputs, for every seed.
+///
+/// The bound on the standard deviation of one seed's fraction f = mean of the indicators
+/// I_ij = 1[|a_ij| > c]: each has variance p(1-p); two indicators sharing a unit or a
+/// sample have covariance at most p(1-p) (Cauchy–Schwarz); others are independent. So
+/// Var(f) <= p(1-p)(1/(units batch) + 1/units + 1/batch).
+pub fn toy_saturation(units: usize, batch: usize, seeds: &[u64]) -> Result<ToySaturation, Error> {
+    check_sizes(units, batch, seeds)?;
+    let standard = Init::normal(1.0)?;
+    let measured = seeds
+        .iter()
+        .map(|&seed| {
+            let mut r = rng(seed);
+            let x = standard.sample(batch, 2, &mut r)?;
+            let w = standard.sample(units, 2, &mut r)?;
+            let h = x.dot(&w.t()).mapv(f64::tanh);
+            Ok(saturated_fraction(initnet::Activation::Tanh, &h, THRESHOLD))
+        })
+        .collect::<Result<Vec<f64>, Error>>()?;
+    let p = toy_saturation_prediction();
+    let (u, b) = (units as f64, batch as f64);
+    Ok(ToySaturation {
+        measured,
+        predicted: p,
+        gaussian_guess: gaussian_tail(THRESHOLD.atanh(), 2.0),
+        sd_bound: (p * (1.0 - p) * (1.0 / (u * b) + 1.0 / u + 1.0 / b)).sqrt(),
+    })
+}
+
+/// The density of a = x · w for x, w independent N(0, I_2), the mixture
+/// ∫ φ(a/√r)/√r e^{-r/2}/2 dr over r = |w|^2 (evaluated as in [`toy_saturation_prediction`]).
+/// In closed form it is e^{-|a|}/2, the Laplace density: the inner product of two
+/// 2-dimensional Gaussians has heavier tails than a Gaussian of the same variance.
+pub fn toy_density(a: f64) -> f64 {
+    simpson(
+        |t| {
+            if t == 0.0 {
+                0.0
+            } else {
+                (-0.5 * t * t).exp() * normal_pdf(a / t)
+            }
+        },
+        0.0,
+        40.0,
+        40_000,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toy_density_is_laplace() {
+        for a in [0.3, 1.0, 2.5, 6.0] {
+            assert!((toy_density(a) - 0.5 * (-a).exp()).abs() < 1e-9, "{a}");
+        }
+        // Hence P(|a| > c) = e^{-c}, and with c = atanh(0.99) = ln(199)/2 that is 1/sqrt(199).
+        assert!((toy_saturation_prediction() - 1.0 / 199f64.sqrt()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bad_sizes_are_errors() {
+        assert!(width_scaling(&[0], 2, 2, &[0]).is_err());
+        assert!(width_scaling(&[2], 0, 2, &[0]).is_err());
+        assert!(width_scaling(&[2], 2, 2, &[]).is_err());
+        assert!(toy_saturation(2, 0, &[0]).is_err());
+    }
+}

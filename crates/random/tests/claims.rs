@@ -1,0 +1,351 @@
+//! Every number the chapter states, computed by the experiments and checked against the
+//! text; and the statistical checks that back the prose (each tolerance is explained where
+//! it is used).
+
+use random::deep::{MeanField, Run, Stack, linear_ratio_sd, mean_field, run};
+use random::math::{GaussHermite, HERMITE_NODES, gaussian_expectation, gaussian_tail};
+use random::products::product_norms;
+use random::width::{THRESHOLD, toy_saturation, width_scaling};
+use random::{
+    PRODUCT_DEPTH, PRODUCT_GAINS, PRODUCT_N, SIGMA_SMALL, SIGMA_STANDARD, TOY_BATCH, TOY_UNITS,
+    WIDTH_BATCH, WIDTH_UNITS, seeds, widths,
+};
+
+const MD: &str = include_str!("../../../src/random.md");
+
+/// Five standard deviations: a correct experiment fails one such check with probability
+/// below 6e-7 (for Gaussian fluctuations), so even the thousands of checks below pass
+/// together with probability above 0.99.
+const Z: f64 = 5.0;
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Sample standard deviation (n - 1 in the denominator).
+fn sample_sd(v: &[f64]) -> f64 {
+    let m = mean(v);
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+}
+
+fn max_abs(v: impl IntoIterator<Item = f64>) -> f64 {
+    v.into_iter().map(f64::abs).fold(0.0, f64::max)
+}
+
+#[test]
+fn the_chapter_states_what_the_experiments_give() {
+    let seeds = seeds();
+    let mut claims = claims::Claims::new();
+    claims.add("seeds", seeds.len());
+
+    // --- Width: std(a) against sqrt(n) -------------------------------------------------
+    let points = width_scaling(&widths(), WIDTH_UNITS, WIDTH_BATCH, &seeds).unwrap();
+    let mut worst_z: f64 = 0.0;
+    for p in &points {
+        for r in &p.rms {
+            // Each seed's ratio is within Z closed-form standard deviations (see ratio_sd).
+            let z = (r / p.predicted - 1.0) / p.ratio_sd;
+            assert!(
+                z.abs() < Z,
+                "n = {}: ratio {} is {z:.2} sd from 1",
+                p.n,
+                r / p.predicted
+            );
+            worst_z = worst_z.max(z.abs());
+        }
+        // The mean of the seeds' independent ratios has sd ratio_sd / sqrt(seeds).
+        let z_mean = (p.mean_ratio() - 1.0) / (p.ratio_sd / (seeds.len() as f64).sqrt());
+        assert!(
+            z_mean.abs() < Z,
+            "n = {}: mean ratio {} is {z_mean:.2} standard errors from 1",
+            p.n,
+            p.mean_ratio()
+        );
+    }
+    let first = &points[0];
+    let last = points.last().unwrap();
+    claims.add("width_min", first.n);
+    claims.add("width_max", last.n);
+    claims.add("width_units", WIDTH_UNITS);
+    claims.add("width_batch", WIDTH_BATCH);
+    claims.add("width_std_max", format!("{:.1}", last.mean_rms()));
+    let ratios: Vec<f64> = points.iter().map(|p| p.mean_ratio()).collect();
+    claims.add(
+        "width_ratio_lo",
+        format!(
+            "{:.3}",
+            ratios.iter().cloned().fold(f64::INFINITY, f64::min)
+        ),
+    );
+    claims.add(
+        "width_ratio_hi",
+        format!("{:.3}", ratios.iter().cloned().fold(0.0, f64::max)),
+    );
+    claims.add("width_sd_small", format!("{:.1}", 100.0 * first.ratio_sd));
+    claims.add("width_sd_large", format!("{:.2}", 100.0 * last.ratio_sd));
+    claims.add("width_worst_z", format!("{worst_z:.1}"));
+
+    // --- Fan-in 2: saturation ----------------------------------------------------------
+    let cutoff = THRESHOLD.atanh();
+    claims.add("cutoff", format!("{cutoff:.3}"));
+    let toy = toy_saturation(TOY_UNITS, TOY_BATCH, &seeds).unwrap();
+    // The exact law: a is Laplace, so P(|a| > c) = e^-c = 1/sqrt(199).
+    assert!((toy.predicted - 1.0 / 199f64.sqrt()).abs() < 1e-9);
+    for m in &toy.measured {
+        // sd_bound is a rigorous upper bound on a seed's standard deviation (Cauchy–Schwarz
+        // on the covariances of indicators sharing a unit or an input).
+        assert!(
+            (m - toy.predicted).abs() < Z * toy.sd_bound,
+            "fraction {m} vs {}",
+            toy.predicted
+        );
+    }
+    let toy_mean = mean(&toy.measured);
+    assert!((toy_mean - toy.predicted).abs() < Z * toy.sd_bound / (seeds.len() as f64).sqrt());
+    claims.add("toy_gaussian", format!("{:.2}", 100.0 * toy.gaussian_guess));
+    claims.add("toy_predicted", format!("{:.2}", 100.0 * toy.predicted));
+    claims.add("toy_units", TOY_UNITS);
+    claims.add("toy_batch", TOY_BATCH);
+    claims.add("toy_mean", format!("{:.2}", 100.0 * toy_mean));
+    claims.add(
+        "toy_min",
+        format!(
+            "{:.1}",
+            100.0 * toy.measured.iter().cloned().fold(1.0, f64::min)
+        ),
+    );
+    claims.add(
+        "toy_max",
+        format!(
+            "{:.1}",
+            100.0 * toy.measured.iter().cloned().fold(0.0, f64::max)
+        ),
+    );
+    let n = Stack::cs231n(1.0).width;
+    claims.add("sqrt_500", format!("{:.1}", (n as f64).sqrt()));
+    claims.add(
+        "sat_500",
+        format!("{:.1}", 100.0 * gaussian_tail(cutoff, n as f64)),
+    );
+
+    // --- The deep stack ----------------------------------------------------------------
+    let small_stack = Stack::cs231n(SIGMA_SMALL);
+    let standard_stack = Stack::cs231n(SIGMA_STANDARD);
+    claims.add("deep_width", small_stack.width);
+    claims.add("deep_depth", small_stack.depth);
+    claims.add("deep_batch", small_stack.batch);
+    let small_runs: Vec<Run> = seeds
+        .iter()
+        .map(|&s| run(small_stack, s).unwrap())
+        .collect();
+    let standard_runs: Vec<Run> = seeds
+        .iter()
+        .map(|&s| run(standard_stack, s).unwrap())
+        .collect();
+    let mf_small = mean_field(small_stack, 0.0, 1.0).unwrap();
+    let mf_standard = mean_field(standard_stack, 0.0, 1.0).unwrap();
+    let depth = small_stack.depth;
+
+    claims.add(
+        "small_gain",
+        format!("{:.3}", SIGMA_SMALL * (small_stack.width as f64).sqrt()),
+    );
+    let h10: Vec<f64> = small_runs
+        .iter()
+        .map(|r| r.layers[depth - 1].h_std)
+        .collect();
+    claims.add("small_h10_measured", format!("{:.1e}", mean(&h10)));
+    let sat: Vec<f64> = standard_runs
+        .iter()
+        .flat_map(|r| r.layers.iter().map(|l| l.saturated))
+        .collect();
+    claims.add(
+        "sat_min",
+        format!("{:.1}", 100.0 * sat.iter().cloned().fold(1.0, f64::min)),
+    );
+    claims.add(
+        "sat_max",
+        format!("{:.1}", 100.0 * sat.iter().cloned().fold(0.0, f64::max)),
+    );
+    let h_std: Vec<f64> = standard_runs
+        .iter()
+        .flat_map(|r| r.layers.iter().map(|l| l.h_std))
+        .collect();
+    let h_std_text = format!("{:.3}", mean(&h_std));
+    // The one value stands for every layer and seed: all round to it within 0.001.
+    assert!(
+        h_std.iter().all(|s| (s - mean(&h_std)).abs() < 1e-3),
+        "{h_std:?}"
+    );
+    claims.add("h_std_standard", h_std_text);
+
+    // Mean field.
+    let q_star = *mf_standard.q.last().unwrap();
+    claims.add("q_star", format!("{q_star:.1}"));
+    claims.add("std_star", format!("{:.2}", q_star.sqrt()));
+    claims.add(
+        "sat_star",
+        format!("{:.1}", 100.0 * gaussian_tail(cutoff, q_star)),
+    );
+    let accurate = gaussian_expectation(|a| a.tanh().powi(2), q_star).unwrap();
+    let hermite = GaussHermite::new(HERMITE_NODES)
+        .unwrap()
+        .expect(|z| (q_star.sqrt() * z).tanh().powi(2));
+    claims.add("gh_nodes", HERMITE_NODES);
+    claims.add("gh_error", format!("{:.1e}", (hermite - accurate).abs()));
+    let factors: Vec<f64> = mf_small.q.windows(2).map(|w| w[1] / w[0]).collect();
+    let gain2 = SIGMA_SMALL * SIGMA_SMALL * small_stack.width as f64;
+    claims.add("small_factor2", format!("{:.4}", factors[0]));
+    claims.add(
+        "small_factor_dev",
+        format!(
+            "{:.2}",
+            100.0 * max_abs(factors[2..].iter().map(|f| f / gain2 - 1.0))
+        ),
+    );
+    claims.add(
+        "small_a10_predicted",
+        format!("{:.1e}", mf_small.q[depth - 1].sqrt()),
+    );
+
+    // Forward agreement: every layer of every seed within Z linear-regime standard
+    // deviations (an upper bound for tanh, see linear_ratio_sd) plus 1/n for the O(1/n)
+    // finite-width correction of the mean.
+    let mut forward_worst: f64 = 0.0;
+    for (runs, mf) in [(&small_runs, &mf_small), (&standard_runs, &mf_standard)] {
+        for r in runs {
+            for (l, rec) in r.layers.iter().enumerate() {
+                let dev = rec.a_std / mf.q[l].sqrt() - 1.0;
+                let tol = Z * linear_ratio_sd(r.stack, l + 1) + 1.0 / r.stack.width as f64;
+                assert!(
+                    dev.abs() < tol,
+                    "sigma_w {} seed {} layer {}: {dev:+.4} vs {tol:.4}",
+                    r.stack.sigma_w,
+                    r.seed,
+                    l + 1
+                );
+                forward_worst = forward_worst.max(dev.abs());
+            }
+        }
+    }
+    claims.add("forward_worst", format!("{:.1}", 100.0 * forward_worst));
+    claims.add(
+        "sd_layer10",
+        format!("{:.1}", 100.0 * linear_ratio_sd(small_stack, depth)),
+    );
+    let dev10: Vec<f64> = small_runs
+        .iter()
+        .map(|r| r.layers[depth - 1].a_std / mf_small.q[depth - 1].sqrt() - 1.0)
+        .collect();
+    claims.add(
+        "spread_layer10",
+        format!("{:.1}", 100.0 * sample_sd(&dev10)),
+    );
+    // The formula describes the linear regime: the measured spread at the last layer is
+    // within the sampling error of a standard deviation estimated from 20 seeds (relative
+    // sd about 1/sqrt(2 * 19) = 16%; we allow a factor of 2 either way).
+    let ratio = sample_sd(&dev10) / linear_ratio_sd(small_stack, depth);
+    assert!((0.5..2.0).contains(&ratio), "{ratio}");
+
+    // Gradients.
+    claims.add("chi_small", format!("{:.3}", mf_small.chi[depth - 1]));
+    claims.add("chi_standard", format!("{:.2}", mf_standard.chi[depth - 1]));
+    claims.add(
+        "sqrt_chi_standard",
+        format!("{:.1}", mf_standard.chi[depth - 1].sqrt()),
+    );
+    claims.add(
+        "grad1_standard",
+        format!("{:.1e}", mf_standard.grad_a_var[0].sqrt()),
+    );
+    claims.add(
+        "grad1_small",
+        format!("{:.1e}", mf_small.grad_a_var[0].sqrt()),
+    );
+    let (mean_worst, seed_worst) =
+        gradient_agreement(&[(&small_runs, &mf_small), (&standard_runs, &mf_standard)]);
+    claims.add("grad_mean_worst", format!("{:.1}", 100.0 * mean_worst));
+    claims.add("grad_seed_worst", format!("{:.1}", 100.0 * seed_worst));
+
+    // --- Products of random matrices ------------------------------------------------------
+    let curves = product_norms(PRODUCT_N, PRODUCT_DEPTH, &PRODUCT_GAINS, &seeds).unwrap();
+    let mut product_worst: f64 = 0.0;
+    for c in &curves {
+        for l in 1..=PRODUCT_DEPTH {
+            // ln|x_L| is a sum of L iid terms with known mean and sd (see product_norms).
+            for k in &c.log_norm {
+                let z = (k[l] - c.mean[l]) / c.sd[l];
+                assert!(z.abs() < Z, "c = {} L = {l}: z = {z:.2}", c.gain);
+                product_worst = product_worst.max(z.abs());
+            }
+            let se = c.sd[l] / (seeds.len() as f64).sqrt();
+            assert!(
+                (c.measured_mean(l) - c.mean[l]).abs() < Z * se,
+                "c = {} L = {l}",
+                c.gain
+            );
+        }
+    }
+    let at = |gain: f64| curves.iter().find(|c| c.gain == gain).unwrap();
+    let (low, unit, high) = (at(0.8), at(1.0), at(1.25));
+    let l = PRODUCT_DEPTH;
+    claims.add("product_n", PRODUCT_N);
+    claims.add("product_depth", PRODUCT_DEPTH);
+    claims.add("gain_low", low.gain);
+    claims.add("gain_high", high.gain);
+    claims.add("low_exact", format!("{:.2}", low.mean[l]));
+    claims.add("low_measured", format!("{:.2}", low.measured_mean(l)));
+    claims.add("high_exact", format!("{:.2}", high.mean[l]));
+    claims.add("high_measured", format!("{:.2}", high.measured_mean(l)));
+    claims.add("unit_typical", format!("{:.2}", unit.mean[l].exp()));
+    claims.add("unit_exact", format!("{:.3}", unit.mean[l]));
+    claims.add("unit_measured", format!("{:.3}", unit.measured_mean(l)));
+    claims.add(
+        "unit_se",
+        format!("{:.3}", unit.sd[l] / (seeds.len() as f64).sqrt()),
+    );
+    // The article's s = 1 is c = sqrt(n): the exact mean of log10 |x_L|.
+    let nf = PRODUCT_N as f64;
+    let per_factor = 0.5 * (2f64.ln() + random::math::digamma(nf / 2.0));
+    claims.add(
+        "standard_log10",
+        format!("{:.2}", l as f64 * per_factor / std::f64::consts::LN_10),
+    );
+    claims.add("product_worst_z", format!("{product_worst:.1}"));
+
+    if let Err(e) = claims::check(MD, &claims) {
+        panic!("the chapter and the experiments disagree:\n{e}");
+    }
+}
+
+/// Back-propagated gradients against the mean field. Single seeds fluctuate more than in the
+/// forward pass (tanh'(a)^2 is heavy-tailed in the saturated stack, so each layer's gain is
+/// averaged over fewer effective samples), and we have no closed form for that spread. So we
+/// test the mean over the seeds: the seeds are independent, so the mean relative deviation
+/// has standard error sd/sqrt(seeds), with sd the sample standard deviation over the seeds.
+/// It must lie within Z standard errors (Student's t with 19 degrees of freedom exceeds 5
+/// with probability below 1e-4) plus 1/n for the finite-width correction. Returns the
+/// largest |mean deviation| and the largest single-seed |deviation|.
+fn gradient_agreement(cases: &[(&Vec<Run>, &MeanField)]) -> (f64, f64) {
+    let (mut mean_worst, mut seed_worst): (f64, f64) = (0.0, 0.0);
+    for (runs, mf) in cases {
+        let stack = runs[0].stack;
+        for l in 0..stack.depth {
+            let devs: Vec<f64> = runs
+                .iter()
+                .map(|r| r.layers[l].grad_a_std / mf.grad_a_var[l].sqrt() - 1.0)
+                .collect();
+            let se = sample_sd(&devs) / (devs.len() as f64).sqrt();
+            let m = mean(&devs);
+            assert!(
+                m.abs() < Z * se + 1.0 / stack.width as f64,
+                "sigma_w {} layer {}: mean {m:+.4}, se {se:.4}",
+                stack.sigma_w,
+                l + 1
+            );
+            mean_worst = mean_worst.max(m.abs());
+            seed_worst = seed_worst.max(max_abs(devs));
+        }
+    }
+    (mean_worst, seed_worst)
+}
