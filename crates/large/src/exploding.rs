@@ -9,7 +9,10 @@
 //! independent terms whose mean and variance are known exactly (digamma, trigamma).
 
 use initnet::ndarray::Array2;
-use initnet::{Activation, Blobs, Divergence, Error, Init, Loss, MlpSpec, Standardizer, TrainConfig, train};
+use initnet::{
+    Activation, Blobs, Divergence, Error, Init, Loss, MlpSpec, Standardizer, TrainConfig,
+    dead_fraction, train,
+};
 
 use crate::math::{log_chi_square_moments, log_relu_square_moments};
 
@@ -31,7 +34,13 @@ pub struct Tower {
 impl Tower {
     /// The chapter's tower: 10 layers of 100 units, s = 0.5, batch of 50.
     pub fn new(activation: Activation) -> Self {
-        Tower { activation, width: 100, depth: 10, weight_std: 0.5, batch: 50 }
+        Tower {
+            activation,
+            width: 100,
+            depth: 10,
+            weight_std: 0.5,
+            batch: 50,
+        }
     }
 
     /// The root-mean-square growth factor per layer: sqrt(n) s for identity, sqrt(n/2) s for ReLU.
@@ -40,7 +49,11 @@ impl Tower {
         match self.activation {
             Activation::Identity => Ok(n.sqrt() * self.weight_std),
             Activation::Relu => Ok((n / 2.0).sqrt() * self.weight_std),
-            other => Err(Error::Parse { what: "tower activation", text: other.to_string(), reason: "expected identity or relu".to_string() }),
+            other => Err(Error::Parse {
+                what: "tower activation",
+                text: other.to_string(),
+                reason: "expected identity or relu".to_string(),
+            }),
         }
     }
 
@@ -59,11 +72,19 @@ impl Tower {
 
     fn spec(&self) -> Result<MlpSpec, Error> {
         if self.depth == 0 || self.width == 0 || self.batch == 0 {
-            return Err(Error::Zero { what: format!("tower shape (depth {}, width {}, batch {})", self.depth, self.width, self.batch) });
+            return Err(Error::Zero {
+                what: format!(
+                    "tower shape (depth {}, width {}, batch {})",
+                    self.depth, self.width, self.batch
+                ),
+            });
         }
         self.rms_factor()?;
         let widths = vec![self.width; self.depth + 1];
-        Ok(MlpSpec::new(&widths, self.activation, Init::normal(self.weight_std)?).output(self.activation))
+        Ok(
+            MlpSpec::new(&widths, self.activation, Init::normal(self.weight_std)?)
+                .output(self.activation),
+        )
     }
 }
 
@@ -77,7 +98,11 @@ pub struct TowerRun {
 }
 
 fn mean_log_row_norm(m: &Array2<f64>) -> f64 {
-    m.rows().into_iter().map(|r| 0.5 * r.dot(&r).ln()).sum::<f64>() / m.nrows() as f64
+    m.rows()
+        .into_iter()
+        .map(|r| 0.5 * r.dot(&r).ln())
+        .sum::<f64>()
+        / m.nrows() as f64
 }
 
 /// Forward a standard-normal batch through the tower drawn from `seed`, and back-propagate
@@ -91,11 +116,18 @@ pub fn tower_run(tower: &Tower, seed: u64) -> Result<TowerRun, Error> {
     let d_out = Init::normal(1.0)?.sample(tower.batch, tower.width, &mut rng)?;
     let trace = net.forward(&x)?;
     let grads = net.backward(&trace, &d_out)?;
-    let log_act_norm = (0..=tower.depth).map(|l| mean_log_row_norm(trace.h(l))).collect();
+    let log_act_norm = (0..=tower.depth)
+        .map(|l| mean_log_row_norm(trace.h(l)))
+        .collect();
     // dh[l-1] holds dL/dh^l; dL/dh^0 = dL/da^1 W^1.
     let d_in = grads.da[0].dot(&net.layer(1).w);
-    let log_grad_norm = std::iter::once(mean_log_row_norm(&d_in)).chain(grads.dh.iter().map(mean_log_row_norm)).collect();
-    Ok(TowerRun { log_act_norm, log_grad_norm })
+    let log_grad_norm = std::iter::once(mean_log_row_norm(&d_in))
+        .chain(grads.dh.iter().map(mean_log_row_norm))
+        .collect();
+    Ok(TowerRun {
+        log_act_norm,
+        log_grad_norm,
+    })
 }
 
 /// The tower over many seeds, with the prediction.
@@ -114,25 +146,42 @@ impl TowerSweep {
     /// exp((ln|h^L| - ln|h^0|) / L).
     pub fn act_factors(&self) -> Vec<f64> {
         let l = self.tower.depth;
-        self.runs.iter().map(|r| ((r.log_act_norm[l] - r.log_act_norm[0]) / l as f64).exp()).collect()
+        self.runs
+            .iter()
+            .map(|r| ((r.log_act_norm[l] - r.log_act_norm[0]) / l as f64).exp())
+            .collect()
     }
     /// Per seed, the measured per-layer growth factor of the gradients, from the output
     /// back to the input, exp((ln|dL/dh^0| - ln|dL/dh^L|) / L).
     pub fn grad_factors(&self) -> Vec<f64> {
         let l = self.tower.depth;
-        self.runs.iter().map(|r| ((r.log_grad_norm[0] - r.log_grad_norm[l]) / l as f64).exp()).collect()
+        self.runs
+            .iter()
+            .map(|r| ((r.log_grad_norm[0] - r.log_grad_norm[l]) / l as f64).exp())
+            .collect()
     }
     /// The largest |ln factor - mean| / sd over seeds, activations and gradients.
     pub fn max_z(&self) -> f64 {
         let (m, sd) = self.log_factor;
-        self.act_factors().iter().chain(&self.grad_factors()).map(|f| (f.ln() - m).abs() / sd).fold(0.0, f64::max)
+        self.act_factors()
+            .iter()
+            .chain(&self.grad_factors())
+            .map(|f| (f.ln() - m).abs() / sd)
+            .fold(0.0, f64::max)
     }
 }
 
 /// Run the tower for every seed.
 pub fn tower_sweep(tower: Tower, seeds: &[u64]) -> Result<TowerSweep, Error> {
-    let runs = seeds.iter().map(|&s| tower_run(&tower, s)).collect::<Result<Vec<_>, _>>()?;
-    Ok(TowerSweep { tower, runs, log_factor: tower.log_factor_moments()? })
+    let runs = seeds
+        .iter()
+        .map(|&s| tower_run(&tower, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(TowerSweep {
+        tower,
+        runs,
+        log_factor: tower.log_factor_moments()?,
+    })
 }
 
 /// What became of one training run: the epoch it diverged at (with initnet's reason), or
@@ -143,17 +192,43 @@ pub struct Outcome {
     pub diverged: Option<Divergence>,
     /// The losses of the epochs reached, epoch 0 first.
     pub losses: Vec<f64>,
+    /// After training (if the run did not diverge): per hidden layer, the fraction of units
+    /// that are dead (pre-activation <= 0 on every training sample).
+    pub dead: Vec<f64>,
 }
 
 /// Train a ReLU network `widths` with weights `init` on standardized blobs (4 classes,
 /// 2 features, 400 samples; data and weights from `seed`), full batch, learning rate
 /// `lr`, at most `epochs` epochs.
-pub fn train_relu(widths: &[usize], init: Init, lr: f64, epochs: usize, seed: u64) -> Result<Outcome, Error> {
+pub fn train_relu(
+    widths: &[usize],
+    init: Init,
+    lr: f64,
+    epochs: usize,
+    seed: u64,
+) -> Result<Outcome, Error> {
     let data = Blobs::new(400, 4).generate(seed)?;
     let x = Standardizer::fit(&data.x)?.transform(&data.x)?;
     let mut net = MlpSpec::new(widths, Activation::Relu, init).build(seed)?;
-    let history = train(&mut net, &x, &data.y, &TrainConfig::new(lr, epochs).loss(Loss::SoftmaxCrossEntropy))?;
-    Ok(Outcome { losses: history.losses(), diverged: history.diverged })
+    let history = train(
+        &mut net,
+        &x,
+        &data.y,
+        &TrainConfig::new(lr, epochs).loss(Loss::SoftmaxCrossEntropy),
+    )?;
+    let dead = if history.diverged.is_some() {
+        Vec::new()
+    } else {
+        let trace = net.forward(&x)?;
+        (1..net.depth())
+            .map(|l| dead_fraction(trace.a(l)))
+            .collect()
+    };
+    Ok(Outcome {
+        losses: history.losses(),
+        diverged: history.diverged,
+        dead,
+    })
 }
 
 #[cfg(test)]
@@ -163,7 +238,9 @@ mod tests {
     #[test]
     fn factors_follow_the_closed_form() {
         assert!((Tower::new(Activation::Identity).rms_factor().unwrap() - 5.0).abs() < 1e-12);
-        assert!((Tower::new(Activation::Relu).rms_factor().unwrap() - 50f64.sqrt() * 0.5).abs() < 1e-12);
+        assert!(
+            (Tower::new(Activation::Relu).rms_factor().unwrap() - 50f64.sqrt() * 0.5).abs() < 1e-12
+        );
         assert!(Tower::new(Activation::Tanh).rms_factor().is_err());
         // The mean log factor lies just below ln of the rms factor (Jensen).
         let t = Tower::new(Activation::Identity);
@@ -173,9 +250,15 @@ mod tests {
 
     #[test]
     fn bad_towers_are_errors() {
-        let t = Tower { depth: 0, ..Tower::new(Activation::Relu) };
+        let t = Tower {
+            depth: 0,
+            ..Tower::new(Activation::Relu)
+        };
         assert!(tower_run(&t, 0).is_err());
-        let t = Tower { weight_std: -1.0, ..Tower::new(Activation::Relu) };
+        let t = Tower {
+            weight_std: -1.0,
+            ..Tower::new(Activation::Relu)
+        };
         assert!(tower_run(&t, 0).unwrap_err().to_string().contains("-1"));
     }
 }

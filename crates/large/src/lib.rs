@@ -1,9 +1,73 @@
 #![doc = include_str!("../../../src/large.md")]
 
-pub mod math;
 pub mod exploding;
+pub mod figures;
+pub mod math;
 pub mod saturation;
 pub mod standardize;
 pub mod vanishing;
 
+pub use charts;
 pub use initnet;
+
+use initnet::{Error, Init};
+
+/// The seeds every random claim of the chapter is made over.
+pub const SEEDS: std::ops::Range<u64> = 0..20;
+
+/// [`SEEDS`] as a list.
+pub fn seeds() -> Vec<u64> {
+    SEEDS.collect()
+}
+
+/// The seeds of the input-scale sweep: 20 others, so that it is an independent measurement
+/// (with the same seeds, a = (s c) g g'^T would repeat the weight-std sweep exactly).
+pub fn input_seeds() -> Vec<u64> {
+    (1000..1020).collect()
+}
+
+/// The stacks of the per-layer gradient comparison: the sigmoid at LeCun's scale (its best
+/// case), tanh at LeCun's scale, and tanh with s = 1 (plain `randn`, gain 10 at width 100).
+pub fn stacks() -> Vec<vanishing::Stack> {
+    let sigmoid = vanishing::Stack::deep_sigmoid();
+    let tanh = vanishing::Stack {
+        activation: initnet::Activation::Tanh,
+        ..sigmoid
+    };
+    vec![sigmoid, tanh, vanishing::Stack { gain: 10.0, ..tanh }]
+}
+
+/// The initializations of the toy comparison: Glorot/Xavier normal (moderate) and
+/// N(0, 10^2) (large), labelled as the chart shows them.
+pub fn toy_inits() -> Result<Vec<(String, Init)>, Error> {
+    Ok(vec![
+        (
+            "Xavier normal (s = 0.71)".to_string(),
+            Init::xavier_normal(),
+        ),
+        ("large, s = 10".to_string(), Init::normal(10.0)?),
+    ])
+}
+
+/// The network of the divergence runs: ReLU, 2 inputs, 4 hidden layers of 100, 4 outputs.
+pub const RELU_WIDTHS: [usize; 6] = [2, 100, 100, 100, 100, 4];
+
+/// The initializations of the divergence runs: N(0, 0.5^2) (large: sqrt(100/2) 0.5 = 3.5
+/// per layer) and He normal (1 per layer), labelled.
+pub fn relu_inits() -> Result<Vec<(String, Init)>, Error> {
+    Ok(vec![
+        ("large, s = 0.5".to_string(), Init::normal(0.5)?),
+        ("He normal".to_string(), Init::he_normal()),
+    ])
+}
+
+/// One training run per initialization of [`relu_inits`] from `seed`: learning rate 0.1,
+/// at most 30 epochs.
+pub fn divergence_runs(seed: u64) -> Result<Vec<(String, exploding::Outcome)>, Error> {
+    relu_inits()?
+        .into_iter()
+        .map(|(label, init)| {
+            exploding::train_relu(&RELU_WIDTHS, init, 0.1, 30, seed).map(|o| (label, o))
+        })
+        .collect()
+}

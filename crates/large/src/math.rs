@@ -26,7 +26,11 @@ pub fn saturation_cutoff(activation: Activation) -> Result<f64, Error> {
 /// P(|a| > cutoff) for a ~ N(0, sigma^2): 2 Phi(-cutoff / sigma) (1 if sigma is infinite,
 /// 0 if sigma is 0).
 pub fn gaussian_tail(cutoff: f64, sigma: f64) -> f64 {
-    if sigma <= 0.0 { 0.0 } else { 2.0 * normal_cdf(-cutoff / sigma) }
+    if sigma <= 0.0 {
+        0.0
+    } else {
+        2.0 * normal_cdf(-cutoff / sigma)
+    }
 }
 
 /// Composite Simpson's rule for the integral of `f` over [lo, hi] with `intervals`
@@ -34,7 +38,9 @@ pub fn gaussian_tail(cutoff: f64, sigma: f64) -> f64 {
 pub fn simpson(f: impl Fn(f64) -> f64, lo: f64, hi: f64, intervals: usize) -> f64 {
     let n = intervals.max(2).next_multiple_of(2);
     let h = (hi - lo) / n as f64;
-    let inner: f64 = (1..n).map(|i| f(lo + h * i as f64) * if i % 2 == 1 { 4.0 } else { 2.0 }).sum();
+    let inner: f64 = (1..n)
+        .map(|i| f(lo + h * i as f64) * if i % 2 == 1 { 4.0 } else { 2.0 })
+        .sum();
     (f(lo) + f(hi) + inner) * h / 3.0
 }
 
@@ -50,10 +56,18 @@ pub fn gaussian_expectation(g: impl Fn(f64) -> f64) -> f64 {
 pub fn chi_density(n: usize, r: f64) -> f64 {
     if r <= 0.0 {
         // r^(n-1) at 0: 1 for n = 1 (the half-normal density sqrt(2/pi)), else 0.
-        return if n == 1 { (2.0 / std::f64::consts::PI).sqrt() } else { 0.0 };
+        return if n == 1 {
+            (2.0 / std::f64::consts::PI).sqrt()
+        } else {
+            0.0
+        };
     }
     let k = n as f64;
-    ((k - 1.0) * r.ln() - 0.5 * r * r - (0.5 * k - 1.0) * std::f64::consts::LN_2 - libm::lgamma(0.5 * k)).exp()
+    ((k - 1.0) * r.ln()
+        - 0.5 * r * r
+        - (0.5 * k - 1.0) * std::f64::consts::LN_2
+        - libm::lgamma(0.5 * k))
+    .exp()
 }
 
 /// E[g(R)] for R ~ chi(n), by Simpson's rule over R's bulk: R has mean about sqrt(n)
@@ -82,7 +96,9 @@ pub fn digamma(mut x: f64) -> f64 {
         x += 1.0;
     }
     let inv2 = 1.0 / (x * x);
-    acc + x.ln() - 0.5 / x - inv2 * (1.0 / 12.0 - inv2 * (1.0 / 120.0 - inv2 * (1.0 / 252.0 - inv2 / 240.0)))
+    acc + x.ln()
+        - 0.5 / x
+        - inv2 * (1.0 / 12.0 - inv2 * (1.0 / 120.0 - inv2 * (1.0 / 252.0 - inv2 / 240.0)))
 }
 
 /// The trigamma function psi'(x), for x > 0: recurrence up to x >= 20, then the
@@ -95,7 +111,9 @@ pub fn trigamma(mut x: f64) -> f64 {
     }
     let inv = 1.0 / x;
     let inv2 = inv * inv;
-    acc + inv + 0.5 * inv2 + inv * inv2 * (1.0 / 6.0 - inv2 * (1.0 / 30.0 - inv2 * (1.0 / 42.0 - inv2 / 30.0)))
+    acc + inv
+        + 0.5 * inv2
+        + inv * inv2 * (1.0 / 6.0 - inv2 * (1.0 / 30.0 - inv2 * (1.0 / 42.0 - inv2 / 30.0)))
 }
 
 /// Mean and variance of ln(X) for X ~ chi-square(k): psi(k/2) + ln 2 and psi'(k/2).
@@ -109,7 +127,11 @@ pub fn log_chi_square_moments(k: usize) -> (f64, f64) {
 /// positive). The event K = 0 (probability 2^-n) is left out and its mass renormalized.
 pub fn log_relu_square_moments(n: usize) -> (f64, f64) {
     let ln_half_n = n as f64 * -std::f64::consts::LN_2;
-    let ln_choose = |k: usize| libm::lgamma(n as f64 + 1.0) - libm::lgamma(k as f64 + 1.0) - libm::lgamma((n - k) as f64 + 1.0);
+    let ln_choose = |k: usize| {
+        libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(k as f64 + 1.0)
+            - libm::lgamma((n - k) as f64 + 1.0)
+    };
     let weights: Vec<(f64, f64, f64)> = (1..=n)
         .map(|k| {
             let (m, v) = log_chi_square_moments(k);
@@ -118,7 +140,11 @@ pub fn log_relu_square_moments(n: usize) -> (f64, f64) {
         .collect();
     let total: f64 = weights.iter().map(|w| w.0).sum();
     let mean = weights.iter().map(|(p, m, _)| p * m).sum::<f64>() / total;
-    let var = weights.iter().map(|(p, m, v)| p * (v + (m - mean).powi(2))).sum::<f64>() / total;
+    let var = weights
+        .iter()
+        .map(|(p, m, v)| p * (v + (m - mean).powi(2)))
+        .sum::<f64>()
+        / total;
     (mean, var)
 }
 
@@ -143,10 +169,17 @@ mod tests {
         assert!((gaussian_expectation(|z| z.powi(4)) - 3.0).abs() < 1e-11);
         for n in [1, 2, 5, 100, 400] {
             assert!((chi_expectation(n, |_| 1.0) - 1.0).abs() < 1e-9, "n = {n}");
-            assert!((chi_expectation(n, |r| r * r) / n as f64 - 1.0).abs() < 1e-9, "n = {n}");
+            assert!(
+                (chi_expectation(n, |r| r * r) / n as f64 - 1.0).abs() < 1e-9,
+                "n = {n}"
+            );
         }
         // E[|Z| > 1.96] = 0.05.
-        assert!((gaussian_expectation(|z| f64::from(u8::from(z.abs() > 1.959963984540054))) - 0.05).abs() < 1e-3);
+        assert!(
+            (gaussian_expectation(|z| f64::from(u8::from(z.abs() > 1.959963984540054))) - 0.05)
+                .abs()
+                < 1e-3
+        );
     }
 
     #[test]
@@ -162,7 +195,10 @@ mod tests {
             let (m, v) = log_chi_square_moments(k);
             let q = chi_expectation(k, |r| (r * r).ln());
             let q2 = chi_expectation(k, |r| ((r * r).ln() - q).powi(2));
-            assert!((m - q).abs() < 1e-7 && (v - q2).abs() < 1e-7, "k = {k}: {m} {q} {v} {q2}");
+            assert!(
+                (m - q).abs() < 1e-7 && (v - q2).abs() < 1e-7,
+                "k = {k}: {m} {q} {v} {q2}"
+            );
         }
     }
 
@@ -171,7 +207,10 @@ mod tests {
         // E[relu(g)^2] = 1/2, Var = 5/4, so ln S has mean ~ ln(n/2) - 2.5/n, var ~ 5/n.
         let n = 400;
         let (m, v) = log_relu_square_moments(n);
-        assert!((m - ((n as f64 / 2.0).ln() - 2.5 / n as f64)).abs() < 1e-4, "{m}");
+        assert!(
+            (m - ((n as f64 / 2.0).ln() - 2.5 / n as f64)).abs() < 1e-4,
+            "{m}"
+        );
         assert!((v * n as f64 / 5.0 - 1.0).abs() < 0.02, "{v}");
     }
 }

@@ -28,15 +28,25 @@ pub struct Layer {
 impl Default for Layer {
     /// n = 100 inputs, m = 200 units, N = 200 samples: 40 000 pre-activations.
     fn default() -> Self {
-        Layer { n_in: 100, units: 200, batch: 200 }
+        Layer {
+            n_in: 100,
+            units: 200,
+            batch: 200,
+        }
     }
 }
 
 impl Layer {
     fn check(&self) -> Result<(), Error> {
-        for (what, v) in [("inputs per unit", self.n_in), ("number of units", self.units), ("batch size", self.batch)] {
+        for (what, v) in [
+            ("inputs per unit", self.n_in),
+            ("number of units", self.units),
+            ("batch size", self.batch),
+        ] {
             if v == 0 {
-                return Err(Error::Zero { what: what.to_string() });
+                return Err(Error::Zero {
+                    what: what.to_string(),
+                });
             }
         }
         Ok(())
@@ -44,7 +54,15 @@ impl Layer {
 }
 
 fn non_negative(name: &'static str, value: f64) -> Result<f64, Error> {
-    if value.is_finite() && value >= 0.0 { Ok(value) } else { Err(Error::OutOfRange { name, expected: "finite and >= 0", value }) }
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(Error::OutOfRange {
+            name,
+            expected: "finite and >= 0",
+            value,
+        })
+    }
 }
 
 /// The prediction for one setting: the expected saturated fraction `p` and the standard
@@ -64,32 +82,62 @@ pub struct Prediction {
 /// so the variance of the measured fraction is the binomial one with a design effect:
 ///
 /// Var = [p(1 - p) + (N - 1) V + (m - 1) V] / (N m).
-pub fn predict(layer: Layer, activation: Activation, weight_std: f64, input_scale: f64) -> Result<Prediction, Error> {
+pub fn predict(
+    layer: Layer,
+    activation: Activation,
+    weight_std: f64,
+    input_scale: f64,
+) -> Result<Prediction, Error> {
     layer.check()?;
     let t = saturation_cutoff(activation)?;
-    let sc = non_negative("weight standard deviation", weight_std)? * non_negative("input scale", input_scale)?;
+    let sc = non_negative("weight standard deviation", weight_std)?
+        * non_negative("input scale", input_scale)?;
     let g = |r: f64| gaussian_tail(t, sc * r);
     let p = chi_expectation(layer.n_in, g);
     let v = (chi_expectation(layer.n_in, |r| g(r) * g(r)) - p * p).max(0.0);
     let (n, m) = (layer.batch as f64, layer.units as f64);
     let var = (p * (1.0 - p) + (n - 1.0) * v + (m - 1.0) * v) / (n * m);
-    Ok(Prediction { p, sd: var.max(0.0).sqrt() })
+    Ok(Prediction {
+        p,
+        sd: var.max(0.0).sqrt(),
+    })
 }
 
 /// The pre-activations a = x W^T of one draw: x ~ N(0, c^2) (N x n), W ~ N(0, s^2) (m x n),
 /// both from `seed`, through initnet's [`Dense`] layer (identity activation, zero bias).
-pub fn pre_activations(layer: Layer, weight_std: f64, input_scale: f64, seed: u64) -> Result<Array2<f64>, Error> {
+pub fn pre_activations(
+    layer: Layer,
+    weight_std: f64,
+    input_scale: f64,
+    seed: u64,
+) -> Result<Array2<f64>, Error> {
     layer.check()?;
     let mut rng = initnet::rng(seed);
-    let x = Init::normal(non_negative("input scale", input_scale)?)?.sample(layer.batch, layer.n_in, &mut rng)?;
+    let x = Init::normal(non_negative("input scale", input_scale)?)?.sample(
+        layer.batch,
+        layer.n_in,
+        &mut rng,
+    )?;
     let init = Init::normal(non_negative("weight standard deviation", weight_std)?)?;
-    let dense = Dense::init(layer.n_in, layer.units, Activation::Identity, init, BiasInit::Zeros, &mut rng)?;
+    let dense = Dense::init(
+        layer.n_in,
+        layer.units,
+        Activation::Identity,
+        init,
+        BiasInit::Zeros,
+        &mut rng,
+    )?;
     Ok(dense.pre_activation(&x))
 }
 
 /// The fraction of the units that one draw saturates, for each activation of [`SATURATING`]
 /// (the same pre-activations go through tanh and through the sigmoid).
-pub fn measure(layer: Layer, weight_std: f64, input_scale: f64, seed: u64) -> Result<[f64; 2], Error> {
+pub fn measure(
+    layer: Layer,
+    weight_std: f64,
+    input_scale: f64,
+    seed: u64,
+) -> Result<[f64; 2], Error> {
     let a = pre_activations(layer, weight_std, input_scale, seed)?;
     Ok(SATURATING.map(|f| saturated_fraction(f, &f.apply(&a), THRESHOLD)))
 }
@@ -131,27 +179,44 @@ impl Point {
 /// log scale; `lo` and `hi` finite with 0 < lo < hi.
 pub fn log_grid(lo: f64, hi: f64, per_decade: usize) -> Result<Vec<f64>, Error> {
     if !(lo.is_finite() && lo > 0.0) {
-        return Err(Error::OutOfRange { name: "grid start", expected: "finite and > 0", value: lo });
+        return Err(Error::OutOfRange {
+            name: "grid start",
+            expected: "finite and > 0",
+            value: lo,
+        });
     }
     if !(hi.is_finite() && hi > lo) {
-        return Err(Error::OutOfRange { name: "grid end", expected: "finite and above the start", value: hi });
+        return Err(Error::OutOfRange {
+            name: "grid end",
+            expected: "finite and above the start",
+            value: hi,
+        });
     }
     if per_decade == 0 {
-        return Err(Error::Zero { what: "points per decade".to_string() });
+        return Err(Error::Zero {
+            what: "points per decade".to_string(),
+        });
     }
     let steps = ((hi / lo).log10() * per_decade as f64).round() as usize;
-    Ok((0..=steps).map(|i| lo * (hi / lo).powf(i as f64 / steps.max(1) as f64)).collect())
+    Ok((0..=steps)
+        .map(|i| lo * (hi / lo).powf(i as f64 / steps.max(1) as f64))
+        .collect())
 }
 
 /// Measure and predict the saturated fraction for every (weight std, input scale) pair
 /// given, both activations, seeds `seeds`.
 pub fn sweep(layer: Layer, settings: &[(f64, f64)], seeds: &[u64]) -> Result<Vec<Point>, Error> {
     if seeds.is_empty() {
-        return Err(Error::Zero { what: "number of seeds".to_string() });
+        return Err(Error::Zero {
+            what: "number of seeds".to_string(),
+        });
     }
     let mut points = Vec::with_capacity(2 * settings.len());
     for &(s, c) in settings {
-        let runs = seeds.iter().map(|&seed| measure(layer, s, c, seed)).collect::<Result<Vec<_>, _>>()?;
+        let runs = seeds
+            .iter()
+            .map(|&seed| measure(layer, s, c, seed))
+            .collect::<Result<Vec<_>, _>>()?;
         for (k, &activation) in SATURATING.iter().enumerate() {
             points.push(Point {
                 activation,
@@ -168,7 +233,10 @@ pub fn sweep(layer: Layer, settings: &[(f64, f64)], seeds: &[u64]) -> Result<Vec
 /// The chapter's sweep over the weight std: s from 0.01 to 10, five points per decade,
 /// standard normal inputs (c = 1).
 pub fn weight_std_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error> {
-    let settings: Vec<(f64, f64)> = log_grid(0.01, 10.0, 5)?.into_iter().map(|s| (s, 1.0)).collect();
+    let settings: Vec<(f64, f64)> = log_grid(0.01, 10.0, 5)?
+        .into_iter()
+        .map(|s| (s, 1.0))
+        .collect();
     sweep(layer, &settings, seeds)
 }
 
@@ -176,15 +244,27 @@ pub fn weight_std_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error
 /// with LeCun's weight std s = 1/sqrt(n) (the article's "Xavier" code).
 pub fn input_scale_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error> {
     let s = 1.0 / (layer.n_in as f64).sqrt();
-    let settings: Vec<(f64, f64)> = log_grid(0.1, 100.0, 5)?.into_iter().map(|c| (s, c)).collect();
+    let settings: Vec<(f64, f64)> = log_grid(0.1, 100.0, 5)?
+        .into_iter()
+        .map(|c| (s, c))
+        .collect();
     sweep(layer, &settings, seeds)
 }
 
 /// The weight std at which the expected saturated fraction is `fraction` (in (0, 1)),
 /// found by bisection on log s (the fraction grows with s).
-pub fn std_for_fraction(layer: Layer, activation: Activation, fraction: f64, input_scale: f64) -> Result<f64, Error> {
+pub fn std_for_fraction(
+    layer: Layer,
+    activation: Activation,
+    fraction: f64,
+    input_scale: f64,
+) -> Result<f64, Error> {
     if !(fraction > 0.0 && fraction < 1.0) {
-        return Err(Error::OutOfRange { name: "saturated fraction", expected: "in (0, 1)", value: fraction });
+        return Err(Error::OutOfRange {
+            name: "saturated fraction",
+            expected: "in (0, 1)",
+            value: fraction,
+        });
     }
     let (mut lo, mut hi) = (1e-6f64.ln(), 1e6f64.ln());
     for _ in 0..100 {
@@ -216,8 +296,13 @@ mod tests {
     #[test]
     fn bad_settings_are_errors_naming_the_value() {
         let layer = Layer::default();
-        let e = predict(layer, Activation::Tanh, -1.0, 1.0).unwrap_err().to_string();
-        assert_eq!(e, "weight standard deviation must be finite and >= 0, got -1");
+        let e = predict(layer, Activation::Tanh, -1.0, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "weight standard deviation must be finite and >= 0, got -1"
+        );
         let e = measure(layer, 1.0, f64::NAN, 0).unwrap_err().to_string();
         assert!(e.contains("input scale") && e.contains("NaN"), "{e}");
         assert!(predict(Layer { units: 0, ..layer }, Activation::Tanh, 1.0, 1.0).is_err());
@@ -230,6 +315,10 @@ mod tests {
     fn grid_has_the_endpoints() {
         let g = log_grid(0.01, 10.0, 5).unwrap();
         assert_eq!(g.len(), 16);
-        assert!((g[0] - 0.01).abs() < 1e-15 && (g[15] - 10.0).abs() < 1e-12 && (g[5] - 0.1).abs() < 1e-12);
+        assert!(
+            (g[0] - 0.01).abs() < 1e-15
+                && (g[15] - 10.0).abs() < 1e-12
+                && (g[5] - 0.1).abs() < 1e-12
+        );
     }
 }

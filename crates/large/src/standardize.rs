@@ -3,7 +3,10 @@
 //! standardized to the same 2-2-4 tanh network with the same initial weights.
 
 use initnet::ndarray::Array2;
-use initnet::{Activation, Blobs, Error, History, Init, MlpSpec, Standardizer, TrainConfig, saturated_fraction, train};
+use initnet::{
+    Activation, Blobs, Error, History, Init, MlpSpec, Standardizer, TrainConfig,
+    saturated_fraction, train,
+};
 
 use crate::math::{THRESHOLD, gaussian_tail, saturation_cutoff};
 
@@ -18,7 +21,11 @@ pub fn init() -> Init {
 /// The toy problem's features for `seed`, raw (as drawn) or standardized, and its labels.
 pub fn features(seed: u64, standardized: bool) -> Result<(Array2<f64>, Vec<usize>), Error> {
     let data = Blobs::new(400, 4).generate(seed)?;
-    let x = if standardized { Standardizer::fit(&data.x)?.transform(&data.x)? } else { data.x };
+    let x = if standardized {
+        Standardizer::fit(&data.x)?.transform(&data.x)?
+    } else {
+        data.x
+    };
     Ok((x, data.y))
 }
 
@@ -27,7 +34,11 @@ pub fn features(seed: u64, standardized: bool) -> Result<(Array2<f64>, Vec<usize
 /// over samples of 2 Phi(-atanh(0.99) / (s |x_i|)).
 pub fn predicted_saturation(x: &Array2<f64>, weight_std: f64) -> Result<f64, Error> {
     let t = saturation_cutoff(Activation::Tanh)?;
-    Ok(x.rows().into_iter().map(|r| gaussian_tail(t, weight_std * r.dot(&r).sqrt())).sum::<f64>() / x.nrows() as f64)
+    Ok(x.rows()
+        .into_iter()
+        .map(|r| gaussian_tail(t, weight_std * r.dot(&r).sqrt()))
+        .sum::<f64>()
+        / x.nrows() as f64)
 }
 
 /// One seed's comparison: the same initial network trained on raw and on standardized inputs.
@@ -52,7 +63,8 @@ pub fn compare(seed: u64, lr: f64, epochs: usize) -> Result<(Side, Side), Error>
         let (x, y) = features(seed, standardized)?;
         let mut net = spec.build(seed)?;
         let h1 = net.forward(&x)?.h(1).clone();
-        let mean_norm = x.rows().into_iter().map(|r| r.dot(&r).sqrt()).sum::<f64>() / x.nrows() as f64;
+        let mean_norm =
+            x.rows().into_iter().map(|r| r.dot(&r).sqrt()).sum::<f64>() / x.nrows() as f64;
         Ok(Side {
             mean_norm,
             saturated: saturated_fraction(Activation::Tanh, &h1, THRESHOLD),

@@ -3,7 +3,9 @@
 //! initialization on the same task.
 
 use initnet::ndarray::Array2;
-use initnet::{Activation, Blobs, Error, History, Init, Loss, MlpSpec, Standardizer, TrainConfig, layer_stats, train};
+use initnet::{
+    Activation, Blobs, Error, Init, Loss, MlpSpec, Standardizer, TrainConfig, layer_stats, train,
+};
 
 use crate::math::{THRESHOLD, gaussian_expectation, saturation_cutoff};
 
@@ -26,7 +28,10 @@ pub fn derivative_from_threshold(activation: Activation) -> Result<f64, Error> {
 /// f'(a) on an even grid of `points` pre-activations over [-limit, limit].
 pub fn derivative_curve(activation: Activation, limit: f64, points: usize) -> Vec<(f64, f64)> {
     let step = 2.0 * limit / (points.max(2) - 1) as f64;
-    (0..points.max(2)).map(|i| -limit + step * i as f64).map(|a| (a, activation.df(a))).collect()
+    (0..points.max(2))
+        .map(|i| -limit + step * i as f64)
+        .map(|a| (a, activation.df(a)))
+        .collect()
 }
 
 /// E[f'(a)] for a ~ N(0, sigma^2): the mean slope a unit offers its gradient.
@@ -67,11 +72,20 @@ impl Stack {
     /// The chapter's deep sigmoid stack: 10 hidden layers of 100 units, LeCun weights
     /// (gain 1, the best case for the weight factor), 10 classes, 200 samples.
     pub fn deep_sigmoid() -> Self {
-        Stack { activation: Activation::Sigmoid, width: 100, depth: 10, classes: 10, batch: 200, gain: 1.0 }
+        Stack {
+            activation: Activation::Sigmoid,
+            width: 100,
+            depth: 10,
+            classes: 10,
+            batch: 200,
+            gain: 1.0,
+        }
     }
     fn spec(&self) -> Result<MlpSpec, Error> {
         if self.depth == 0 {
-            return Err(Error::Zero { what: "number of hidden layers".to_string() });
+            return Err(Error::Zero {
+                what: "number of hidden layers".to_string(),
+            });
         }
         let mut widths = vec![self.width; self.depth + 1];
         widths.push(self.classes);
@@ -81,17 +95,29 @@ impl Stack {
 }
 
 /// The standard deviation of dL/da^l for every layer l = 1..=L+1 of a freshly drawn
-/// stack (seed: weights, inputs and labels), on one batch.
-pub fn gradient_std_per_layer(stack: &Stack, seed: u64) -> Result<Vec<f64>, Error> {
+/// stack (seed: weights, inputs and labels), on one batch, and the saturated fraction of
+/// its hidden units.
+pub fn gradient_std_per_layer(stack: &Stack, seed: u64) -> Result<(Vec<f64>, f64), Error> {
     let net = stack.spec()?.build(seed)?;
     let mut rng = initnet::rng(seed.wrapping_add(1 << 32));
     let x = Init::normal(1.0)?.sample(stack.batch, stack.width, &mut rng)?;
-    let labels: Vec<usize> = (0..stack.batch).map(|i| (i * 7 + seed as usize) % stack.classes).collect();
+    let labels: Vec<usize> = (0..stack.batch)
+        .map(|i| (i * 7 + seed as usize) % stack.classes)
+        .collect();
     let trace = net.forward(&x)?;
     let (_, d_out) = Loss::SoftmaxCrossEntropy.evaluate(trace.output(), &labels)?;
     let grads = net.backward(&trace, &d_out)?;
     let acts: Vec<Activation> = net.layers.iter().map(|l| l.activation).collect();
-    Ok(layer_stats(&trace, &acts, Some(&grads), THRESHOLD).iter().map(|s| s.grad_std.unwrap_or(f64::NAN)).collect())
+    let stats = layer_stats(&trace, &acts, Some(&grads), THRESHOLD);
+    let hidden = &stats[..stack.depth];
+    let saturated = hidden.iter().map(|s| s.saturated_fraction).sum::<f64>() / stack.depth as f64;
+    Ok((
+        stats
+            .iter()
+            .map(|s| s.grad_std.unwrap_or(f64::NAN))
+            .collect(),
+        saturated,
+    ))
 }
 
 /// The mean-field prediction of the per-layer shrink factor of the back-propagated
@@ -120,6 +146,8 @@ pub struct StackGradients {
     pub stack: Stack,
     /// grad_std[seed][l-1] for l = 1..=L+1.
     pub per_seed: Vec<Vec<f64>>,
+    /// Saturated fraction of the hidden units, per seed.
+    pub saturated: Vec<f64>,
     /// Mean-field factor, hidden layer l+1 -> l, for l = 1..L-1.
     pub predicted_factors: Vec<f64>,
 }
@@ -129,7 +157,10 @@ impl StackGradients {
     /// (l = 1..L-1): the measured per-layer shrink, as a factor above 1.
     pub fn shrink_per_seed(&self) -> Vec<f64> {
         let hidden = self.stack.depth;
-        self.per_seed.iter().map(|g| (g[hidden - 1] / g[0]).powf(1.0 / (hidden - 1) as f64)).collect()
+        self.per_seed
+            .iter()
+            .map(|g| (g[hidden - 1] / g[0]).powf(1.0 / (hidden - 1) as f64))
+            .collect()
     }
     /// The mean-field per-layer shrink (geometric mean of 1 / factor).
     pub fn predicted_shrink(&self) -> f64 {
@@ -141,10 +172,23 @@ impl StackGradients {
 /// Measure [`gradient_std_per_layer`] over `seeds`.
 pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Error> {
     if stack.depth < 2 {
-        return Err(Error::TooFewSamples { what: "a stack's hidden layers", samples: stack.depth, needed: 2 });
+        return Err(Error::TooFewSamples {
+            what: "a stack's hidden layers",
+            samples: stack.depth,
+            needed: 2,
+        });
     }
-    let per_seed = seeds.iter().map(|&s| gradient_std_per_layer(&stack, s)).collect::<Result<Vec<_>, _>>()?;
-    Ok(StackGradients { stack, per_seed, predicted_factors: mean_field_factors(&stack) })
+    let runs = seeds
+        .iter()
+        .map(|&s| gradient_std_per_layer(&stack, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (per_seed, saturated) = runs.into_iter().unzip();
+    Ok(StackGradients {
+        stack,
+        per_seed,
+        saturated,
+        predicted_factors: mean_field_factors(&stack),
+    })
 }
 
 /// The task of the training comparison: 4 blobs in 2 features, standardized.
@@ -154,27 +198,44 @@ pub fn blobs_task(seed: u64) -> Result<(Array2<f64>, Vec<usize>), Error> {
     Ok((x, data.y))
 }
 
-/// One training run of a tanh network on [`blobs_task`]: the history and the network's
-/// per-layer statistics at initialization.
+/// One training run of the article's toy network (2-2-4, tanh) on [`blobs_task`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    /// Saturated fraction per hidden layer at initialization.
-    pub saturated: Vec<f64>,
-    /// Every epoch of training.
-    pub history: History,
+pub struct ToyRun {
+    /// Saturated fraction of the hidden layer at initialization.
+    pub saturated: f64,
+    /// Loss per epoch, epoch 0 first.
+    pub losses: Vec<f64>,
+    /// Accuracy after training.
+    pub accuracy: f64,
+    /// |W^1 (trained) - W^1 (initial)| / |W^1 (initial)| (Frobenius norms): how far the
+    /// first layer moved.
+    pub w1_change: f64,
+    /// |dL/dW^l| at initialization, l = 1, 2.
+    pub grad_norms: Vec<f64>,
 }
 
-/// Train `widths` (tanh hidden, identity output) with weights `init` on the blobs task
-/// from `seed` (data and weights), full batch, learning rate `lr`, `epochs` epochs.
-pub fn train_tanh(widths: &[usize], init: Init, lr: f64, epochs: usize, seed: u64) -> Result<Run, Error> {
+/// Train the toy network with weights `init` on [`blobs_task`] from `seed` (data and
+/// weights), full batch, learning rate `lr`, `epochs` epochs.
+pub fn toy_run(init: Init, lr: f64, epochs: usize, seed: u64) -> Result<ToyRun, Error> {
     let (x, y) = blobs_task(seed)?;
-    let mut net = MlpSpec::new(widths, Activation::Tanh, init).build(seed)?;
-    let trace = net.forward(&x)?;
-    let acts: Vec<Activation> = net.layers.iter().map(|l| l.activation).collect();
-    let stats = layer_stats(&trace, &acts, None, THRESHOLD);
-    let saturated = stats[..stats.len() - 1].iter().map(|s| s.saturated_fraction).collect();
+    let mut net = MlpSpec::new(&[2, 2, 4], Activation::Tanh, init).build(seed)?;
+    let w1 = net.layer(1).w.clone();
+    let saturated = initnet::saturated_fraction(Activation::Tanh, net.forward(&x)?.h(1), THRESHOLD);
     let history = train(&mut net, &x, &y, &TrainConfig::new(lr, epochs))?;
-    Ok(Run { saturated, history })
+    let norm = |m: &Array2<f64>| m.iter().map(|v| v * v).sum::<f64>().sqrt();
+    Ok(ToyRun {
+        saturated,
+        losses: history.losses(),
+        accuracy: history.last().accuracy,
+        w1_change: norm(&(&net.layer(1).w - &w1)) / norm(&w1),
+        grad_norms: history.records[0].grad_norms.clone(),
+    })
+}
+
+/// The chapter's comparison: the toy network from [`toy_run`] with learning rate 0.1 for
+/// 300 epochs, for every seed.
+pub fn toy_runs(init: Init, seeds: &[u64]) -> Result<Vec<ToyRun>, Error> {
+    seeds.iter().map(|&s| toy_run(init, 0.1, 300, s)).collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,349 @@
+//! Every chart of the chapter, each drawn from an experiment's result. The chapter's code
+//! blocks call the per-chart functions; [`figures`] runs the experiments and draws them all.
+
+use charts::{BarChart, Figure, LineChart, Mark, Series};
+use initnet::Activation;
+use plotters::prelude::SeriesLabelPosition;
+
+use crate::exploding::{Outcome, Tower, TowerSweep, tower_sweep};
+use crate::saturation::{
+    Layer, Point, SATURATING, input_scale_sweep, log_grid, predict, weight_std_sweep,
+};
+use crate::standardize::{Side, compare_seeds};
+use crate::vanishing::{
+    Stack, StackGradients, ToyRun, derivative_curve, mean_derivative, mean_derivative_asymptote,
+    stack_gradients, toy_runs,
+};
+use crate::{SEEDS, divergence_runs, seeds, stacks, toy_inits};
+
+/// The chapter's error type: initnet's and charts' errors both convert into it.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn mean(values: impl IntoIterator<Item = f64>) -> f64 {
+    let (mut n, mut s) = (0.0, 0.0);
+    for v in values {
+        n += 1.0;
+        s += v;
+    }
+    s / n
+}
+
+/// `x_of` is the swept setting of a point; `setting(x, p)` the (s, c) pair at x.
+fn saturation_chart(
+    name: &str,
+    title: &str,
+    x_label: &str,
+    points: &[Point],
+    x_of: fn(&Point) -> f64,
+    setting: fn(f64, &Point) -> (f64, f64),
+) -> Result<Figure, BoxError> {
+    let layer = Layer::default();
+    let mut chart = LineChart::new(name, title)
+        .x_label(x_label)
+        .y_label("fraction of units saturated")
+        .log_x()
+        .legend(SeriesLabelPosition::UpperLeft);
+    for f in SATURATING {
+        let mine: Vec<&Point> = points.iter().filter(|p| p.activation == f).collect();
+        let measured = mine.iter().map(|p| (x_of(p), p.mean())).collect();
+        chart = chart.series_as(
+            Series::new(
+                format!("{f}, measured (mean of {} seeds)", SEEDS.end - SEEDS.start),
+                measured,
+            ),
+            Mark::Points,
+        );
+        // The closed form on a grid 4 times finer than the measurements.
+        let (lo, hi) = (x_of(mine[0]), x_of(mine[mine.len() - 1]));
+        let fine = log_grid(lo, hi, 20)?;
+        let curve = fine
+            .iter()
+            .map(|&x| {
+                let (s, c) = setting(x, mine[0]);
+                predict(layer, f, s, c).map(|p| (x, p.p))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        chart = chart.series(Series::new(format!("{f}, closed form"), curve));
+    }
+    Ok(chart.render()?)
+}
+
+/// Saturated fraction against the weight std (standard-normal inputs): the mean measured
+/// over the seeds beside the closed form.
+pub fn saturation_vs_weight_std(points: &[Point]) -> Result<Figure, BoxError> {
+    saturation_chart(
+        "saturation-vs-weight-std",
+        "Saturated units against the weight scale",
+        "weight standard deviation s (log scale)",
+        points,
+        |p| p.weight_std,
+        |x, p| (x, p.input_scale),
+    )
+}
+
+/// Saturated fraction against the input scale, with LeCun weights s = 1/sqrt(n).
+pub fn saturation_vs_input_scale(points: &[Point]) -> Result<Figure, BoxError> {
+    saturation_chart(
+        "saturation-vs-input-scale",
+        "Saturated units against the input scale (s = 1/sqrt(n))",
+        "input standard deviation c (log scale)",
+        points,
+        |p| p.input_scale,
+        |x, p| (p.weight_std, x),
+    )
+}
+
+/// f'(a) for tanh and the sigmoid over [-6, 6].
+pub fn derivatives() -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new("derivatives", "The slope f'(a) of tanh and of the sigmoid")
+        .x_label("pre-activation a")
+        .y_label("f'(a)");
+    for f in SATURATING {
+        chart = chart.series(Series::new(format!("{f}'"), derivative_curve(f, 6.0, 241)));
+    }
+    Ok(chart.render()?)
+}
+
+/// E[f'(a)] for a ~ N(0, sigma^2), with its large-sigma asymptote, log-log.
+pub fn mean_slope() -> Result<Figure, BoxError> {
+    let sigmas = log_grid(0.1, 100.0, 20)?;
+    let mut chart = LineChart::new("mean-slope", "Mean slope E[f'(a)] for a ~ N(0, σ²)")
+        .x_label("pre-activation std σ (log scale)")
+        .y_label("E[f'(a)] (log scale)")
+        .log_x()
+        .log_y()
+        .legend(SeriesLabelPosition::LowerLeft);
+    for f in SATURATING {
+        chart = chart.series(Series::new(
+            format!("{f}, E[f'(a)]"),
+            sigmas.iter().map(|&s| (s, mean_derivative(f, s))).collect(),
+        ));
+        let asym = sigmas
+            .iter()
+            .filter(|&&s| s >= 1.0)
+            .map(|&s| mean_derivative_asymptote(f, s).map(|m| (s, m)))
+            .collect::<Result<Vec<_>, _>>()?;
+        chart = chart.series(Series::new(format!("{f}, asymptote"), asym));
+    }
+    Ok(chart.render()?)
+}
+
+/// The label of a stack in charts and tables.
+pub fn stack_label(stack: &Stack) -> String {
+    format!("{}, s = {}/sqrt(n)", stack.activation, stack.gain)
+}
+
+/// The gradient's std per layer, geometric mean over the seeds, for each stack, with the
+/// mean-field prediction anchored at the top hidden layer, and the 4^-k bound of the sigmoid.
+pub fn gradient_per_layer(sweeps: &[StackGradients]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "gradient-per-layer",
+        "Back-propagated gradient per layer (10 hidden layers of 100)",
+    )
+    .x_label("layer l")
+    .y_label("std of dL/da^l (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::LowerRight);
+    for g in sweeps {
+        let depth = g.stack.depth;
+        let layers = g.per_seed[0].len();
+        let measured: Vec<f64> = (0..layers)
+            .map(|l| mean(g.per_seed.iter().map(|s| s[l].ln())).exp())
+            .collect();
+        chart = chart.series_as(
+            Series::from_ys_1(format!("{}, measured", stack_label(&g.stack)), &measured),
+            Mark::Points,
+        );
+        // Predicted: start from the measured top hidden layer and apply the factors downward.
+        let mut predicted = vec![measured[depth - 1]; depth];
+        for l in (0..depth - 1).rev() {
+            predicted[l] = predicted[l + 1] * g.predicted_factors[l];
+        }
+        chart = chart.series(Series::from_ys_1(
+            format!("{}, mean field", stack_label(&g.stack)),
+            &predicted,
+        ));
+        if g.stack.activation == Activation::Sigmoid {
+            let bound: Vec<f64> = (0..depth)
+                .map(|l| measured[depth - 1] * 0.25f64.powi((depth - 1 - l) as i32))
+                .collect();
+            chart = chart.series_as(
+                Series::from_ys_1("sigmoid bound, 1/4 per layer", &bound),
+                Mark::Dashed,
+            );
+        }
+    }
+    Ok(chart.render()?)
+}
+
+/// Mean loss per epoch over the seeds for each labelled set of toy runs (log scale).
+pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "toy-loss-curves",
+        "The article's 2-2-4 tanh network: large against moderate weights",
+    )
+    .x_label("epoch")
+    .y_label("training loss, mean of 20 seeds (log scale)")
+    .log_y();
+    for (label, rs) in runs {
+        let epochs = rs[0].losses.len();
+        let curve: Vec<f64> = (0..epochs)
+            .map(|e| mean(rs.iter().map(|r| r.losses[e])))
+            .collect();
+        chart = chart.series(Series::from_ys(label.clone(), &curve));
+    }
+    Ok(chart.render()?)
+}
+
+fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let (m, s) = initnet::mean_std(values);
+    (m, s)
+}
+
+/// Raw against standardized inputs: saturated fraction at initialization and accuracy
+/// after training, mean and standard deviation over the seeds.
+pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
+    let mut chart = BarChart::new(
+        "raw-vs-standardized",
+        "Same weights, raw or standardized inputs",
+    )
+    .x_label("")
+    .y_label("mean over 20 seeds (bars: ± one standard deviation)");
+    for (k, name) in ["raw", "standardized"].iter().enumerate() {
+        let side = |p: &(Side, Side)| if k == 0 { p.0.clone() } else { p.1.clone() };
+        let sat: Vec<f64> = pairs.iter().map(|p| side(p).saturated).collect();
+        let acc: Vec<f64> = pairs
+            .iter()
+            .map(|p| side(p).history.last().accuracy)
+            .collect();
+        let (m, s) = mean_sd(&sat);
+        chart = chart.bar("hidden units saturated at init", name, m, s);
+        let (m, s) = mean_sd(&acc);
+        chart = chart.bar("accuracy after 300 epochs", name, m, s);
+    }
+    Ok(chart.render()?)
+}
+
+/// Raw against standardized inputs: mean loss per epoch.
+pub fn raw_vs_standardized_loss(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
+    let epochs = pairs[0].0.history.records.len();
+    let curve = |k: usize| -> Vec<f64> {
+        (0..epochs)
+            .map(|e| {
+                mean(pairs.iter().map(|p| {
+                    if k == 0 {
+                        p.0.history.records[e].loss
+                    } else {
+                        p.1.history.records[e].loss
+                    }
+                }))
+            })
+            .collect()
+    };
+    Ok(LineChart::new(
+        "raw-vs-standardized-loss",
+        "Training loss with raw or standardized inputs",
+    )
+    .x_label("epoch")
+    .y_label("training loss, mean of 20 seeds")
+    .series(Series::from_ys("raw inputs", &curve(0)))
+    .series(Series::from_ys("standardized inputs", &curve(1)))
+    .render()?)
+}
+
+/// Activation and gradient norms against depth, geometric mean over seeds, with the
+/// geometric prediction exp(mean log factor)^l from the measured input norm.
+pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "depth-norms",
+        "Norms through 10 layers of 100 units, s = 0.5",
+    )
+    .x_label("layer l (gradients: counted from the output, L - l)")
+    .y_label("norm, geometric mean of 20 seeds (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for t in sweeps {
+        let name = t.tower.activation;
+        let depth = t.tower.depth;
+        let act: Vec<(f64, f64)> = (0..=depth)
+            .map(|l| {
+                (
+                    l as f64,
+                    mean(t.runs.iter().map(|r| r.log_act_norm[l])).exp(),
+                )
+            })
+            .collect();
+        let grad: Vec<(f64, f64)> = (0..=depth)
+            .map(|k| {
+                (
+                    k as f64,
+                    mean(t.runs.iter().map(|r| r.log_grad_norm[depth - k])).exp(),
+                )
+            })
+            .collect();
+        let factor = t.log_factor.0;
+        let pred: Vec<(f64, f64)> = (0..=depth)
+            .map(|l| (l as f64, act[0].1 * (factor * l as f64).exp()))
+            .collect();
+        chart = chart
+            .series_as(Series::new(format!("{name}: |h^l|"), act), Mark::Points)
+            .series_as(
+                Series::new(format!("{name}: |dL/dh| at layer L - l"), grad),
+                Mark::Points,
+            )
+            .series_as(
+                Series::new(
+                    format!("{name}: prediction, x{:.2} per layer", factor.exp()),
+                    pred,
+                ),
+                Mark::Dashed,
+            );
+    }
+    Ok(chart.render()?)
+}
+
+/// Loss curves of the ReLU training runs: each stops where initnet reported divergence.
+pub fn divergence_loss(runs: &[(String, Outcome)]) -> Result<Figure, BoxError> {
+    let mut chart = LineChart::new(
+        "divergence-loss",
+        "ReLU 2-100-100-100-100-4, learning rate 0.1",
+    )
+    .x_label("epoch")
+    .y_label("training loss (log scale)")
+    .log_y()
+    .markers();
+    for (label, o) in runs {
+        chart = chart.series(Series::from_ys(label.clone(), &o.losses));
+    }
+    Ok(chart.render()?)
+}
+
+/// Every chart of the chapter.
+pub fn figures() -> Result<Vec<Figure>, BoxError> {
+    let layer = Layer::default();
+    let seeds = seeds();
+    let toy = toy_inits()?
+        .into_iter()
+        .map(|(label, init)| toy_runs(init, &seeds).map(|r| (label, r)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let grads = stacks()
+        .into_iter()
+        .map(|s| stack_gradients(s, &seeds))
+        .collect::<Result<Vec<_>, _>>()?;
+    let towers =
+        [Activation::Identity, Activation::Relu].map(|a| tower_sweep(Tower::new(a), &seeds));
+    let towers = towers.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let pairs = compare_seeds(&seeds)?;
+    Ok(vec![
+        saturation_vs_weight_std(&weight_std_sweep(layer, &seeds)?)?,
+        saturation_vs_input_scale(&input_scale_sweep(layer, &crate::input_seeds())?)?,
+        derivatives()?,
+        mean_slope()?,
+        gradient_per_layer(&grads)?,
+        toy_loss_curves(&toy)?,
+        raw_vs_standardized(&pairs)?,
+        raw_vs_standardized_loss(&pairs)?,
+        depth_norms(&towers)?,
+        divergence_loss(&divergence_runs(0)?)?,
+    ])
+}
