@@ -49,6 +49,11 @@ pub fn all() -> Vec<Chapter> {
         // and ONE line in crates/chapters/Cargo.toml under [dependencies]:
         //   zero = { path = "../zero" }
         // Then run `cargo xtask figures` and `cargo xtask notebooks` and commit the results.
+        Chapter {
+            name: "guide",
+            markdown: include_str!("../../../src/guide.md"),
+            figures: guide::figures::figures,
+        },
     ]
 }
 
