@@ -49,6 +49,8 @@ pub fn all() -> Vec<Chapter> {
         // and ONE line in crates/chapters/Cargo.toml under [dependencies]:
         //   zero = { path = "../zero" }
         // Then run `cargo xtask figures` and `cargo xtask notebooks` and commit the results.
+        Chapter { name: "zero", markdown: include_str!("../../../src/zero.md"), figures: zero::figures },
+        Chapter { name: "large", markdown: include_str!("../../../src/large.md"), figures: large::figures::figures },
         Chapter {
             name: "guide",
             markdown: include_str!("../../../src/guide.md"),
