@@ -28,6 +28,7 @@ pub struct LineChart {
     y_label: String,
     series: Vec<Series>,
     marks: Vec<Mark>,
+    colors: Vec<usize>,
     log_x: bool,
     log_y: bool,
     markers: bool,
@@ -44,6 +45,7 @@ impl LineChart {
             y_label: String::new(),
             series: Vec::new(),
             marks: Vec::new(),
+            colors: Vec::new(),
             log_x: false,
             log_y: false,
             markers: false,
@@ -65,9 +67,16 @@ impl LineChart {
         self.series_as(series, Mark::Line)
     }
     /// Add a series drawn as `mark`: a solid line, a dashed line or dots only.
-    pub fn series_as(mut self, series: Series, mark: Mark) -> Self {
+    pub fn series_as(self, series: Series, mark: Mark) -> Self {
+        let next = self.series.len();
+        self.series_in(series, mark, next)
+    }
+    /// Add a series drawn as `mark` in palette colour `color` (see [`crate::color`]), so
+    /// that a measurement and its prediction can share a colour and differ by mark.
+    pub fn series_in(mut self, series: Series, mark: Mark, color: usize) -> Self {
         self.series.push(series);
         self.marks.push(mark);
+        self.colors.push(color);
         self
     }
     /// Logarithmic x axis (all x must be > 0).
@@ -200,8 +209,8 @@ impl LineChart {
             .bold_line_style(GRID)
             .light_line_style(WHITE)
             .draw()?;
-        for (i, (s, mark)) in self.series.iter().zip(&self.marks).enumerate() {
-            let c = style::color(i);
+        for ((s, mark), &color) in self.series.iter().zip(&self.marks).zip(&self.colors) {
+            let c = style::color(color);
             match mark {
                 Mark::Line => {
                     chart

@@ -412,3 +412,38 @@ fn line_chart_marks_draw_dashes_and_dots_and_keep_the_csv() {
             .unwrap()
     );
 }
+
+#[test]
+fn series_in_picks_the_palette_colour() {
+    let pts = vec![(1.0, 1.0), (2.0, 4.0), (3.0, 9.0)];
+    let hex = |i: usize| {
+        let plotters::style::RGBColor(r, g, b) = crate::color(i);
+        format!("#{r:02X}{g:02X}{b:02X}")
+    };
+    // Two series in colour 2: that colour is drawn, the default first two are not.
+    let paired = LineChart::new("p", "p")
+        .series_in(Series::new("measured", pts.clone()), crate::Mark::Points, 2)
+        .series_in(
+            Series::new("predicted", pts.clone()),
+            crate::Mark::Dashed,
+            2,
+        )
+        .render()
+        .unwrap();
+    let svg = paired.svg.to_uppercase();
+    assert!(svg.contains(&hex(2)), "{}", paired.svg);
+    assert!(!svg.contains(&hex(0)) && !svg.contains(&hex(1)));
+    // series_as is series_in with the next colour: same bytes.
+    assert_eq!(
+        LineChart::new("p", "p")
+            .series_as(Series::new("a", pts.clone()), crate::Mark::Dashed)
+            .series_as(Series::new("b", pts.clone()), crate::Mark::Points)
+            .render()
+            .unwrap(),
+        LineChart::new("p", "p")
+            .series_in(Series::new("a", pts.clone()), crate::Mark::Dashed, 0)
+            .series_in(Series::new("b", pts), crate::Mark::Points, 1)
+            .render()
+            .unwrap()
+    );
+}
