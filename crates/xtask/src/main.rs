@@ -1,0 +1,355 @@
+//! `cargo xtask <verb>`: the workspace tool of *Why Weight Initialization Matters*.
+//!
+//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`.
+//! - `notebooks`: write `notebooks/<chapter>.ipynb` from each chapter's markdown.
+//! - `book`: build the book into `book/` and check its links and that it is offline.
+//! - `serve`: build the book and serve it at <http://localhost:3000>.
+//! - `test`: every test of the workspace, the book and its links, every notebook headless.
+//!
+//! Tools are installed on first use, pinned, into `$XDG_CACHE_HOME/why-init/tools/`
+//! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
+
+mod links;
+mod tools;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Build, draw, serve and test the book",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    verb: Verb,
+}
+
+#[derive(Subcommand)]
+enum Verb {
+    /// Draw every chapter's charts into src/figures/<chapter>/ (SVG + CSV).
+    Figures {
+        /// Only these chapters (default: all).
+        chapters: Vec<String>,
+    },
+    /// Write notebooks/<chapter>.ipynb for every chapter.
+    Notebooks,
+    /// Build the book into book/ with mdBook, then check its links and that it loads nothing from the network.
+    Book,
+    /// Build the book and serve it at http://localhost:<port>, rebuilding on changes.
+    Serve {
+        /// The port to serve on.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Run everything: cargo test (all targets and doctests), the book with its links, every notebook headless.
+    Test {
+        /// Skip running the notebooks.
+        #[arg(long)]
+        no_notebooks: bool,
+        /// Time limit per notebook, in seconds.
+        #[arg(long, default_value_t = 1200)]
+        notebook_timeout: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.verb {
+        Verb::Figures { chapters } => figures(&chapters),
+        Verb::Notebooks => notebooks().map(|_| ()),
+        Verb::Book => book().map(|_| ()),
+        Verb::Serve { port } => serve(port),
+        Verb::Test {
+            no_notebooks,
+            notebook_timeout,
+        } => test(!no_notebooks, Duration::from_secs(notebook_timeout)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (this crate lives in crates/xtask).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/xtask sits two levels below the root")
+        .to_path_buf()
+}
+
+/// Write `contents` to `path` unless it already holds exactly that; true if written.
+fn write_if_changed(path: &Path, contents: &[u8]) -> Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(false);
+    }
+    std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))?;
+    Ok(true)
+}
+
+fn figures(only: &[String]) -> Result<()> {
+    let all = chapters::all();
+    for name in only {
+        if !all.iter().any(|c| c.name == name) {
+            bail!(
+                "no chapter {name:?}; the chapters are {:?}",
+                all.iter().map(|c| c.name).collect::<Vec<_>>()
+            );
+        }
+    }
+    let selected: Vec<_> = all
+        .into_iter()
+        .filter(|c| only.is_empty() || only.iter().any(|n| n == c.name))
+        .collect();
+    let bar = ProgressBar::new(selected.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix:>9} [{bar:30}] {pos}/{len} chapters, {elapsed}  {msg}",
+        )?
+        .progress_chars("=> "),
+    );
+    bar.set_prefix("figures");
+    let mut report = Vec::new();
+    for chapter in &selected {
+        bar.set_message(format!("drawing {}", chapter.name));
+        let start = Instant::now();
+        let figures =
+            (chapter.figures)().map_err(|e| anyhow::anyhow!("chapter {}: {e}", chapter.name))?;
+        let dir = root().join("src/figures").join(chapter.name);
+        std::fs::create_dir_all(&dir)?;
+        let mut wanted = BTreeSet::new();
+        let mut written = 0;
+        for figure in &figures {
+            for (ext, data) in [("svg", &figure.svg), ("csv", &figure.csv)] {
+                let file = format!("{}.{ext}", figure.name);
+                if !wanted.insert(file.clone()) {
+                    bail!(
+                        "chapter {}: two figures are named {:?}",
+                        chapter.name,
+                        figure.name
+                    );
+                }
+                written += usize::from(write_if_changed(&dir.join(&file), data.as_bytes())?);
+            }
+        }
+        let mut removed = 0;
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            if !wanted.contains(entry.file_name().to_string_lossy().as_ref()) {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        report.push(format!(
+            "{:>9} {:<8} {} figures, {written} files written, {removed} stale removed, {:.1} s",
+            "",
+            chapter.name,
+            figures.len(),
+            start.elapsed().as_secs_f64()
+        ));
+        bar.inc(1);
+    }
+    bar.finish_with_message("done");
+    for line in report {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// Write every notebook; returns how many changed.
+fn notebooks() -> Result<usize> {
+    let dir = root().join("notebooks");
+    std::fs::create_dir_all(&dir)?;
+    let all = chapters::all();
+    let mut changed = 0;
+    for chapter in &all {
+        let path = dir.join(format!("{}.ipynb", chapter.name));
+        let wrote = write_if_changed(&path, chapters::notebook(chapter).as_bytes())?;
+        println!(
+            "notebook  {:<8} {}",
+            chapter.name,
+            if wrote { "written" } else { "up to date" }
+        );
+        changed += usize::from(wrote);
+    }
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if path.extension().is_some_and(|e| e == "ipynb") && !all.iter().any(|c| c.name == stem) {
+            std::fs::remove_file(&path)?;
+            println!("notebook  {stem:<8} removed (no such chapter)");
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+fn mdbook(args: &[&str]) -> Result<Command> {
+    let mdbook = tools::ensure(&tools::MDBOOK)?;
+    let katex = tools::ensure(&tools::MDBOOK_KATEX)?;
+    let mut cmd = Command::new(mdbook);
+    cmd.args(args).current_dir(root()).env(
+        "PATH",
+        tools::path_with(&[katex.parent().expect("bin dir")])?,
+    );
+    Ok(cmd)
+}
+
+/// Build the book and check it; returns the number of pages checked.
+fn book() -> Result<usize> {
+    println!(
+        "book      building with mdBook {} and mdbook-katex {} into book/",
+        tools::MDBOOK.version,
+        tools::MDBOOK_KATEX.version
+    );
+    run(mdbook(&["build"])?).context("mdbook build failed")?;
+    println!("book      checking links, anchors and that nothing loads from the network");
+    let report = links::check(&root().join("book"))?;
+    if !report.problems.is_empty() {
+        for p in &report.problems {
+            eprintln!("  {p}");
+        }
+        bail!("{} problems in the built book", report.problems.len());
+    }
+    println!(
+        "book      {} pages, {} links and resources checked: all resolve, none off-host",
+        report.pages, report.links
+    );
+    Ok(report.pages)
+}
+
+fn serve(port: u16) -> Result<()> {
+    println!("serve     building and serving the book at http://localhost:{port} (Ctrl-C to stop)");
+    let port = port.to_string();
+    run(mdbook(&["serve", "--port", &port])?)
+}
+
+fn run(mut cmd: Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {:?}", cmd.get_program()))?;
+    if !status.success() {
+        bail!("{:?} failed with {status}", cmd.get_program());
+    }
+    Ok(())
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(args).current_dir(root());
+    cmd
+}
+
+struct Step {
+    name: String,
+    ok: bool,
+    took: Duration,
+    note: String,
+}
+
+fn step(steps: &mut Vec<Step>, name: &str, f: impl FnOnce() -> Result<String>) {
+    println!("\n==> {name}");
+    let start = Instant::now();
+    let result = f();
+    let took = start.elapsed();
+    let (ok, note) = match result {
+        Ok(note) => (true, note),
+        Err(e) => {
+            eprintln!("FAILED: {name}: {e:#}");
+            (false, format!("{e:#}"))
+        }
+    };
+    steps.push(Step {
+        name: name.to_string(),
+        ok,
+        took,
+        note,
+    });
+}
+
+fn test(with_notebooks: bool, notebook_timeout: Duration) -> Result<()> {
+    let started = Instant::now();
+    let mut steps = Vec::new();
+    step(&mut steps, "cargo test --workspace --all-targets", || {
+        run(cargo(&["test", "--workspace", "--all-targets"])).map(|_| String::new())
+    });
+    step(&mut steps, "cargo test --workspace --doc", || {
+        run(cargo(&["test", "--workspace", "--doc"])).map(|_| String::new())
+    });
+    step(&mut steps, "book: build, links, offline", || {
+        book().map(|pages| format!("{pages} pages"))
+    });
+    if with_notebooks {
+        step(&mut steps, "notebooks: run headless", || {
+            let results = tools::run_notebooks(
+                &root(),
+                &chapters::all().iter().map(|c| c.name).collect::<Vec<_>>(),
+                notebook_timeout,
+            )?;
+            let failed: Vec<_> = results
+                .iter()
+                .filter(|r| !r.ok)
+                .map(|r| r.name.clone())
+                .collect();
+            let detail = results
+                .iter()
+                .map(|r| format!("{} {:.0} s", r.name, r.seconds))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if failed.is_empty() {
+                Ok(detail)
+            } else {
+                bail!(
+                    "{} of {} notebooks failed: {}",
+                    failed.len(),
+                    results.len(),
+                    failed.join(", ")
+                )
+            }
+        });
+    }
+    println!("\n==> summary");
+    for s in &steps {
+        let note: String = s
+            .note
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(100)
+            .collect();
+        println!(
+            "  {}  {:<38} {:>7.1} s  {note}",
+            if s.ok { "ok  " } else { "FAIL" },
+            s.name,
+            s.took.as_secs_f64()
+        );
+    }
+    let failed = steps.iter().filter(|s| !s.ok).count();
+    println!(
+        "  total {:.1} min; {} of {} steps passed",
+        started.elapsed().as_secs_f64() / 60.0,
+        steps.len() - failed,
+        steps.len()
+    );
+    if failed > 0 {
+        bail!("{failed} steps failed");
+    }
+    Ok(())
+}

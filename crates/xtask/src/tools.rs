@@ -1,0 +1,285 @@
+//! The tools the book needs, installed on first use, pinned, into a per-user cache
+//! folder outside the checkout: `$XDG_CACHE_HOME/why-init/` (default `~/.cache/why-init/`).
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+/// A binary installed with `cargo install --locked`.
+pub struct Tool {
+    /// The crate.
+    pub name: &'static str,
+    /// The pinned version.
+    pub version: &'static str,
+    /// The binary it provides.
+    pub bin: &'static str,
+    /// Roughly how long `cargo install` takes on two cores, to tell the reader.
+    pub minutes: u32,
+}
+
+pub const MDBOOK: Tool = Tool {
+    name: "mdbook",
+    version: "0.5.4",
+    bin: "mdbook",
+    minutes: 3,
+};
+pub const MDBOOK_KATEX: Tool = Tool {
+    name: "mdbook-katex",
+    version: "0.10.0",
+    bin: "mdbook-katex",
+    minutes: 3,
+};
+pub const EVCXR_JUPYTER: Tool = Tool {
+    name: "evcxr_jupyter",
+    version: "0.22.0",
+    bin: "evcxr_jupyter",
+    minutes: 12,
+};
+
+/// The Python packages that run notebooks headless (nbclient and what it pulls in),
+/// pinned to the versions this book was tested with. No ipykernel: the kernel is evcxr.
+pub const PYTHON_PACKAGES: &[&str] = &[
+    "attrs==26.1.0",
+    "fastjsonschema==2.22.3",
+    "jsonschema==4.26.0",
+    "jsonschema-specifications==2025.9.1",
+    "jupyter_client==8.10.0",
+    "jupyter_core==5.9.1",
+    "nbclient==0.11.0",
+    "nbformat==5.11.1",
+    "platformdirs==4.14.8",
+    "python-dateutil==4.0.0",
+    "pyzmq==27.3.0",
+    "referencing==0.37.0",
+    "rpds-py==2026.9.1",
+    "tornado==6.6.1",
+    "traitlets==5.16.1",
+    "typing_extensions==4.16.0",
+    "tzdata==2026.6",
+];
+
+/// `$XDG_CACHE_HOME/why-init`, or `~/.cache/why-init`.
+pub fn cache_dir() -> Result<PathBuf> {
+    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(
+            std::env::var_os("HOME").context("neither XDG_CACHE_HOME nor HOME is set")?,
+        )
+        .join(".cache"),
+    };
+    Ok(base.join("why-init"))
+}
+
+/// The path to `tool`'s binary, installing it first if it is not there.
+pub fn ensure(tool: &Tool) -> Result<PathBuf> {
+    let dir = cache_dir()?
+        .join("tools")
+        .join(format!("{}-{}", tool.name, tool.version));
+    let bin = dir.join("bin").join(tool.bin);
+    if bin.is_file() {
+        return Ok(bin);
+    }
+    println!(
+        "tools     installing {} {} into {} (first use only; about {} min on two cores)",
+        tool.name,
+        tool.version,
+        dir.display(),
+        tool.minutes
+    );
+    // Install beside the final folder and move it in place when complete, so that an
+    // interrupted install is never mistaken for a finished one.
+    let partial = dir.with_extension("partial");
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)?;
+    }
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["install", "--locked", "--version", tool.version, "--root"])
+        .arg(&partial)
+        .arg(tool.name)
+        .stdin(Stdio::null())
+        .status()
+        .context("could not run cargo install")?;
+    if !status.success() {
+        bail!(
+            "cargo install {} {} failed ({status})",
+            tool.name,
+            tool.version
+        );
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::rename(&partial, &dir)?;
+    Ok(bin)
+}
+
+/// `PATH` with `dirs` in front.
+pub fn path_with(dirs: &[&Path]) -> Result<OsString> {
+    let old = std::env::var_os("PATH").unwrap_or_default();
+    let all = dirs
+        .iter()
+        .map(|d| d.to_path_buf())
+        .chain(std::env::split_paths(&old));
+    Ok(std::env::join_paths(all)?)
+}
+
+/// FNV-1a, to name the virtualenv after its pins (a changed pin makes a new one).
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The Python of a virtualenv holding [`PYTHON_PACKAGES`], created on first use.
+pub fn python() -> Result<PathBuf> {
+    let tag = format!("{:08x}", fnv(&PYTHON_PACKAGES.join("\n")) as u32);
+    let dir = cache_dir()?
+        .join("tools")
+        .join(format!("jupyter-venv-{tag}"));
+    let python = dir.join("bin").join("python");
+    let done = dir.join(".complete");
+    if done.is_file() && python.is_file() {
+        return Ok(python);
+    }
+    println!(
+        "tools     creating a Python virtualenv with nbclient in {} (first use only)",
+        dir.display()
+    );
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let system = std::env::var_os("WHY_INIT_PYTHON").unwrap_or_else(|| "python3".into());
+    let status = Command::new(&system)
+        .args(["-m", "venv"])
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("could not run {system:?} (set WHY_INIT_PYTHON to a Python 3)"))?;
+    if !status.success() {
+        bail!("{system:?} -m venv failed ({status})");
+    }
+    let status = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+        ])
+        .args(PYTHON_PACKAGES)
+        .stdin(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("pip install of the notebook runner failed ({status})");
+    }
+    std::fs::write(&done, PYTHON_PACKAGES.join("\n"))?;
+    Ok(python)
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+/// Register the evcxr kernel as `rust` in a Jupyter data folder inside the cache (never
+/// the user's own Jupyter folders); returns that folder, for `JUPYTER_PATH`.
+pub fn kernel_spec(evcxr: &Path) -> Result<PathBuf> {
+    let jupyter = cache_dir()?.join("jupyter");
+    let kernel = jupyter.join("kernels").join("rust");
+    std::fs::create_dir_all(&kernel)?;
+    let evcxr = evcxr
+        .to_str()
+        .context("the evcxr_jupyter path is not UTF-8")?;
+    let spec = format!(
+        "{{\n \"argv\": [{}, \"--control_file\", \"{{connection_file}}\"],\n \"display_name\": \"Rust\",\n \"language\": \"rust\",\n \"interrupt_mode\": \"message\"\n}}\n",
+        json_string(evcxr)
+    );
+    crate::write_if_changed(&kernel.join("kernel.json"), spec.as_bytes())?;
+    Ok(jupyter)
+}
+
+/// How one notebook ran.
+pub struct NotebookRun {
+    pub name: String,
+    pub ok: bool,
+    pub seconds: f64,
+}
+
+/// Execute `notebooks/<name>.ipynb` for every name, one after the other, with the evcxr
+/// kernel, failing a notebook on any cell error or when it runs longer than `timeout`.
+/// All notebooks share one evcxr build folder and compile cache in the cache folder, so
+/// the chapter crates' dependencies are compiled once.
+pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<Vec<NotebookRun>> {
+    let evcxr = ensure(&EVCXR_JUPYTER)?;
+    let python = python()?;
+    let jupyter = kernel_spec(&evcxr)?;
+    let cache = cache_dir()?;
+    let evcxr_tmp = cache.join("evcxr-build");
+    let evcxr_config = cache.join("evcxr-config");
+    for dir in [
+        &evcxr_tmp,
+        &evcxr_config,
+        &jupyter.join("runtime"),
+        &jupyter.join("config"),
+    ] {
+        std::fs::create_dir_all(dir)?;
+    }
+    // evcxr reads init.evcxr at start: keep up to 2 GB of compiled cells between runs.
+    crate::write_if_changed(&evcxr_config.join("init.evcxr"), b":cache 2000\n")?;
+    let script = cache.join("run_notebooks.py");
+    crate::write_if_changed(&script, include_str!("run_notebooks.py").as_bytes())?;
+    let mut cmd = Command::new(&python);
+    cmd.arg(&script)
+        .arg("--timeout")
+        .arg(timeout.as_secs().to_string());
+    for name in names {
+        cmd.arg(root.join("notebooks").join(format!("{name}.ipynb")));
+    }
+    cmd.env("JUPYTER_PATH", &jupyter)
+        .env("JUPYTER_DATA_DIR", &jupyter)
+        .env("JUPYTER_CONFIG_DIR", jupyter.join("config"))
+        .env("JUPYTER_RUNTIME_DIR", jupyter.join("runtime"))
+        .env("JUPYTER_PLATFORM_DIRS", "1")
+        .env("EVCXR_TMPDIR", &evcxr_tmp)
+        .env("EVCXR_CONFIG_DIR", &evcxr_config)
+        // evcxr keeps its compile cache in $XDG_CACHE_HOME/evcxr: put it in ours.
+        .env("XDG_CACHE_HOME", cache.join("xdg"))
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    println!(
+        "notebooks running {} notebooks with evcxr_jupyter {} (the first run compiles the dependencies, several minutes)",
+        names.len(),
+        EVCXR_JUPYTER.version
+    );
+    let mut child = cmd.spawn().context("could not start the notebook runner")?;
+    let mut runs = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("RESULT ") {
+            let parts: Vec<&str> = rest.split_whitespace().collect();
+            if let [name, status, seconds] = parts[..] {
+                runs.push(NotebookRun {
+                    name: name.to_string(),
+                    ok: status == "ok",
+                    seconds: seconds.parse().unwrap_or(f64::NAN),
+                });
+            }
+        }
+    }
+    let status = child.wait()?;
+    if runs.len() != names.len() {
+        bail!(
+            "the notebook runner reported {} of {} notebooks ({status})",
+            runs.len(),
+            names.len()
+        );
+    }
+    Ok(runs)
+}
