@@ -51,6 +51,7 @@ pub fn all() -> Vec<Chapter> {
         // Then run `cargo xtask figures` and `cargo xtask notebooks` and commit the results.
         Chapter { name: "zero", markdown: include_str!("../../../src/zero.md"), figures: zero::figures },
         Chapter { name: "large", markdown: include_str!("../../../src/large.md"), figures: large::figures::figures },
+        Chapter { name: "random", markdown: include_str!("../../../src/random.md"), figures: random::figures::figures },
         Chapter {
             name: "guide",
             markdown: include_str!("../../../src/guide.md"),
