@@ -1,0 +1,273 @@
+//! Every chart of the chapter, each drawn from an experiment's result, and [`figures`],
+//! which runs the experiments with the chapter's settings and draws them all.
+
+use charts::{BarChart, Figure, LineChart, Mark, Series};
+use initnet::{Activation, BiasInit, Init, mean_std};
+use plotters::chart::SeriesLabelPosition;
+
+use crate::dying::{
+    BornDead, LEARNING_RATES, LrPoint, LrSetting, born_alive_probability, remedies, trials,
+};
+use crate::seeds;
+use crate::signal::{DeepStack, StackStudy};
+use crate::training::{DeepTraining, TrainingStudy, activity_at_init};
+
+/// The error type of [`figures`]: an experiment's or a chart's.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The rms of a^l by layer (geometric mean over seeds) beside the prediction sqrt(q^l),
+/// for each study, on a log scale.
+pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::Error> {
+    let mut chart = LineChart::new(
+        "signal-depth",
+        "RMS of the pre-activations through a deep ReLU stack",
+    )
+    .x_label("layer l")
+    .y_label("rms of a^l (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::LowerLeft);
+    for (name, s) in studies {
+        chart = chart
+            .series_as(
+                Series::from_ys_1(format!("{name}: measured"), &s.geometric_mean_rms()),
+                Mark::Points,
+            )
+            .series_as(
+                Series::from_ys_1(format!("{name}: predicted"), &s.predicted),
+                Mark::Dashed,
+            );
+    }
+    chart.render()
+}
+
+/// Mean training accuracy by epoch with He and with Xavier initialization, with the worst
+/// He run and the best Xavier run (the closest the two come).
+pub fn training_curves(
+    he: &TrainingStudy,
+    xavier: &TrainingStudy,
+) -> Result<Figure, charts::Error> {
+    let final_acc = |s: &TrainingStudy, i: usize| s.histories[i].last().accuracy;
+    let pick = |s: &TrainingStudy, best: bool| {
+        (0..s.histories.len())
+            .reduce(|a, b| {
+                let better = final_acc(s, b) > final_acc(s, a);
+                if better == best { b } else { a }
+            })
+            .unwrap_or(0)
+    };
+    LineChart::new("training-curves", "Thirty ReLU layers on two circles")
+        .x_label("epoch")
+        .y_label("training accuracy (fraction correct)")
+        .legend(SeriesLabelPosition::LowerRight)
+        .series(Series::from_ys(
+            format!("He: mean of {} runs", he.histories.len()),
+            &he.mean_accuracy_curve(),
+        ))
+        .series_as(
+            Series::from_ys("He: worst run", &he.histories[pick(he, false)].accuracies()),
+            Mark::Dashed,
+        )
+        .series(Series::from_ys(
+            format!("Xavier: mean of {} runs", xavier.histories.len()),
+            &xavier.mean_accuracy_curve(),
+        ))
+        .series_as(
+            Series::from_ys(
+                "Xavier: best run",
+                &xavier.histories[pick(xavier, true)].accuracies(),
+            ),
+            Mark::Dashed,
+        )
+        .render()
+}
+
+/// Per layer, the fraction of zero activations and of dead units at initialization, mean
+/// over the runs in `activity` (one `Vec` of layers per seed).
+pub fn activity_by_layer(
+    activity: &[Vec<crate::dying::LayerActivity>],
+) -> Result<Figure, charts::Error> {
+    let depth = activity.first().map_or(0, Vec::len);
+    let mean = |f: &dyn Fn(&crate::dying::LayerActivity) -> f64| -> Vec<f64> {
+        (0..depth)
+            .map(|l| activity.iter().map(|r| f(&r[l])).sum::<f64>() / activity.len() as f64)
+            .collect()
+    };
+    LineChart::new(
+        "activity-at-init",
+        "Zero activations versus dead units at initialization",
+    )
+    .x_label("hidden layer l")
+    .y_label("fraction (mean over seeds)")
+    .markers()
+    .legend(SeriesLabelPosition::LowerRight)
+    .series(Series::from_ys_1(
+        "zero activations (one input)",
+        &mean(&|a| a.zero_fraction),
+    ))
+    .series(Series::from_ys_1(
+        "dead units (every input)",
+        &mean(&|a| a.dead_fraction),
+    ))
+    .series_as(
+        Series::new("1/2", vec![(1.0, 0.5), (depth as f64, 0.5)]),
+        Mark::Dashed,
+    )
+    .render()
+}
+
+/// Dead fraction of hidden units at initialization and after training, by learning rate
+/// (mean ± standard deviation over seeds).
+pub fn dead_vs_lr(points: &[LrPoint]) -> Result<Figure, charts::Error> {
+    let mut chart = BarChart::new(
+        "dead-vs-lr",
+        "Dead ReLU units after training, by learning rate",
+    )
+    .x_label("learning rate")
+    .y_label("fraction of hidden units dead (mean ± sd)");
+    for p in points {
+        let cat = format!("{}", p.lr);
+        let (m0, s0) = mean_std(&p.dead_at_init());
+        let (m1, s1) = mean_std(&p.dead_after());
+        chart = chart
+            .bar(&cat, "at initialization", m0, s0)
+            .bar(&cat, "after training", m1, s1);
+    }
+    chart.render()
+}
+
+/// The born-dead probability by depth: closed form (dashed) and Monte Carlo (dots).
+pub fn born_dead(studies: &BornDeadStudies) -> Result<Figure, charts::Error> {
+    let mut chart = LineChart::new(
+        "born-dead",
+        "Probability that a narrow ReLU network is born dead",
+    )
+    .x_label("depth L (layers)")
+    .y_label("P(some layer is all zero)")
+    .legend(SeriesLabelPosition::LowerRight);
+    for (width, alive) in &studies.closed {
+        let dead: Vec<f64> = alive.iter().map(|a| 1.0 - a).collect();
+        chart = chart.series_as(
+            Series::from_ys_1(format!("width {width}: closed form"), &dead),
+            Mark::Dashed,
+        );
+    }
+    for (name, b) in &studies.measured {
+        chart = chart.series_as(Series::from_ys_1(name.clone(), &b.fraction()), Mark::Points);
+    }
+    chart.render()
+}
+
+/// Dead fraction at initialization and after training for each remedy (mean ± sd).
+pub fn remedies_chart(runs: &[(String, LrPoint)]) -> Result<Figure, charts::Error> {
+    let mut chart = BarChart::new("remedies", "Remedies for dying ReLU units")
+        .x_label("setting")
+        .y_label("fraction of hidden units dead (mean ± sd)");
+    for (name, p) in runs {
+        let (m0, s0) = mean_std(&p.dead_at_init());
+        let (m1, s1) = mean_std(&p.dead_after());
+        chart = chart
+            .bar(name, "at initialization", m0, s0)
+            .bar(name, "after training", m1, s1);
+    }
+    chart.render()
+}
+
+/// The chapter's stack studies: He, LeCun (= Glorot for square layers) and leaky He.
+pub fn stack_studies() -> Result<Vec<(&'static str, StackStudy)>, crate::Error> {
+    let stack = DeepStack::chapter();
+    let s = seeds();
+    Ok(vec![
+        (
+            "He",
+            StackStudy::run(stack, Activation::Relu, Init::he_normal(), &s)?,
+        ),
+        (
+            "LeCun = Glorot",
+            StackStudy::run(stack, Activation::Relu, Init::lecun_normal(), &s)?,
+        ),
+        (
+            "leaky 0.1, He",
+            StackStudy::run(
+                stack,
+                Activation::LeakyRelu(0.1),
+                Init::he_normal_leaky(0.1)?,
+                &s,
+            )?,
+        ),
+    ])
+}
+
+/// The born-dead closed forms and Monte Carlo estimates of the chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BornDeadStudies {
+    /// (width, P(alive after layer l) for l = 1..=depth) from the Markov chain.
+    pub closed: Vec<(usize, Vec<f64>)>,
+    /// (legend name, Monte Carlo estimate).
+    pub measured: Vec<(String, BornDead)>,
+}
+
+/// Widths 2, 3, 4 with zero biases, and width 3 with biases 0.1, to depth 30, one network
+/// per trial seed.
+pub fn born_dead_studies() -> Result<BornDeadStudies, crate::Error> {
+    let depth = 30;
+    let t = trials();
+    let mut closed = Vec::new();
+    let mut measured = Vec::new();
+    for width in [2, 3, 4] {
+        closed.push((width, born_alive_probability(width, depth)?));
+        let mc = BornDead::run(
+            width,
+            depth,
+            Activation::Relu,
+            Init::he_normal(),
+            BiasInit::Zeros,
+            &t,
+        )?;
+        measured.push((format!("width {width}: Monte Carlo"), mc));
+    }
+    let bias = BornDead::run(
+        3,
+        depth,
+        Activation::Relu,
+        Init::he_normal(),
+        BiasInit::Constant(0.1),
+        &t,
+    )?;
+    measured.push(("width 3, biases 0.1: Monte Carlo".to_string(), bias));
+    Ok(BornDeadStudies { closed, measured })
+}
+
+/// Every chart of the chapter, from the chapter's settings and seeds.
+pub fn figures() -> Result<Vec<Figure>, BoxError> {
+    let stacks = stack_studies()?;
+    let signal = signal_depth(&stacks.iter().map(|(n, s)| (*n, s)).collect::<Vec<_>>())?;
+
+    let setting = DeepTraining::chapter();
+    let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &seeds())?;
+    let xavier_runs = TrainingStudy::run(&setting, Init::xavier_normal(), &seeds())?;
+    let curves = training_curves(&he_runs, &xavier_runs)?;
+
+    let activity = activity_by_layer(&activity_at_init(&setting, Init::he_normal(), &seeds())?)?;
+
+    let sweep = LrSetting::chapter().sweep(&LEARNING_RATES, &seeds())?;
+    let lr = dead_vs_lr(&sweep)?;
+
+    let born = born_dead(&born_dead_studies()?)?;
+
+    let runs = remedy_runs()?;
+    let rem = remedies_chart(&runs)?;
+    Ok(vec![signal, curves, activity, lr, born, rem])
+}
+
+/// The chapter's remedies at learning rate 0.5 (smaller: 0.1), one run per seed each.
+pub fn remedy_runs() -> Result<Vec<(String, LrPoint)>, crate::Error> {
+    remedies(0.5, 0.1)?
+        .into_iter()
+        .map(|(name, setting, lr)| {
+            Ok((
+                format!("{name}, lr {lr}"),
+                setting.sweep(&[lr], &seeds())?.remove(0),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,293 @@
+//! The signal through a deep stack of ReLU (or leaky ReLU) layers at initialization:
+//! the mean square of the pre-activations a^l, layer by layer, measured beside the
+//! closed-form prediction.
+//!
+//! The argument, for one input: given h^{l-1}, each a^l_i = sum_j W_ij h^{l-1}_j is
+//! N(0, sigma^2 ||h^{l-1}||^2) when the weights are N(0, sigma^2). It is symmetric, so a
+//! ReLU keeps exactly half of its second moment, a leaky ReLU of slope alpha keeps
+//! (1 + alpha^2)/2 of it. With q^l = E[(a^l_i)^2]:
+//!
+//! q^1 = n_0 sigma^2 E[x^2],   q^l = n_{l-1} sigma^2 (1 + alpha^2)/2 q^{l-1}.
+//!
+//! He's sigma^2 = 2/((1 + alpha^2) n) makes the factor exactly 1; LeCun's 1/n (and
+//! Glorot's 2/(n_in + n_out), the same when n_in = n_out) makes it (1 + alpha^2)/2.
+
+use initnet::ndarray::Array2;
+use initnet::rand::SeedableRng;
+use initnet::{Activation, Init, MlpSpec};
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::Error;
+
+/// A deep stack of equally wide layers fed with standard normal inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeepStack {
+    /// Width n of the input and of every layer.
+    pub width: usize,
+    /// Number of layers L.
+    pub depth: usize,
+    /// Number of inputs in the batch.
+    pub batch: usize,
+}
+
+impl DeepStack {
+    /// A stack of `depth` layers of `width` units fed `batch` inputs.
+    pub fn new(width: usize, depth: usize, batch: usize) -> Result<Self, Error> {
+        for (what, v) in [("width", width), ("depth", depth), ("batch", batch)] {
+            if v == 0 {
+                return Err(Error::Zero(what));
+            }
+        }
+        Ok(DeepStack {
+            width,
+            depth,
+            batch,
+        })
+    }
+
+    /// The chapter's stack: 30 layers of 256 units, a batch of 500 inputs.
+    pub fn chapter() -> Self {
+        DeepStack {
+            width: 256,
+            depth: 30,
+            batch: 500,
+        }
+    }
+
+    /// The batch of inputs for `seed`: `batch` rows of iid N(0, 1), drawn from stream 1 of
+    /// the seed's generator (the network's weights come from stream 0).
+    pub fn inputs(&self, seed: u64) -> Array2<f64> {
+        let mut rng = initnet::Rng::seed_from_u64(seed);
+        rng.set_stream(1);
+        Array2::from_shape_simple_fn((self.batch, self.width), || StandardNormal.sample(&mut rng))
+    }
+
+    /// The root mean square of a^l over the batch and the units, for l = 1..=L, of one
+    /// network drawn from `seed` (every layer uses `activation` and `init`, zero biases).
+    pub fn rms(&self, activation: Activation, init: Init, seed: u64) -> Result<Vec<f64>, Error> {
+        let widths = vec![self.width; self.depth + 1];
+        let net = MlpSpec::new(&widths, activation, init)
+            .output(activation)
+            .build(seed)?;
+        let mut h = self.inputs(seed);
+        let mut out = Vec::with_capacity(self.depth);
+        for layer in &net.layers {
+            let a = layer.pre_activation(&h);
+            out.push((a.iter().map(|v| v * v).sum::<f64>() / a.len() as f64).sqrt());
+            h = layer.activation.apply(&a);
+        }
+        Ok(out)
+    }
+
+    /// The predicted q^l = E[(a^l)^2] for l = 1..=L (inputs have E[x^2] = 1).
+    pub fn predicted_second_moment(
+        &self,
+        activation: Activation,
+        init: Init,
+    ) -> Result<Vec<f64>, Error> {
+        let keep = kept_fraction(activation)?;
+        let n = self.width as f64;
+        let factor = n * init.variance(self.width, self.width);
+        let mut q = factor;
+        let mut out = Vec::with_capacity(self.depth);
+        for _ in 0..self.depth {
+            out.push(q);
+            q *= factor * keep;
+        }
+        Ok(out)
+    }
+
+    /// The relative variance v_l = Var(m^l)/E[m^l]^2 of the mean square m^l of a^l for
+    /// one input, l = 1..=L (exact for Gaussian weights and inputs):
+    /// v_l = (1 + 2/n)^2 (1 + kappa/n)^(l-1) - 1, where the two (1 + 2/n) come from the
+    /// chi-square norms of the input and of the last layer's pre-activation, and
+    /// kappa/n is the relative variance of the per-layer ratio ||h^l||^2 / ||h^{l-1}||^2
+    /// (see [`kappa`]). The batch mean of m^l has a relative variance at most v_l.
+    pub fn relative_variance(&self, activation: Activation) -> Result<Vec<f64>, Error> {
+        let k = kappa(activation)?;
+        let n = self.width as f64;
+        Ok((1..=self.depth)
+            .map(|l| (1.0 + 2.0 / n).powi(2) * (1.0 + k / n).powi(l as i32 - 1) - 1.0)
+            .collect())
+    }
+}
+
+/// E[f(a)^2] / E[a^2] for a symmetric a: 1/2 for ReLU, (1 + alpha^2)/2 for a leaky ReLU,
+/// 1 for the identity. Other activations are not positively homogeneous, and the ratio
+/// depends on the scale of a: an error.
+pub fn kept_fraction(activation: Activation) -> Result<f64, Error> {
+    match activation {
+        Activation::Relu => Ok(0.5),
+        Activation::LeakyRelu(alpha) => Ok((1.0 + alpha * alpha) / 2.0),
+        Activation::Identity => Ok(1.0),
+        other => Err(Error::NotPiecewiseLinear(other)),
+    }
+}
+
+/// n times the relative variance of one layer's ratio R = ||h^l||^2 / ||h^{l-1}||^2 for
+/// one input: R is sigma^2 sum_i f(z_i)^2 over n iid standard normal z_i (times a
+/// constant), and with s = 1 for z > 0 and alpha otherwise, E[z^2 s^2] = (1 + alpha^2)/2,
+/// E[z^4 s^4] = 3 (1 + alpha^4)/2, so kappa = 6 (1 + alpha^4)/(1 + alpha^2)^2 - 1:
+/// 5 for ReLU, 2 for the identity (a chi-square).
+pub fn kappa(activation: Activation) -> Result<f64, Error> {
+    let alpha = match activation {
+        Activation::Relu => 0.0,
+        Activation::LeakyRelu(alpha) => alpha,
+        Activation::Identity => 1.0,
+        other => return Err(Error::NotPiecewiseLinear(other)),
+    };
+    let a2 = alpha * alpha;
+    Ok(6.0 * (1.0 + a2 * a2) / (1.0 + a2).powi(2) - 1.0)
+}
+
+/// The deep-stack study over many seeds: per scheme, the rms of a^l for each seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StackStudy {
+    /// The stack.
+    pub stack: DeepStack,
+    /// The activation of every layer.
+    pub activation: Activation,
+    /// The initializer.
+    pub init: Init,
+    /// `rms[s][l-1]`: rms of a^l for seed `seeds[s]`.
+    pub rms: Vec<Vec<f64>>,
+    /// The seeds.
+    pub seeds: Vec<u64>,
+    /// sqrt(q^l), the predicted rms.
+    pub predicted: Vec<f64>,
+    /// v_l, the single-input relative variance of the mean square (an upper bound for the batch).
+    pub relative_variance: Vec<f64>,
+}
+
+impl StackStudy {
+    /// Run the stack for every seed.
+    pub fn run(
+        stack: DeepStack,
+        activation: Activation,
+        init: Init,
+        seeds: &[u64],
+    ) -> Result<Self, Error> {
+        let predicted = stack
+            .predicted_second_moment(activation, init)?
+            .iter()
+            .map(|q| q.sqrt())
+            .collect();
+        let relative_variance = stack.relative_variance(activation)?;
+        let rms = seeds
+            .iter()
+            .map(|&s| stack.rms(activation, init, s))
+            .collect::<Result<_, _>>()?;
+        Ok(StackStudy {
+            stack,
+            activation,
+            init,
+            rms,
+            seeds: seeds.to_vec(),
+            predicted,
+            relative_variance,
+        })
+    }
+
+    /// For each layer, the mean over seeds of the measured mean square divided by q^l.
+    /// Its expectation is exactly 1.
+    pub fn mean_square_ratio(&self) -> Vec<f64> {
+        (0..self.stack.depth)
+            .map(|l| {
+                let q = self.predicted[l].powi(2);
+                self.rms.iter().map(|r| r[l] * r[l] / q).sum::<f64>() / self.rms.len() as f64
+            })
+            .collect()
+    }
+
+    /// An upper bound on the standard deviation of [`Self::mean_square_ratio`]:
+    /// sqrt(v_l / seeds).
+    pub fn mean_square_ratio_sd(&self) -> Vec<f64> {
+        let s = self.rms.len() as f64;
+        self.relative_variance
+            .iter()
+            .map(|v| (v / s).sqrt())
+            .collect()
+    }
+
+    /// The geometric mean over seeds of the rms of a^l, for each layer.
+    pub fn geometric_mean_rms(&self) -> Vec<f64> {
+        (0..self.stack.depth)
+            .map(|l| {
+                (self.rms.iter().map(|r| r[l].ln()).sum::<f64>() / self.rms.len() as f64).exp()
+            })
+            .collect()
+    }
+
+    /// The factor by which the rms changes per layer, (rms^L / rms^1)^(1/(L-1)), for each seed.
+    pub fn per_layer_factor(&self) -> Vec<f64> {
+        let last = self.stack.depth - 1;
+        self.rms
+            .iter()
+            .map(|r| (r[last] / r[0]).powf(1.0 / last as f64))
+            .collect()
+    }
+
+    /// The standard deviation over seeds of ln(rms^l), for each layer: the spread of the
+    /// random walk of the log.
+    pub fn log_rms_sd(&self) -> Vec<f64> {
+        (0..self.stack.depth)
+            .map(|l| initnet::mean_std(&self.rms.iter().map(|r| r[l].ln()).collect::<Vec<_>>()).1)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kappa_and_kept_fraction_closed_forms() {
+        assert_eq!(kept_fraction(Activation::Relu).unwrap(), 0.5);
+        assert_eq!(kappa(Activation::Relu).unwrap(), 5.0);
+        assert_eq!(kappa(Activation::Identity).unwrap(), 2.0);
+        assert!(matches!(
+            kappa(Activation::Tanh),
+            Err(Error::NotPiecewiseLinear(Activation::Tanh))
+        ));
+        assert!(kept_fraction(Activation::Sigmoid).is_err());
+        assert_eq!(DeepStack::new(0, 3, 4).unwrap_err(), Error::Zero("width"));
+    }
+
+    /// kept_fraction and kappa against a sample of 10^6 standard normals: the sample mean of
+    /// f(z)^2 has standard error sqrt(Var(f(z)^2)/N) <= sqrt(3/N) ~ 0.0017; allow 5 of them.
+    #[test]
+    fn closed_forms_match_a_sample() {
+        let mut rng = initnet::rng(3);
+        let z: Vec<f64> = (0..1_000_000)
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect();
+        for act in [
+            Activation::Relu,
+            Activation::LeakyRelu(0.3),
+            Activation::Identity,
+        ] {
+            let n = z.len() as f64;
+            let m2 = z.iter().map(|&v| act.f(v).powi(2)).sum::<f64>() / n;
+            let m4 = z.iter().map(|&v| act.f(v).powi(4)).sum::<f64>() / n;
+            let keep = kept_fraction(act).unwrap();
+            assert!((m2 - keep).abs() < 5.0 * (3.0 / n).sqrt(), "{act}: {m2}");
+            let k = m4 / (m2 * m2) - 1.0;
+            assert!((k / kappa(act).unwrap() - 1.0).abs() < 0.05, "{act}: {k}");
+        }
+    }
+
+    #[test]
+    fn predictions_follow_the_recursion() {
+        let stack = DeepStack::new(100, 4, 10).unwrap();
+        let he = stack
+            .predicted_second_moment(Activation::Relu, Init::he_normal())
+            .unwrap();
+        assert!(he.iter().all(|q| (q - 2.0).abs() < 1e-12));
+        let lecun = stack
+            .predicted_second_moment(Activation::Relu, Init::lecun_normal())
+            .unwrap();
+        for (l, q) in lecun.iter().enumerate() {
+            assert!((q - 0.5f64.powi(l as i32)).abs() < 1e-12);
+        }
+    }
+}

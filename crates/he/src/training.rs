@@ -1,0 +1,220 @@
+//! Training a deep, narrow ReLU network, in the spirit of He et al. (2015)'s 30-layer
+//! model: the same network and data, initialized by Glorot/Xavier or by He.
+
+use initnet::{
+    Activation, Dataset, History, Init, Mlp, MlpSpec, Standardizer, TrainConfig, make_circles,
+    train,
+};
+
+use crate::Error;
+use crate::dying::{LayerActivity, hidden_activity};
+
+/// The deep-training experiment: `depth` hidden ReLU layers of `width` units on the
+/// two-circles problem, full-batch gradient descent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeepTraining {
+    /// Units per hidden layer.
+    pub width: usize,
+    /// Number of hidden ReLU layers (the output layer is one more, linear).
+    pub depth: usize,
+    /// Number of training points.
+    pub samples: usize,
+    /// Noise of `make_circles`.
+    pub noise: f64,
+    /// Learning rate.
+    pub lr: f64,
+    /// Epochs of full-batch gradient descent.
+    pub epochs: usize,
+    /// Classical momentum (0 for plain gradient descent).
+    pub momentum: f64,
+}
+
+impl DeepTraining {
+    /// The chapter's setting: 30 hidden layers of 32 units, 100 points of two circles (noise
+    /// 0.1), learning rate 0.005 with momentum 0.8, 150 epochs.
+    pub fn chapter() -> Self {
+        DeepTraining {
+            width: 32,
+            depth: 30,
+            samples: 100,
+            noise: 0.1,
+            lr: 0.005,
+            epochs: 150,
+            momentum: 0.8,
+        }
+    }
+
+    /// The widths n_0 = 2, depth times `width`, n_L = 2.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut w = vec![2];
+        w.extend(std::iter::repeat_n(self.width, self.depth));
+        w.push(2);
+        w
+    }
+
+    /// The standardized two-circles data set of `seed`.
+    pub fn data(&self, seed: u64) -> Result<Dataset, Error> {
+        let d = make_circles(self.samples, self.noise, 0.5, seed)?;
+        Ok(d.standardized(&Standardizer::fit(&d.x)?)?)
+    }
+
+    /// The network drawn by `init` from `seed` (zero biases).
+    pub fn network(&self, init: Init, seed: u64) -> Result<Mlp, Error> {
+        if self.width == 0 || self.depth == 0 {
+            return Err(Error::Zero("width and depth of the deep network"));
+        }
+        Ok(MlpSpec::new(&self.widths(), Activation::Relu, init).build(seed)?)
+    }
+
+    /// Train the network drawn by `init` from `seed` on the data of `seed`: the history,
+    /// and the activity of every hidden layer on the training set before and after.
+    pub fn run(&self, init: Init, seed: u64) -> Result<Run, Error> {
+        let data = self.data(seed)?;
+        let mut net = self.network(init, seed)?;
+        let before = hidden_activity(&net, &data.x)?;
+        let history = train(
+            &mut net,
+            &data.x,
+            &data.y,
+            &TrainConfig::new(self.lr, self.epochs).momentum(self.momentum),
+        )?;
+        let after = if history.diverged.is_some() {
+            None
+        } else {
+            Some(hidden_activity(&net, &data.x)?)
+        };
+        Ok(Run {
+            history,
+            before,
+            after,
+        })
+    }
+}
+
+/// The activity of every hidden layer of the untrained network drawn by `init`, on the
+/// data, for each seed (no training: cheap).
+pub fn activity_at_init(
+    setting: &DeepTraining,
+    init: Init,
+    seeds: &[u64],
+) -> Result<Vec<Vec<LayerActivity>>, Error> {
+    if seeds.is_empty() {
+        return Err(Error::NoSeeds);
+    }
+    seeds
+        .iter()
+        .map(|&s| hidden_activity(&setting.network(init, s)?, &setting.data(s)?.x))
+        .collect()
+}
+
+/// One training run of the deep network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Loss, accuracy and gradient norms of every epoch.
+    pub history: History,
+    /// Activity of each hidden layer on the training set at initialization.
+    pub before: Vec<LayerActivity>,
+    /// The same after training (None if the run diverged).
+    pub after: Option<Vec<LayerActivity>>,
+}
+
+impl std::ops::Deref for Run {
+    type Target = History;
+    fn deref(&self) -> &History {
+        &self.history
+    }
+}
+
+/// One initializer's runs over many seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingStudy {
+    /// The initializer.
+    pub init: Init,
+    /// The seeds.
+    pub seeds: Vec<u64>,
+    /// One run per seed.
+    pub histories: Vec<Run>,
+}
+
+impl TrainingStudy {
+    /// Train once per seed.
+    pub fn run(setting: &DeepTraining, init: Init, seeds: &[u64]) -> Result<Self, Error> {
+        if seeds.is_empty() {
+            return Err(Error::NoSeeds);
+        }
+        let histories = seeds
+            .iter()
+            .map(|&s| setting.run(init, s))
+            .collect::<Result<_, _>>()?;
+        Ok(TrainingStudy {
+            init,
+            seeds: seeds.to_vec(),
+            histories,
+        })
+    }
+    /// The final training accuracy of each run.
+    pub fn final_accuracies(&self) -> Vec<f64> {
+        self.histories.iter().map(|h| h.last().accuracy).collect()
+    }
+    /// The final training loss of each run.
+    pub fn final_losses(&self) -> Vec<f64> {
+        self.histories.iter().map(|h| h.last().loss).collect()
+    }
+    /// The number of runs that diverged.
+    pub fn diverged(&self) -> usize {
+        self.histories
+            .iter()
+            .filter(|h| h.diverged.is_some())
+            .count()
+    }
+    /// The mean over runs of each hidden layer's [`LayerActivity`] at initialization
+    /// (`after = false`) or after training (runs that diverged are left out).
+    pub fn mean_activity(&self, after: bool) -> Vec<LayerActivity> {
+        let runs: Vec<&Vec<LayerActivity>> = self
+            .histories
+            .iter()
+            .filter_map(|r| {
+                if after {
+                    r.after.as_ref()
+                } else {
+                    Some(&r.before)
+                }
+            })
+            .collect();
+        let depth = runs.first().map_or(0, |r| r.len());
+        let k = runs.len() as f64;
+        (0..depth)
+            .map(|l| LayerActivity {
+                zero_fraction: runs.iter().map(|r| r[l].zero_fraction).sum::<f64>() / k,
+                dead_fraction: runs.iter().map(|r| r[l].dead_fraction).sum::<f64>() / k,
+            })
+            .collect()
+    }
+    /// The mean loss over seeds at every epoch (runs that stopped early are excluded from
+    /// the epochs they did not reach).
+    pub fn mean_loss_curve(&self) -> Vec<f64> {
+        self.mean_curve(|r| r.loss)
+    }
+    /// The mean training accuracy over seeds at every epoch (as [`Self::mean_loss_curve`]).
+    pub fn mean_accuracy_curve(&self) -> Vec<f64> {
+        self.mean_curve(|r| r.accuracy)
+    }
+    fn mean_curve(&self, f: impl Fn(&initnet::EpochRecord) -> f64) -> Vec<f64> {
+        let epochs = self
+            .histories
+            .iter()
+            .map(|h| h.records.len())
+            .max()
+            .unwrap_or(0);
+        (0..epochs)
+            .map(|e| {
+                let v: Vec<f64> = self
+                    .histories
+                    .iter()
+                    .filter_map(|h| h.records.get(e).map(&f))
+                    .collect();
+                v.iter().sum::<f64>() / v.len() as f64
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,368 @@
+//! Every number the chapter states, recomputed, and the closed forms it is checked against.
+
+use he::dying::{BornDead, LrSetting, born_alive_probability, remedies};
+use he::signal::{DeepStack, kappa};
+use he::training::{DeepTraining, TrainingStudy};
+use initnet::{Activation, BiasInit, Init, mean_std};
+
+const MD: &str = include_str!("../../../src/he.md");
+
+fn min(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn max(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+#[test]
+fn the_chapter_states_what_the_experiments_give() {
+    let mut c = claims::Claims::new();
+
+    // ---- Thirty layers deep: the signal at initialization --------------------------------
+    let stack = DeepStack::chapter();
+    let s = he::seeds();
+    c.add("stack_width", stack.width)
+        .add("stack_depth", stack.depth)
+        .add("stack_batch", stack.batch)
+        .add("stack_seeds", s.len());
+    let studies = he::figures::stack_studies().unwrap();
+    let (he, lecun, leaky) = (&studies[0].1, &studies[1].1, &studies[2].1);
+    assert_eq!(he.stack, stack);
+    assert_eq!(
+        (lecun.init, he.init),
+        (Init::lecun_normal(), Init::he_normal())
+    );
+    let Activation::LeakyRelu(alpha) = leaky.activation else {
+        panic!("the third study is the leaky one")
+    };
+    let last = stack.depth - 1;
+
+    // The batch-and-seed mean of m^l / q^l has expectation exactly 1 and standard deviation
+    // at most sqrt(v_l / seeds) (see DeepStack::relative_variance). By Chebyshev, a deviation
+    // of 5 such deviations has probability at most 1/25 per layer even without normality;
+    // with 20 seeds the mean is close to normal, where 5 deviations have probability 6e-7.
+    for study in [he, lecun, leaky] {
+        for (l, (r, sd)) in study
+            .mean_square_ratio()
+            .iter()
+            .zip(study.mean_square_ratio_sd())
+            .enumerate()
+        {
+            assert!(
+                (r - 1.0).abs() < 5.0 * sd,
+                "{} layer {}: ratio {r}, sd bound {sd}",
+                study.init,
+                l + 1
+            );
+        }
+    }
+    // The LeCun network is the He network with every weight divided by sqrt 2 (same normal
+    // draws), and ReLU is positively homogeneous, so rms^l differs by exactly 2^(-l/2).
+    for (a, b) in he.rms.iter().zip(&lecun.rms) {
+        for (l, (x, y)) in a.iter().zip(b).enumerate() {
+            let expected = x * 0.5f64.powf((l + 1) as f64 / 2.0);
+            assert!(
+                (y / expected - 1.0).abs() < 1e-9,
+                "layer {}: {y} vs {expected}",
+                l + 1
+            );
+        }
+    }
+    c.add(
+        "he_ratio_last",
+        format!("{:.2}", he.mean_square_ratio()[last]),
+    );
+    c.add(
+        "leaky_ratio_last",
+        format!("{:.2}", leaky.mean_square_ratio()[last]),
+    );
+    c.add(
+        "ratio_sd_last",
+        format!("{:.2}", he.mean_square_ratio_sd()[last]),
+    );
+    c.add("leaky_alpha", alpha);
+
+    // Per-layer factor of the rms, (rms^L / rms^1)^(1/(L-1)): in the log, the mean of L-1
+    // per-layer steps. For one input each step of ln m has mean ln(factor^2) - kappa/(2n) + O(1/n^2)
+    // (Jensen: E ln R = ln E R - Var R / 2) and variance kappa / n; the batch average can
+    // only shrink both. So the mean over seeds of the log of the rms factor lies between
+    // ln(predicted) - kappa/(4n) and ln(predicted), up to its standard error
+    // sqrt(kappa/n) / 2 / sqrt((L-1) seeds); we allow 5 of those.
+    let n = stack.width as f64;
+    let k = kappa(Activation::Relu).unwrap();
+    let se = (k / n).sqrt() / 2.0 / ((last as f64) * s.len() as f64).sqrt();
+    for (study, predicted) in [(he, 1.0f64), (lecun, 0.5f64.sqrt())] {
+        let f = study.per_layer_factor();
+        let mean_log = f.iter().map(|v| v.ln()).sum::<f64>() / f.len() as f64;
+        let lo = predicted.ln() - k / (4.0 * n) - 5.0 * se;
+        let hi = predicted.ln() + 5.0 * se;
+        assert!(
+            lo < mean_log && mean_log < hi,
+            "{}: {mean_log} not in ({lo}, {hi})",
+            study.init
+        );
+    }
+    let geo = |f: Vec<f64>| (f.iter().map(|v| v.ln()).sum::<f64>() / f.len() as f64).exp();
+    c.add("he_factor", format!("{:.3}", geo(he.per_layer_factor())));
+    c.add(
+        "lecun_factor",
+        format!("{:.3}", geo(lecun.per_layer_factor())),
+    );
+    c.add("lecun_factor_pred", format!("{:.3}", 0.5f64.sqrt()));
+    c.add(
+        "lecun_rms_last",
+        format!("{:.1e}", lecun.geometric_mean_rms()[last]),
+    );
+    c.add(
+        "lecun_rms_pred_last",
+        format!("{:.1e}", lecun.predicted[last]),
+    );
+    c.add("he_rms_pred", format!("{:.2}", he.predicted[last]));
+    c.add(
+        "he_rms_last",
+        format!("{:.2}", he.geometric_mean_rms()[last]),
+    );
+
+    // The random walk of ln(rms^L): for one input its variance is ln(1 + v_L) / 4 in the
+    // lognormal approximation; averaging over a batch can only lower it. The sample
+    // standard deviation of 20 seeds has a relative standard error of about
+    // 1/sqrt(2 * 19) = 0.16; we allow 4 of them above the single-input value.
+    let single = (1.0 + he.relative_variance[last]).ln().sqrt() / 2.0;
+    let measured = he.log_rms_sd()[last];
+    assert!(
+        measured < single * (1.0 + 4.0 / (2.0 * (s.len() as f64 - 1.0)).sqrt()),
+        "{measured} vs {single}"
+    );
+    c.add("log_sd_last", format!("{:.2}", measured));
+    c.add("log_sd_single", format!("{:.2}", single));
+    c.add("step_sd", format!("{:.3}", (k / n).sqrt() / 2.0));
+    c.add("kappa", k);
+
+    // ---- Training thirty layers ----------------------------------------------------------
+    let setting = DeepTraining::chapter();
+    c.add("train_width", setting.width)
+        .add("train_depth", setting.depth)
+        .add("train_samples", setting.samples);
+    c.add("train_lr", setting.lr)
+        .add("train_momentum", setting.momentum)
+        .add("train_epochs", setting.epochs);
+    c.add("train_seeds", s.len());
+    let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &s).unwrap();
+    let xavier_runs = TrainingStudy::run(&setting, Init::xavier_normal(), &s).unwrap();
+    assert_eq!(he_runs.diverged() + xavier_runs.diverged(), 0);
+    let he_acc = he_runs.final_accuracies();
+    let xa_acc = xavier_runs.final_accuracies();
+    // What holds for every seed: each He run ends above the best Xavier run.
+    assert!(min(&he_acc) > max(&xa_acc), "{he_acc:?} vs {xa_acc:?}");
+    c.add("he_acc_min", format!("{:.2}", min(&he_acc)));
+    c.add("he_acc_mean", format!("{:.3}", mean_std(&he_acc).0));
+    c.add("xavier_acc_mean", format!("{:.2}", mean_std(&xa_acc).0));
+    c.add("xavier_acc_sd", format!("{:.2}", mean_std(&xa_acc).1));
+    c.add("xavier_acc_max", format!("{:.2}", max(&xa_acc)));
+    let chance = 0.55;
+    c.add("chance_acc", chance);
+    c.add(
+        "xavier_at_chance",
+        xa_acc.iter().filter(|&&a| a <= chance).count(),
+    );
+    let xa_loss = xavier_runs.final_losses();
+    c.add("xavier_loss_mean", format!("{:.2}", mean_std(&xa_loss).0));
+    c.add("ln2", format!("{:.3}", 2f64.ln()));
+    // Gradient norm of layer 1 at initialization, median over seeds.
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        0.5 * (v[v.len() / 2 - 1] + v[v.len() / 2])
+    };
+    let g1 = |st: &TrainingStudy| {
+        median(
+            st.histories
+                .iter()
+                .map(|r| r.records[0].grad_norms[0])
+                .collect(),
+        )
+    };
+    c.add("he_grad1", format!("{:.1e}", g1(&he_runs)));
+    c.add("xavier_grad1", format!("{:.1e}", g1(&xavier_runs)));
+
+    // ---- Zero is not dead ----------------------------------------------------------------
+    // Given layer l-1, each unit's fraction of zero outputs f_i has mean exactly 1/2 (a is
+    // symmetric) and variance at most 1/4, independently over the units, so the mean over
+    // n units, L layers and S seeds has standard deviation at most 1/sqrt(4 n L S)
+    // (the layer deviations are martingale differences). We allow 5 of those.
+    let act0 = he_runs.mean_activity(false);
+    let zero_mean = act0.iter().map(|a| a.zero_fraction).sum::<f64>() / act0.len() as f64;
+    let zero_sd = 1.0 / (4.0 * setting.width as f64 * setting.depth as f64 * s.len() as f64).sqrt();
+    assert!((zero_mean - 0.5).abs() < 5.0 * zero_sd, "{zero_mean}");
+    c.add("zero_mean", format!("{:.3}", zero_mean));
+    c.add("zero_sd", format!("{:.4}", zero_sd));
+    c.add("dead_init_first", format!("{:.2}", act0[0].dead_fraction));
+    c.add("dead_init_last", format!("{:.2}", act0[last].dead_fraction));
+    let act1 = he_runs.mean_activity(true);
+    c.add(
+        "dead_after_last",
+        format!("{:.2}", act1[last].dead_fraction),
+    );
+    let mean_dead = |a: &[he::dying::LayerActivity]| {
+        a.iter().map(|x| x.dead_fraction).sum::<f64>() / a.len() as f64
+    };
+    c.add("dead_init_all", format!("{:.2}", mean_dead(&act0)));
+    c.add("dead_after_all", format!("{:.2}", mean_dead(&act1)));
+    // The factor of two changes no sign: LeCun and He networks have the same dead units.
+    for &seed in &s {
+        let data = setting.data(seed).unwrap();
+        let a =
+            he::dying::hidden_activity(&setting.network(Init::he_normal(), seed).unwrap(), &data.x)
+                .unwrap();
+        let b = he::dying::hidden_activity(
+            &setting.network(Init::lecun_normal(), seed).unwrap(),
+            &data.x,
+        )
+        .unwrap();
+        assert_eq!(a, b);
+    }
+
+    // ---- A large learning rate kills units -----------------------------------------------
+    let lr_setting = LrSetting::chapter();
+    c.add("lr_width", lr_setting.widths[1])
+        .add("lr_layers", lr_setting.widths.len() - 2);
+    c.add("lr_samples", lr_setting.samples)
+        .add("lr_batch", lr_setting.batch)
+        .add("lr_epochs", lr_setting.epochs);
+    let lrs = he::dying::LEARNING_RATES;
+    let sweep = lr_setting.sweep(&lrs, &s).unwrap();
+    let dead_mean = |i: usize| mean_std(&sweep[i].dead_after()).0;
+    c.add(
+        "lr_dead_init",
+        format!("{:.3}", mean_std(&sweep[0].dead_at_init()).0),
+    );
+    c.add("lr_small", lrs[0])
+        .add("lr_dead_small", format!("{:.3}", dead_mean(0)));
+    c.add("lr_mid", lrs[3])
+        .add("lr_dead_mid", format!("{:.3}", dead_mean(3)));
+    c.add("lr_big", lrs[4])
+        .add("lr_dead_big", format!("{:.2}", dead_mean(4)));
+    c.add("lr_bigger", lrs[5])
+        .add("lr_dead_bigger", format!("{:.2}", dead_mean(5)));
+    c.add("lr_huge", lrs[6])
+        .add("lr_dead_huge", format!("{:.2}", dead_mean(6)));
+    c.add("lr_div_bigger", sweep[5].diverged())
+        .add("lr_div_huge", sweep[6].diverged());
+    // Up to lr_mid no run diverges; from lr_bigger on some do.
+    assert!(sweep[..5].iter().all(|p| p.diverged() == 0));
+    // Dead fraction grows with the learning rate from lr_mid on, by more than two standard
+    // errors of the difference of the means at every step.
+    for w in sweep[3..].windows(2) {
+        let (m0, s0) = mean_std(&w[0].dead_after());
+        let (m1, s1) = mean_std(&w[1].dead_after());
+        let se = ((s0 * s0 + s1 * s1) / s.len() as f64).sqrt();
+        assert!(
+            m1 - m0 > 2.0 * se,
+            "lr {} -> {}: {m0} -> {m1}",
+            w[0].lr,
+            w[1].lr
+        );
+    }
+
+    // ---- Remedies ------------------------------------------------------------------------
+    let remedy_runs = he::figures::remedy_runs().unwrap();
+    let key = ["rem_relu", "rem_leaky", "rem_bias", "rem_small"];
+    for ((name, point), key) in remedy_runs.iter().zip(key) {
+        let (m, sd) = mean_std(&point.dead_after());
+        c.add(&format!("{key}_dead"), format!("{m:.3}"));
+        c.add(&format!("{key}_sd"), format!("{sd:.3}"));
+        c.add(&format!("{key}_div"), point.diverged());
+        let _ = name;
+    }
+    // Differences of means in units of their standard error sqrt((s1^2 + s2^2) / S).
+    let z = |a: &he::dying::LrPoint, b: &he::dying::LrPoint| {
+        let (m0, s0) = mean_std(&a.dead_after());
+        let (m1, s1) = mean_std(&b.dead_after());
+        (m1 - m0) / ((s0 * s0 + s1 * s1) / s.len() as f64).sqrt()
+    };
+    let relu = &remedy_runs[0].1;
+    // Leaky ReLU and the smaller learning rate leave fewer dead units, by more than two
+    // standard errors; the positive bias does not (its mean is not lower by two).
+    assert!(z(relu, &remedy_runs[1].1) < -2.0);
+    assert!(z(relu, &remedy_runs[3].1) < -2.0);
+    assert!(z(relu, &remedy_runs[2].1) > -2.0);
+    c.add("rem_bias_z", format!("{:.1}", z(relu, &remedy_runs[2].1)));
+    c.add("rem_lr", relu.lr)
+        .add("rem_small_lr", remedy_runs[3].1.lr);
+    let BiasInit::Constant(bias) = remedies(relu.lr, remedy_runs[3].1.lr).unwrap()[2].1.bias else {
+        panic!("the third remedy is a bias")
+    };
+    c.add("rem_bias_value", bias);
+
+    // ---- Born dead ------------------------------------------------------------------------
+    let trials = he::dying::trials();
+    c.add("born_trials", trials.len());
+    let depth = 30;
+    c.add("born_depth", depth);
+    let mut worst: f64 = 0.0;
+    for width in [2, 3, 4] {
+        let mc = BornDead::run(
+            width,
+            depth,
+            Activation::Relu,
+            Init::he_normal(),
+            BiasInit::Zeros,
+            &trials,
+        )
+        .unwrap();
+        let alive = born_alive_probability(width, depth).unwrap();
+        for (l, (f, a)) in mc.fraction().iter().zip(&alive).enumerate() {
+            let p = 1.0 - a;
+            let se = mc.standard_error(p);
+            // 5 binomial standard errors (about 6e-7 two-sided for a normal), checked
+            // against the closed form's p, not the estimate.
+            assert!(
+                (f - p).abs() <= 5.0 * se,
+                "width {width}, depth {}: {f} vs {p}",
+                l + 1
+            );
+            worst = worst.max((f - p).abs() / se);
+        }
+        if width == 2 {
+            c.add("born_w2_l10", format!("{:.3}", 1.0 - alive[9]));
+            c.add("born_w2_l10_mc", format!("{:.3}", mc.fraction()[9]));
+        }
+        if width == 3 {
+            c.add("born_w3_l10", format!("{:.3}", 1.0 - alive[9]));
+            c.add("born_w3_l10_mc", format!("{:.3}", mc.fraction()[9]));
+            let bias = BornDead::run(
+                width,
+                depth,
+                Activation::Relu,
+                Init::he_normal(),
+                BiasInit::Constant(0.1),
+                &trials,
+            )
+            .unwrap();
+            c.add("born_w3_l10_bias", format!("{:.3}", bias.fraction()[9]));
+            c.add(
+                "born_w3_l30_bias",
+                format!("{:.3}", bias.fraction()[depth - 1]),
+            );
+            c.add("born_w3_l30", format!("{:.3}", 1.0 - alive[depth - 1]));
+            let leaky = BornDead::run(
+                width,
+                depth,
+                Activation::LeakyRelu(alpha),
+                Init::he_normal_leaky(alpha).unwrap(),
+                BiasInit::Zeros,
+                &trials,
+            )
+            .unwrap();
+            assert_eq!(leaky.dead[depth - 1], 0);
+        }
+    }
+    c.add("born_worst_z", format!("{:.1}", worst));
+
+    if std::env::var_os("HE_PRINT_CLAIMS").is_some() {
+        eprintln!("{c:#?}");
+    }
+    if let Err(e) = claims::check(MD, &c) {
+        panic!("{e}");
+    }
+}
