@@ -15,7 +15,7 @@ pub const FIGURE_ACTIVATION: Activation = Activation::Tanh;
 /// The seed (data and weights) of the charted runs.
 pub const FIGURE_SEED: u64 = 0;
 /// Cells across and up of a decision-region grid.
-const GRID_CELLS: usize = 120;
+const GRID_CELLS: usize = 60;
 
 /// The data set and the three runs (zero, constant, random start) the charts show.
 #[derive(Debug, Clone, PartialEq)]
