@@ -1,12 +1,18 @@
 //! The chapter's experiments: each takes explicit seeds and returns plain data.
 
 use initnet::ndarray::Array2;
-use initnet::{
-    Activation, Histogram, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction,
-};
+use initnet::{Activation, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction};
 use rand_distr::{Distribution, StandardNormal, Uniform};
 
 use crate::theory::{Prediction, mean_field};
+
+/// How many seeds every random claim of the chapter is made over.
+pub const SEEDS: u64 = 20;
+
+/// The seeds 0, 1, ..., SEEDS - 1.
+pub fn seeds() -> Vec<u64> {
+    (0..SEEDS).collect()
+}
 
 /// Glorot and Bengio's "standard" initialization, U[-1/sqrt(n_in), 1/sqrt(n_in)], of
 /// variance 1/(3 n_in): LeCun's uniform rule (limit sqrt(3/n_in)) with gain 1/sqrt(3).
@@ -58,15 +64,24 @@ pub struct Probe {
     pub grad_rms: Vec<f64>,
     /// Standard deviation of the weight gradient dL/dW^l.
     pub dw_std: Vec<f64>,
-    /// Histogram of h^l, 40 bins over the activation's range.
-    pub act_hist: Vec<Histogram>,
-    /// Histogram of dL/da^l, 40 bins over +-4 times the largest hidden-layer gradient std.
-    pub grad_hist: Vec<Histogram>,
+    /// Up to [`KEPT_VALUES`] values of h^l (every k-th entry), for histograms.
+    pub act_values: Vec<Vec<f64>>,
+    /// Up to [`KEPT_VALUES`] values of dL/da^l (every k-th entry), for histograms.
+    pub grad_values: Vec<Vec<f64>>,
     /// The mean-field prediction, fed the measured input second moment and the measured
     /// second moment of dL/da^L at the top.
     pub predicted: Prediction,
     /// The linear-regime prediction (every f taken as the identity), fed the same.
     pub linear: Prediction,
+}
+
+/// How many values of each layer a [`Probe`] keeps for its histograms.
+pub const KEPT_VALUES: usize = 20_000;
+
+/// Every k-th entry of `x` (row by row), k chosen to keep at most [`KEPT_VALUES`].
+fn every_kth(x: &Array2<f64>) -> Vec<f64> {
+    let k = x.len().div_ceil(KEPT_VALUES).max(1);
+    x.iter().step_by(k).copied().collect()
 }
 
 fn rms(x: &Array2<f64>) -> f64 {
@@ -131,15 +146,6 @@ pub fn probe(
 
     let depth = net.depth();
     let activations: Vec<Activation> = net.layers.iter().map(|d| d.activation).collect();
-    let (lo, hi) = match hidden {
-        Activation::Sigmoid => (0.0, 1.0),
-        _ => (-1.0, 1.0),
-    };
-    let grad_range = 4.0
-        * (0..depth.saturating_sub(1))
-            .map(|i| mean_std(&grads.da[i]).1)
-            .fold(0.0, f64::max);
-    let grad_range = if grad_range > 0.0 { grad_range } else { 1.0 };
     let mut p = Probe {
         widths: widths.to_vec(),
         activations: activations.clone(),
@@ -154,8 +160,8 @@ pub fn probe(
         grad_std: vec![],
         grad_rms: vec![],
         dw_std: vec![],
-        act_hist: vec![],
-        grad_hist: vec![],
+        act_values: vec![],
+        grad_values: vec![],
         predicted: Prediction {
             q: vec![],
             r: vec![],
@@ -178,9 +184,8 @@ pub fn probe(
         p.grad_std.push(mean_std(da).1);
         p.grad_rms.push(rms(da));
         p.dw_std.push(mean_std(&grads.dw[l - 1]).1);
-        p.act_hist.push(Histogram::new(h, 40, lo, hi));
-        p.grad_hist
-            .push(Histogram::new(da, 40, -grad_range, grad_range));
+        p.act_values.push(every_kth(h));
+        p.grad_values.push(every_kth(da));
     }
     let q0 = p.q0;
     let r_top = p.grad_rms[depth - 1].powi(2);
@@ -289,19 +294,28 @@ pub struct Training {
     pub second: Vec<Curve>,
 }
 
-/// The task: two circles (200 points, radius ratio 0.5, noise 0.08), standardized.
+/// Points in the circles task.
+pub const CIRCLES_SAMPLES: usize = 200;
+/// Learning rate of the training comparisons.
+pub const LEARNING_RATE: f64 = 0.1;
+/// Mini-batch size of the training comparisons.
+pub const BATCH_SIZE: usize = 20;
+
+/// The task: two circles ([`CIRCLES_SAMPLES`] points, radius ratio 0.5, noise 0.08),
+/// standardized.
 pub fn circles(seed: u64) -> Result<initnet::Dataset> {
-    let data = initnet::make_circles(200, 0.08, 0.5, seed)?;
+    let data = initnet::make_circles(CIRCLES_SAMPLES, 0.08, 0.5, seed)?;
     let scaler = initnet::Standardizer::fit(&data.x)?;
     data.standardized(&scaler)
 }
 
-/// Train the network `spec` on [`circles`] of `seed` with mini-batches of 20, learning
-/// rate 0.1, for `epochs`, recording loss, accuracy and the top hidden layer.
+/// Train the network `spec` on [`circles`] of `seed` by mini-batch gradient descent
+/// ([`BATCH_SIZE`], [`LEARNING_RATE`], no momentum) for `epochs`, recording loss,
+/// accuracy and the top hidden layer.
 pub fn train_curve(spec: &MlpSpec, epochs: usize, seed: u64) -> Result<Curve> {
     let data = circles(seed)?;
     let mut net = spec.build(seed)?;
-    let cfg = TrainConfig::new(0.1, epochs).mini_batch(20, seed);
+    let cfg = TrainConfig::new(LEARNING_RATE, epochs).mini_batch(BATCH_SIZE, seed);
     let top = spec.widths.len() - 2;
     let (mut top_mean, mut top_saturated) = (vec![], vec![]);
     let history = initnet::train_with(&mut net, &data.x, &data.y, &cfg, |_, net| {

@@ -1,12 +1,18 @@
 #![doc = include_str!("../../../src/xavier.md")]
 //!
+//! ---
+//!
 //! The chapter's crate: [`theory`] holds the closed forms and the mean-field predictions,
-//! [`experiments`] the measurements; each experiment returns plain data.
+//! [`experiments`] the measurements (each returns plain data), [`figures`](mod@figures)
+//! the charts.
 
 pub mod experiments;
+pub mod figures;
 pub mod theory;
 
 pub use experiments::*;
+pub use figures::figures;
 pub use theory::*;
 
+pub use charts;
 pub use initnet;

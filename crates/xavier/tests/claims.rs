@@ -7,11 +7,6 @@ use initnet::{Activation, mean_std};
 
 use xavier::*;
 
-const SEEDS: u64 = 20;
-
-fn seeds() -> Vec<u64> {
-    (0..SEEDS).collect()
-}
 
 /// Mean, population standard deviation, and standard error of the mean
 /// (sample standard deviation over sqrt(n)).
@@ -322,6 +317,7 @@ fn gain_claims(c: &mut Claims) {
         .add("sstar", f3(q.sqrt()))
         .add("chistar", f3(chi_star));
     c.add("chistar_std", f3(chi_star.sqrt()));
+    c.add("chi_ten", format!("{:.1}", chi_star.sqrt().powi(10)));
     let widths = deep_tanh_widths();
     let depth = widths.len() - 1;
     c.add("deep_layers", depth)
@@ -380,6 +376,7 @@ fn training_claims(c: &mut Claims) {
     c.add("train_epochs", DEEP_TRAIN_EPOCHS)
         .add("train_hidden", DEEP_TRAIN_WIDTHS.len() - 2);
     c.add("train_width", DEEP_TRAIN_WIDTHS[1]);
+    c.add("train_samples", CIRCLES_SAMPLES).add("train_lr", LEARNING_RATE).add("train_batch", BATCH_SIZE);
     let ln2 = 2f64.ln();
     c.add("ln2", f3(ln2));
     let dev = t

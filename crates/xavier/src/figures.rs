@@ -1,0 +1,414 @@
+//! Every chart of the chapter. Each function draws one result of an experiment; the
+//! chapter's code blocks call them, and [`figures`] runs the experiments and draws them all.
+
+use charts::{Error, Figure, HistogramPanel, LineChart, Mark, Series};
+use initnet::Activation;
+use plotters::chart::SeriesLabelPosition;
+
+use crate::experiments::{Probe, Training};
+use crate::theory::{q_map, tanh_fixed_point};
+
+/// The hidden layers of a probe: every layer but the output.
+fn hidden(p: &Probe) -> usize {
+    p.pre_std.len() - 1
+}
+
+fn layers_label() -> &'static str {
+    "layer l"
+}
+
+/// Per-layer histograms of the hidden activations h^l (Glorot and Bengio's Figure 6).
+pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
+    let (lo, hi) = match p.activations[0] {
+        Activation::Sigmoid => (0.0, 1.0),
+        _ => (-1.0, 1.0),
+    };
+    let mut chart = HistogramPanel::new(name, title)
+        .x_label("h^l (no unit)")
+        .range(lo, hi)
+        .columns(5);
+    for l in 1..=hidden(p) {
+        chart = chart.panel(format!("layer {l}"), &p.act_values[l - 1]);
+    }
+    chart.render()
+}
+
+/// Per-layer histograms of the back-propagated gradients dL/da^l of the hidden layers
+/// (Glorot and Bengio's Figure 7), over +-4 times the largest layer's standard deviation.
+pub fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
+    let range = 4.0 * p.grad_std[..hidden(p)].iter().copied().fold(0.0, f64::max);
+    let mut chart = HistogramPanel::new(name, title)
+        .x_label("dL/da^l")
+        .range(-range, range)
+        .columns(5);
+    for l in 1..=hidden(p) {
+        chart = chart.panel(format!("layer {l}"), &p.grad_values[l - 1]);
+    }
+    chart.render()
+}
+
+/// Measured standard deviation of a^l per layer beside the mean-field prediction and,
+/// if `linear`, the linear-regime prediction. Hidden layers only.
+pub fn std_by_layer(
+    name: &str,
+    title: &str,
+    probes: &[(&str, &Probe)],
+    linear: bool,
+) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(name, title)
+        .x_label(layers_label())
+        .y_label("std of a^l (log scale)")
+        .log_y()
+        .legend(SeriesLabelPosition::LowerLeft);
+    for (label, p) in probes {
+        let n = hidden(p);
+        chart = chart
+            .series_as(
+                Series::from_ys_1(format!("{label}: measured"), &p.pre_std[..n]),
+                Mark::Points,
+            )
+            .series_as(
+                Series::from_ys_1(format!("{label}: mean field"), &p.predicted.pre_std()[..n]),
+                Mark::Dashed,
+            );
+        if linear {
+            chart = chart.series_as(
+                Series::from_ys_1(format!("{label}: linear regime"), &p.linear.pre_std()[..n]),
+                Mark::Dashed,
+            );
+        }
+    }
+    chart.render()
+}
+
+/// Measured standard deviation of dL/da^l per layer beside the mean-field prediction
+/// (which starts from the measured top-layer gradient). Hidden layers only.
+pub fn grad_std_by_layer(
+    name: &str,
+    title: &str,
+    probes: &[(&str, &Probe)],
+) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(name, title)
+        .x_label(layers_label())
+        .y_label("std of dL/da^l (log scale)")
+        .log_y()
+        .legend(SeriesLabelPosition::LowerRight);
+    for (label, p) in probes {
+        let n = hidden(p);
+        chart = chart
+            .series_as(
+                Series::from_ys_1(format!("{label}: measured"), &p.grad_std[..n]),
+                Mark::Points,
+            )
+            .series_as(
+                Series::from_ys_1(format!("{label}: mean field"), &p.predicted.grad_std()[..n]),
+                Mark::Dashed,
+            );
+    }
+    chart.render()
+}
+
+/// A linear funnel, forward: E[(a^l)^2] / E[x^2] by layer, measured and in closed form.
+pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(
+        "funnel-forward",
+        "Linear funnel 512 → 16, forward: E[(a^l)²] / E[x²]",
+    )
+    .x_label(layers_label())
+    .y_label("second moment of a^l over the input's (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
+        let measured: Vec<f64> = p.pre_rms.iter().map(|r| r * r / p.q0).collect();
+        let closed: Vec<f64> = p.predicted.q.iter().map(|q| q / p.q0).collect();
+        chart = chart
+            .series_as(
+                Series::from_ys_1(format!("{label}: measured"), &measured),
+                Mark::Points,
+            )
+            .series_as(
+                Series::from_ys_1(format!("{label}: closed form"), &closed),
+                Mark::Dashed,
+            );
+    }
+    chart.render()
+}
+
+/// A linear funnel, backward: E[(dL/da^l)^2] / E[(dL/da^L)^2] by layer, measured and in
+/// closed form.
+pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(
+        "funnel-backward",
+        "Linear funnel 512 → 16, backward: E[δ^l²] / E[δ^L²]",
+    )
+    .x_label(layers_label())
+    .y_label("second moment of δ^l = dL/da^l over the top's (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
+        let depth = p.grad_rms.len();
+        let top = p.grad_rms[depth - 1].powi(2);
+        let measured: Vec<f64> = p.grad_rms.iter().map(|r| r * r / top).collect();
+        let closed: Vec<f64> = p
+            .predicted
+            .r
+            .iter()
+            .map(|r| r / p.predicted.r[depth - 1])
+            .collect();
+        chart = chart
+            .series_as(
+                Series::from_ys_1(format!("{label}: measured"), &measured),
+                Mark::Points,
+            )
+            .series_as(
+                Series::from_ys_1(format!("{label}: closed form"), &closed),
+                Mark::Dashed,
+            );
+    }
+    chart.render()
+}
+
+fn mean_by_epoch(
+    curves: &[crate::experiments::Curve],
+    f: impl Fn(&crate::experiments::Curve) -> &Vec<f64>,
+) -> (Vec<f64>, Vec<f64>) {
+    let epochs = curves.iter().map(|c| f(c).len()).min().unwrap_or(0);
+    (0..epochs)
+        .map(|e| initnet::mean_std(curves.iter().map(|c| &f(c)[e])))
+        .unzip()
+}
+
+/// Training loss by epoch: mean over seeds (solid), and the highest and lowest seed (dashed).
+pub fn training_curves(
+    name: &str,
+    title: &str,
+    t: &Training,
+    labels: (&str, &str),
+) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(name, title)
+        .x_label("epoch")
+        .y_label("training loss (nats)")
+        .legend(SeriesLabelPosition::MiddleRight);
+    for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
+        let (mean, _) = mean_by_epoch(curves, |c| &c.loss);
+        let extreme = |pick: fn(f64, f64) -> f64, start: f64| -> Vec<f64> {
+            (0..mean.len())
+                .map(|e| curves.iter().map(|c| c.loss[e]).fold(start, pick))
+                .collect()
+        };
+        let (hi, lo) = (
+            extreme(f64::max, f64::NEG_INFINITY),
+            extreme(f64::min, f64::INFINITY),
+        );
+        chart = chart
+            .series(Series::from_ys(
+                format!("{label}: mean over {} seeds", curves.len()),
+                &mean,
+            ))
+            .series_as(
+                Series::from_ys(format!("{label}: highest seed"), &hi),
+                Mark::Dashed,
+            )
+            .series_as(
+                Series::from_ys(format!("{label}: lowest seed"), &lo),
+                Mark::Dashed,
+            );
+    }
+    chart.render()
+}
+
+/// Mean of the top hidden layer's activation by epoch, averaged over seeds.
+pub fn top_layer_mean(
+    name: &str,
+    title: &str,
+    t: &Training,
+    labels: (&str, &str),
+) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(name, title)
+        .x_label("epoch")
+        .y_label("mean of h^(L-1) on the training set")
+        .legend(SeriesLabelPosition::MiddleRight);
+    for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
+        let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
+        chart = chart.series(Series::from_ys(
+            format!("{label}: mean over {} seeds", curves.len()),
+            &mean,
+        ));
+    }
+    chart.render()
+}
+
+/// Per-layer mean of h^l for the logistic sigmoid and tanh, beside E[f(a)] for a
+/// symmetric a: 1/2 and 0.
+pub fn activation_means(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
+    let n = hidden(sigmoid);
+    LineChart::new(
+        "sigmoid-vs-tanh-means",
+        "Mean of h^l per layer (normalized init)",
+    )
+    .x_label(layers_label())
+    .y_label("mean of h^l over units and inputs")
+    .legend(SeriesLabelPosition::MiddleRight)
+    .series_as(
+        Series::from_ys_1("logistic sigmoid: measured", &sigmoid.act_mean[..n]),
+        Mark::Points,
+    )
+    .series_as(
+        Series::from_ys_1("logistic sigmoid: E[σ(a)] = 1/2", &vec![0.5; n]),
+        Mark::Dashed,
+    )
+    .series_as(
+        Series::from_ys_1("tanh: measured", &tanh.act_mean[..n]),
+        Mark::Points,
+    )
+    .series_as(
+        Series::from_ys_1("tanh: E[tanh(a)] = 0", &vec![0.0; n]),
+        Mark::Dashed,
+    )
+    .render()
+}
+
+/// The part of Var(a^l) that varies from input to input, per layer, beside the bound
+/// that the sigmoid's slope (at most 1/4) puts on it: a factor 1/16 per layer.
+pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
+    let signal = |p: &Probe| -> Vec<f64> {
+        (0..hidden(p))
+            .map(|i| p.signal_share[i] * p.pre_rms[i].powi(2))
+            .collect()
+    };
+    let s = signal(sigmoid);
+    let bound: Vec<f64> = (0..s.len()).map(|i| s[0] / 16f64.powi(i as i32)).collect();
+    LineChart::new(
+        "signal-variance",
+        "Input-dependent variance of a^l (normalized init)",
+    )
+    .x_label(layers_label())
+    .y_label("mean over units of Var over inputs (log scale)")
+    .log_y()
+    .series_as(Series::from_ys_1("tanh", &signal(tanh)), Mark::Points)
+    .series_as(Series::from_ys_1("logistic sigmoid", &s), Mark::Points)
+    .series_as(
+        Series::from_ys_1("sigmoid bound: layer 1 / 16^(l-1)", &bound),
+        Mark::Dashed,
+    )
+    .render()
+}
+
+/// The mean-field map q -> g^2 E[tanh(sqrt(q) z)^2] for g = 1 and g = 5/3 against the
+/// diagonal, with the fixed point of g = 5/3.
+pub fn tanh_q_map() -> Result<Figure, Error> {
+    let qs: Vec<f64> = (0..=60).map(|i| i as f64 * 0.05).collect();
+    let curve = |g: f64| {
+        Series::new(
+            format!("g = {}", if g == 1.0 { "1" } else { "5/3" }),
+            qs.iter()
+                .map(|&q| (q, q_map(Activation::Tanh, g * g, q)))
+                .collect(),
+        )
+    };
+    let star = tanh_fixed_point(5.0 / 3.0)
+        .map_err(|e| Error::Draw(e.to_string()))?
+        .ok_or_else(|| Error::Draw("g = 5/3 > 1 must have a non-zero fixed point".into()))?;
+    LineChart::new(
+        "tanh-q-map",
+        "One tanh layer's variance map, Var(W) = g²/n_in",
+    )
+    .legend(SeriesLabelPosition::UpperLeft)
+    .x_label("q = Var(a^(l-1))")
+    .y_label("Var(a^l)")
+    .series(curve(1.0))
+    .series(curve(5.0 / 3.0))
+    .series_as(
+        Series::new(
+            "diagonal: Var(a^l) = Var(a^(l-1))",
+            qs.iter().map(|&q| (q, q)).collect(),
+        ),
+        Mark::Dashed,
+    )
+    .series_as(
+        Series::new("fixed point q* of g = 5/3", vec![(star, star)]),
+        Mark::Points,
+    )
+    .render()
+}
+
+/// Every chart of the chapter.
+pub fn figures() -> Result<Vec<Figure>, Box<dyn std::error::Error + Send + Sync>> {
+    use crate::experiments::*;
+    let seeds = seeds();
+    let (standard, normalized) = glorot_bengio(Activation::Tanh, 0)?;
+    let (_, sigmoid) = glorot_bengio(Activation::Sigmoid, 0)?;
+    let (lecun, glorot) = funnel(0)?;
+    let (g1, g53) = (deep_tanh(1.0, 0)?, deep_tanh(5.0 / 3.0, 0)?);
+    let gb = [("standard", &standard), ("normalized", &normalized)];
+    let deep = [("g = 1", &g1), ("g = 5/3", &g53)];
+    let trained = training(&seeds)?;
+    let sig = sigmoid_vs_tanh(&seeds)?;
+    Ok(vec![
+        activation_histograms(
+            "activations-standard",
+            "tanh activations h^l, standard init U[±1/√n]",
+            &standard,
+        )?,
+        activation_histograms(
+            "activations-normalized",
+            "tanh activations h^l, normalized init U[±√(6/(n_in+n_out))]",
+            &normalized,
+        )?,
+        gradient_histograms(
+            "gradients-standard",
+            "Back-propagated gradients dL/da^l, standard init",
+            &standard,
+        )?,
+        gradient_histograms(
+            "gradients-normalized",
+            "Back-propagated gradients dL/da^l, normalized init",
+            &normalized,
+        )?,
+        std_by_layer(
+            "std-by-layer",
+            "Std of a^l: measured and predicted (5 tanh layers of 300)",
+            &gb,
+            true,
+        )?,
+        grad_std_by_layer(
+            "grad-std-by-layer",
+            "Std of dL/da^l: measured and predicted",
+            &gb,
+        )?,
+        funnel_forward(&lecun, &glorot)?,
+        funnel_backward(&lecun, &glorot)?,
+        training_curves(
+            "training-standard-vs-normalized",
+            "8 tanh layers of 16 on circles",
+            &trained,
+            ("standard", "normalized"),
+        )?,
+        activation_means(&sigmoid, &normalized)?,
+        signal_variance(&sigmoid, &normalized)?,
+        training_curves(
+            "training-sigmoid-vs-tanh",
+            "4 layers of 16 on circles, normalized init",
+            &sig,
+            ("sigmoid", "tanh"),
+        )?,
+        top_layer_mean(
+            "top-layer-mean",
+            "Top hidden layer's mean activation during training",
+            &sig,
+            ("sigmoid", "tanh"),
+        )?,
+        tanh_q_map()?,
+        std_by_layer(
+            "deep-tanh-std",
+            "Std of a^l in 30 tanh layers of 200, LeCun × gain g",
+            &deep,
+            false,
+        )?,
+        grad_std_by_layer(
+            "deep-tanh-grad-std",
+            "Std of dL/da^l in 30 tanh layers of 200",
+            &deep,
+        )?,
+    ])
+}
