@@ -43,15 +43,16 @@ fn saturation_chart(
         .y_label("fraction of units saturated")
         .log_x()
         .legend(SeriesLabelPosition::UpperLeft);
-    for f in SATURATING {
+    for (k, f) in SATURATING.into_iter().enumerate() {
         let mine: Vec<&Point> = points.iter().filter(|p| p.activation == f).collect();
         let measured = mine.iter().map(|p| (x_of(p), p.mean())).collect();
-        chart = chart.series_as(
+        chart = chart.series_in(
             Series::new(
                 format!("{f}, measured (mean of {} seeds)", SEEDS.end - SEEDS.start),
                 measured,
             ),
             Mark::Points,
+            k,
         );
         // The closed form on a grid 4 times finer than the measurements.
         let (lo, hi) = (x_of(mine[0]), x_of(mine[mine.len() - 1]));
@@ -63,7 +64,11 @@ fn saturation_chart(
                 predict(layer, f, s, c).map(|p| (x, p.p))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        chart = chart.series(Series::new(format!("{f}, closed form"), curve));
+        chart = chart.series_in(
+            Series::new(format!("{f}, closed form"), curve),
+            Mark::Line,
+            k,
+        );
     }
     Ok(chart.render()?)
 }
@@ -113,17 +118,25 @@ pub fn mean_slope() -> Result<Figure, BoxError> {
         .log_x()
         .log_y()
         .legend(SeriesLabelPosition::LowerLeft);
-    for f in SATURATING {
-        chart = chart.series(Series::new(
-            format!("{f}, E[f'(a)]"),
-            sigmas.iter().map(|&s| (s, mean_derivative(f, s))).collect(),
-        ));
+    for (k, f) in SATURATING.into_iter().enumerate() {
+        chart = chart.series_in(
+            Series::new(
+                format!("{f}, E[f'(a)]"),
+                sigmas.iter().map(|&s| (s, mean_derivative(f, s))).collect(),
+            ),
+            Mark::Line,
+            k,
+        );
         let asym = sigmas
             .iter()
             .filter(|&&s| s >= 1.0)
             .map(|&s| mean_derivative_asymptote(f, s).map(|m| (s, m)))
             .collect::<Result<Vec<_>, _>>()?;
-        chart = chart.series(Series::new(format!("{f}, asymptote"), asym));
+        chart = chart.series_in(
+            Series::new(format!("{f}, asymptote"), asym),
+            Mark::Dashed,
+            k,
+        );
     }
     Ok(chart.render()?)
 }
@@ -144,32 +157,35 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> Result<Figure, BoxError>
     .y_label("std of dL/da^l (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerRight);
-    for g in sweeps {
+    for (k, g) in sweeps.iter().enumerate() {
         let depth = g.stack.depth;
         let layers = g.per_seed[0].len();
         let measured: Vec<f64> = (0..layers)
             .map(|l| mean(g.per_seed.iter().map(|s| s[l].ln())).exp())
             .collect();
-        chart = chart.series_as(
+        chart = chart.series_in(
             Series::from_ys_1(format!("{}, measured", stack_label(&g.stack)), &measured),
             Mark::Points,
+            k,
         );
         // Predicted: start from the measured top hidden layer and apply the factors downward.
         let mut predicted = vec![measured[depth - 1]; depth];
         for l in (0..depth - 1).rev() {
             predicted[l] = predicted[l + 1] * g.predicted_factors[l];
         }
-        chart = chart.series(Series::from_ys_1(
-            format!("{}, mean field", stack_label(&g.stack)),
-            &predicted,
-        ));
+        chart = chart.series_in(
+            Series::from_ys_1(format!("{}, mean field", stack_label(&g.stack)), &predicted),
+            Mark::Line,
+            k,
+        );
         if g.stack.activation == Activation::Sigmoid {
             let bound: Vec<f64> = (0..depth)
                 .map(|l| measured[depth - 1] * 0.25f64.powi((depth - 1 - l) as i32))
                 .collect();
-            chart = chart.series_as(
+            chart = chart.series_in(
                 Series::from_ys_1("sigmoid bound, 1/4 per layer", &bound),
                 Mark::Dashed,
+                6,
             );
         }
     }
@@ -262,7 +278,7 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
     .y_label("norm, geometric mean of 20 seeds (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
-    for t in sweeps {
+    for (k, t) in sweeps.iter().enumerate() {
         let name = t.tower.activation;
         let depth = t.tower.depth;
         let act: Vec<(f64, f64)> = (0..=depth)
@@ -285,18 +301,27 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
         let pred: Vec<(f64, f64)> = (0..=depth)
             .map(|l| (l as f64, act[0].1 * (factor * l as f64).exp()))
             .collect();
+        // Activations in the activation's colour, gradients in a lighter companion
+        // (blue / sky blue, orange / vermillion), the prediction dashed in the first.
+        let (act_color, grad_color) = [(0, 5), (1, 3)][k % 2];
         chart = chart
-            .series_as(Series::new(format!("{name}: |h^l|"), act), Mark::Points)
-            .series_as(
+            .series_in(
+                Series::new(format!("{name}: |h^l|"), act),
+                Mark::Points,
+                act_color,
+            )
+            .series_in(
                 Series::new(format!("{name}: |dL/dh| at layer L - l"), grad),
                 Mark::Points,
+                grad_color,
             )
-            .series_as(
+            .series_in(
                 Series::new(
                     format!("{name}: prediction, x{:.2} per layer", factor.exp()),
                     pred,
                 ),
                 Mark::Dashed,
+                act_color,
             );
     }
     Ok(chart.render()?)
