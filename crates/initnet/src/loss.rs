@@ -74,12 +74,27 @@ impl Loss {
                 // the separate functions at half the exp evaluations.
                 let mut grad = logits.clone();
                 let mut lse = Vec::with_capacity(labels.len());
-                for mut row in grad.rows_mut() {
-                    let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                    row.mapv_inplace(|v| (v - max).exp());
-                    lse.push(max + row.iter().sum::<f64>().ln());
-                    let sum = row.sum();
-                    row /= sum;
+                let k = grad.ncols();
+                match grad.as_slice_mut() {
+                    // Row-major: work on each row's slice, without a view per row.
+                    Some(data) if k > 0 => {
+                        for row in data.chunks_exact_mut(k) {
+                            let max = row.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                            row.iter_mut().for_each(|v| *v = (*v - max).exp());
+                            lse.push(max + row.iter().sum::<f64>().ln());
+                            let sum = ndarray::ArrayView1::from(&*row).sum();
+                            row.iter_mut().for_each(|v| *v /= sum);
+                        }
+                    }
+                    _ => {
+                        for mut row in grad.rows_mut() {
+                            let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                            row.mapv_inplace(|v| (v - max).exp());
+                            lse.push(max + row.iter().sum::<f64>().ln());
+                            let sum = row.sum();
+                            row /= sum;
+                        }
+                    }
                 }
                 let loss = labels.iter().enumerate().map(|(i, &y)| lse[i] - logits[[i, y]]).sum::<f64>() / n;
                 for (i, &y) in labels.iter().enumerate() {
@@ -141,9 +156,15 @@ mod tests {
     fn softmax_cross_entropy_is_bit_identical_to_its_definition() {
         use rand_distr::{Distribution, Normal};
         let mut rng = crate::rng(3);
-        for scale in [0.1, 1.0, 30.0, 1e3] {
+        for (scale, transposed) in [(0.1, false), (1.0, false), (30.0, true), (1e3, false), (3.0, true)] {
             let law = Normal::new(0.0, scale).unwrap();
-            let z = Array2::from_shape_simple_fn((37, 5), || law.sample(&mut rng));
+            let z = if transposed {
+                // Column-major logits take the general path.
+                Array2::from_shape_simple_fn((5, 37), || law.sample(&mut rng)).reversed_axes()
+            } else {
+                Array2::from_shape_simple_fn((37, 5), || law.sample(&mut rng))
+            };
+            assert_eq!(z.is_standard_layout(), !transposed);
             let labels: Vec<usize> = (0..37).map(|i| (i * 7) % 5).collect();
             let (loss, grad) = Loss::SoftmaxCrossEntropy.evaluate(&z, &labels).unwrap();
             let lse = log_sum_exp(&z);
