@@ -49,6 +49,14 @@ enum Verb {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
+    /// Run notebooks headless with the evcxr kernel (default: all), failing on any cell error.
+    Execute {
+        /// Only these chapters' notebooks.
+        chapters: Vec<String>,
+        /// Time limit per notebook, in seconds.
+        #[arg(long, default_value_t = 1200)]
+        notebook_timeout: u64,
+    },
     /// Run everything: cargo test (all targets and doctests), the book with its links, every notebook headless.
     Test {
         /// Skip running the notebooks.
@@ -67,6 +75,10 @@ fn main() -> ExitCode {
         Verb::Notebooks => notebooks().map(|_| ()),
         Verb::Book => book().map(|_| ()),
         Verb::Serve { port } => serve(port),
+        Verb::Execute {
+            chapters,
+            notebook_timeout,
+        } => execute(&chapters, Duration::from_secs(notebook_timeout)).map(|_| ()),
         Verb::Test {
             no_notebooks,
             notebook_timeout,
@@ -200,6 +212,45 @@ fn notebooks() -> Result<usize> {
     Ok(changed)
 }
 
+/// Run the notebooks of `only` (default: all chapters); returns a one-line summary.
+fn execute(only: &[String], timeout: Duration) -> Result<String> {
+    let all = chapters::all();
+    for name in only {
+        if !all.iter().any(|c| c.name == name) {
+            bail!(
+                "no chapter {name:?}; the chapters are {:?}",
+                all.iter().map(|c| c.name).collect::<Vec<_>>()
+            );
+        }
+    }
+    let names: Vec<&str> = all
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| only.is_empty() || only.iter().any(|o| o == n))
+        .collect();
+    let results = tools::run_notebooks(&root(), &names, timeout)?;
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| r.name.clone())
+        .collect();
+    let detail = results
+        .iter()
+        .map(|r| format!("{} {:.0} s", r.name, r.seconds))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if failed.is_empty() {
+        Ok(detail)
+    } else {
+        bail!(
+            "{} of {} notebooks failed: {}",
+            failed.len(),
+            results.len(),
+            failed.join(", ")
+        )
+    }
+}
+
 fn mdbook(args: &[&str]) -> Result<Command> {
     let mdbook = tools::ensure(&tools::MDBOOK)?;
     let katex = tools::ensure(&tools::MDBOOK_KATEX)?;
@@ -297,31 +348,7 @@ fn test(with_notebooks: bool, notebook_timeout: Duration) -> Result<()> {
     });
     if with_notebooks {
         step(&mut steps, "notebooks: run headless", || {
-            let results = tools::run_notebooks(
-                &root(),
-                &chapters::all().iter().map(|c| c.name).collect::<Vec<_>>(),
-                notebook_timeout,
-            )?;
-            let failed: Vec<_> = results
-                .iter()
-                .filter(|r| !r.ok)
-                .map(|r| r.name.clone())
-                .collect();
-            let detail = results
-                .iter()
-                .map(|r| format!("{} {:.0} s", r.name, r.seconds))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if failed.is_empty() {
-                Ok(detail)
-            } else {
-                bail!(
-                    "{} of {} notebooks failed: {}",
-                    failed.len(),
-                    results.len(),
-                    failed.join(", ")
-                )
-            }
+            execute(&[], notebook_timeout)
         });
     }
     println!("\n==> summary");

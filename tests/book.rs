@@ -1,0 +1,210 @@
+//! Workspace-level checks that tie the book together: the notebooks, figures and images
+//! the chapters refer to are all in sync with the chapters themselves.
+//!
+//! Regenerate with `cargo xtask notebooks` and `cargo xtask figures` when these fail.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files_in(dir: &Path) -> BTreeSet<String> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+#[test]
+fn every_notebook_is_what_the_generator_makes_now() {
+    let mut stale = Vec::new();
+    let mut expected = BTreeSet::new();
+    for chapter in chapters::all() {
+        let file = format!("{}.ipynb", chapter.name);
+        let path = root().join("notebooks").join(&file);
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text == chapters::notebook(&chapter) => {}
+            Ok(_) => stale.push(format!("notebooks/{file} differs from its chapter")),
+            Err(_) => stale.push(format!("notebooks/{file} is missing")),
+        }
+        expected.insert(file);
+    }
+    for file in files_in(&root().join("notebooks")) {
+        if file.ends_with(".ipynb") && !expected.contains(&file) {
+            stale.push(format!("notebooks/{file} belongs to no chapter"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "run `cargo xtask notebooks`:\n{}",
+        stale.join("\n")
+    );
+}
+
+/// The targets of `![alt](target)` and `<img src="target">` in a markdown text, outside
+/// fenced code.
+fn image_targets(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for line in markdown.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(p) = rest.find("![") {
+            let after = &rest[p + 2..];
+            let Some(q) = after.find("](") else { break };
+            let target = &after[q + 2..];
+            let Some(end) = target.find(')') else { break };
+            out.push(
+                target[..end]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+            rest = &target[end..];
+        }
+        let mut rest = line;
+        while let Some(p) = rest.find("<img") {
+            let after = &rest[p..];
+            if let Some(s) = after.find("src=\"") {
+                let src = &after[s + 5..];
+                if let Some(end) = src.find('"') {
+                    out.push(src[..end].to_string());
+                }
+            }
+            rest = &rest[p + 4..];
+        }
+    }
+    out
+}
+
+#[test]
+fn image_targets_are_found_outside_code() {
+    let md = "![a](figures/x/a.svg)\n```\n![no](b.svg)\n```\n<img src=\"c.png\" width=\"3\"> ![t](d.svg \"title\")";
+    assert_eq!(image_targets(md), ["figures/x/a.svg", "d.svg", "c.png"]);
+}
+
+#[test]
+fn every_image_a_chapter_shows_exists() {
+    let mut missing = Vec::new();
+    for chapter in chapters::all() {
+        for target in image_targets(chapter.markdown) {
+            if target.contains("://") {
+                missing.push(format!(
+                    "{}: {target} is not a local file (the book must work offline)",
+                    chapter.name
+                ));
+            } else if !root().join("src").join(&target).is_file() {
+                missing.push(format!("{}: {target} does not exist", chapter.name));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "run `cargo xtask figures`?\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_committed_figure_is_what_the_chapter_draws_now() {
+    let mut problems = Vec::new();
+    for chapter in chapters::all() {
+        let dir: PathBuf = root().join("src/figures").join(chapter.name);
+        let figures = (chapter.figures)()
+            .unwrap_or_else(|e| panic!("chapter {}: figures() failed: {e}", chapter.name));
+        let mut expected = BTreeSet::new();
+        for figure in &figures {
+            for (ext, data) in [("svg", &figure.svg), ("csv", &figure.csv)] {
+                let file = format!("{}.{ext}", figure.name);
+                match std::fs::read(dir.join(&file)) {
+                    Ok(bytes) if bytes == data.as_bytes() => {}
+                    Ok(_) => problems.push(format!(
+                        "src/figures/{}/{file} differs from what figures() draws",
+                        chapter.name
+                    )),
+                    Err(_) => {
+                        problems.push(format!("src/figures/{}/{file} is missing", chapter.name))
+                    }
+                }
+                expected.insert(file);
+            }
+        }
+        for file in files_in(&dir) {
+            if !expected.contains(&file) {
+                problems.push(format!(
+                    "src/figures/{}/{file} is drawn by nothing",
+                    chapter.name
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "run `cargo xtask figures`:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn no_chapter_states_a_number_that_is_not_a_claim() {
+    let mut bare = Vec::new();
+    for chapter in chapters::all() {
+        for (line, number) in claims::bare_numbers(chapter.markdown) {
+            bare.push(format!("{} line {line}: {number}", chapter.name));
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "numbers in the prose that no claim covers:\n{}",
+        bare.join("\n")
+    );
+}
+
+#[test]
+fn summary_lists_existing_files_and_every_chapter() {
+    let mut summary = std::fs::read_to_string(root().join("src/SUMMARY.md")).unwrap();
+    while let Some(start) = summary.find("<!--") {
+        let end = summary[start..]
+            .find("-->")
+            .map_or(summary.len(), |e| start + e + 3);
+        summary.replace_range(start..end, "");
+    }
+    let mut listed = Vec::new();
+    for line in summary.lines() {
+        if let Some(p) = line.find("](") {
+            let target = &line[p + 2..];
+            let end = target.find(')').unwrap();
+            listed.push(target[..end].to_string());
+        }
+    }
+    for target in &listed {
+        assert!(
+            root().join("src").join(target).is_file(),
+            "SUMMARY.md lists {target}, which does not exist"
+        );
+    }
+    // Every registered chapter's text is one of the listed files.
+    for chapter in chapters::all() {
+        let found = listed.iter().any(|t| {
+            std::fs::read_to_string(root().join("src").join(t))
+                .is_ok_and(|text| text == chapter.markdown)
+        });
+        assert!(
+            found,
+            "chapter {} is registered but not listed in src/SUMMARY.md",
+            chapter.name
+        );
+    }
+}
