@@ -69,12 +69,12 @@ pub fn network(activation: Activation, init: Init, seed: u64) -> Result<Mlp> {
 }
 
 /// Everything that belongs to hidden unit j: its incoming weights W^1[j, :], its bias
-/// b^1[j] and its outgoing weights W^2[:, j].
+/// `b^1[j]` and its outgoing weights `W^2[:, j]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
     /// W^1[j, :].
     pub w_in: Vec<f64>,
-    /// b^1[j].
+    /// `b^1[j]`.
     pub b: f64,
     /// W^2[:, j].
     pub w_out: Vec<f64>,
