@@ -1,7 +1,7 @@
 //! Every chart of the chapter, each an SVG with its CSV, and the per-chart functions
 //! the chapter's code blocks call.
 
-use charts::{Figure, HistogramPanel, LineChart, Series};
+use charts::{Figure, HistogramPanel, LineChart, Mark, Series};
 use initnet::ndarray::Array2;
 use plotters::prelude::SeriesLabelPosition;
 
@@ -18,10 +18,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Measured std(a) (mean over seeds) against the prediction sqrt(n), log-log.
 pub fn width_figure(points: &[WidthPoint]) -> Result<Figure, BoxError> {
-    let measured = points
-        .iter()
-        .map(|p| (p.n as f64, p.rms.iter().sum::<f64>() / p.rms.len() as f64))
-        .collect();
+    let measured = points.iter().map(|p| (p.n as f64, p.mean_rms())).collect();
     let predicted = points.iter().map(|p| (p.n as f64, p.predicted)).collect();
     Ok(LineChart::new(
         "std-vs-width",
@@ -29,11 +26,14 @@ pub fn width_figure(points: &[WidthPoint]) -> Result<Figure, BoxError> {
     )
     .x_label("fan-in n (log scale)")
     .y_label("std of a (log scale)")
-    .series(Series::new("measured (mean over seeds)", measured))
-    .series(Series::new("prediction √n", predicted))
+    .series_in(Series::new("prediction √n", predicted), Mark::Dashed, 1)
+    .series_in(
+        Series::new("measured (mean over seeds)", measured),
+        Mark::Points,
+        0,
+    )
     .log_x()
     .log_y()
-    .markers()
     .legend(SeriesLabelPosition::UpperLeft)
     .render()?)
 }
@@ -62,7 +62,8 @@ pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Fig
     Ok(panel.render()?)
 }
 
-/// Per-layer std of a^l, measured in `runs` and predicted by the mean field, log y.
+/// Per-layer std of a^l, measured in `runs` (dots) and predicted by the mean field
+/// (dashed, same colour), log y.
 pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
     let mut chart = LineChart::new(
         "std-per-layer",
@@ -71,72 +72,82 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError>
     .x_label("layer l")
     .y_label("std of a^l (log scale)")
     .log_y()
-    .markers()
     .legend(SeriesLabelPosition::LowerLeft);
-    for (r, mf) in runs {
+    for (i, (r, mf)) in runs.iter().enumerate() {
         let s = r.stack.sigma_w;
+        let measured: Vec<f64> = r.layers.iter().map(|l| l.a_std).collect();
+        let predicted: Vec<f64> = mf.q.iter().map(|q| q.sqrt()).collect();
         chart = chart
-            .series(Series::from_ys_1(
-                format!("measured, σ_w = {s}"),
-                &r.layers.iter().map(|l| l.a_std).collect::<Vec<_>>(),
-            ))
-            .series(Series::from_ys_1(
-                format!("mean field, σ_w = {s}"),
-                &mf.q.iter().map(|q| q.sqrt()).collect::<Vec<_>>(),
-            ));
+            .series_in(
+                Series::from_ys_1(format!("mean field, σ_w = {s}"), &predicted),
+                Mark::Dashed,
+                i,
+            )
+            .series_in(
+                Series::from_ys_1(format!("measured, σ_w = {s}"), &measured),
+                Mark::Points,
+                i,
+            );
     }
     Ok(chart.render()?)
 }
 
-/// Per-layer std of the back-propagated gradient dL/da^l, measured and mean field, log y.
+/// Per-layer std of the back-propagated gradient dL/da^l, measured (dots) and mean field
+/// (dashed, same colour), log y.
 pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
     let mut chart = LineChart::new(
         "gradient-per-layer",
         "Std of the back-propagated gradient dL/da per layer",
     )
-    .x_label("layer l (the gradient enters at the top, layer 10)")
+    .x_label("layer l (the gradient enters at the top layer)")
     .y_label("std of dL/da^l (log scale)")
     .log_y()
-    .markers()
     .legend(SeriesLabelPosition::UpperRight);
-    for (r, mf) in runs {
+    for (i, (r, mf)) in runs.iter().enumerate() {
         let s = r.stack.sigma_w;
+        let measured: Vec<f64> = r.layers.iter().map(|l| l.grad_a_std).collect();
+        let predicted: Vec<f64> = mf.grad_a_var.iter().map(|v| v.sqrt()).collect();
         chart = chart
-            .series(Series::from_ys_1(
-                format!("measured, σ_w = {s}"),
-                &r.layers.iter().map(|l| l.grad_a_std).collect::<Vec<_>>(),
-            ))
-            .series(Series::from_ys_1(
-                format!("mean field, σ_w = {s}"),
-                &mf.grad_a_var.iter().map(|v| v.sqrt()).collect::<Vec<_>>(),
-            ));
+            .series_in(
+                Series::from_ys_1(format!("mean field, σ_w = {s}"), &predicted),
+                Mark::Dashed,
+                i,
+            )
+            .series_in(
+                Series::from_ys_1(format!("measured, σ_w = {s}"), &measured),
+                Mark::Points,
+                i,
+            );
     }
     Ok(chart.render()?)
 }
 
-/// ln |x_L| against L: the mean over seeds (markers) and the exact mean, for each gain.
+/// ln |x_L| against L for each gain c: the exact mean (dashed) and, every fifth L, the
+/// mean over seeds (dots, same colour).
 pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure, BoxError> {
-    let mut chart = LineChart::new(
-        "product-norms",
-        "Length of a vector after L random n×n matrices, n = 100",
-    )
-    .x_label("number of factors L")
-    .y_label("ln |x_L| (x_0 a unit vector)")
-    .markers()
-    .legend(SeriesLabelPosition::UpperLeft);
-    for c in curves {
+    let n = curves.first().map_or(0, |c| c.n);
+    let title = format!("Length of a unit vector after L random n×n matrices, n = {n}");
+    let mut chart = LineChart::new("product-norms", title)
+        .x_label("number of factors L")
+        .y_label("ln |x_L|, entries N(0, c²/n)")
+        .legend(SeriesLabelPosition::UpperLeft);
+    for (i, c) in curves.iter().enumerate() {
         let depth = c.mean.len() - 1;
-        let measured: Vec<f64> = (0..=depth).map(|l| c.measured_mean(l)).collect();
-        chart = chart.series(Series::from_ys(
-            format!("s = {}/√n, measured", c.gain),
-            &measured,
-        ));
-    }
-    for c in curves {
-        chart = chart.series(Series::from_ys(
-            format!("s = {}/√n, exact mean", c.gain),
-            &c.mean,
-        ));
+        let measured: Vec<(f64, f64)> = (0..=depth)
+            .step_by(5)
+            .map(|l| (l as f64, c.measured_mean(l)))
+            .collect();
+        chart = chart
+            .series_in(
+                Series::from_ys(format!("c = {}, exact mean", c.gain), &c.mean),
+                Mark::Dashed,
+                i,
+            )
+            .series_in(
+                Series::new(format!("c = {}, measured mean", c.gain), measured),
+                Mark::Points,
+                i,
+            );
     }
     Ok(chart.render()?)
 }

@@ -8,6 +8,8 @@ use crate::math::{digamma, trigamma};
 /// ln |W^L ... W^1 x| for every L, for one gain c (s = c/sqrt(n)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductCurve {
+    /// The size n of the matrices.
+    pub n: usize,
     /// The gain c: entries have standard deviation s = c / sqrt(n).
     pub gain: f64,
     /// `log_norm[k][L]` = ln |x_L| / |x_0| for seed k, L = 0..=depth.
@@ -89,6 +91,7 @@ pub fn product_norms(
             let per_factor_var = trigamma(nf / 2.0) / 4.0;
             let ls = 0..=depth;
             Ok(ProductCurve {
+                n,
                 gain,
                 log_norm,
                 log_rms: ls.clone().map(|l| l as f64 * gain.ln()).collect(),
