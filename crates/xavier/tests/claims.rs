@@ -7,7 +7,6 @@ use initnet::{Activation, mean_std};
 
 use xavier::*;
 
-
 /// Mean, population standard deviation, and standard error of the mean
 /// (sample standard deviation over sqrt(n)).
 fn summary(values: &[f64]) -> (f64, f64, f64) {
@@ -376,7 +375,9 @@ fn training_claims(c: &mut Claims) {
     c.add("train_epochs", DEEP_TRAIN_EPOCHS)
         .add("train_hidden", DEEP_TRAIN_WIDTHS.len() - 2);
     c.add("train_width", DEEP_TRAIN_WIDTHS[1]);
-    c.add("train_samples", CIRCLES_SAMPLES).add("train_lr", LEARNING_RATE).add("train_batch", BATCH_SIZE);
+    c.add("train_samples", CIRCLES_SAMPLES)
+        .add("train_lr", LEARNING_RATE)
+        .add("train_batch", BATCH_SIZE);
     let ln2 = 2f64.ln();
     c.add("ln2", f3(ln2));
     let dev = t
