@@ -18,8 +18,10 @@ pub enum Mark {
 }
 
 /// Several series drawn as lines (with point markers if asked), dashed lines or dots, on
-/// linear or logarithmic axes. CSV: `series,x,y`, one row per point, series in the order
-/// added.
+/// linear or logarithmic axes; dots may carry vertical error bars
+/// ([`LineChart::points_with_errors`]). CSV: `series,x,y`, one row per point, series in
+/// the order added; with error bars a fourth column `error` holds each half-width (empty
+/// for series without).
 #[derive(Debug, Clone)]
 pub struct LineChart {
     name: String,
@@ -29,6 +31,7 @@ pub struct LineChart {
     series: Vec<Series>,
     marks: Vec<Mark>,
     colors: Vec<usize>,
+    errors: Vec<Option<Vec<f64>>>,
     log_x: bool,
     log_y: bool,
     markers: bool,
@@ -46,6 +49,7 @@ impl LineChart {
             series: Vec::new(),
             marks: Vec::new(),
             colors: Vec::new(),
+            errors: Vec::new(),
             log_x: false,
             log_y: false,
             markers: false,
@@ -77,6 +81,15 @@ impl LineChart {
         self.series.push(series);
         self.marks.push(mark);
         self.colors.push(color);
+        self.errors.push(None);
+        self
+    }
+    /// Add a series drawn as dots in palette colour `color`, each with a vertical error bar
+    /// from y - e to y + e, where `errors` holds one half-width e >= 0 per point (for
+    /// example two standard errors of a Monte Carlo estimate: say which in the legend).
+    pub fn points_with_errors(mut self, series: Series, errors: Vec<f64>, color: usize) -> Self {
+        self = self.series_in(series, Mark::Points, color);
+        *self.errors.last_mut().expect("a series was just added") = Some(errors);
         self
     }
     /// Logarithmic x axis (all x must be > 0).
@@ -133,6 +146,31 @@ impl LineChart {
                 )?;
             }
         }
+        for (s, errors) in self.series.iter().zip(&self.errors) {
+            let Some(errors) = errors else { continue };
+            let what = format!("error bars of series {:?}", s.label);
+            if errors.len() != s.points.len() {
+                return Err(Error::Mismatch {
+                    what,
+                    expected: s.points.len(),
+                    got: errors.len(),
+                });
+            }
+            check_finite(&what, errors.iter().copied())?;
+            if let Some(&e) = errors.iter().find(|&&e| e < 0.0) {
+                return Err(Error::OutOfRange {
+                    name: "error bar half-width",
+                    expected: ">= 0",
+                    value: e,
+                });
+            }
+            if self.log_y {
+                check_positive(
+                    &format!("lower ends of the {what}"),
+                    s.points.iter().zip(errors).map(|(p, e)| p.1 - e),
+                )?;
+            }
+        }
         Ok(())
     }
 
@@ -146,7 +184,13 @@ impl LineChart {
         let ys = self
             .series
             .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1));
+            .zip(&self.errors)
+            .flat_map(|(s, errors)| {
+                s.points.iter().enumerate().flat_map(move |(i, p)| {
+                    let e = errors.as_ref().map_or(0.0, |e| e[i]);
+                    [p.1 - e, p.1 + e]
+                })
+            });
         let (x0, x1) = if self.log_x {
             style::log_range(xs)
         } else {
@@ -164,12 +208,24 @@ impl LineChart {
             (false, true) => self.draw(&mut svg, x0..x1, (y0..y1).log_scale())?,
             (true, true) => self.draw(&mut svg, (x0..x1).log_scale(), (y0..y1).log_scale())?,
         }
-        let mut csv = Csv::new(&["series", "x", "y"]);
-        for s in &self.series {
-            for &(x, y) in &s.points {
-                csv.row([s.label.clone(), csv_num(x), csv_num(y)]);
+        let csv = if self.errors.iter().all(Option::is_none) {
+            let mut csv = Csv::new(&["series", "x", "y"]);
+            for s in &self.series {
+                for &(x, y) in &s.points {
+                    csv.row([s.label.clone(), csv_num(x), csv_num(y)]);
+                }
             }
-        }
+            csv
+        } else {
+            let mut csv = Csv::new(&["series", "x", "y", "error"]);
+            for (s, errors) in self.series.iter().zip(&self.errors) {
+                for (i, &(x, y)) in s.points.iter().enumerate() {
+                    let e = errors.as_ref().map_or(String::new(), |e| csv_num(e[i]));
+                    csv.row([s.label.clone(), csv_num(x), csv_num(y), e]);
+                }
+            }
+            csv
+        };
         Ok(Figure {
             name: self.name.clone(),
             svg,
@@ -209,8 +265,19 @@ impl LineChart {
             .bold_line_style(GRID)
             .light_line_style(WHITE)
             .draw()?;
-        for ((s, mark), &color) in self.series.iter().zip(&self.marks).zip(&self.colors) {
+        for (((s, mark), &color), errors) in self
+            .series
+            .iter()
+            .zip(&self.marks)
+            .zip(&self.colors)
+            .zip(&self.errors)
+        {
             let c = style::color(color);
+            if let Some(errors) = errors {
+                chart.draw_series(s.points.iter().zip(errors).map(|(&(x, y), &e)| {
+                    ErrorBar::new_vertical(x, y - e, y, y + e, c.stroke_width(1), 6)
+                }))?;
+            }
             match mark {
                 Mark::Line => {
                     chart

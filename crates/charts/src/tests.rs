@@ -447,3 +447,76 @@ fn series_in_picks_the_palette_colour() {
             .unwrap()
     );
 }
+
+#[test]
+fn points_with_errors_draw_whiskers_and_add_an_error_column() {
+    let pts = vec![(1.0, 0.2), (2.0, 0.5), (3.0, 0.9)];
+    let fig = LineChart::new("e", "e")
+        .series_in(
+            Series::new("closed form", pts.clone()),
+            crate::Mark::Dashed,
+            0,
+        )
+        .points_with_errors(
+            Series::new("Monte Carlo ± 2 se", pts.clone()),
+            vec![0.05, 0.1, 0.0],
+            0,
+        )
+        .render()
+        .unwrap();
+    let mut lines = fig.csv.lines();
+    assert_eq!(lines.next(), Some("series,x,y,error"));
+    assert_eq!(lines.next(), Some("closed form,1,0.2,"));
+    assert_eq!(
+        fig.csv.lines().nth(4),
+        Some("Monte Carlo ± 2 se,1,0.2,0.05")
+    );
+    // One dot per point plus the legend's, and one whisker per point (plotters' error bar
+    // marks its centre with a small circle of its own).
+    assert_eq!(fig.svg.matches("<circle").count(), 2 * pts.len() + 1);
+    let plain = LineChart::new("e", "e")
+        .series_in(
+            Series::new("closed form", pts.clone()),
+            crate::Mark::Dashed,
+            0,
+        )
+        .series_in(
+            Series::new("Monte Carlo ± 2 se", pts.clone()),
+            crate::Mark::Points,
+            0,
+        )
+        .render()
+        .unwrap();
+    assert!(fig.svg.len() > plain.svg.len());
+    assert_eq!(plain.csv.lines().next(), Some("series,x,y"));
+    // Wrong length, negative or non-finite half-widths, and whiskers below zero on a log
+    // axis are errors that name the value.
+    let one = |errors: Vec<f64>| {
+        LineChart::new("e", "e").points_with_errors(Series::new("s", pts.clone()), errors, 0)
+    };
+    assert!(matches!(
+        one(vec![0.1]).render(),
+        Err(crate::Error::Mismatch {
+            expected: 3,
+            got: 1,
+            ..
+        })
+    ));
+    assert!(matches!(
+        one(vec![0.1, -0.2, 0.1]).render(),
+        Err(crate::Error::OutOfRange { value, .. }) if value == -0.2
+    ));
+    assert!(matches!(
+        one(vec![0.1, f64::NAN, 0.1]).render(),
+        Err(crate::Error::NonFinite { index: 1, .. })
+    ));
+    assert!(matches!(
+        one(vec![0.3, 0.1, 0.1]).log_y().render(),
+        Err(crate::Error::NotPositive { index: 0, .. })
+    ));
+    // Deterministic.
+    assert_eq!(
+        one(vec![0.1, 0.1, 0.1]).render(),
+        one(vec![0.1, 0.1, 0.1]).render()
+    );
+}
