@@ -92,8 +92,26 @@ impl Unit {
     }
 }
 
-/// The hidden units of the first layer of `net`.
-pub fn units(net: &Mlp) -> Vec<Unit> {
+/// Check that `net` has exactly one hidden layer (two layers of weights).
+fn check_one_hidden_layer(net: &Mlp) -> Result<()> {
+    if net.depth() == 2 {
+        Ok(())
+    } else {
+        Err(Error::Shape {
+            what: "layers of a network with one hidden layer".into(),
+            expected: vec![2],
+            got: vec![net.depth()],
+        })
+    }
+}
+
+/// The hidden units of `net`, which must have exactly one hidden layer.
+pub fn units(net: &Mlp) -> Result<Vec<Unit>> {
+    check_one_hidden_layer(net)?;
+    Ok(units_unchecked(net))
+}
+
+fn units_unchecked(net: &Mlp) -> Vec<Unit> {
     let (l1, l2) = (net.layer(1), net.layer(2));
     (0..l1.n_out())
         .map(|j| Unit {
@@ -155,32 +173,28 @@ pub struct Moved {
 }
 
 impl Moved {
-    /// The changes between `start` and `end`.
-    pub fn between(start: &Mlp, end: &Mlp) -> Self {
-        let dist = |a: &[f64], b: &[f64]| {
-            a.iter()
-                .zip(b)
-                .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
-        };
-        let (s1, s2, e1, e2) = (start.layer(1), start.layer(2), end.layer(1), end.layer(2));
-        Moved {
-            w1: dist(
-                s1.w.as_slice().expect("standard layout"),
-                e1.w.as_slice().expect("standard layout"),
-            ),
-            b1: dist(
-                s1.b.as_slice().expect("contiguous"),
-                e1.b.as_slice().expect("contiguous"),
-            ),
-            w2: dist(
-                s2.w.as_slice().expect("standard layout"),
-                e2.w.as_slice().expect("standard layout"),
-            ),
-            b2: dist(
-                s2.b.as_slice().expect("contiguous"),
-                e2.b.as_slice().expect("contiguous"),
-            ),
+    /// The changes between `start` and `end`, two networks with one hidden layer and the
+    /// same widths.
+    pub fn between(start: &Mlp, end: &Mlp) -> Result<Self> {
+        check_one_hidden_layer(start)?;
+        check_one_hidden_layer(end)?;
+        if start.widths() != end.widths() {
+            return Err(Error::Shape {
+                what: "widths of the network after training".into(),
+                expected: start.widths(),
+                got: end.widths(),
+            });
         }
+        fn dist<'a>(a: impl Iterator<Item = &'a f64>, b: impl Iterator<Item = &'a f64>) -> f64 {
+            a.zip(b).fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        }
+        let (s1, s2, e1, e2) = (start.layer(1), start.layer(2), end.layer(1), end.layer(2));
+        Ok(Moved {
+            w1: dist(s1.w.iter(), e1.w.iter()),
+            b1: dist(s1.b.iter(), e1.b.iter()),
+            w2: dist(s2.w.iter(), e2.w.iter()),
+            b2: dist(s2.b.iter(), e2.b.iter()),
+        })
     }
     /// The entry-wise maximum of two records.
     pub fn max(self, other: Moved) -> Moved {
@@ -219,7 +233,7 @@ pub struct Run {
 
 impl Run {
     /// How far each group of parameters moved during training.
-    pub fn moved(&self) -> Moved {
+    pub fn moved(&self) -> Result<Moved> {
         Moved::between(&self.start, &self.end)
     }
 }
@@ -227,6 +241,7 @@ impl Run {
 /// Train `net` on `data` for `epochs` full-batch steps of learning rate `lr`, recording
 /// its hidden units at every epoch.
 pub fn train_net(mut net: Mlp, data: &Dataset, lr: f64, epochs: usize) -> Result<Run> {
+    check_one_hidden_layer(&net)?;
     let start = net.clone();
     let mut units_by_epoch = Vec::with_capacity(epochs + 1);
     let history = train_with(
@@ -235,7 +250,7 @@ pub fn train_net(mut net: Mlp, data: &Dataset, lr: f64, epochs: usize) -> Result
         &data.y,
         &TrainConfig::new(lr, epochs),
         |_, n| {
-            units_by_epoch.push(units(n));
+            units_by_epoch.push(units_unchecked(n));
         },
     )?;
     let identical_every_epoch = units_by_epoch.iter().all(|u| same_bits(u));
@@ -376,7 +391,7 @@ pub fn outcome(
         let r = run(&data, activation, init, seed, epochs)?;
         o.identical_in_every_run &= r.identical_every_epoch;
         o.different_in_every_run &= !same_bits(r.units.last().expect("epoch 0 is recorded"));
-        let moved = r.moved();
+        let moved = r.moved()?;
         o.moved_max = o.moved_max.max(moved);
         o.moved_min = o.moved_min.min(moved);
         let loss0 = r.history.records[0].loss;
@@ -558,8 +573,15 @@ pub fn limit(outcome: &Outcome, n_samples: usize, epochs: usize) -> Result<Limit
 /// sigmoid units, a network whose hidden units are all identical is such a classifier:
 /// its logits z_k = (Σ_j W^2[k, j]) f(u · x + b) + b^2_k are affine in one monotone
 /// feature, so each class wins on one interval of u · x (the upper envelope of 4 lines).
-/// Samples with equal u · x fall in the same interval.
-pub fn strip_accuracy(data: &Dataset, theta: f64) -> f64 {
+/// Samples with equal u · x fall in the same interval. The data must have two features.
+pub fn strip_accuracy(data: &Dataset, theta: f64) -> Result<f64> {
+    if data.features() != 2 {
+        return Err(Error::Shape {
+            what: "features of a strip classifier's data".into(),
+            expected: vec![2],
+            got: vec![data.features()],
+        });
+    }
     let (c, s) = (theta.cos(), theta.sin());
     let mut order: Vec<(f64, usize)> = data
         .x
@@ -592,7 +614,7 @@ pub fn strip_accuracy(data: &Dataset, theta: f64) -> f64 {
         }
         best = best.max(dp.iter().copied().max().unwrap_or(0));
     }
-    best as f64 / data.len() as f64
+    Ok(best as f64 / data.len() as f64)
 }
 
 /// The best [`strip_accuracy`] over `directions` angles evenly spaced in [0, π).
@@ -602,9 +624,14 @@ pub fn best_strip_accuracy(data: &Dataset, directions: usize) -> Result<f64> {
             what: "number of directions".to_string(),
         });
     }
-    Ok((0..directions)
-        .map(|i| strip_accuracy(data, std::f64::consts::PI * i as f64 / directions as f64))
-        .fold(0.0, f64::max))
+    let mut best = 0.0f64;
+    for i in 0..directions {
+        best = best.max(strip_accuracy(
+            data,
+            std::f64::consts::PI * i as f64 / directions as f64,
+        )?);
+    }
+    Ok(best)
 }
 
 fn permutations(k: usize) -> Vec<Vec<usize>> {
@@ -644,7 +671,7 @@ pub fn strips(outcome: &Outcome, n_samples: usize, directions: usize) -> Result<
     for (&seed, net) in outcome.seed_list.iter().zip(&outcome.ends) {
         let data = blobs(n_samples, seed)?;
         let u = net.layer(1).w.row(0).to_owned();
-        s.along_u.push(strip_accuracy(&data, u[1].atan2(u[0])));
+        s.along_u.push(strip_accuracy(&data, u[1].atan2(u[0]))?);
         s.best.push(best_strip_accuracy(&data, directions)?);
     }
     Ok(s)
@@ -688,10 +715,13 @@ mod tests {
         );
         let y = vec![2, 2, 0, 0, 3, 3, 1, 1];
         let data = Dataset::new(x, y, 4).unwrap();
-        assert_eq!(strip_accuracy(&data, std::f64::consts::FRAC_PI_2), 1.0);
+        assert_eq!(
+            strip_accuracy(&data, std::f64::consts::FRAC_PI_2).unwrap(),
+            1.0
+        );
         // Along feature 1 (sin 0 = 0 exactly) only the parity is seen, and samples with equal
         // projections share an interval: two groups with one of each class, 2 of 8 right.
-        assert_eq!(strip_accuracy(&data, 0.0), 0.25);
+        assert_eq!(strip_accuracy(&data, 0.0).unwrap(), 0.25);
         assert_eq!(best_strip_accuracy(&data, 4).unwrap(), 1.0);
         assert!(best_strip_accuracy(&data, 0).is_err());
         assert_eq!(permutations(4).len(), 24);
@@ -710,6 +740,23 @@ mod tests {
         );
         assert!(predict_classes(&net, &[1.0, 2.0, 3.0]).is_err());
         assert!(outcome(Activation::Tanh, "zero", ZERO, 40, 0..0, 5).is_err());
+        let deep = MlpSpec::new(&[2, 2, 2, 4], Activation::Tanh, ZERO)
+            .build(0)
+            .unwrap();
+        let e = units(&deep).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "shape mismatch in layers of a network with one hidden layer: expected [2], got [3]"
+        );
+        assert!(train_net(deep.clone(), &data, 0.1, 1).is_err());
+        assert!(Moved::between(&net, &deep).is_err());
+        let wide = network(Activation::Tanh, ZERO, 0).unwrap();
+        let wider = MlpSpec::new(&[2, 3, 4], Activation::Tanh, ZERO)
+            .build(0)
+            .unwrap();
+        assert!(Moved::between(&wide, &wider).is_err());
+        let one_feature = Dataset::new(Array2::zeros((3, 1)), vec![0, 1, 0], 2).unwrap();
+        assert!(strip_accuracy(&one_feature, 0.0).is_err());
     }
 
     #[test]

@@ -64,7 +64,7 @@ proptest! {
         lr in 0.001..2.0f64,
     ) {
         let net = symmetric(w_in, b, w_out, b2, act);
-        prop_assert!(same_bits(&units(&net)));
+        prop_assert!(same_bits(&units(&net).unwrap()));
         let run = train_net(net, &data, lr, steps).unwrap();
         // Every recorded epoch (all of them unless the run diverged and stopped early).
         prop_assert!(run.identical_every_epoch);
