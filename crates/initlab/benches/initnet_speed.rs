@@ -8,6 +8,9 @@
 //!    article's 2-2-4 tanh network (Xavier normal) on 400 blob points for 1000 epochs,
 //!    loss, accuracy and gradient norms evaluated every epoch as `initnet::train` does.
 //!
+//! 3. `blobs_transcendental_floor`: only the tanh, exp and ln calls that (2) makes, the part
+//!    of (2) that the platform's libm decides.
+//!
 //! Run with `cargo bench -p initlab`.
 
 use std::hint::black_box;
@@ -61,5 +64,39 @@ fn blobs_train(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cs231n_forward_backward, blobs_train);
+/// The floor under (2): only the transcendental calls its 1001 evaluations make, through the
+/// same libm: per evaluation 400 x 2 tanh (hidden layer), 400 x 4 exp and 400 ln (softmax
+/// cross-entropy). Nothing else of the run can be faster than this without another libm.
+fn blobs_transcendental_floor(c: &mut Criterion) {
+    let a = standard_normal(400, 2, 0, 3).mapv(|v| 3.0 * v);
+    let z = standard_normal(400, 4, 0, 4).mapv(|v| -v.abs());
+    let mut group = c.benchmark_group("speed");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("blobs_transcendental_floor", |b| {
+        b.iter(|| {
+            let mut acc = 0.0;
+            for _ in 0..1001 {
+                acc += black_box(&a).iter().map(|v| v.tanh()).sum::<f64>();
+                let e: f64 = black_box(&z).iter().map(|v| v.exp()).sum();
+                acc += e;
+                acc += black_box(&z)
+                    .column(0)
+                    .iter()
+                    .map(|v| (1.0 - v).ln())
+                    .sum::<f64>();
+            }
+            black_box(acc)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    cs231n_forward_backward,
+    blobs_train,
+    blobs_transcendental_floor
+);
 criterion_main!(benches);
