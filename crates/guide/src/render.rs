@@ -24,6 +24,18 @@ impl Rendered {
         cell
     }
 
+    /// The header separator: `left` left-aligned (text) columns, then `right` right-aligned
+    /// (number) columns.
+    fn separator(&mut self, left: usize, right: usize) {
+        let cells: Vec<String> = ["---"]
+            .repeat(left)
+            .into_iter()
+            .chain(["---:"].repeat(right))
+            .map(String::from)
+            .collect();
+        self.row(&cells);
+    }
+
     fn row(&mut self, cells: &[String]) {
         let _ = writeln!(self.markdown, "| {} |", cells.join(" | "));
     }
@@ -73,15 +85,7 @@ pub fn recommendation_table(rows: &[Row]) -> Rendered {
         "uniform limit".into(),
         "gain".into(),
     ]);
-    t.row(&[
-        "---".into(),
-        "---".into(),
-        "---".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-    ]);
+    t.separator(3, 4);
     for r in rows {
         let key = format!("rec.{}", slug(&r.activation.to_string()));
         let cells = [
@@ -104,22 +108,13 @@ pub fn framework_table(rows: &[FrameworkRow]) -> Rendered {
     let mut t = Rendered::default();
     t.row(&[
         "default".into(),
-        "as initnet".into(),
         "$n\\,\\mathrm{Var}(W)$".into(),
         "vs LeCun".into(),
         "vs He".into(),
         "ReLU: std shrinks per layer by".into(),
-        "tanh, small signal: by".into(),
+        "tanh (small signal)".into(),
     ]);
-    t.row(&[
-        "---".into(),
-        "---".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-    ]);
+    t.separator(1, 5);
     for r in rows {
         let key = format!(
             "fw.{}",
@@ -133,7 +128,6 @@ pub fn framework_table(rows: &[FrameworkRow]) -> Rendered {
         );
         let cells = [
             r.framework.name.to_string(),
-            format!("`{}`", r.framework.code),
             t.var(format!("{key}.gain"), format!("{:.4}", r.weight_gain)),
             t.var(format!("{key}.vs-lecun"), format!("{:.4}", r.vs_lecun)),
             t.var(format!("{key}.vs-he"), format!("{:.4}", r.vs_he)),
@@ -151,9 +145,10 @@ pub fn framework_table(rows: &[FrameworkRow]) -> Rendered {
     t
 }
 
-/// `mean ± spread` with three decimals.
+/// `mean ± spread` with three decimals, joined by no-break spaces so that a table cell
+/// does not wrap inside it.
 pub fn mean_spread((mean, spread): (f64, f64)) -> String {
-    format!("{mean:.3} ± {spread:.3}")
+    format!("{mean:.3}\u{a0}±\u{a0}{spread:.3}")
 }
 
 /// The header of the comparison table.
@@ -167,14 +162,7 @@ pub fn comparison_header() -> Rendered {
         "train loss".into(),
         "diverged".into(),
     ]);
-    t.row(&[
-        "---".into(),
-        "---".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-    ]);
+    t.separator(2, 4);
     t
 }
 
@@ -219,6 +207,28 @@ pub fn comparison_table(tasks: &[Vec<Summary>]) -> Rendered {
     t
 }
 
+/// Widths as `2-16×10-2`: a run of equal widths is written once with its count.
+pub fn compact_widths(widths: &[usize]) -> String {
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    for &w in widths {
+        match parts.last_mut() {
+            Some((last, count)) if *last == w => *count += 1,
+            _ => parts.push((w, 1)),
+        }
+    }
+    let text: Vec<String> = parts
+        .iter()
+        .map(|&(w, n)| {
+            if n > 2 {
+                format!("{w}×{n}")
+            } else {
+                vec![w.to_string(); n].join("-")
+            }
+        })
+        .collect();
+    text.join("-")
+}
+
 /// The tasks: data, network, samples, epochs, learning rate, momentum. Keys `task.<task>.<column>`.
 pub fn task_table(specs: &[TaskSpec]) -> Rendered {
     let mut t = Rendered::default();
@@ -231,22 +241,14 @@ pub fn task_table(specs: &[TaskSpec]) -> Rendered {
         "learning rate".into(),
         "momentum".into(),
     ]);
-    t.row(&[
-        "---".into(),
-        "---".into(),
-        "---".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-        "---:".into(),
-    ]);
+    t.separator(3, 4);
     for s in specs {
         let key = format!("task.{}", s.task.key());
-        let widths: Vec<String> = s.widths.iter().map(usize::to_string).collect();
+        let widths = compact_widths(&s.widths);
         let cells = [
             format!("`{}`", s.task.key()),
             format!("`{}`", s.activation),
-            format!("`{}`", widths.join("-")),
+            format!("`{widths}`"),
             t.var(format!("{key}.samples"), s.samples.to_string()),
             t.var(format!("{key}.epochs"), s.config.epochs.to_string()),
             t.var(format!("{key}.lr"), s.config.lr.to_string()),
@@ -260,6 +262,29 @@ pub fn task_table(specs: &[TaskSpec]) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widths_are_compact() {
+        assert_eq!(compact_widths(&[2, 16, 16, 16, 2]), "2-16×3-2");
+        assert_eq!(compact_widths(&[2, 8, 8, 2]), "2-8-8-2");
+    }
+
+    /// Every line of every table has as many cells as its header (else markdown does not
+    /// see a table at all).
+    #[test]
+    fn tables_are_rectangular() {
+        let (n_in, n_out) = crate::table::EXAMPLE_LAYER;
+        let specs: Vec<_> = crate::compare::Task::ALL.iter().map(|t| t.spec()).collect();
+        for t in [
+            recommendation_table(&crate::table::recommendation_table(n_in, n_out).unwrap()),
+            framework_table(&crate::table::framework_table(8).unwrap()),
+            task_table(&specs),
+            comparison_header(),
+        ] {
+            let counts: Vec<usize> = t.markdown.lines().map(|l| l.matches('|').count()).collect();
+            assert!(counts.iter().all(|&c| c == counts[0]), "{}", t.markdown);
+        }
+    }
 
     #[test]
     fn slugs_are_plain() {
