@@ -1,6 +1,6 @@
 //! The chapter's charts, and the experiments they draw, with the settings the text states.
 
-use charts::{BarChart, Figure, LineChart, Series};
+use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::{Activation, BiasInit, Init};
 use plotters::chart::SeriesLabelPosition;
 
@@ -50,31 +50,36 @@ pub fn propagation(
         .collect()
 }
 
-/// The std of a^l against the layer l, predicted (line) and measured (mean over seeds).
+/// The std of a^l against the layer l: the prediction as a dashed line, the measurement
+/// (mean over seeds) as dots of the same colour.
 pub fn signal_chart(
     activation: Activation,
     runs: &[(&'static str, Propagation)],
 ) -> std::result::Result<Figure, charts::Error> {
+    let seeds = runs.first().map_or(0, |r| r.1.seeds);
     let mut chart = LineChart::new(
         format!("signal-{activation}"),
         format!(
-            "Std of the pre-activations, {activation} stack (width {}, mean of {} seeds)",
-            STACK.0,
-            runs.first().map_or(0, |r| r.1.seeds)
+            "Std of the pre-activations, {activation} stack (width {}, mean of {seeds} seeds)",
+            STACK.0
         ),
     )
     .x_label("layer l")
     .y_label("std of a^l (log scale)")
     .log_y()
-    .markers()
     .legend(SeriesLabelPosition::LowerLeft);
-    for (name, p) in runs {
+    for (i, (name, p)) in runs.iter().enumerate() {
         chart = chart
-            .series(Series::from_ys_1(
-                format!("{name}: predicted"),
-                &p.predicted_std,
-            ))
-            .series(Series::from_ys_1(format!("{name}: measured"), &p.mean_std));
+            .series_in(
+                Series::from_ys_1(format!("{name}: predicted"), &p.predicted_std),
+                Mark::Dashed,
+                i,
+            )
+            .series_in(
+                Series::from_ys_1(format!("{name}: measured"), &p.mean_std),
+                Mark::Points,
+                i,
+            );
     }
     chart.render()
 }
