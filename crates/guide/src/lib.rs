@@ -21,6 +21,14 @@ pub enum Error {
     /// No seeds to average over.
     #[error("an experiment over seeds needs at least one seed")]
     NoSeeds,
+    /// A layer whose signal is exactly zero (or not finite), where a ratio of scales is undefined.
+    #[error("the std of a^{layer} is {std}, so the per-layer shrink factor is undefined")]
+    NoSignal {
+        /// The layer l (1-based).
+        layer: usize,
+        /// Its standard deviation.
+        std: f64,
+    },
     /// An initializer this chapter has no fan for (a constant has no variance to scale).
     #[error("initializer {0} has no fan-based variance")]
     NoFan(initnet::Init),

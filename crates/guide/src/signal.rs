@@ -143,11 +143,14 @@ impl Stack {
             .collect::<Result<Vec<_>>>()?;
         let per_layer = |l: usize| mean_sd(&runs.iter().map(|r| r[l]).collect::<Vec<_>>());
         let (mean_std, sd_std) = (0..self.depth).map(per_layer).unzip();
-        let factors: Vec<f64> = runs.iter().map(|r| shrink_factor(r)).collect();
+        let factors = runs
+            .iter()
+            .map(|r| shrink_factor(r))
+            .collect::<Result<Vec<f64>>>()?;
         Ok(Propagation {
             stack: *self,
             seeds: seeds.len(),
-            predicted_factor: shrink_factor(&predicted_std),
+            predicted_factor: shrink_factor(&predicted_std)?,
             predicted_std,
             mean_std,
             sd_std,
@@ -162,11 +165,19 @@ const INPUT_STREAM: u64 = 0x5eed_1a7a;
 
 /// The mean factor by which the standard deviation shrinks per layer from layer 1 to L:
 /// (std_1 / std_L)^(1/(L-1)); above 1 the signal shrinks, below 1 it grows. One layer: 1.
-pub fn shrink_factor(stds: &[f64]) -> f64 {
-    match stds {
+/// A standard deviation that is 0 or not finite (all-zero weights and biases, say) leaves
+/// the factor undefined: [`Error::NoSignal`] names the layer.
+pub fn shrink_factor(stds: &[f64]) -> Result<f64> {
+    if let Some(l) = stds.iter().position(|s| !(s.is_finite() && *s > 0.0)) {
+        return Err(Error::NoSignal {
+            layer: l + 1,
+            std: stds[l],
+        });
+    }
+    Ok(match stds {
         [] | [_] => 1.0,
         [first, .., last] => (first / last).powf(1.0 / (stds.len() - 1) as f64),
-    }
+    })
 }
 
 /// A stack's signal over many seeds: per layer, the predicted and the measured std of a^l.
@@ -243,7 +254,18 @@ mod tests {
 
     #[test]
     fn shrink_factor_of_a_geometric_sequence() {
-        assert!((shrink_factor(&[8.0, 4.0, 2.0, 1.0]) - 2.0).abs() < 1e-12);
-        assert_eq!(shrink_factor(&[3.0]), 1.0);
+        assert!((shrink_factor(&[8.0, 4.0, 2.0, 1.0]).unwrap() - 2.0).abs() < 1e-12);
+        assert_eq!(shrink_factor(&[3.0]).unwrap(), 1.0);
+        assert_eq!(
+            shrink_factor(&[1.0, 0.0]).unwrap_err(),
+            Error::NoSignal { layer: 2, std: 0.0 }
+        );
+        // Zero weights and biases: no signal past the input, an error rather than a NaN.
+        let zeros = Stack::new(Activation::Tanh, Init::zeros(), 4, 3, 4);
+        let err = zeros.over_seeds(&[0]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the std of a^1 is 0, so the per-layer shrink factor is undefined"
+        );
     }
 }
