@@ -26,15 +26,17 @@ pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::E
     .y_label("rms of a^l (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
-    for (name, s) in studies {
+    for (i, (name, s)) in studies.iter().enumerate() {
         chart = chart
-            .series_as(
+            .series_in(
                 Series::from_ys_1(format!("{name}: measured"), &s.geometric_mean_rms()),
                 Mark::Points,
+                i,
             )
-            .series_as(
+            .series_in(
                 Series::from_ys_1(format!("{name}: predicted"), &s.predicted),
                 Mark::Dashed,
+                i,
             );
     }
     chart.render()
@@ -135,8 +137,10 @@ pub fn dead_vs_lr(points: &[LrPoint]) -> Result<Figure, charts::Error> {
     chart.render()
 }
 
-/// The born-dead probability by depth: closed form (dashed) and Monte Carlo (dots).
-pub fn born_dead(studies: &BornDeadStudies) -> Result<Figure, charts::Error> {
+/// The born-dead probability by depth: for each setting the Monte Carlo estimate (dots,
+/// with error bars of two binomial standard errors) and, where it applies, the closed form
+/// (dashed, same colour; its p is also the one the standard error is computed from).
+pub fn born_dead(studies: &[BornDeadSeries]) -> Result<Figure, charts::Error> {
     let mut chart = LineChart::new(
         "born-dead",
         "Probability that a narrow ReLU network is born dead",
@@ -144,15 +148,28 @@ pub fn born_dead(studies: &BornDeadStudies) -> Result<Figure, charts::Error> {
     .x_label("depth L (layers)")
     .y_label("P(some layer is all zero)")
     .legend(SeriesLabelPosition::LowerRight);
-    for (width, alive) in &studies.closed {
-        let dead: Vec<f64> = alive.iter().map(|a| 1.0 - a).collect();
-        chart = chart.series_as(
-            Series::from_ys_1(format!("width {width}: closed form"), &dead),
-            Mark::Dashed,
+    for (i, s) in studies.iter().enumerate() {
+        let measured = s.monte_carlo.fraction();
+        let p: Vec<f64> = match &s.closed_alive {
+            Some(alive) => alive.iter().map(|a| 1.0 - a).collect(),
+            None => measured.clone(),
+        };
+        if s.closed_alive.is_some() {
+            chart = chart.series_in(
+                Series::from_ys_1(format!("{}: closed form", s.name), &p),
+                Mark::Dashed,
+                i,
+            );
+        }
+        let errors = p
+            .iter()
+            .map(|&p| 2.0 * s.monte_carlo.standard_error(p))
+            .collect();
+        chart = chart.points_with_errors(
+            Series::from_ys_1(format!("{}: Monte Carlo ± 2 se", s.name), &measured),
+            errors,
+            i,
         );
-    }
-    for (name, b) in &studies.measured {
-        chart = chart.series_as(Series::from_ys_1(name.clone(), &b.fraction()), Mark::Points);
     }
     chart.render()
 }
@@ -197,44 +214,52 @@ pub fn stack_studies() -> Result<Vec<(&'static str, StackStudy)>, crate::Error> 
     ])
 }
 
-/// The born-dead closed forms and Monte Carlo estimates of the chapter.
+/// One setting of the born-dead experiment: its Monte Carlo estimate and, with zero
+/// biases, the closed form.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BornDeadStudies {
-    /// (width, P(alive after layer l) for l = 1..=depth) from the Markov chain.
-    pub closed: Vec<(usize, Vec<f64>)>,
-    /// (legend name, Monte Carlo estimate).
-    pub measured: Vec<(String, BornDead)>,
+pub struct BornDeadSeries {
+    /// Legend name, for example `"width 2"`.
+    pub name: String,
+    /// P(alive after layer l), l = 1..=depth, from the Markov chain (None when it does not
+    /// apply, as with non-zero biases).
+    pub closed_alive: Option<Vec<f64>>,
+    /// The Monte Carlo estimate.
+    pub monte_carlo: BornDead,
 }
 
-/// Widths 2, 3, 4 with zero biases, and width 3 with biases 0.1, to depth 30, one network
-/// per trial seed.
-pub fn born_dead_studies() -> Result<BornDeadStudies, crate::Error> {
+/// The chapter's born-dead settings, to depth 30 with one network per trial seed: widths
+/// 2, 3 and 4 with zero biases, and width 3 with biases 0.1.
+pub fn born_dead_studies() -> Result<Vec<BornDeadSeries>, crate::Error> {
     let depth = 30;
     let t = trials();
-    let mut closed = Vec::new();
-    let mut measured = Vec::new();
+    let mut out = Vec::new();
     for width in [2, 3, 4] {
-        closed.push((width, born_alive_probability(width, depth)?));
-        let mc = BornDead::run(
-            width,
+        out.push(BornDeadSeries {
+            name: format!("width {width}"),
+            closed_alive: Some(born_alive_probability(width, depth)?),
+            monte_carlo: BornDead::run(
+                width,
+                depth,
+                Activation::Relu,
+                Init::he_normal(),
+                BiasInit::Zeros,
+                &t,
+            )?,
+        });
+    }
+    out.push(BornDeadSeries {
+        name: "width 3, biases 0.1".to_string(),
+        closed_alive: None,
+        monte_carlo: BornDead::run(
+            3,
             depth,
             Activation::Relu,
             Init::he_normal(),
-            BiasInit::Zeros,
+            BiasInit::Constant(0.1),
             &t,
-        )?;
-        measured.push((format!("width {width}: Monte Carlo"), mc));
-    }
-    let bias = BornDead::run(
-        3,
-        depth,
-        Activation::Relu,
-        Init::he_normal(),
-        BiasInit::Constant(0.1),
-        &t,
-    )?;
-    measured.push(("width 3, biases 0.1: Monte Carlo".to_string(), bias));
-    Ok(BornDeadStudies { closed, measured })
+        )?,
+    });
+    Ok(out)
 }
 
 /// Every chart of the chapter, from the chapter's settings and seeds.
