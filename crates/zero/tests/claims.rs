@@ -244,6 +244,32 @@ fn every_number_in_the_chapter_is_computed() {
     c.add("random_wins", gains.iter().filter(|&&g| g > 0.0).count());
     c.add("random_gain", format!("{:.3}", Spread::of(&gains).mean));
 
+    // "Seeing it": the charted runs of seed 0 say what the text says about them.
+    let seed0 =
+        zero::figures::runs(zero::figures::FIGURE_ACTIVATION, zero::figures::FIGURE_SEED).unwrap();
+    let final_loss = |name: &str| {
+        seed0
+            .runs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap()
+            .1
+            .history
+            .last()
+            .loss
+    };
+    let zero_run = &seed0.runs.iter().find(|(n, _)| *n == "zero").unwrap().1;
+    assert_eq!(zero_run.history.records.len(), EPOCHS + 1);
+    // On ln 4 up to the rounding bound of a mean of 400 terms (see above).
+    assert!(
+        zero_run
+            .history
+            .losses()
+            .iter()
+            .all(|l| (l - ln4).abs() < 1e-13)
+    );
+    assert!(final_loss("constant") > final_loss("random"));
+
     if let Err(problems) = claims::check(CHAPTER, &c) {
         panic!("the chapter and its experiments disagree:\n{problems}");
     }
