@@ -66,6 +66,19 @@ impl DeepTraining {
         Ok(MlpSpec::new(&self.widths(), Activation::Relu, init).build(seed)?)
     }
 
+    /// The factor by which the output of the network drawn by `to` differs from that of the
+    /// network drawn by `from` with the same seed, for every input: the product over layers
+    /// of sqrt(Var_to(W^l) / Var_from(W^l)). It holds exactly when both schemes draw the same
+    /// standard normals scaled per layer (two normal schemes), the biases are zero and the
+    /// activation is positively homogeneous (ReLU): then every layer of one network is a
+    /// positive multiple of the same layer of the other.
+    pub fn output_scale(&self, from: Init, to: Init) -> f64 {
+        self.widths()
+            .windows(2)
+            .map(|w| (to.variance(w[0], w[1]) / from.variance(w[0], w[1])).sqrt())
+            .product()
+    }
+
     /// Train the network drawn by `init` from `seed` on the data of `seed`: the history,
     /// and the activity of every hidden layer on the training set before and after.
     pub fn run(&self, init: Init, seed: u64) -> Result<Run, Error> {

@@ -148,6 +148,30 @@ fn the_chapter_states_what_the_experiments_give() {
         .add("train_momentum", setting.momentum)
         .add("train_epochs", setting.epochs);
     c.add("train_seeds", s.len());
+    // At initialization the Xavier network is the He network scaled layer by layer: its
+    // logits are exactly output_scale times He's, for every seed and input.
+    let scale = setting.output_scale(Init::he_normal(), Init::xavier_normal());
+    for &seed in &s {
+        let x = setting.data(seed).unwrap().x;
+        let he_out = setting
+            .network(Init::he_normal(), seed)
+            .unwrap()
+            .predict(&x)
+            .unwrap();
+        let xa_out = setting
+            .network(Init::xavier_normal(), seed)
+            .unwrap()
+            .predict(&x)
+            .unwrap();
+        for (h, x) in he_out.iter().zip(&xa_out) {
+            assert!(
+                (x - scale * h).abs() <= 1e-9 * (scale * h).abs(),
+                "seed {seed}: {x} vs {}",
+                scale * h
+            );
+        }
+    }
+    c.add("xavier_scale", format!("{scale:.1e}"));
     let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &s).unwrap();
     let xavier_runs = TrainingStudy::run(&setting, Init::xavier_normal(), &s).unwrap();
     assert_eq!(he_runs.diverged() + xavier_runs.diverged(), 0);
