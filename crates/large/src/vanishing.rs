@@ -210,8 +210,10 @@ pub struct ToyRun {
     /// |W^1 (trained) - W^1 (initial)| / |W^1 (initial)| (Frobenius norms): how far the
     /// first layer moved.
     pub w1_change: f64,
-    /// |dL/dW^l| at initialization, l = 1, 2.
+    /// |(dL/dW^l, dL/db^l)| at initialization, l = 1, 2.
     pub grad_norms: Vec<f64>,
+    /// |W^1| at initialization (Frobenius).
+    pub w1_norm: f64,
 }
 
 /// Train the toy network with weights `init` on [`blobs_task`] from `seed` (data and
@@ -229,6 +231,7 @@ pub fn toy_run(init: Init, lr: f64, epochs: usize, seed: u64) -> Result<ToyRun, 
         accuracy: history.last().accuracy,
         w1_change: norm(&(&net.layer(1).w - &w1)) / norm(&w1),
         grad_norms: history.records[0].grad_norms.clone(),
+        w1_norm: norm(&w1),
     })
 }
 

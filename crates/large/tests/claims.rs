@@ -226,6 +226,17 @@ fn toy(c: &mut Claims) {
             rs.iter().filter(|r| r.accuracy >= 0.9).count(),
         );
         c.add(
+            &format!("toy_grad_{name}"),
+            format!("{:.2}", mean(rs.iter().map(|r| r.grad_norms[0]))),
+        );
+        c.add(
+            &format!("toy_relgrad_{name}"),
+            format!(
+                "{:.3}",
+                mean(rs.iter().map(|r| r.grad_norms[0] / r.w1_norm))
+            ),
+        );
+        c.add(
             &format!("toy_move_{name}"),
             format!("{:.2}", median(rs.iter().map(|r| r.w1_change).collect())),
         );
