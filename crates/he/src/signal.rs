@@ -167,6 +167,9 @@ impl StackStudy {
         init: Init,
         seeds: &[u64],
     ) -> Result<Self, Error> {
+        if seeds.is_empty() {
+            return Err(Error::NoSeeds);
+        }
         let predicted = stack
             .predicted_second_moment(activation, init)?
             .iter()
@@ -251,6 +254,20 @@ mod tests {
         ));
         assert!(kept_fraction(Activation::Sigmoid).is_err());
         assert_eq!(DeepStack::new(0, 3, 4).unwrap_err(), Error::Zero("width"));
+        assert_eq!(
+            DeepStack::new(4, 3, 0).unwrap_err().to_string(),
+            "batch must be at least 1, got 0"
+        );
+        let stack = DeepStack::new(4, 3, 2).unwrap();
+        assert_eq!(
+            StackStudy::run(stack, Activation::Relu, Init::he_normal(), &[]).unwrap_err(),
+            Error::NoSeeds
+        );
+        let e = StackStudy::run(stack, Activation::Tanh, Init::he_normal(), &[0]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the closed form needs a piecewise-linear activation (ReLU, leaky ReLU, identity), got tanh"
+        );
     }
 
     /// kept_fraction and kappa against a sample of 10^6 standard normals: the sample mean of

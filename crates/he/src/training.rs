@@ -231,3 +231,56 @@ impl TrainingStudy {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_settings_are_errors_that_name_the_value() {
+        let bad = DeepTraining {
+            width: 0,
+            ..DeepTraining::chapter()
+        };
+        assert!(matches!(bad.run(Init::he_normal(), 0), Err(Error::Zero(_))));
+        let bad = DeepTraining {
+            lr: -1.0,
+            depth: 2,
+            ..DeepTraining::chapter()
+        };
+        assert_eq!(
+            bad.run(Init::he_normal(), 0).unwrap_err().to_string(),
+            "learning rate must be finite and > 0, got -1"
+        );
+        assert_eq!(
+            TrainingStudy::run(&DeepTraining::chapter(), Init::he_normal(), &[]).unwrap_err(),
+            Error::NoSeeds
+        );
+    }
+
+    #[test]
+    fn output_scale_is_exact_for_scaled_normal_schemes() {
+        let setting = DeepTraining {
+            depth: 4,
+            ..DeepTraining::chapter()
+        };
+        let scale = setting.output_scale(Init::he_normal(), Init::lecun_normal());
+        // LeCun's variance is half of He's in every layer (also the first, with n_in = 2),
+        // so each of the five layers contributes 1/sqrt(2).
+        assert!((scale - 0.5f64.sqrt().powi(5)).abs() < 1e-15);
+        let x = setting.data(0).unwrap().x;
+        let a = setting
+            .network(Init::he_normal(), 0)
+            .unwrap()
+            .predict(&x)
+            .unwrap();
+        let b = setting
+            .network(Init::lecun_normal(), 0)
+            .unwrap()
+            .predict(&x)
+            .unwrap();
+        for (p, q) in a.iter().zip(&b) {
+            assert!((q - scale * p).abs() <= 1e-12 * p.abs());
+        }
+    }
+}
