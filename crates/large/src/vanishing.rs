@@ -82,10 +82,17 @@ impl Stack {
         }
     }
     fn spec(&self) -> Result<MlpSpec, Error> {
-        if self.depth == 0 {
-            return Err(Error::Zero {
-                what: "number of hidden layers".to_string(),
-            });
+        for (what, v) in [
+            ("number of hidden layers", self.depth),
+            ("stack width", self.width),
+            ("number of classes", self.classes),
+            ("batch size", self.batch),
+        ] {
+            if v == 0 {
+                return Err(Error::Zero {
+                    what: what.to_string(),
+                });
+            }
         }
         let mut widths = vec![self.width; self.depth + 1];
         widths.push(self.classes);
@@ -261,6 +268,33 @@ mod tests {
             assert!((r - 1.0).abs() < 1e-3, "{f}: {r}");
             assert!((mean_derivative(f, 1e-6) - f.df(0.0)).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn bad_stacks_are_errors_naming_the_value() {
+        let base = Stack::deep_sigmoid();
+        for bad in [
+            Stack { classes: 0, ..base },
+            Stack { width: 0, ..base },
+            Stack { batch: 0, ..base },
+        ] {
+            assert!(
+                matches!(gradient_std_per_layer(&bad, 0), Err(Error::Zero { .. })),
+                "{bad:?}"
+            );
+        }
+        let e = gradient_std_per_layer(
+            &Stack {
+                gain: f64::NAN,
+                ..base
+            },
+            0,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("NaN"), "{e}");
+        assert!(stack_gradients(Stack { depth: 1, ..base }, &[0]).is_err());
+        let e = toy_run(Init::xavier_normal(), -0.1, 10, 0).unwrap_err();
+        assert!(e.to_string().contains("-0.1"), "{e}");
     }
 
     #[test]
