@@ -229,10 +229,22 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
     ] {
         std::fs::create_dir_all(dir)?;
     }
-    // evcxr reads init.evcxr at start: keep up to 2 GB of compiled cells between runs.
-    crate::write_if_changed(&evcxr_config.join("init.evcxr"), b":cache 2000\n")?;
+    // No init.evcxr: evcxr's `:cache` of compiled cells made kernels fail to start
+    // ("dlsym failed") when a later session reused the build folder.
     let script = cache.join("run_notebooks.py");
     crate::write_if_changed(&script, include_str!("run_notebooks.py").as_bytes())?;
+    // evcxr links each cell against the shared libstd and sets a relative rpath that is
+    // right for target/<triple>/debug/deps but not for the copy it loads one folder up,
+    // so the kernel only starts when the toolchain's target libdir is on the search path.
+    let libdir = Command::new("rustc")
+        .args(["--print", "target-libdir"])
+        .output()
+        .context("could not run rustc")?;
+    let libdir = PathBuf::from(String::from_utf8(libdir.stdout)?.trim());
+    let library_path = {
+        let old = std::env::var_os("LD_LIBRARY_PATH").unwrap_or_default();
+        std::env::join_paths(std::iter::once(libdir).chain(std::env::split_paths(&old)))?
+    };
     let mut cmd = Command::new(&python);
     cmd.arg(&script)
         .arg("--timeout")
@@ -245,6 +257,7 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
         .env("JUPYTER_CONFIG_DIR", jupyter.join("config"))
         .env("JUPYTER_RUNTIME_DIR", jupyter.join("runtime"))
         .env("JUPYTER_PLATFORM_DIRS", "1")
+        .env("LD_LIBRARY_PATH", library_path)
         .env("EVCXR_TMPDIR", &evcxr_tmp)
         .env("EVCXR_CONFIG_DIR", &evcxr_config)
         // evcxr keeps its compile cache in $XDG_CACHE_HOME/evcxr: put it in ours.
@@ -265,6 +278,8 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
         if let Some(rest) = line.strip_prefix("RESULT ") {
             let parts: Vec<&str> = rest.split_whitespace().collect();
             if let [name, status, seconds] = parts[..] {
+                // A retried notebook reports twice: its last run counts.
+                runs.retain(|r: &NotebookRun| r.name != name);
                 runs.push(NotebookRun {
                     name: name.to_string(),
                     ok: status == "ok",
