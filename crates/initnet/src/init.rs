@@ -143,7 +143,8 @@ impl Init {
                 2.0 / ((1.0 + alpha * alpha) * n_in)
             }
         };
-        self.gain * self.gain * base
+        // Written so that a huge gain on a zero variance stays 0 (not inf * 0 = NaN).
+        if base == 0.0 { 0.0 } else { self.gain * self.gain * base }
     }
 
     /// E[W_ij]: zero except for a constant.
@@ -178,6 +179,18 @@ impl Init {
             });
         }
         let var = self.variance(n_in, n_out);
+        // A finite std, limit, constant or gain can still overflow once squared or multiplied
+        // (normal:1e200 has variance 1e400 = inf): an error, not a panic or infinite weights.
+        match self.scheme {
+            Scheme::Zeros | Scheme::Constant(_) if !self.mean().is_finite() => {
+                return Err(Error::OutOfRange { name: "constant weight", expected: "finite", value: self.mean() });
+            }
+            Scheme::Zeros | Scheme::Constant(_) => {}
+            _ if !var.is_finite() => {
+                return Err(Error::OutOfRange { name: "weight variance", expected: "finite", value: var });
+            }
+            _ => {}
+        }
         let w = match self.scheme {
             Scheme::Zeros => Array2::zeros((n_out, n_in)),
             Scheme::Constant(c) => Array2::from_elem((n_out, n_in), self.gain * c),
@@ -457,6 +470,24 @@ mod tests {
         ));
         let e = "normal:-2".parse::<Init>().unwrap_err().to_string();
         assert!(e.contains("-2"), "{e}");
+    }
+
+    #[test]
+    fn overflowing_variances_are_errors() {
+        let huge = [
+            Init::normal(1e200).unwrap(),
+            Init::uniform(1e200).unwrap(),
+            Init::xavier_normal().with_gain(1e300).unwrap(),
+            Init::he_uniform().with_gain(1e300).unwrap(),
+        ];
+        for init in huge {
+            let e = init.sample(3, 2, &mut rng(0)).unwrap_err();
+            assert_eq!(e.to_string(), "weight variance must be finite, got inf", "{init}");
+        }
+        let e = Init::constant(1e200).unwrap().with_gain(1e200).unwrap().sample(3, 2, &mut rng(0)).unwrap_err();
+        assert_eq!(e.to_string(), "constant weight must be finite, got inf");
+        assert!(Init::normal(1e150).unwrap().sample(3, 2, &mut rng(0)).is_ok());
+        assert_eq!(Init::zeros().with_gain(1e300).unwrap().variance(2, 3), 0.0);
     }
 
     #[test]
