@@ -157,6 +157,9 @@ pub struct LayersReport {
     pub config: LayersConfig,
     /// One entry per layer, layer 1 first.
     pub layers: Vec<LayerReport>,
+    /// Whether some pre-activation, activation or gradient overflowed to infinity or NaN:
+    /// its statistics are then NaN (`null` in JSON).
+    pub overflowed: bool,
 }
 
 /// E[g(s Z)] for Z standard normal, by composite Simpson's rule on [-12, 0] and [0, 12]
@@ -313,12 +316,15 @@ pub fn layers(cfg: &LayersConfig) -> Result<LayersReport, Error> {
             predicted_grad_std: grad,
         })
         .collect();
+    let overflowed = !(trace.pre.iter().chain(&trace.post).chain(&grads.da))
+        .all(|m| m.iter().all(|v| v.is_finite()));
     Ok(LayersReport {
         config: LayersConfig {
             inputs: Some(n0),
             ..cfg.clone()
         },
         layers,
+        overflowed,
     })
 }
 
@@ -420,6 +426,12 @@ impl LayersReport {
         let _ = writeln!(out, "{}", line(header.to_vec()));
         for r in &rows {
             let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
+        }
+        if self.overflowed {
+            let _ = writeln!(
+                out,
+                "\nsome values overflowed to infinity or NaN: their statistics are NaN (null in JSON)"
+            );
         }
         out
     }

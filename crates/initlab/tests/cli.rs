@@ -345,3 +345,47 @@ fn bad_values_exit_1_with_the_library_message() {
         assert!(stdout(&out).is_empty());
     }
 }
+
+#[test]
+fn overflow_is_an_error_or_a_flag_never_invalid_json() {
+    // The variance itself overflows: a typed error.
+    let out = initlab(&["layers", "--init", "normal:1e200"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: weight variance must be finite, got inf\n"
+    );
+    // The weights are finite but the signal overflows by layer 2 (1e120^2 * 10 > f64::MAX):
+    // valid JSON, the statistics are null and `overflowed` says why.
+    let v = json(&[
+        "layers",
+        "--init",
+        "normal:1e120",
+        "--activation",
+        "relu",
+        "--depth",
+        "3",
+        "--width",
+        "10",
+        "--batch",
+        "5",
+    ]);
+    assert_eq!(v["overflowed"], Value::Bool(true));
+    assert_eq!(v["layers"][2]["pre_std"], Value::Null);
+    let text = stdout(&initlab(&[
+        "layers",
+        "--init",
+        "normal:1e120",
+        "--activation",
+        "relu",
+        "--depth",
+        "3",
+        "--width",
+        "10",
+        "--batch",
+        "5",
+    ]));
+    assert!(text.contains("overflowed"), "{text}");
+    let v = json(&["layers", "--depth", "2", "--width", "10", "--batch", "5"]);
+    assert_eq!(v["overflowed"], Value::Bool(false));
+}
