@@ -133,7 +133,6 @@ fn figures(only: &[String]) -> Result<()> {
         .progress_chars("=> "),
     );
     bar.set_prefix("figures");
-    let mut report = Vec::new();
     for chapter in &selected {
         bar.set_message(format!("drawing {}", chapter.name));
         let start = Instant::now();
@@ -164,19 +163,17 @@ fn figures(only: &[String]) -> Result<()> {
                 removed += 1;
             }
         }
-        report.push(format!(
-            "{:>9} {:<8} {} figures, {written} files written, {removed} stale removed, {:.1} s",
-            "",
+        let line = format!(
+            "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {:.1} s",
             chapter.name,
             figures.len(),
             start.elapsed().as_secs_f64()
-        ));
+        );
+        // Printed above the bar on a terminal, and printed at all when there is none (CI).
+        bar.suspend(|| println!("{line}"));
         bar.inc(1);
     }
     bar.finish_with_message("done");
-    for line in report {
-        println!("{line}");
-    }
     Ok(())
 }
 
