@@ -49,11 +49,31 @@ pub fn all() -> Vec<Chapter> {
         // and ONE line in crates/chapters/Cargo.toml under [dependencies]:
         //   zero = { path = "../zero" }
         // Then run `cargo xtask figures` and `cargo xtask notebooks` and commit the results.
-        Chapter { name: "zero", markdown: include_str!("../../../src/zero.md"), figures: zero::figures },
-        Chapter { name: "large", markdown: include_str!("../../../src/large.md"), figures: large::figures::figures },
-        Chapter { name: "random", markdown: include_str!("../../../src/random.md"), figures: random::figures::figures },
-        Chapter { name: "xavier", markdown: include_str!("../../../src/xavier.md"), figures: xavier::figures },
-        Chapter { name: "he", markdown: include_str!("../../../src/he.md"), figures: he::figures::figures },
+        Chapter {
+            name: "zero",
+            markdown: include_str!("../../../src/zero.md"),
+            figures: zero::figures,
+        },
+        Chapter {
+            name: "large",
+            markdown: include_str!("../../../src/large.md"),
+            figures: large::figures::figures,
+        },
+        Chapter {
+            name: "random",
+            markdown: include_str!("../../../src/random.md"),
+            figures: random::figures::figures,
+        },
+        Chapter {
+            name: "xavier",
+            markdown: include_str!("../../../src/xavier.md"),
+            figures: xavier::figures,
+        },
+        Chapter {
+            name: "he",
+            markdown: include_str!("../../../src/he.md"),
+            figures: he::figures::figures,
+        },
         Chapter {
             name: "guide",
             markdown: include_str!("../../../src/guide.md"),
