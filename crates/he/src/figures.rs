@@ -42,6 +42,42 @@ pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::E
     chart.render()
 }
 
+/// The random walk of the log signal: by layer, the standard deviation over seeds of
+/// ln(rms of a^l) (dots) beside the single-input prediction sqrt(ln(1 + v_l)) / 2 (dashed),
+/// which the batch average can only lower.
+pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
+    let single: Vec<f64> = study
+        .relative_variance
+        .iter()
+        .map(|v| (1.0 + v).ln().sqrt() / 2.0)
+        .collect();
+    LineChart::new(
+        "signal-walk",
+        "Spread of the log signal over networks, He initialization",
+    )
+    .x_label("layer l")
+    .y_label("standard deviation of ln(rms of a^l)")
+    .legend(SeriesLabelPosition::UpperLeft)
+    .series_in(
+        Series::from_ys_1(
+            format!(
+                "measured over {} seeds (batch of {})",
+                study.seeds.len(),
+                study.stack.batch
+            ),
+            &study.log_rms_sd(),
+        ),
+        Mark::Points,
+        0,
+    )
+    .series_in(
+        Series::from_ys_1("one input: sqrt(ln(1 + v_l)) / 2, v_l exact", &single),
+        Mark::Dashed,
+        0,
+    )
+    .render()
+}
+
 /// Mean training accuracy by epoch with He and with Xavier initialization, with the worst
 /// He run and the best Xavier run (the closest the two come).
 pub fn training_curves(
@@ -266,6 +302,7 @@ pub fn born_dead_studies() -> Result<Vec<BornDeadSeries>, crate::Error> {
 pub fn figures() -> Result<Vec<Figure>, BoxError> {
     let stacks = stack_studies()?;
     let signal = signal_depth(&stacks.iter().map(|(n, s)| (*n, s)).collect::<Vec<_>>())?;
+    let walk = signal_walk(&stacks[0].1)?;
 
     let setting = DeepTraining::chapter();
     let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &seeds())?;
@@ -281,7 +318,7 @@ pub fn figures() -> Result<Vec<Figure>, BoxError> {
 
     let runs = remedy_runs()?;
     let rem = remedies_chart(&runs)?;
-    Ok(vec![signal, curves, activity, lr, born, rem])
+    Ok(vec![signal, walk, curves, activity, lr, born, rem])
 }
 
 /// The chapter's remedies at learning rate 0.5 (smaller: 0.1), one run per seed each.
