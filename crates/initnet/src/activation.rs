@@ -22,6 +22,15 @@ pub enum Activation {
     LeakyRelu(f64),
 }
 
+/// [`Activation::apply`] maps arrays with at least this many entries on several threads.
+pub const PARALLEL_MIN_LEN: usize = 1 << 16;
+
+/// The number of threads for large element-wise maps: the available cores, at most 4.
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4))
+}
+
 /// The logistic sigmoid, written so that it never overflows.
 pub fn sigmoid(a: f64) -> f64 {
     if a >= 0.0 {
@@ -103,9 +112,28 @@ impl Activation {
         d
     }
 
-    /// h = f(a), element-wise.
+    /// h = f(a), element-wise. Arrays of at least [`PARALLEL_MIN_LEN`] entries are split over
+    /// the available cores (each entry is computed alone, so the result is the same bit for bit).
     pub fn apply(self, a: &Array2<f64>) -> Array2<f64> {
-        a.mapv(|v| self.f(v))
+        let mut h = a.to_owned();
+        let threads = threads();
+        match h.as_slice_memory_order_mut() {
+            Some(data) if data.len() >= PARALLEL_MIN_LEN && threads > 1 => {
+                let chunk = data.len().div_ceil(threads);
+                let mut parts = data.chunks_mut(chunk);
+                let first = parts.next();
+                std::thread::scope(|scope| {
+                    for part in parts {
+                        scope.spawn(move || part.iter_mut().for_each(|v| *v = self.f(*v)));
+                    }
+                    if let Some(part) = first {
+                        part.iter_mut().for_each(|v| *v = self.f(*v));
+                    }
+                });
+            }
+            _ => h.mapv_inplace(|v| self.f(v)),
+        }
+        h
     }
 
     /// f'(a), element-wise.
@@ -182,6 +210,21 @@ mod tests {
         let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2);
         for act in [Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu(0.1)] {
             assert_eq!(act.derivative_given(&a, &act.apply(&a)), act.derivative(&a), "{act}");
+        }
+    }
+
+    #[test]
+    fn parallel_apply_is_the_sequential_map_bit_for_bit() {
+        let n = PARALLEL_MIN_LEN + 7;
+        let a = ndarray::Array2::from_shape_fn((n / 7 + 1, 7), |(i, j)| ((i * 7 + j) as f64 * 0.37).sin() * 4.0);
+        let transposed = a.t().to_owned();
+        for act in [Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu(0.1)] {
+            for x in [&a, &transposed] {
+                let parallel = act.apply(x);
+                let sequential = x.mapv(|v| act.f(v));
+                assert_eq!(parallel.dim(), sequential.dim());
+                assert!(parallel.iter().zip(&sequential).all(|(p, q)| p.to_bits() == q.to_bits()), "{act}");
+            }
         }
     }
 
