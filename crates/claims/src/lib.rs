@@ -74,8 +74,14 @@ pub fn vars(md: &str) -> Vec<Var> {
             let Some(q) = after.find("\">") else { break };
             let key = &after[..q];
             let body = &after[q + 2..];
-            let Some(end) = body.find("</var>") else { break };
-            out.push(Var { key: key.to_string(), text: body[..end].to_string(), line: i + 1 });
+            let Some(end) = body.find("</var>") else {
+                break;
+            };
+            out.push(Var {
+                key: key.to_string(),
+                text: body[..end].to_string(),
+                line: i + 1,
+            });
             rest = &body[end + 6..];
         }
     }
@@ -90,7 +96,10 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
     let mut problems = Vec::new();
     for var in &found {
         match claims.get(&var.key) {
-            None => problems.push(format!("line {}: claim {:?} has no computed value", var.line, var.key)),
+            None => problems.push(format!(
+                "line {}: claim {:?} has no computed value",
+                var.line, var.key
+            )),
             Some(v) if v != var.text => problems.push(format!(
                 "line {}: claim {:?} says {:?} but the experiment gives {:?}",
                 var.line, var.key, var.text, v
@@ -105,9 +114,15 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
     }
     let bare = bare_numbers(md);
     for (line, text) in bare {
-        problems.push(format!("line {line}: number {text:?} in the prose is not a claim"));
+        problems.push(format!(
+            "line {line}: number {text:?} in the prose is not a claim"
+        ));
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 /// Numbers in the prose that no claim covers: digits outside fenced and inline code,
@@ -139,7 +154,12 @@ pub fn bare_numbers(md: &str) -> Vec<(usize, String)> {
                 && (k == 0 || !(chars[k - 1].is_alphanumeric() || chars[k - 1] == '_'));
             if starts_number {
                 let start = k;
-                while k < chars.len() && (chars[k].is_ascii_digit() || (chars[k] == '.' && k + 1 < chars.len() && chars[k + 1].is_ascii_digit())) {
+                while k < chars.len()
+                    && (chars[k].is_ascii_digit()
+                        || (chars[k] == '.'
+                            && k + 1 < chars.len()
+                            && chars[k + 1].is_ascii_digit()))
+                {
                     k += 1;
                 }
                 out.push((i + 1, chars[start..k].iter().collect()));
@@ -154,7 +174,11 @@ pub fn bare_numbers(md: &str) -> Vec<(usize, String)> {
 fn strip_list_marker(line: &str) -> &str {
     let t = line.trim_start();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")) { &t[digits + 2..] } else { line }
+    if digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")) {
+        &t[digits + 2..]
+    } else {
+        line
+    }
 }
 
 /// The line with code, math, claims, citations, tags and link targets blanked out.
@@ -182,8 +206,13 @@ fn strip_non_prose(line: &str, in_display_math: &mut bool) -> String {
             ("<!--", "-->"),
             ("](", ")"),
         ];
-        let next = openers.iter().filter_map(|&(o, c)| rest.find(o).map(|p| (p, o, c))).min_by_key(|&(p, o, _)| (p, usize::MAX - o.len()));
-        let tag = rest.find('<').filter(|&p| rest[p + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/'));
+        let next = openers
+            .iter()
+            .filter_map(|&(o, c)| rest.find(o).map(|p| (p, o, c)))
+            .min_by_key(|&(p, o, _)| (p, usize::MAX - o.len()));
+        let tag = rest
+            .find('<')
+            .filter(|&p| rest[p + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/'));
         match (next, tag) {
             (Some((p, o, c)), t) if t.is_none_or(|t| p <= t) => {
                 out.push_str(&rest[..p]);
@@ -223,7 +252,10 @@ mod tests {
         let md = "A net of 4 classes.\n\n```rust\nlet x = 5;\n```\nMath $W^1 = 2$ and `code 3`, \
                   <cite>Glorot and Bengio, 2010</cite>, [link](figures/a1.svg), W1 h2.\n\
                   1. a list item\n$$\nx = 7\n$$\n<var data-claim=\"k\">0.5</var> and 12.5%\n<img width=\"300\">";
-        assert_eq!(bare_numbers(md), vec![(1, "4".to_string()), (11, "12.5".to_string())]);
+        assert_eq!(
+            bare_numbers(md),
+            vec![(1, "4".to_string()), (11, "12.5".to_string())]
+        );
     }
 
     #[test]
@@ -234,10 +266,17 @@ mod tests {
         assert!(check(md, &c).is_ok());
         c.add("b", 3).add("c", 4);
         let err = check(md, &c).unwrap_err();
-        assert!(err.contains("claim \"b\" says \"2\" but the experiment gives \"3\""), "{err}");
+        assert!(
+            err.contains("claim \"b\" says \"2\" but the experiment gives \"3\""),
+            "{err}"
+        );
         assert!(err.contains("computed value \"c\" is not stated"), "{err}");
         let mut d = Claims::new();
         d.add("a", 1);
-        assert!(check(md, &d).unwrap_err().contains("claim \"b\" has no computed value"));
+        assert!(
+            check(md, &d)
+                .unwrap_err()
+                .contains("claim \"b\" has no computed value")
+        );
     }
 }

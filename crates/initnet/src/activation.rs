@@ -28,7 +28,11 @@ pub const PARALLEL_MIN_LEN: usize = 1 << 16;
 /// The number of threads for large element-wise maps: the available cores, at most 4.
 fn threads() -> usize {
     static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4))
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4)
+    })
 }
 
 /// The logistic sigmoid, written so that it never overflows.
@@ -165,7 +169,11 @@ impl FromStr for Activation {
     /// Parses `identity`, `sigmoid` (or `logistic`), `tanh`, `relu`, `leaky-relu` (alpha 0.01)
     /// and `leaky-relu:ALPHA`.
     fn from_str(text: &str) -> Result<Self> {
-        let err = |reason: String| Error::Parse { what: "activation", text: text.to_string(), reason };
+        let err = |reason: String| Error::Parse {
+            what: "activation",
+            text: text.to_string(),
+            reason,
+        };
         let (name, arg) = match text.split_once(':') {
             Some((n, a)) => (n, Some(a)),
             None => (text, None),
@@ -207,23 +215,49 @@ mod tests {
 
     #[test]
     fn derivative_given_h_is_the_derivative_bit_for_bit() {
-        let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2);
-        for act in [Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu(0.1)] {
-            assert_eq!(act.derivative_given(&a, &act.apply(&a)), act.derivative(&a), "{act}");
+        let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| {
+            (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2
+        });
+        for act in [
+            Activation::Identity,
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::LeakyRelu(0.1),
+        ] {
+            assert_eq!(
+                act.derivative_given(&a, &act.apply(&a)),
+                act.derivative(&a),
+                "{act}"
+            );
         }
     }
 
     #[test]
     fn parallel_apply_is_the_sequential_map_bit_for_bit() {
         let n = PARALLEL_MIN_LEN + 7;
-        let a = ndarray::Array2::from_shape_fn((n / 7 + 1, 7), |(i, j)| ((i * 7 + j) as f64 * 0.37).sin() * 4.0);
+        let a = ndarray::Array2::from_shape_fn((n / 7 + 1, 7), |(i, j)| {
+            ((i * 7 + j) as f64 * 0.37).sin() * 4.0
+        });
         let transposed = a.t().to_owned();
-        for act in [Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::LeakyRelu(0.1)] {
+        for act in [
+            Activation::Identity,
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::LeakyRelu(0.1),
+        ] {
             for x in [&a, &transposed] {
                 let parallel = act.apply(x);
                 let sequential = x.mapv(|v| act.f(v));
                 assert_eq!(parallel.dim(), sequential.dim());
-                assert!(parallel.iter().zip(&sequential).all(|(p, q)| p.to_bits() == q.to_bits()), "{act}");
+                assert!(
+                    parallel
+                        .iter()
+                        .zip(&sequential)
+                        .all(|(p, q)| p.to_bits() == q.to_bits()),
+                    "{act}"
+                );
             }
         }
     }
@@ -234,7 +268,10 @@ mod tests {
             let act: Activation = text.parse().unwrap();
             assert_eq!(act.to_string(), text);
         }
-        assert_eq!("logistic".parse::<Activation>().unwrap(), Activation::Sigmoid);
+        assert_eq!(
+            "logistic".parse::<Activation>().unwrap(),
+            Activation::Sigmoid
+        );
         assert!("softplus".parse::<Activation>().is_err());
         let err = "leaky-relu:-1".parse::<Activation>().unwrap_err();
         assert!(err.to_string().contains("-1"), "{err}");

@@ -24,14 +24,24 @@ impl Dataset {
     /// A data set from features and labels, checked for shape, finiteness and labels.
     pub fn new(x: Array2<f64>, y: Vec<usize>, classes: usize) -> Result<Self> {
         if x.nrows() == 0 || x.ncols() == 0 {
-            return Err(Error::Zero { what: format!("data set shape ({}, {})", x.nrows(), x.ncols()) });
+            return Err(Error::Zero {
+                what: format!("data set shape ({}, {})", x.nrows(), x.ncols()),
+            });
         }
         if y.len() != x.nrows() {
-            return Err(Error::Shape { what: "labels".into(), expected: vec![x.nrows()], got: vec![y.len()] });
+            return Err(Error::Shape {
+                what: "labels".into(),
+                expected: vec![x.nrows()],
+                got: vec![y.len()],
+            });
         }
         all_finite("features", &x)?;
         if let Some((index, &label)) = y.iter().enumerate().find(|(_, l)| **l >= classes) {
-            return Err(Error::Label { index, label, classes });
+            return Err(Error::Label {
+                index,
+                label,
+                classes,
+            });
         }
         Ok(Dataset { x, y, classes })
     }
@@ -57,16 +67,31 @@ impl Dataset {
     }
     /// The samples at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Dataset {
-        Dataset { x: self.x.select(Axis(0), indices), y: indices.iter().map(|&i| self.y[i]).collect(), classes: self.classes }
+        Dataset {
+            x: self.x.select(Axis(0), indices),
+            y: indices.iter().map(|&i| self.y[i]).collect(),
+            classes: self.classes,
+        }
     }
     /// The same data set with features standardized by `scaler`.
     pub fn standardized(&self, scaler: &Standardizer) -> Result<Dataset> {
-        Ok(Dataset { x: scaler.transform(&self.x)?, ..self.clone() })
+        Ok(Dataset {
+            x: scaler.transform(&self.x)?,
+            ..self.clone()
+        })
     }
 }
 
 fn check_samples(what: &'static str, samples: usize, needed: usize) -> Result<()> {
-    if samples < needed { Err(Error::TooFewSamples { what, samples, needed }) } else { Ok(()) }
+    if samples < needed {
+        Err(Error::TooFewSamples {
+            what,
+            samples,
+            needed,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 /// Parameters of [`Blobs::generate`]: isotropic Gaussian blobs, as scikit-learn's `make_blobs`.
@@ -88,7 +113,13 @@ pub struct Blobs {
 impl Blobs {
     /// `n_samples` points around `centers` centers in 2 features, std 1, box (-10, 10).
     pub fn new(n_samples: usize, centers: usize) -> Self {
-        Blobs { n_samples, n_features: 2, centers, cluster_std: 1.0, center_box: (-10.0, 10.0) }
+        Blobs {
+            n_samples,
+            n_features: 2,
+            centers,
+            cluster_std: 1.0,
+            center_box: (-10.0, 10.0),
+        }
     }
     /// Set the number of features.
     pub fn features(mut self, n_features: usize) -> Self {
@@ -112,16 +143,24 @@ impl Blobs {
     }
     fn check(&self) -> Result<()> {
         if self.centers == 0 {
-            return Err(Error::Zero { what: "number of centers".to_string() });
+            return Err(Error::Zero {
+                what: "number of centers".to_string(),
+            });
         }
         if self.n_features == 0 {
-            return Err(Error::Zero { what: "number of features".to_string() });
+            return Err(Error::Zero {
+                what: "number of features".to_string(),
+            });
         }
         check_samples("make_blobs", self.n_samples, self.centers)?;
         non_negative("cluster_std", self.cluster_std)?;
         let (lo, hi) = self.center_box;
         if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-            return Err(Error::OutOfRange { name: "center_box upper bound", expected: "finite and above the lower bound", value: hi });
+            return Err(Error::OutOfRange {
+                name: "center_box upper bound",
+                expected: "finite and above the lower bound",
+                value: hi,
+            });
         }
         Ok(())
     }
@@ -173,7 +212,11 @@ pub fn make_circles(n_samples: usize, noise: f64, factor: f64, seed: u64) -> Res
     check_samples("make_circles", n_samples, 2)?;
     non_negative("noise", noise)?;
     if !(factor.is_finite() && (0.0..1.0).contains(&factor)) {
-        return Err(Error::OutOfRange { name: "factor", expected: "in [0, 1)", value: factor });
+        return Err(Error::OutOfRange {
+            name: "factor",
+            expected: "in [0, 1)",
+            value: factor,
+        });
     }
     let n_out = n_samples / 2;
     let n_in = n_samples - n_out;
@@ -200,7 +243,13 @@ pub fn make_moons(n_samples: usize, noise: f64, seed: u64) -> Result<Dataset> {
     non_negative("noise", noise)?;
     let n_out = n_samples / 2;
     let n_in = n_samples - n_out;
-    let angle = |k: usize, count: usize| if count > 1 { PI * k as f64 / (count - 1) as f64 } else { 0.0 };
+    let angle = |k: usize, count: usize| {
+        if count > 1 {
+            PI * k as f64 / (count - 1) as f64
+        } else {
+            0.0
+        }
+    };
     let mut x = Array2::zeros((n_samples, 2));
     let mut y = Vec::with_capacity(n_samples);
     for k in 0..n_out {
@@ -235,17 +284,25 @@ impl Standardizer {
     /// Fit the means and standard deviations of the columns of `x`.
     pub fn fit(x: &Array2<f64>) -> Result<Self> {
         if x.nrows() == 0 || x.ncols() == 0 {
-            return Err(Error::Zero { what: format!("data set shape ({}, {})", x.nrows(), x.ncols()) });
+            return Err(Error::Zero {
+                what: format!("data set shape ({}, {})", x.nrows(), x.ncols()),
+            });
         }
         all_finite("features", x)?;
         let mean = x.mean_axis(Axis(0)).expect("non-empty");
-        let std = x.std_axis(Axis(0), 0.0).mapv(|s| if s > 0.0 { s } else { 1.0 });
+        let std = x
+            .std_axis(Axis(0), 0.0)
+            .mapv(|s| if s > 0.0 { s } else { 1.0 });
         Ok(Standardizer { mean, std })
     }
     /// (x - mean) / std, column by column.
     pub fn transform(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
         if x.ncols() != self.mean.len() {
-            return Err(Error::Shape { what: "standardized features".into(), expected: vec![self.mean.len()], got: vec![x.ncols()] });
+            return Err(Error::Shape {
+                what: "standardized features".into(),
+                expected: vec![self.mean.len()],
+                got: vec![x.ncols()],
+            });
         }
         all_finite("features", x)?;
         Ok((x - &self.mean) / &self.std)
@@ -254,9 +311,17 @@ impl Standardizer {
 
 /// Shuffle and split into (train, test), with round-up(test_fraction * n) test samples;
 /// both parts must be non-empty.
-pub fn train_test_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result<(Dataset, Dataset)> {
+pub fn train_test_split(
+    data: &Dataset,
+    test_fraction: f64,
+    seed: u64,
+) -> Result<(Dataset, Dataset)> {
     if !(test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(Error::OutOfRange { name: "test fraction", expected: "in (0, 1)", value: test_fraction });
+        return Err(Error::OutOfRange {
+            name: "test fraction",
+            expected: "in (0, 1)",
+            value: test_fraction,
+        });
     }
     let n = data.len();
     let n_test = (test_fraction * n as f64).ceil() as usize;
@@ -273,9 +338,17 @@ pub fn train_test_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result
 /// one sample stays in training), so both parts keep the class proportions. Both parts are
 /// shuffled. With balanced classes the training set stays exactly balanced, which keeps
 /// the chance-level loss at ln(classes).
-pub fn stratified_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result<(Dataset, Dataset)> {
+pub fn stratified_split(
+    data: &Dataset,
+    test_fraction: f64,
+    seed: u64,
+) -> Result<(Dataset, Dataset)> {
     if !(test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(Error::OutOfRange { name: "test fraction", expected: "in (0, 1)", value: test_fraction });
+        return Err(Error::OutOfRange {
+            name: "test fraction",
+            expected: "in (0, 1)",
+            value: test_fraction,
+        });
     }
     check_samples("stratified_split", data.len(), 2)?;
     let mut rng = rng(seed);
@@ -286,13 +359,18 @@ pub fn stratified_split(data: &Dataset, test_fraction: f64, seed: u64) -> Result
             continue;
         }
         members.shuffle(&mut rng);
-        let n_test = ((test_fraction * members.len() as f64).ceil() as usize).min(members.len() - 1);
+        let n_test =
+            ((test_fraction * members.len() as f64).ceil() as usize).min(members.len() - 1);
         test.extend_from_slice(&members[..n_test]);
         train.extend_from_slice(&members[n_test..]);
     }
     if test.is_empty() {
         let what = "stratified_split (a test set needs a class of 2 samples)";
-        return Err(Error::TooFewSamples { what, samples: data.len(), needed: 2 });
+        return Err(Error::TooFewSamples {
+            what,
+            samples: data.len(),
+            needed: 2,
+        });
     }
     train.shuffle(&mut rng);
     test.shuffle(&mut rng);
@@ -369,8 +447,15 @@ mod tests {
             assert_eq!(train.class_counts(), vec![75; 4]);
             assert_eq!(test.class_counts(), vec![25; 4]);
             // Every sample lands in exactly one part.
-            let bits = |r: ndarray::ArrayView1<f64>| r.iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
-            let mut rows: Vec<Vec<u64>> = train.x.rows().into_iter().chain(test.x.rows()).map(bits).collect();
+            let bits =
+                |r: ndarray::ArrayView1<f64>| r.iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
+            let mut rows: Vec<Vec<u64>> = train
+                .x
+                .rows()
+                .into_iter()
+                .chain(test.x.rows())
+                .map(bits)
+                .collect();
             rows.sort();
             rows.dedup();
             assert_eq!(rows.len(), 400);
@@ -379,7 +464,10 @@ mod tests {
         assert_eq!(a, stratified_split(&d, 0.25, 1).unwrap().0);
         let uneven = Blobs::new(10, 3).generate(0).unwrap(); // classes of 4, 3, 3
         let (train, test) = stratified_split(&uneven, 0.5, 0).unwrap();
-        assert_eq!((train.class_counts(), test.class_counts()), (vec![2, 1, 1], vec![2, 2, 2]));
+        assert_eq!(
+            (train.class_counts(), test.class_counts()),
+            (vec![2, 1, 1], vec![2, 2, 2])
+        );
         assert!(stratified_split(&d, 1.0, 0).is_err());
         let one_each = Blobs::new(3, 3).generate(0).unwrap();
         let e = stratified_split(&one_each, 0.5, 0).unwrap_err().to_string();

@@ -84,7 +84,11 @@ pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(Error::OutOfRange { name, expected: "finite and > 0", value })
+        Err(Error::OutOfRange {
+            name,
+            expected: "finite and > 0",
+            value,
+        })
     }
 }
 
@@ -93,7 +97,11 @@ pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
-        Err(Error::OutOfRange { name, expected: "finite and >= 0", value })
+        Err(Error::OutOfRange {
+            name,
+            expected: "finite and >= 0",
+            value,
+        })
     }
 }
 
@@ -102,7 +110,11 @@ pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(Error::OutOfRange { name, expected: "finite", value })
+        Err(Error::OutOfRange {
+            name,
+            expected: "finite",
+            value,
+        })
     }
 }
 
@@ -110,6 +122,11 @@ pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
 pub(crate) fn all_finite(what: &'static str, array: &ndarray::Array2<f64>) -> Result<()> {
     match array.indexed_iter().find(|(_, v)| !v.is_finite()) {
         None => Ok(()),
-        Some(((row, col), &value)) => Err(Error::NonFinite { what, row, col, value }),
+        Some(((row, col), &value)) => Err(Error::NonFinite {
+            what,
+            row,
+            col,
+            value,
+        }),
     }
 }

@@ -144,7 +144,11 @@ impl Init {
             }
         };
         // Written so that a huge gain on a zero variance stays 0 (not inf * 0 = NaN).
-        if base == 0.0 { 0.0 } else { self.gain * self.gain * base }
+        if base == 0.0 {
+            0.0
+        } else {
+            self.gain * self.gain * base
+        }
     }
 
     /// E[W_ij]: zero except for a constant.
@@ -183,11 +187,19 @@ impl Init {
         // (normal:1e200 has variance 1e400 = inf): an error, not a panic or infinite weights.
         match self.scheme {
             Scheme::Zeros | Scheme::Constant(_) if !self.mean().is_finite() => {
-                return Err(Error::OutOfRange { name: "constant weight", expected: "finite", value: self.mean() });
+                return Err(Error::OutOfRange {
+                    name: "constant weight",
+                    expected: "finite",
+                    value: self.mean(),
+                });
             }
             Scheme::Zeros | Scheme::Constant(_) => {}
             _ if !var.is_finite() => {
-                return Err(Error::OutOfRange { name: "weight variance", expected: "finite", value: var });
+                return Err(Error::OutOfRange {
+                    name: "weight variance",
+                    expected: "finite",
+                    value: var,
+                });
             }
             _ => {}
         }
@@ -482,11 +494,25 @@ mod tests {
         ];
         for init in huge {
             let e = init.sample(3, 2, &mut rng(0)).unwrap_err();
-            assert_eq!(e.to_string(), "weight variance must be finite, got inf", "{init}");
+            assert_eq!(
+                e.to_string(),
+                "weight variance must be finite, got inf",
+                "{init}"
+            );
         }
-        let e = Init::constant(1e200).unwrap().with_gain(1e200).unwrap().sample(3, 2, &mut rng(0)).unwrap_err();
+        let e = Init::constant(1e200)
+            .unwrap()
+            .with_gain(1e200)
+            .unwrap()
+            .sample(3, 2, &mut rng(0))
+            .unwrap_err();
         assert_eq!(e.to_string(), "constant weight must be finite, got inf");
-        assert!(Init::normal(1e150).unwrap().sample(3, 2, &mut rng(0)).is_ok());
+        assert!(
+            Init::normal(1e150)
+                .unwrap()
+                .sample(3, 2, &mut rng(0))
+                .is_ok()
+        );
         assert_eq!(Init::zeros().with_gain(1e300).unwrap().variance(2, 3), 0.0);
     }
 

@@ -31,13 +31,20 @@ pub mod stats;
 pub mod train;
 
 pub use activation::{Activation, sigmoid};
-pub use data::{Blobs, Dataset, Standardizer, make_circles, make_moons, stratified_split, train_test_split};
+pub use data::{
+    Blobs, Dataset, Standardizer, make_circles, make_moons, stratified_split, train_test_split,
+};
 pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
 pub use loss::{Loss, log_sum_exp, softmax};
 pub use network::{Dense, Gradients, Mlp, MlpSpec, Trace};
-pub use stats::{Histogram, LayerStats, dead_fraction, layer_stats, mean_std, normal_cdf, saturated_fraction, zero_fraction};
-pub use train::{Divergence, EpochRecord, History, TrainConfig, check_data, evaluate, train, train_with};
+pub use stats::{
+    Histogram, LayerStats, dead_fraction, layer_stats, mean_std, normal_cdf, saturated_fraction,
+    zero_fraction,
+};
+pub use train::{
+    Divergence, EpochRecord, History, TrainConfig, check_data, evaluate, train, train_with,
+};
 
 /// Re-exported so that chapters and notebooks use the same ndarray as the library.
 pub use ndarray;

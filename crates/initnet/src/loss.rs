@@ -41,13 +41,21 @@ impl Loss {
             Loss::SoftmaxCrossEntropy => n_outputs,
             Loss::BinaryCrossEntropy => {
                 if n_outputs != 1 {
-                    return Err(Error::Shape { what: "binary cross-entropy output".into(), expected: vec![1], got: vec![n_outputs] });
+                    return Err(Error::Shape {
+                        what: "binary cross-entropy output".into(),
+                        expected: vec![1],
+                        got: vec![n_outputs],
+                    });
                 }
                 2
             }
         };
         match labels.iter().enumerate().find(|(_, l)| **l >= classes) {
-            Some((index, &label)) => Err(Error::Label { index, label, classes }),
+            Some((index, &label)) => Err(Error::Label {
+                index,
+                label,
+                classes,
+            }),
             None => Ok(()),
         }
     }
@@ -55,16 +63,26 @@ impl Loss {
     /// The mean loss over the batch and its gradient dL/d(logits).
     pub fn evaluate(self, logits: &Array2<f64>, labels: &[usize]) -> Result<(f64, Array2<f64>)> {
         if logits.nrows() != labels.len() {
-            return Err(Error::Shape { what: "labels".into(), expected: vec![logits.nrows()], got: vec![labels.len()] });
+            return Err(Error::Shape {
+                what: "labels".into(),
+                expected: vec![logits.nrows()],
+                got: vec![labels.len()],
+            });
         }
         if labels.is_empty() {
-            return Err(Error::Zero { what: "batch size".to_string() });
+            return Err(Error::Zero {
+                what: "batch size".to_string(),
+            });
         }
         self.check_labels(logits.ncols(), labels)?;
         Ok(self.evaluate_unchecked(logits, labels))
     }
 
-    pub(crate) fn evaluate_unchecked(self, logits: &Array2<f64>, labels: &[usize]) -> (f64, Array2<f64>) {
+    pub(crate) fn evaluate_unchecked(
+        self,
+        logits: &Array2<f64>,
+        labels: &[usize],
+    ) -> (f64, Array2<f64>) {
         let n = labels.len() as f64;
         match self {
             Loss::SoftmaxCrossEntropy => {
@@ -96,7 +114,12 @@ impl Loss {
                         }
                     }
                 }
-                let loss = labels.iter().enumerate().map(|(i, &y)| lse[i] - logits[[i, y]]).sum::<f64>() / n;
+                let loss = labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &y)| lse[i] - logits[[i, y]])
+                    .sum::<f64>()
+                    / n;
                 for (i, &y) in labels.iter().enumerate() {
                     grad[[i, y]] -= 1.0;
                 }
@@ -126,10 +149,19 @@ impl Loss {
                 .into_iter()
                 .map(|row| {
                     // First maximum wins, so ties (for example all-equal logits) give class 0.
-                    row.iter().enumerate().fold((0, f64::NEG_INFINITY), |best, (j, &v)| if v > best.1 { (j, v) } else { best }).0
+                    row.iter()
+                        .enumerate()
+                        .fold((0, f64::NEG_INFINITY), |best, (j, &v)| {
+                            if v > best.1 { (j, v) } else { best }
+                        })
+                        .0
                 })
                 .collect(),
-            Loss::BinaryCrossEntropy => logits.column(0).iter().map(|&z| usize::from(z > 0.0)).collect(),
+            Loss::BinaryCrossEntropy => logits
+                .column(0)
+                .iter()
+                .map(|&z| usize::from(z > 0.0))
+                .collect(),
         }
     }
 
@@ -148,7 +180,9 @@ mod tests {
 
     #[test]
     fn softmax_cross_entropy_of_equal_logits_is_ln_k() {
-        let (loss, _) = Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((5, 4)), &[0, 1, 2, 3, 0]).unwrap();
+        let (loss, _) = Loss::SoftmaxCrossEntropy
+            .evaluate(&Array2::zeros((5, 4)), &[0, 1, 2, 3, 0])
+            .unwrap();
         assert!((loss - 4f64.ln()).abs() < 1e-15);
     }
 
@@ -156,7 +190,13 @@ mod tests {
     fn softmax_cross_entropy_is_bit_identical_to_its_definition() {
         use rand_distr::{Distribution, Normal};
         let mut rng = crate::rng(3);
-        for (scale, transposed) in [(0.1, false), (1.0, false), (30.0, true), (1e3, false), (3.0, true)] {
+        for (scale, transposed) in [
+            (0.1, false),
+            (1.0, false),
+            (30.0, true),
+            (1e3, false),
+            (3.0, true),
+        ] {
             let law = Normal::new(0.0, scale).unwrap();
             let z = if transposed {
                 // Column-major logits take the general path.
@@ -168,14 +208,24 @@ mod tests {
             let labels: Vec<usize> = (0..37).map(|i| (i * 7) % 5).collect();
             let (loss, grad) = Loss::SoftmaxCrossEntropy.evaluate(&z, &labels).unwrap();
             let lse = log_sum_exp(&z);
-            let expected_loss = labels.iter().enumerate().map(|(i, &y)| lse[i] - z[[i, y]]).sum::<f64>() / 37.0;
+            let expected_loss = labels
+                .iter()
+                .enumerate()
+                .map(|(i, &y)| lse[i] - z[[i, y]])
+                .sum::<f64>()
+                / 37.0;
             let mut expected_grad = softmax(&z);
             for (i, &y) in labels.iter().enumerate() {
                 expected_grad[[i, y]] -= 1.0;
             }
             expected_grad /= 37.0;
             assert_eq!(loss.to_bits(), expected_loss.to_bits(), "scale {scale}");
-            assert!(grad.iter().zip(&expected_grad).all(|(a, b)| a.to_bits() == b.to_bits()), "scale {scale}");
+            assert!(
+                grad.iter()
+                    .zip(&expected_grad)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "scale {scale}"
+            );
         }
     }
 
@@ -193,9 +243,22 @@ mod tests {
 
     #[test]
     fn label_errors_name_the_label() {
-        let e = Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((2, 3)), &[0, 3]).unwrap_err();
-        assert_eq!(e.to_string(), "label 3 at sample 1 is out of range for 3 classes");
-        assert!(Loss::SoftmaxCrossEntropy.evaluate(&Array2::zeros((2, 3)), &[0]).is_err());
-        assert!(Loss::BinaryCrossEntropy.evaluate(&Array2::zeros((2, 2)), &[0, 1]).is_err());
+        let e = Loss::SoftmaxCrossEntropy
+            .evaluate(&Array2::zeros((2, 3)), &[0, 3])
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "label 3 at sample 1 is out of range for 3 classes"
+        );
+        assert!(
+            Loss::SoftmaxCrossEntropy
+                .evaluate(&Array2::zeros((2, 3)), &[0])
+                .is_err()
+        );
+        assert!(
+            Loss::BinaryCrossEntropy
+                .evaluate(&Array2::zeros((2, 2)), &[0, 1])
+                .is_err()
+        );
     }
 }

@@ -460,9 +460,18 @@ mod tests {
         let mut g = rng(5);
         for (rows, cols) in [(1, 1), (7, 1), (1, 5), (400, 2), (1000, 37)] {
             let x = Array2::from_shape_simple_fn((rows, cols), || law.sample(&mut g));
-            for view in [x.clone(), x.t().to_owned(), x.t().as_standard_layout().t().to_owned()] {
+            for view in [
+                x.clone(),
+                x.t().to_owned(),
+                x.t().as_standard_layout().t().to_owned(),
+            ] {
                 let (fast, slow) = (batch_sum(&view), view.sum_axis(Axis(0)));
-                assert!(fast.iter().zip(&slow).all(|(a, b)| a.to_bits() == b.to_bits()), "{rows}x{cols}");
+                assert!(
+                    fast.iter()
+                        .zip(&slow)
+                        .all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "{rows}x{cols}"
+                );
             }
         }
     }

@@ -15,7 +15,11 @@ pub fn mean_std<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f64) {
         mean += d / n;
         m2 += d * (v - mean);
     }
-    if n == 0.0 { (f64::NAN, f64::NAN) } else { (mean, (m2 / n).sqrt()) }
+    if n == 0.0 {
+        (f64::NAN, f64::NAN)
+    } else {
+        (mean, (m2 / n).sqrt())
+    }
 }
 
 /// Counts of values in `bins` equal-width bins over [lo, hi]; values outside are clamped
@@ -30,7 +34,12 @@ pub struct Histogram {
 
 impl Histogram {
     /// Build a histogram; `bins` >= 1 and lo < hi, else all values fall in one bin [lo, hi].
-    pub fn new<'a>(values: impl IntoIterator<Item = &'a f64>, bins: usize, lo: f64, hi: f64) -> Self {
+    pub fn new<'a>(
+        values: impl IntoIterator<Item = &'a f64>,
+        bins: usize,
+        lo: f64,
+        hi: f64,
+    ) -> Self {
         let bins = bins.max(1);
         let hi = if hi > lo { hi } else { lo + 1.0 };
         let width = (hi - lo) / bins as f64;
@@ -40,7 +49,11 @@ impl Histogram {
                 continue;
             }
             let i = ((v - lo) / width).floor();
-            let i = if i < 0.0 { 0 } else { (i as usize).min(bins - 1) };
+            let i = if i < 0.0 {
+                0
+            } else {
+                (i as usize).min(bins - 1)
+            };
             counts[i] += 1;
         }
         let edges = (0..=bins).map(|i| lo + width * i as f64).collect();
@@ -74,7 +87,11 @@ pub fn dead_fraction(a: &Array2<f64>) -> f64 {
     if a.ncols() == 0 {
         return 0.0;
     }
-    let dead = a.columns().into_iter().filter(|col| col.iter().all(|&v| v <= 0.0)).count();
+    let dead = a
+        .columns()
+        .into_iter()
+        .filter(|col| col.iter().all(|&v| v <= 0.0))
+        .count();
     dead as f64 / a.ncols() as f64
 }
 
@@ -84,7 +101,11 @@ pub fn zero_fraction(h: &Array2<f64>) -> f64 {
 }
 
 fn fraction(x: &Array2<f64>, pred: impl Fn(f64) -> bool) -> f64 {
-    if x.is_empty() { 0.0 } else { x.iter().filter(|&&v| pred(v)).count() as f64 / x.len() as f64 }
+    if x.is_empty() {
+        0.0
+    } else {
+        x.iter().filter(|&&v| pred(v)).count() as f64 / x.len() as f64
+    }
 }
 
 /// The statistics of one layer for one batch.
@@ -111,7 +132,12 @@ pub struct LayerStats {
 }
 
 /// Per-layer statistics of a forward trace, with the gradients of a backward pass if given.
-pub fn layer_stats(trace: &Trace, activations: &[Activation], grads: Option<&Gradients>, threshold: f64) -> Vec<LayerStats> {
+pub fn layer_stats(
+    trace: &Trace,
+    activations: &[Activation],
+    grads: Option<&Gradients>,
+    threshold: f64,
+) -> Vec<LayerStats> {
     (1..=trace.depth())
         .map(|l| {
             let (pre_mean, pre_std) = mean_std(trace.a(l));

@@ -29,7 +29,14 @@ pub struct TrainConfig {
 impl TrainConfig {
     /// Full-batch gradient descent with softmax cross-entropy and no momentum.
     pub fn new(lr: f64, epochs: usize) -> Self {
-        TrainConfig { loss: Loss::SoftmaxCrossEntropy, lr, epochs, batch_size: None, momentum: 0.0, seed: 0 }
+        TrainConfig {
+            loss: Loss::SoftmaxCrossEntropy,
+            lr,
+            epochs,
+            batch_size: None,
+            momentum: 0.0,
+            seed: 0,
+        }
     }
     /// Use this loss.
     pub fn loss(mut self, loss: Loss) -> Self {
@@ -50,10 +57,16 @@ impl TrainConfig {
     fn validate(&self) -> Result<()> {
         positive("learning rate", self.lr)?;
         if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
-            return Err(Error::OutOfRange { name: "momentum", expected: "in [0, 1)", value: self.momentum });
+            return Err(Error::OutOfRange {
+                name: "momentum",
+                expected: "in [0, 1)",
+                value: self.momentum,
+            });
         }
         if self.batch_size == Some(0) {
-            return Err(Error::Zero { what: "batch size".to_string() });
+            return Err(Error::Zero {
+                what: "batch size".to_string(),
+            });
         }
         Ok(())
     }
@@ -93,7 +106,9 @@ pub struct History {
 impl History {
     /// The last record (the trained network's state).
     pub fn last(&self) -> &EpochRecord {
-        self.records.last().expect("a history has the record of epoch 0")
+        self.records
+            .last()
+            .expect("a history has the record of epoch 0")
     }
     /// The losses, epoch 0 first.
     pub fn losses(&self) -> Vec<f64> {
@@ -109,28 +124,61 @@ impl History {
 pub fn check_data(net: &Mlp, x: &Array2<f64>, labels: &[usize], loss: Loss) -> Result<()> {
     net.check_input(x)?;
     if labels.len() != x.nrows() {
-        return Err(Error::Shape { what: "labels".into(), expected: vec![x.nrows()], got: vec![labels.len()] });
+        return Err(Error::Shape {
+            what: "labels".into(),
+            expected: vec![x.nrows()],
+            got: vec![labels.len()],
+        });
     }
     loss.check_labels(net.n_outputs(), labels)
 }
 
 /// Loss, accuracy and full-batch gradients of `net` on a data set.
-pub fn evaluate(net: &Mlp, x: &Array2<f64>, labels: &[usize], loss: Loss) -> Result<(EpochRecord, Gradients)> {
+pub fn evaluate(
+    net: &Mlp,
+    x: &Array2<f64>,
+    labels: &[usize],
+    loss: Loss,
+) -> Result<(EpochRecord, Gradients)> {
     check_data(net, x, labels, loss)?;
     Ok(evaluate_unchecked(net, x, labels, loss, 0))
 }
 
-fn evaluate_unchecked(net: &Mlp, x: &Array2<f64>, labels: &[usize], loss: Loss, epoch: usize) -> (EpochRecord, Gradients) {
+fn evaluate_unchecked(
+    net: &Mlp,
+    x: &Array2<f64>,
+    labels: &[usize],
+    loss: Loss,
+    epoch: usize,
+) -> (EpochRecord, Gradients) {
     let trace = net.forward_unchecked(x);
     let (value, d_out) = loss.evaluate_unchecked(trace.output(), labels);
     let accuracy = loss.accuracy(trace.output(), labels);
     let grads = net.backward_unchecked(&trace, &d_out);
-    (EpochRecord { epoch, loss: value, accuracy, grad_norms: grads.norms() }, grads)
+    (
+        EpochRecord {
+            epoch,
+            loss: value,
+            accuracy,
+            grad_norms: grads.norms(),
+        },
+        grads,
+    )
 }
 
 /// One gradient step with momentum buffers `velocity` (one (dW, db) pair per layer).
-fn step(net: &mut Mlp, grads: &Gradients, velocity: &mut [(Array2<f64>, Array1<f64>)], cfg: &TrainConfig) {
-    for ((layer, (vw, vb)), (dw, db)) in net.layers.iter_mut().zip(velocity.iter_mut()).zip(grads.dw.iter().zip(&grads.db)) {
+fn step(
+    net: &mut Mlp,
+    grads: &Gradients,
+    velocity: &mut [(Array2<f64>, Array1<f64>)],
+    cfg: &TrainConfig,
+) {
+    for ((layer, (vw, vb)), (dw, db)) in net
+        .layers
+        .iter_mut()
+        .zip(velocity.iter_mut())
+        .zip(grads.dw.iter().zip(&grads.db))
+    {
         if cfg.momentum == 0.0 {
             layer.w.scaled_add(-cfg.lr, dw);
             layer.b.scaled_add(-cfg.lr, db);
@@ -146,7 +194,12 @@ fn step(net: &mut Mlp, grads: &Gradients, velocity: &mut [(Array2<f64>, Array1<f
 }
 
 /// Train `net` on (x, labels) and return the history.
-pub fn train(net: &mut Mlp, x: &Array2<f64>, labels: &[usize], cfg: &TrainConfig) -> Result<History> {
+pub fn train(
+    net: &mut Mlp,
+    x: &Array2<f64>,
+    labels: &[usize],
+    cfg: &TrainConfig,
+) -> Result<History> {
     train_with(net, x, labels, cfg, |_, _| {})
 }
 
@@ -162,7 +215,11 @@ pub fn train_with(
     cfg.validate()?;
     check_data(net, x, labels, cfg.loss)?;
     all_finite("inputs", x)?;
-    let mut velocity: Vec<_> = net.layers.iter().map(|d| (Array2::zeros(d.w.dim()), Array1::zeros(d.b.len()))).collect();
+    let mut velocity: Vec<_> = net
+        .layers
+        .iter()
+        .map(|d| (Array2::zeros(d.w.dim()), Array1::zeros(d.b.len())))
+        .collect();
     let mut shuffle_rng = rng(cfg.seed);
     let mut order: Vec<usize> = (0..x.nrows()).collect();
     let mut history = History::default();
@@ -186,12 +243,18 @@ pub fn train_with(
             _ => step(net, &grads, &mut velocity, cfg),
         }
         if !net.is_finite() {
-            history.diverged = Some(Divergence { epoch, reason: "a weight or bias became non-finite".to_string() });
+            history.diverged = Some(Divergence {
+                epoch,
+                reason: "a weight or bias became non-finite".to_string(),
+            });
             break;
         }
         let (record, g) = evaluate_unchecked(net, x, labels, cfg.loss, epoch);
         if !record.loss.is_finite() || record.grad_norms.iter().any(|n| !n.is_finite()) {
-            history.diverged = Some(Divergence { epoch, reason: format!("the loss became {}", record.loss) });
+            history.diverged = Some(Divergence {
+                epoch,
+                reason: format!("the loss became {}", record.loss),
+            });
             break;
         }
         grads = g;
@@ -208,13 +271,18 @@ mod tests {
     use ndarray::array;
 
     fn xor() -> (Array2<f64>, Vec<usize>) {
-        (array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], vec![0, 1, 1, 0])
+        (
+            array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]],
+            vec![0, 1, 1, 0],
+        )
     }
 
     #[test]
     fn learns_xor() {
         let (x, y) = xor();
-        let mut net = MlpSpec::new(&[2, 8, 2], Activation::Tanh, Init::xavier_normal()).build(3).unwrap();
+        let mut net = MlpSpec::new(&[2, 8, 2], Activation::Tanh, Init::xavier_normal())
+            .build(3)
+            .unwrap();
         let h = train(&mut net, &x, &y, &TrainConfig::new(0.5, 2000).momentum(0.5)).unwrap();
         assert_eq!(h.records.len(), 2001);
         assert_eq!(h.last().accuracy, 1.0);
@@ -237,21 +305,39 @@ mod tests {
     fn a_diverging_run_says_when() {
         let x = array![[1.0, 2.0], [2.0, 1.0], [-1.0, -3.0]];
         let y = vec![0, 1, 0];
-        let mut net = MlpSpec::new(&[2, 16, 16, 2], Activation::Identity, Init::normal(3.0).unwrap()).build(0).unwrap();
+        let mut net = MlpSpec::new(
+            &[2, 16, 16, 2],
+            Activation::Identity,
+            Init::normal(3.0).unwrap(),
+        )
+        .build(0)
+        .unwrap();
         let h = train(&mut net, &x, &y, &TrainConfig::new(50.0, 200)).unwrap();
-        let d = h.diverged.expect("a learning rate of 50 on large identity layers diverges");
+        let d = h
+            .diverged
+            .expect("a learning rate of 50 on large identity layers diverges");
         assert_eq!(h.records.len(), d.epoch);
     }
 
     #[test]
     fn bad_configs_are_errors() {
         let (x, y) = xor();
-        let mut net = MlpSpec::new(&[2, 2, 2], Activation::Tanh, Init::xavier_normal()).build(0).unwrap();
+        let mut net = MlpSpec::new(&[2, 2, 2], Activation::Tanh, Init::xavier_normal())
+            .build(0)
+            .unwrap();
         let e = train(&mut net, &x, &y, &TrainConfig::new(0.0, 10)).unwrap_err();
         assert_eq!(e.to_string(), "learning rate must be finite and > 0, got 0");
         assert!(train(&mut net, &x, &y, &TrainConfig::new(-1.0, 10)).is_err());
         assert!(train(&mut net, &x, &y, &TrainConfig::new(0.1, 10).momentum(1.0)).is_err());
-        assert!(train(&mut net, &x, &y, &TrainConfig::new(0.1, 10).mini_batch(0, 0)).is_err());
+        assert!(
+            train(
+                &mut net,
+                &x,
+                &y,
+                &TrainConfig::new(0.1, 10).mini_batch(0, 0)
+            )
+            .is_err()
+        );
         assert!(train(&mut net, &x, &y[..3], &TrainConfig::new(0.1, 10)).is_err());
         assert!(train(&mut net, &x, &[0, 1, 2, 0], &TrainConfig::new(0.1, 10)).is_err());
     }

@@ -24,7 +24,11 @@ fn activations() -> Vec<Activation> {
 
 fn relative_error(a: f64, b: f64) -> f64 {
     let scale = a.abs().max(b.abs());
-    if scale < 1e-12 { 0.0 } else { (a - b).abs() / scale }
+    if scale < 1e-12 {
+        0.0
+    } else {
+        (a - b).abs() / scale
+    }
 }
 
 #[test]
@@ -35,7 +39,11 @@ fn every_activation_derivative_matches_finite_differences() {
         for &a in &points {
             let numeric = (act.f(a + EPS) - act.f(a - EPS)) / (2.0 * EPS);
             let err = relative_error(act.df(a), numeric);
-            assert!(err < TOL, "{act} at {a}: analytic {}, numeric {numeric}", act.df(a));
+            assert!(
+                err < TOL,
+                "{act} at {a}: analytic {}, numeric {numeric}",
+                act.df(a)
+            );
         }
     }
 }
@@ -57,9 +65,15 @@ fn check_network(mut net: Mlp, x: &Array2<f64>, y: &[usize], loss: Loss) {
     // A perturbation of EPS in one weight moves any pre-activation by far less than 1e-4
     // here (weights and inputs are of order 1), so a margin of 1e-4 suffices.
     for l in 1..=trace.depth() {
-        let kinked = matches!(net.layers[l - 1].activation, Activation::Relu | Activation::LeakyRelu(_));
+        let kinked = matches!(
+            net.layers[l - 1].activation,
+            Activation::Relu | Activation::LeakyRelu(_)
+        );
         let closest = trace.a(l).iter().fold(f64::INFINITY, |m, v| m.min(v.abs()));
-        assert!(!kinked || closest > 1e-4, "layer {l}: a pre-activation {closest} is too close to ReLU's kink");
+        assert!(
+            !kinked || closest > 1e-4,
+            "layer {l}: a pre-activation {closest} is too close to ReLU's kink"
+        );
     }
     let (_, d_out) = loss.evaluate(trace.output(), y).unwrap();
     let grads = net.backward(&trace, &d_out).unwrap();
@@ -75,7 +89,12 @@ fn check_network(mut net: Mlp, x: &Array2<f64>, y: &[usize], loss: Loss) {
                 net.layers[l].w[[i, j]] = orig;
                 let numeric = (up - down) / (2.0 * EPS);
                 let err = relative_error(grads.dw[l][[i, j]], numeric);
-                assert!(err < TOL, "{loss:?}, {}: dW{} [{i},{j}] rel. error {err}", net.layers[l].activation, l + 1);
+                assert!(
+                    err < TOL,
+                    "{loss:?}, {}: dW{} [{i},{j}] rel. error {err}",
+                    net.layers[l].activation,
+                    l + 1
+                );
             }
             let orig = net.layers[l].b[i];
             net.layers[l].b[i] = orig + EPS;
@@ -96,7 +115,8 @@ fn backward_matches_finite_differences_for_softmax_cross_entropy() {
     let y = [0, 1, 2, 3, 1, 0];
     for (k, act) in activations().into_iter().enumerate() {
         // Non-zero biases, so that a ReLU unit whose inputs are all zero is not exactly at its kink.
-        let spec = MlpSpec::new(&[3, 5, 4, 4], act, Init::normal(0.7).unwrap()).bias(BiasInit::Constant(0.05));
+        let spec = MlpSpec::new(&[3, 5, 4, 4], act, Init::normal(0.7).unwrap())
+            .bias(BiasInit::Constant(0.05));
         let net = spec.build(100 + k as u64).unwrap();
         check_network(net, &x, &y, Loss::SoftmaxCrossEntropy);
     }
@@ -107,7 +127,8 @@ fn backward_matches_finite_differences_for_binary_cross_entropy() {
     let x = random_batch(5, 2, 12);
     let y = [0, 1, 1, 0, 1];
     for (k, act) in activations().into_iter().enumerate() {
-        let spec = MlpSpec::new(&[2, 4, 3, 1], act, Init::normal(0.8).unwrap()).bias(BiasInit::Constant(0.05));
+        let spec = MlpSpec::new(&[2, 4, 3, 1], act, Init::normal(0.8).unwrap())
+            .bias(BiasInit::Constant(0.05));
         let net = spec.build(200 + k as u64).unwrap();
         check_network(net, &x, &y, Loss::BinaryCrossEntropy);
     }
@@ -118,8 +139,14 @@ fn backward_through_a_non_identity_output_layer() {
     // A sigmoid output layer feeding softmax cross-entropy: the chain rule runs through
     // f'(a^L) too.
     let x = random_batch(4, 2, 13);
-    let spec = MlpSpec::new(&[2, 3, 3], Activation::Tanh, Init::normal(0.9).unwrap()).output(Activation::Sigmoid);
-    check_network(spec.build(7).unwrap(), &x, &[0, 2, 1, 2], Loss::SoftmaxCrossEntropy);
+    let spec = MlpSpec::new(&[2, 3, 3], Activation::Tanh, Init::normal(0.9).unwrap())
+        .output(Activation::Sigmoid);
+    check_network(
+        spec.build(7).unwrap(),
+        &x,
+        &[0, 2, 1, 2],
+        Loss::SoftmaxCrossEntropy,
+    );
 }
 
 #[test]
@@ -134,7 +161,10 @@ fn loss_gradients_match_finite_differences() {
             let mut down = z.clone();
             down[[i, j]] -= EPS;
             let numeric = (Loss::SoftmaxCrossEntropy.evaluate(&up, &labels).unwrap().0
-                - Loss::SoftmaxCrossEntropy.evaluate(&down, &labels).unwrap().0)
+                - Loss::SoftmaxCrossEntropy
+                    .evaluate(&down, &labels)
+                    .unwrap()
+                    .0)
                 / (2.0 * EPS);
             assert!(relative_error(grad[[i, j]], numeric) < TOL);
         }
