@@ -39,6 +39,8 @@ use std::path::Path;
 pub use bar::BarChart;
 pub use hist::{Bins, HistogramPanel};
 pub use line::{LineChart, Mark};
+/// Where a chart's legend sits (re-exported so chapters need no direct plotters dependency).
+pub use plotters::chart::SeriesLabelPosition;
 pub use scatter::{DecisionMap, Grid, ScatterChart};
 pub use style::{PALETTE, color, format_number};
 

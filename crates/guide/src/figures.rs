@@ -1,8 +1,8 @@
 //! The chapter's charts, and the experiments they draw, with the settings the text states.
 
+use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::{Activation, BiasInit, Init};
-use plotters::chart::SeriesLabelPosition;
 
 use crate::Result;
 use crate::compare::{Summary, Task, compare};

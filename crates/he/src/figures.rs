@@ -1,9 +1,9 @@
 //! Every chart of the chapter, each drawn from an experiment's result, and [`figures`],
 //! which runs the experiments with the chapter's settings and draws them all.
 
+use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::{Activation, BiasInit, Init, mean_std};
-use plotters::chart::SeriesLabelPosition;
 
 use crate::dying::{
     BornDead, LEARNING_RATES, LrPoint, LrSetting, born_alive_probability, remedies, trials,

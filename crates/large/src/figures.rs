@@ -1,9 +1,9 @@
 //! Every chart of the chapter, each drawn from an experiment's result. The chapter's code
 //! blocks call the per-chart functions; [`figures`] runs the experiments and draws them all.
 
+use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::Activation;
-use plotters::prelude::SeriesLabelPosition;
 
 use crate::exploding::{Outcome, Tower, TowerSweep, tower_sweep};
 use crate::saturation::{

@@ -1,9 +1,9 @@
 //! Every chart of the chapter, each an SVG with its CSV, and the per-chart functions
 //! the chapter's code blocks call.
 
+use charts::SeriesLabelPosition;
 use charts::{Figure, HistogramPanel, LineChart, Mark, Series};
 use initnet::ndarray::Array2;
-use plotters::prelude::SeriesLabelPosition;
 
 use crate::deep::{MeanField, Run, Stack, mean_field, run_with_activations};
 use crate::products::{ProductCurve, product_norms};

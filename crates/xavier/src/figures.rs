@@ -1,9 +1,9 @@
 //! Every chart of the chapter. Each function draws one result of an experiment; the
 //! chapter's code blocks call them, and [`figures`] runs the experiments and draws them all.
 
+use charts::SeriesLabelPosition;
 use charts::{Error, Figure, HistogramPanel, LineChart, Mark, Series};
 use initnet::Activation;
-use plotters::chart::SeriesLabelPosition;
 
 use crate::experiments::{Probe, Training};
 use crate::theory::{q_map, tanh_fixed_point};
