@@ -7,8 +7,8 @@ use initnet::{
     Activation, BiasInit, Dense, Error, Histogram, Init, Mlp, mean_std, rng, saturated_fraction,
 };
 
-use crate::math::gaussian_expectation;
 use crate::width::THRESHOLD;
+use initnet::special::gaussian_expectation;
 
 /// The shape of the experiment: `depth` tanh layers of `width` units, weights
 /// N(0, sigma_w^2), zero biases, a batch of `batch` standard-normal inputs.

@@ -3,7 +3,7 @@
 
 use initnet::{Error, Init, rng};
 
-use crate::math::{digamma, trigamma};
+use initnet::special::{digamma, trigamma};
 
 /// ln |W^L ... W^1 x| for every L, for one gain c (s = c/sqrt(n)).
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 
 use initnet::{Error, Init, rng, saturated_fraction};
 
-use crate::math::{gaussian_tail, normal_pdf, simpson};
+use initnet::special::{gaussian_tail, normal_pdf, simpson};
 
 /// The book's saturation threshold: a tanh unit is saturated when |h| > 0.99.
 pub const THRESHOLD: f64 = 0.99;
@@ -122,7 +122,7 @@ pub struct ToySaturation {
 ///
 /// Given w, a = x · w ~ N(0, R) with R = |w|^2, and R ~ chi-square(2), an exponential law
 /// of mean 2: P = ∫_0^∞ 2Φ(-c/√r) e^{-r/2}/2 dr, c = atanh(0.99). With r = t^2 the
-/// integrand t e^{-t²/2} 2Φ(-c/t) is smooth; Simpson's rule over t in [0, 40].
+/// integrand t e^{-t²/2} 2Φ(-c/t) (`gaussian_tail(c, t)`) is smooth; Simpson's rule over t in [0, 40].
 pub fn toy_saturation_prediction() -> f64 {
     let c = THRESHOLD.atanh();
     simpson(
@@ -130,7 +130,7 @@ pub fn toy_saturation_prediction() -> f64 {
             if t == 0.0 {
                 0.0
             } else {
-                t * (-0.5 * t * t).exp() * gaussian_tail(c, t * t)
+                t * (-0.5 * t * t).exp() * gaussian_tail(c, t)
             }
         },
         0.0,
@@ -164,7 +164,7 @@ pub fn toy_saturation(units: usize, batch: usize, seeds: &[u64]) -> Result<ToySa
     Ok(ToySaturation {
         measured,
         predicted: p,
-        gaussian_guess: gaussian_tail(THRESHOLD.atanh(), 2.0),
+        gaussian_guess: gaussian_tail(THRESHOLD.atanh(), 2f64.sqrt()),
         sd_bound: (p * (1.0 - p) * (1.0 / (u * b) + 1.0 / u + 1.0 / b)).sqrt(),
     })
 }
