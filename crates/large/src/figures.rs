@@ -211,11 +211,6 @@ pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> Result<Figure, BoxErro
     Ok(chart.render()?)
 }
 
-fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let (m, s) = initnet::mean_std(values);
-    (m, s)
-}
-
 /// Raw against standardized inputs: saturated fraction at initialization and accuracy
 /// after training, mean and standard deviation over the seeds.
 pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
@@ -232,9 +227,9 @@ pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
             .iter()
             .map(|p| side(p).history.last().accuracy)
             .collect();
-        let (m, s) = mean_sd(&sat);
+        let (m, s) = initnet::mean_std(&sat);
         chart = chart.bar("hidden units saturated at init", name, m, s);
-        let (m, s) = mean_sd(&acc);
+        let (m, s) = initnet::mean_std(&acc);
         chart = chart.bar("accuracy after 300 epochs", name, m, s);
     }
     Ok(chart.render()?)

@@ -7,7 +7,8 @@ use initnet::{
     Activation, Blobs, Error, Init, Loss, MlpSpec, Standardizer, TrainConfig, layer_stats, train,
 };
 
-use crate::math::{THRESHOLD, gaussian_expectation, saturation_cutoff};
+use crate::math::{THRESHOLD, saturation_cutoff};
+use initnet::special::standard_normal_expectation;
 
 /// f'(a) at the pre-activation where f saturates (|a| = atanh 0.99 for tanh, ln 99 for the
 /// sigmoid): 1 - 0.99^2 = 0.0199 for tanh and 0.99 (1 - 0.99) = 0.0099 for the sigmoid.
@@ -36,7 +37,7 @@ pub fn derivative_curve(activation: Activation, limit: f64, points: usize) -> Ve
 
 /// E[f'(a)] for a ~ N(0, sigma^2): the mean slope a unit offers its gradient.
 pub fn mean_derivative(activation: Activation, sigma: f64) -> f64 {
-    gaussian_expectation(|z| activation.df(sigma * z))
+    standard_normal_expectation(|z| activation.df(sigma * z))
 }
 
 /// For large sigma, E[f'(a)] ~ (integral of f') phi(0) / sigma: 2 / (sigma sqrt(2 pi)) for
@@ -139,8 +140,8 @@ pub fn mean_field_factors(stack: &Stack) -> Vec<f64> {
     let mut out = Vec::with_capacity(stack.depth);
     for _ in 0..stack.depth {
         let s = q.sqrt();
-        out.push(stack.gain * gaussian_expectation(|z| f.df(s * z).powi(2)).sqrt());
-        q = g2 * gaussian_expectation(|z| f.f(s * z).powi(2));
+        out.push(stack.gain * standard_normal_expectation(|z| f.df(s * z).powi(2)).sqrt());
+        q = g2 * standard_normal_expectation(|z| f.f(s * z).powi(2));
     }
     out.pop();
     out
