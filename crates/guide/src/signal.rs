@@ -2,35 +2,11 @@
 //! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b) beside the measured Var(a^l).
 
 use initnet::ndarray::Array2;
+use initnet::special::standard_normal_expectation;
 use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::{Error, Result, mean_sd};
-
-/// E[g(z)] for z ~ N(0, 1), by Simpson's rule on [-12, 12] with 4800 intervals.
-///
-/// The tails beyond 12 carry less than 1e-32 of the mass; z = 0 is a node, so a kink
-/// there (ReLU) splits the rule into two smooth halves and costs no accuracy.
-pub fn gaussian_expectation(g: impl Fn(f64) -> f64) -> f64 {
-    const HALF_WIDTH: f64 = 12.0;
-    const INTERVALS: usize = 4800;
-    let h = 2.0 * HALF_WIDTH / INTERVALS as f64;
-    let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    let sum: f64 = (0..=INTERVALS)
-        .map(|i| {
-            let z = -HALF_WIDTH + h * i as f64;
-            let weight = if i == 0 || i == INTERVALS {
-                1.0
-            } else if i % 2 == 1 {
-                4.0
-            } else {
-                2.0
-            };
-            weight * g(z) * density(z)
-        })
-        .sum();
-    sum * h / 3.0
-}
 
 /// A deep stack of equal width fed with standard normal inputs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -101,7 +77,7 @@ impl Stack {
         let mut q = vec![gain + bias_var];
         for _ in 1..self.depth {
             let prev = *q.last().expect("q starts with q_1");
-            let second_moment = gaussian_expectation(|z| f.f(prev.sqrt() * z).powi(2));
+            let second_moment = standard_normal_expectation(|z| f.f(prev.sqrt() * z).powi(2));
             q.push(gain * second_moment + bias_var);
         }
         Ok(q)
@@ -211,14 +187,6 @@ impl Propagation {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gaussian_expectations_match_closed_forms() {
-        assert!((gaussian_expectation(|_| 1.0) - 1.0).abs() < 1e-12);
-        assert!((gaussian_expectation(|z| z * z) - 1.0).abs() < 1e-12);
-        assert!((gaussian_expectation(|z| z.max(0.0).powi(2)) - 0.5).abs() < 1e-12);
-        assert!((gaussian_expectation(|z| z.powi(4)) - 3.0).abs() < 1e-10);
-    }
 
     #[test]
     fn relu_prediction_is_the_closed_form() {

@@ -3,8 +3,8 @@
 
 use initnet::{Activation, BiasInit, Init, Scheme};
 
-use crate::signal::gaussian_expectation;
 use crate::{Error, Result};
+use initnet::special::standard_normal_expectation;
 
 /// The layer the chapter's recommendation table is computed for: (n_in, n_out).
 pub const EXAMPLE_LAYER: (usize, usize) = (100, 50);
@@ -68,7 +68,7 @@ pub fn gain(init: &Init, n_in: usize, n_out: usize) -> Result<f64> {
 pub fn activation_gain(activation: Activation) -> f64 {
     match activation {
         Activation::Tanh | Activation::Sigmoid => 1.0 / activation.df(0.0),
-        _ => 1.0 / gaussian_expectation(|z| activation.f(z).powi(2)).sqrt(),
+        _ => 1.0 / standard_normal_expectation(|z| activation.f(z).powi(2)).sqrt(),
     }
 }
 
