@@ -5,7 +5,7 @@
 use crate::{Error, normal_cdf};
 
 /// A Gauss–Hermite rule with `n` nodes, in the probabilists' form: for Z ~ N(0, 1),
-/// E[g(Z)] ≈ Σ_i weights[i] g(nodes[i]). The rule is exact when g is a polynomial of
+/// E[g(Z)] ≈ Σ_i `weights[i] * g(nodes[i])`. The rule is exact when g is a polynomial of
 /// degree below 2n, and converges fast for g analytic in a wide strip around the real
 /// axis. The weights are non-negative and sum to 1.
 #[derive(Debug, Clone, PartialEq)]
