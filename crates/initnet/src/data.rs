@@ -309,6 +309,19 @@ impl Standardizer {
     }
 }
 
+/// A test fraction must lie strictly between 0 and 1.
+fn check_test_fraction(test_fraction: f64) -> Result<()> {
+    if test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::OutOfRange {
+            name: "test fraction",
+            expected: "in (0, 1)",
+            value: test_fraction,
+        })
+    }
+}
+
 /// Shuffle and split into (train, test), with round-up(test_fraction * n) test samples;
 /// both parts must be non-empty.
 pub fn train_test_split(
@@ -316,13 +329,7 @@ pub fn train_test_split(
     test_fraction: f64,
     seed: u64,
 ) -> Result<(Dataset, Dataset)> {
-    if !(test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(Error::OutOfRange {
-            name: "test fraction",
-            expected: "in (0, 1)",
-            value: test_fraction,
-        });
-    }
+    check_test_fraction(test_fraction)?;
     let n = data.len();
     let n_test = (test_fraction * n as f64).ceil() as usize;
     check_samples("train_test_split", n, 2)?;
@@ -343,13 +350,7 @@ pub fn stratified_split(
     test_fraction: f64,
     seed: u64,
 ) -> Result<(Dataset, Dataset)> {
-    if !(test_fraction.is_finite() && test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(Error::OutOfRange {
-            name: "test fraction",
-            expected: "in (0, 1)",
-            value: test_fraction,
-        });
-    }
+    check_test_fraction(test_fraction)?;
     check_samples("stratified_split", data.len(), 2)?;
     let mut rng = rng(seed);
     let (mut train, mut test) = (Vec::new(), Vec::new());
