@@ -88,14 +88,7 @@ impl BarChart {
         {
             let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
             root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(
-                    &self.title,
-                    (FONT, style::TITLE_SIZE).into_font().color(&TEXT),
-                )
-                .margin(14)
-                .x_label_area_size(48)
-                .y_label_area_size(72)
+            let mut chart = style::frame(&root, &self.title, 72)
                 .build_cartesian_2d(-0.5..nc as f64 - 0.5, y0..y1)?;
             chart
                 .configure_mesh()
@@ -154,13 +147,7 @@ impl BarChart {
                 }))?;
             }
             if ns > 1 || !self.series[0].is_empty() {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .background_style(WHITE)
-                    .border_style(TEXT)
-                    .label_font((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
-                    .draw()?;
+                style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
             }
             root.present()?;
         }

@@ -242,15 +242,7 @@ impl LineChart {
     {
         let root = SVGBackend::with_string(svg, style::SIZE).into_drawing_area();
         root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                &self.title,
-                (FONT, style::TITLE_SIZE).into_font().color(&TEXT),
-            )
-            .margin(14)
-            .x_label_area_size(48)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x, y)?;
+        let mut chart = style::frame(&root, &self.title, 72).build_cartesian_2d(x, y)?;
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
@@ -312,13 +304,7 @@ impl LineChart {
                 }
             }
         }
-        chart
-            .configure_series_labels()
-            .position(self.legend.clone())
-            .background_style(WHITE)
-            .border_style(TEXT)
-            .label_font((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
-            .draw()?;
+        style::legend(&mut chart, self.legend.clone())?;
         root.present()?;
         Ok(())
     }

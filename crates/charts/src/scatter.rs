@@ -326,12 +326,7 @@ fn draw_classes(
     regions: Option<(&Grid, &[usize])>,
     s: &ScatterChart,
 ) -> Result<(), Error> {
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, style::TITLE_SIZE).into_font().color(&TEXT))
-        .margin(14)
-        .x_label_area_size(48)
-        .y_label_area_size(64)
-        .build_cartesian_2d(x, y)?;
+    let mut chart = style::frame(root, title, 64).build_cartesian_2d(x, y)?;
     if let Some((grid, predicted)) = regions {
         let (dx, dy) = grid.cell();
         chart.draw_series(
@@ -417,12 +412,6 @@ fn draw_classes(
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE)
-        .border_style(TEXT)
-        .label_font((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
-        .draw()?;
+    style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }

@@ -1,5 +1,9 @@
 //! The one visual style of the book: palette, fonts, sizes and number format.
 
+use plotters::chart::{ChartBuilder, ChartContext, SeriesLabelPosition};
+use plotters::coord::{CoordTranslate, Shift};
+use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
+use plotters::prelude::{DrawingBackend, IntoFont, WHITE};
 use plotters::style::RGBColor;
 
 /// The Okabe–Ito palette (Okabe and Ito, 2008), ordered for contrast on white: blue,
@@ -116,4 +120,34 @@ pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         })
+}
+
+/// The frame of a full-size chart in the book's style: title, margins and label areas
+/// (the y label area is wider where tick labels are long).
+pub(crate) fn frame<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &'b str,
+    y_label_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .caption(title, (FONT, TITLE_SIZE).into_font().color(&TEXT))
+        .margin(14)
+        .x_label_area_size(48)
+        .y_label_area_size(y_label_area);
+    builder
+}
+
+/// The book's legend box: white, framed, in the label font, at `position`.
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE)
+        .border_style(TEXT)
+        .label_font((FONT, LABEL_SIZE).into_font().color(&TEXT))
+        .draw()
 }
