@@ -62,10 +62,35 @@ pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Fig
     Ok(panel.render()?)
 }
 
+/// Add, for each run, its mean-field prediction (dashed) and its measurement (dots) in one
+/// colour; `pick` returns (measured, predicted) per layer.
+fn with_mean_field(
+    mut chart: LineChart,
+    runs: &[(&Run, &MeanField)],
+    pick: impl Fn(&Run, &MeanField) -> (Vec<f64>, Vec<f64>),
+) -> LineChart {
+    for (i, (r, mf)) in runs.iter().enumerate() {
+        let s = r.stack.sigma_w;
+        let (measured, predicted) = pick(r, mf);
+        chart = chart
+            .series_in(
+                Series::from_ys_1(format!("mean field, σ_w = {s}"), &predicted),
+                Mark::Dashed,
+                i,
+            )
+            .series_in(
+                Series::from_ys_1(format!("measured, σ_w = {s}"), &measured),
+                Mark::Points,
+                i,
+            );
+    }
+    chart
+}
+
 /// Per-layer std of a^l, measured in `runs` (dots) and predicted by the mean field
 /// (dashed, same colour), log y.
 pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
-    let mut chart = LineChart::new(
+    let chart = LineChart::new(
         "std-per-layer",
         "Std of the pre-activation per layer: measured and mean field",
     )
@@ -73,29 +98,19 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError>
     .y_label("std of a^l (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
-    for (i, (r, mf)) in runs.iter().enumerate() {
-        let s = r.stack.sigma_w;
-        let measured: Vec<f64> = r.layers.iter().map(|l| l.a_std).collect();
-        let predicted: Vec<f64> = mf.q.iter().map(|q| q.sqrt()).collect();
-        chart = chart
-            .series_in(
-                Series::from_ys_1(format!("mean field, σ_w = {s}"), &predicted),
-                Mark::Dashed,
-                i,
-            )
-            .series_in(
-                Series::from_ys_1(format!("measured, σ_w = {s}"), &measured),
-                Mark::Points,
-                i,
-            );
-    }
+    let chart = with_mean_field(chart, runs, |r, mf| {
+        (
+            r.layers.iter().map(|l| l.a_std).collect(),
+            mf.q.iter().map(|q| q.sqrt()).collect(),
+        )
+    });
     Ok(chart.render()?)
 }
 
 /// Per-layer std of the back-propagated gradient dL/da^l, measured (dots) and mean field
 /// (dashed, same colour), log y.
 pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
-    let mut chart = LineChart::new(
+    let chart = LineChart::new(
         "gradient-per-layer",
         "Std of the back-propagated gradient dL/da per layer",
     )
@@ -103,22 +118,12 @@ pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> 
     .y_label("std of dL/da^l (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight);
-    for (i, (r, mf)) in runs.iter().enumerate() {
-        let s = r.stack.sigma_w;
-        let measured: Vec<f64> = r.layers.iter().map(|l| l.grad_a_std).collect();
-        let predicted: Vec<f64> = mf.grad_a_var.iter().map(|v| v.sqrt()).collect();
-        chart = chart
-            .series_in(
-                Series::from_ys_1(format!("mean field, σ_w = {s}"), &predicted),
-                Mark::Dashed,
-                i,
-            )
-            .series_in(
-                Series::from_ys_1(format!("measured, σ_w = {s}"), &measured),
-                Mark::Points,
-                i,
-            );
-    }
+    let chart = with_mean_field(chart, runs, |r, mf| {
+        (
+            r.layers.iter().map(|l| l.grad_a_std).collect(),
+            mf.grad_a_var.iter().map(|v| v.sqrt()).collect(),
+        )
+    });
     Ok(chart.render()?)
 }
 
