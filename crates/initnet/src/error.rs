@@ -80,7 +80,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Check that `value` is finite and strictly positive.
-pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64> {
+pub fn positive(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
@@ -93,7 +93,7 @@ pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64> {
 }
 
 /// Check that `value` is finite and not negative.
-pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<f64> {
+pub fn non_negative(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
@@ -106,7 +106,7 @@ pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<f64> {
 }
 
 /// Check that `value` is finite.
-pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
+pub fn finite(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() {
         Ok(value)
     } else {
@@ -119,7 +119,7 @@ pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
 }
 
 /// Check that every entry of `array` is finite.
-pub(crate) fn all_finite(what: &'static str, array: &ndarray::Array2<f64>) -> Result<()> {
+pub fn all_finite(what: &'static str, array: &ndarray::Array2<f64>) -> Result<()> {
     match array.indexed_iter().find(|(_, v)| !v.is_finite()) {
         None => Ok(()),
         Some(((row, col), &value)) => Err(Error::NonFinite {

@@ -5,6 +5,7 @@
 //! (atanh 0.99 for tanh, ln 99 for the sigmoid). |x| = c R with R ~ chi(n), so
 //! p = E_R[2 Phi(-t / (s c R))]: it depends on s and c only through s c.
 
+use initnet::error::non_negative;
 use initnet::ndarray::Array2;
 use initnet::{Activation, BiasInit, Dense, Error, Init, saturated_fraction};
 
@@ -50,18 +51,6 @@ impl Layer {
             }
         }
         Ok(())
-    }
-}
-
-fn non_negative(name: &'static str, value: f64) -> Result<f64, Error> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(Error::OutOfRange {
-            name,
-            expected: "finite and >= 0",
-            value,
-        })
     }
 }
 
