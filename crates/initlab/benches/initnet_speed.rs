@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use initlab::standard_normal;
-use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, train};
+use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, math, train};
 
 fn cs231n_forward_backward(c: &mut Criterion) {
     let mut widths = vec![500];
@@ -64,30 +64,40 @@ fn blobs_train(c: &mut Criterion) {
     group.finish();
 }
 
-/// The floor under (2): only the transcendental calls its 1001 evaluations make, through the
-/// same libm: per evaluation 400 x 2 tanh (hidden layer), 400 x 4 exp and 400 ln (softmax
-/// cross-entropy). Nothing else of the run can be faster than this without another libm.
-fn blobs_transcendental_floor(c: &mut Criterion) {
+/// The transcendental work of (2), through the platform's libm and through
+/// `initnet::math`: per evaluation 400 x 2 tanh (hidden layer), 400 x 4 exp and 400 ln
+/// (softmax cross-entropy), 1001 evaluations.
+fn blobs_transcendentals(c: &mut Criterion) {
     let a = standard_normal(400, 2, 0, 3).mapv(|v| 3.0 * v);
     let z = standard_normal(400, 4, 0, 4).mapv(|v| -v.abs());
+    let s = z.column(0).mapv(|v| 1.0 - v);
     let mut group = c.benchmark_group("speed");
     group
         .sample_size(20)
         .measurement_time(Duration::from_secs(5));
-    group.bench_function("blobs_transcendental_floor", |b| {
+    group.bench_function("blobs_transcendentals_libm", |b| {
         b.iter(|| {
             let mut acc = 0.0;
             for _ in 0..1001 {
                 acc += black_box(&a).iter().map(|v| v.tanh()).sum::<f64>();
-                let e: f64 = black_box(&z).iter().map(|v| v.exp()).sum();
-                acc += e;
-                acc += black_box(&z)
-                    .column(0)
-                    .iter()
-                    .map(|v| (1.0 - v).ln())
-                    .sum::<f64>();
+                acc += black_box(&z).iter().map(|v| v.exp()).sum::<f64>();
+                acc += black_box(&s).iter().map(|v| v.ln()).sum::<f64>();
             }
             black_box(acc)
+        })
+    });
+    let (mut a1, mut z1, mut s1) = (a.clone(), z.clone(), s.clone());
+    group.bench_function("blobs_transcendentals_initnet_math", |b| {
+        b.iter(|| {
+            for _ in 0..1001 {
+                a1.assign(black_box(&a));
+                math::tanh_slice(a1.as_slice_mut().expect("standard layout"));
+                z1.assign(black_box(&z));
+                math::exp_slice(z1.as_slice_mut().expect("standard layout"));
+                s1.assign(black_box(&s));
+                math::ln_slice(s1.as_slice_mut().expect("standard layout"));
+                black_box((&a1, &z1, &s1));
+            }
         })
     });
     group.finish();
@@ -97,6 +107,6 @@ criterion_group!(
     benches,
     cs231n_forward_backward,
     blobs_train,
-    blobs_transcendental_floor
+    blobs_transcendentals
 );
 criterion_main!(benches);

@@ -35,15 +35,24 @@ fn threads() -> usize {
     })
 }
 
-/// The logistic sigmoid, written so that it never overflows.
+/// The logistic sigmoid, written so that it never overflows ([`crate::math::sigmoid`]).
 pub fn sigmoid(a: f64) -> f64 {
-    if a >= 0.0 {
-        1.0 / (1.0 + (-a).exp())
-    } else {
-        let e = a.exp();
-        e / (1.0 + e)
-    }
+    crate::math::sigmoid(a)
 }
+
+crate::math::vectorized_fn!(
+    /// g *= 1 - h^2, the derivative of tanh read off h = tanh a.
+    fn mul_tanh_derivative(g: &mut [f64], h: &[f64]) {
+        g.iter_mut().zip(h).for_each(|(g, h)| *g *= 1.0 - h * h)
+    }
+);
+
+crate::math::vectorized_fn!(
+    /// g *= h (1 - h), the derivative of the sigmoid read off h = sigmoid a.
+    fn mul_sigmoid_derivative(g: &mut [f64], h: &[f64]) {
+        g.iter_mut().zip(h).for_each(|(g, h)| *g *= h * (1.0 - h))
+    }
+);
 
 impl Activation {
     /// A leaky ReLU with slope `alpha` for negative inputs; `alpha` must be finite and >= 0.
@@ -57,7 +66,7 @@ impl Activation {
         match self {
             Activation::Identity => a,
             Activation::Sigmoid => sigmoid(a),
-            Activation::Tanh => a.tanh(),
+            Activation::Tanh => crate::math::tanh(a),
             Activation::Relu => a.max(0.0),
             Activation::LeakyRelu(alpha) => {
                 if a > 0.0 {
@@ -78,7 +87,7 @@ impl Activation {
                 s * (1.0 - s)
             }
             Activation::Tanh => {
-                let t = a.tanh();
+                let t = crate::math::tanh(a);
                 1.0 - t * t
             }
             Activation::Relu => {
@@ -116,10 +125,42 @@ impl Activation {
         d
     }
 
-    /// h = f(a), element-wise. Arrays of at least [`PARALLEL_MIN_LEN`] entries are split over
-    /// the available cores (each entry is computed alone, so the result is the same bit for bit).
+    /// g *= f'(a), element-wise, given also h = f(a): the step dL/da = f'(a) dL/dh of a
+    /// backward pass, in place. The same bits as `g * derivative_given(a, h)`.
+    pub fn mul_derivative_given(self, a: &Array2<f64>, h: &Array2<f64>, g: &mut Array2<f64>) {
+        let same_layout = |x: &Array2<f64>| x.strides() == g.strides();
+        if let (true, true, Some(a), Some(h)) = (
+            same_layout(a),
+            same_layout(h),
+            a.as_slice_memory_order(),
+            h.as_slice_memory_order(),
+        ) && let Some(g) = g.as_slice_memory_order_mut()
+        {
+            match self {
+                Activation::Identity => {}
+                Activation::Tanh => mul_tanh_derivative(g, h),
+                Activation::Sigmoid => mul_sigmoid_derivative(g, h),
+                _ => g.iter_mut().zip(a).for_each(|(g, &a)| *g *= self.df(a)),
+            }
+            return;
+        }
+        ndarray::Zip::from(g)
+            .and(a)
+            .and(h)
+            .for_each(|g, &a, &h| *g *= self.df_given(a, h));
+    }
+
+    /// h = f(a), element-wise (see [`Activation::apply_in_place`]).
     pub fn apply(self, a: &Array2<f64>) -> Array2<f64> {
         let mut h = a.to_owned();
+        self.apply_in_place(&mut h);
+        h
+    }
+
+    /// h = f(h), element-wise, in place, vectorized through [`crate::math`]'s slice
+    /// functions. Arrays of at least [`PARALLEL_MIN_LEN`] entries are split over the
+    /// available cores (each entry is computed alone, so the result is the same bit for bit).
+    pub fn apply_in_place(self, h: &mut Array2<f64>) {
         let threads = threads();
         match h.as_slice_memory_order_mut() {
             Some(data) if data.len() >= PARALLEL_MIN_LEN && threads > 1 => {
@@ -128,16 +169,26 @@ impl Activation {
                 let first = parts.next();
                 std::thread::scope(|scope| {
                     for part in parts {
-                        scope.spawn(move || part.iter_mut().for_each(|v| *v = self.f(*v)));
+                        scope.spawn(move || self.apply_slice(part));
                     }
                     if let Some(part) = first {
-                        part.iter_mut().for_each(|v| *v = self.f(*v));
+                        self.apply_slice(part);
                     }
                 });
             }
-            _ => h.mapv_inplace(|v| self.f(v)),
+            Some(data) => self.apply_slice(data),
+            None => h.mapv_inplace(|v| self.f(v)),
         }
-        h
+    }
+
+    /// x = f(x) for every element of a slice.
+    fn apply_slice(self, xs: &mut [f64]) {
+        match self {
+            Activation::Identity => {}
+            Activation::Tanh => crate::math::tanh_slice(xs),
+            Activation::Sigmoid => crate::math::sigmoid_slice(xs),
+            _ => xs.iter_mut().for_each(|v| *v = self.f(*v)),
+        }
     }
 
     /// f'(a), element-wise.

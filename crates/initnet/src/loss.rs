@@ -4,6 +4,8 @@
 use ndarray::{Array1, Array2, Axis};
 
 use crate::error::{Error, Result};
+use crate::kernels;
+use crate::math;
 
 /// Which loss a network is trained with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,25 +16,110 @@ pub enum Loss {
     BinaryCrossEntropy,
 }
 
-/// Row-wise softmax, computed as exp(z - max z) / sum exp(z - max z).
+/// Row-wise softmax, computed as exp(z - max z) / sum exp(z - max z), the sum taken
+/// left to right (exp from [`crate::math`]).
 pub fn softmax(logits: &Array2<f64>) -> Array2<f64> {
     let mut p = logits.clone();
     for mut row in p.rows_mut() {
         let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-        row.mapv_inplace(|v| (v - max).exp());
-        let sum = row.sum();
+        row.mapv_inplace(|v| math::exp(v - max));
+        let sum = row.fold(0.0, |s, &v| s + v);
         row /= sum;
     }
     p
 }
 
-/// Row-wise log-sum-exp, max z + ln sum exp(z - max z).
+/// Row-wise log-sum-exp, max z + ln sum exp(z - max z), the sum taken left to right.
 pub fn log_sum_exp(logits: &Array2<f64>) -> Array1<f64> {
     logits.map_axis(Axis(1), |row| {
         let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-        max + row.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
+        max + math::ln(row.fold(0.0, |s, &v| s + math::exp(v - max)))
     })
 }
+
+/// Per-sample buffers of [`Loss::evaluate_into`], kept across calls by a training run.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    max: Vec<f64>,
+    sum: Vec<f64>,
+    best: Vec<usize>,
+    best_z: Vec<f64>,
+    picked: Vec<f64>,
+}
+
+math::vectorized_fn!(
+    /// The softmax cross-entropy part of [`Loss::evaluate_into`], `grad` holding a
+    /// column-major copy of the logits: each step runs over whole columns (the batch), so
+    /// that exp and ln are vectorized.
+    fn softmax_cross_entropy_into(
+        logits: &Array2<f64>,
+        labels: &[usize],
+        grad: &mut Array2<f64>,
+        scratch: &mut Scratch,
+    ) -> f64 {
+        let (rows, k) = logits.dim();
+        let n = labels.len() as f64;
+        let Scratch {
+            max,
+            sum,
+            best,
+            best_z,
+            picked,
+        } = scratch;
+        let mut reset = |v: &mut Vec<f64>, x: f64| {
+            v.clear();
+            v.resize(rows, x);
+        };
+        reset(max, f64::NEG_INFINITY);
+        reset(best_z, f64::NEG_INFINITY);
+        reset(picked, 0.0);
+        reset(sum, 0.0);
+        best.clear();
+        best.resize(rows, 0);
+        let (max, best_z, picked, sum) = (
+            &mut max[..rows],
+            &mut best_z[..rows],
+            &mut picked[..rows],
+            &mut sum[..rows],
+        );
+        let (best, labels) = (&mut best[..rows], &labels[..rows]);
+        let all = grad.as_slice_memory_order_mut().expect("column-major");
+        // Per sample: the largest logit (for stability), the first index of the largest
+        // (the prediction, as in `predict`) and the logit of the label.
+        for (j, z) in all.chunks_exact(rows).enumerate() {
+            for i in 0..rows {
+                let v = z[i];
+                max[i] = max[i].max(v);
+                let better = v > best_z[i];
+                best[i] = if better { j } else { best[i] };
+                best_z[i] = if better { v } else { best_z[i] };
+                picked[i] = if labels[i] == j { v } else { picked[i] };
+            }
+        }
+        // e = exp(z - max), summed per sample over the classes in order.
+        for z in all.chunks_exact_mut(rows) {
+            for i in 0..rows {
+                let e = math::exp(z[i] - max[i]);
+                z[i] = e;
+                sum[i] += e;
+            }
+        }
+        // dL/dz = (softmax - one_hot(label)) / n; subtracting 0 from the other classes
+        // leaves them unchanged, so this is ((e / sum) - [label == j]) / n bit for bit.
+        for (j, z) in all.chunks_exact_mut(rows).enumerate() {
+            for i in 0..rows {
+                let one_hot = if labels[i] == j { 1.0 } else { 0.0 };
+                z[i] = (z[i] / sum[i] - one_hot) / n;
+            }
+        }
+        // Per-sample loss log_sum_exp - z_label = (max + ln sum) - z_label, into `sum`.
+        for i in 0..rows {
+            sum[i] = (max[i] + math::ln(sum[i])) - picked[i];
+        }
+        let loss = sum.iter().sum::<f64>() / n;
+        loss
+    }
+);
 
 impl Loss {
     /// Check labels against the output width.
@@ -83,62 +170,52 @@ impl Loss {
         logits: &Array2<f64>,
         labels: &[usize],
     ) -> (f64, Array2<f64>) {
+        let mut grad = Array2::zeros((0, 0));
+        let (loss, _) = self.evaluate_into(logits, labels, &mut grad, &mut Scratch::default());
+        (loss, grad)
+    }
+
+    /// Loss, accuracy and dL/dz into `grad` (column-major, reused when its shape fits).
+    /// Bit for bit what [`log_sum_exp`], [`softmax`] and [`Loss::accuracy`] give, but one
+    /// pass of exp for both the loss and the gradient, and column by column, so that exp
+    /// and ln run vectorized over the whole batch.
+    pub(crate) fn evaluate_into(
+        self,
+        logits: &Array2<f64>,
+        labels: &[usize],
+        grad: &mut Array2<f64>,
+        scratch: &mut Scratch,
+    ) -> (f64, f64) {
+        kernels::copy(logits, grad);
         let n = labels.len() as f64;
-        match self {
-            Loss::SoftmaxCrossEntropy => {
-                // One pass of exp for both the loss and the gradient: each row's e = exp(z - max z)
-                // gives log_sum_exp = max + ln(sum e) (summed in order, as `log_sum_exp` does) and
-                // softmax = e / sum e (summed as `softmax` does), so both are bit-identical to
-                // the separate functions at half the exp evaluations.
-                let mut grad = logits.clone();
-                let mut lse = Vec::with_capacity(labels.len());
-                let k = grad.ncols();
-                match grad.as_slice_mut() {
-                    // Row-major: work on each row's slice, without a view per row.
-                    Some(data) if k > 0 => {
-                        for row in data.chunks_exact_mut(k) {
-                            let max = row.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                            row.iter_mut().for_each(|v| *v = (*v - max).exp());
-                            lse.push(max + row.iter().sum::<f64>().ln());
-                            let sum = ndarray::ArrayView1::from(&*row).sum();
-                            row.iter_mut().for_each(|v| *v /= sum);
-                        }
-                    }
-                    _ => {
-                        for mut row in grad.rows_mut() {
-                            let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                            row.mapv_inplace(|v| (v - max).exp());
-                            lse.push(max + row.iter().sum::<f64>().ln());
-                            let sum = row.sum();
-                            row /= sum;
-                        }
-                    }
-                }
-                let loss = labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &y)| lse[i] - logits[[i, y]])
-                    .sum::<f64>()
-                    / n;
-                for (i, &y) in labels.iter().enumerate() {
-                    grad[[i, y]] -= 1.0;
-                }
-                grad /= n;
-                (loss, grad)
-            }
+        let loss = match self {
+            Loss::SoftmaxCrossEntropy => softmax_cross_entropy_into(logits, labels, grad, scratch),
             Loss::BinaryCrossEntropy => {
                 // -[y ln s(z) + (1-y) ln(1-s(z))] = max(z,0) - y z + ln(1 + e^{-|z|})
                 let mut loss = 0.0;
-                let mut grad = Array2::zeros(logits.dim());
                 for (i, &y) in labels.iter().enumerate() {
                     let z = logits[[i, 0]];
                     let y = y as f64;
-                    loss += z.max(0.0) - y * z + (-z.abs()).exp().ln_1p();
-                    grad[[i, 0]] = (crate::activation::sigmoid(z) - y) / n;
+                    loss += z.max(0.0) - y * z + math::ln_1p(math::exp(-z.abs()));
+                    grad[[i, 0]] = (math::sigmoid(z) - y) / n;
                 }
-                (loss / n, grad)
+                loss / n
             }
-        }
+        };
+        let hits = match self {
+            Loss::SoftmaxCrossEntropy => scratch
+                .best
+                .iter()
+                .zip(labels)
+                .filter(|(j, y)| j == y)
+                .count(),
+            Loss::BinaryCrossEntropy => labels
+                .iter()
+                .enumerate()
+                .filter(|&(i, &y)| usize::from(logits[[i, 0]] > 0.0) == y)
+                .count(),
+        };
+        (loss, hits as f64 / labels.len().max(1) as f64)
     }
 
     /// The predicted class of each row of logits.

@@ -4,13 +4,19 @@
 //! biases b^l of length n_l, pre-activation a^l = W^l h^{l-1} + b^l and activation
 //! h^l = f(a^l); h^0 is the input. A batch holds one sample per row, so in code
 //! a^l = h^{l-1} (W^l)^T + b^l with shape (batch, n_l).
+//!
+//! The arrays of a [`Trace`] and of [`Gradients`] (a^l, h^l, dL/da^l, dL/dh^l) are stored
+//! column-major: each unit's values over the batch are contiguous, which is what makes
+//! the elementwise steps and the small products fast (see the `kernels` module).
+//! Indexing is unaffected: `trace.a(l)[[i, j]]` is sample i, unit j.
 
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, Axis, ShapeBuilder};
 use rand::Rng;
 
 use crate::activation::Activation;
 use crate::error::{Error, Result, all_finite};
 use crate::init::{BiasInit, Init};
+use crate::kernels;
 use crate::rng;
 
 /// One fully connected layer: h = f(W h_prev + b).
@@ -70,8 +76,17 @@ impl Dense {
     }
 
     /// The pre-activation a = h_prev W^T + b for a batch (one sample per row).
+    /// Computed as in [`Mlp::forward`], bit for bit.
     pub fn pre_activation(&self, h_prev: &Array2<f64>) -> Array2<f64> {
-        h_prev.dot(&self.w.t()) + &self.b
+        let mut a = Array2::zeros((0, 0));
+        if h_prev.t().is_standard_layout() {
+            kernels::affine(h_prev, &self.w, &self.b, &mut a);
+        } else {
+            let mut h = Array2::zeros(h_prev.dim().f());
+            h.assign(h_prev);
+            kernels::affine(&h, &self.w, &self.b, &mut a);
+        }
+        a
     }
 }
 
@@ -107,6 +122,14 @@ impl Trace {
     pub fn depth(&self) -> usize {
         self.pre.len()
     }
+    /// An empty trace, for `forward_into` to fill.
+    pub(crate) fn empty() -> Self {
+        Trace {
+            input: Array2::zeros((0, 0)),
+            pre: Vec::new(),
+            post: Vec::new(),
+        }
+    }
 }
 
 /// What a backward pass gives: dL/dW^l, dL/db^l, and the back-propagated
@@ -135,25 +158,14 @@ impl Gradients {
             })
             .collect()
     }
-}
-
-/// The sum over the batch (the rows) of `x`, bit-identical to `x.sum_axis(Axis(0))`.
-///
-/// For a row-major array with more than one column, ndarray's `sum_axis(Axis(0))` starts from
-/// zeros and adds the rows one after the other, allocating a new array per row; this does the
-/// same additions in the same order in place. Other layouts go to `sum_axis` itself.
-fn batch_sum(x: &Array2<f64>) -> Array1<f64> {
-    match x.as_slice() {
-        Some(data) if x.ncols() > 1 => {
-            let mut sums = vec![0.0; x.ncols()];
-            for row in data.chunks_exact(x.ncols()) {
-                for (s, v) in sums.iter_mut().zip(row) {
-                    *s += v;
-                }
-            }
-            Array1::from(sums)
+    /// Empty gradients, for `backward_into` to fill.
+    pub(crate) fn empty() -> Self {
+        Gradients {
+            dw: Vec::new(),
+            db: Vec::new(),
+            da: Vec::new(),
+            dh: Vec::new(),
         }
-        _ => x.sum_axis(Axis(0)),
     }
 }
 
@@ -330,28 +342,34 @@ impl Mlp {
     }
 
     pub(crate) fn forward_unchecked(&self, x: &Array2<f64>) -> Trace {
-        let mut pre = Vec::with_capacity(self.depth());
-        let mut post: Vec<Array2<f64>> = Vec::with_capacity(self.depth());
-        for layer in &self.layers {
-            let a = layer.pre_activation(post.last().unwrap_or(x));
-            post.push(layer.activation.apply(&a));
-            pre.push(a);
-        }
-        Trace {
-            input: x.clone(),
-            pre,
-            post,
+        let mut trace = Trace::empty();
+        self.forward_into(x, &mut trace);
+        trace
+    }
+
+    /// The forward pass into the buffers of `trace`, reused when their shapes fit.
+    pub(crate) fn forward_into(&self, x: &Array2<f64>, trace: &mut Trace) {
+        let depth = self.depth();
+        kernels::copy(x, &mut trace.input);
+        let empty = || Array2::zeros((0, 0));
+        trace.pre.resize_with(depth, empty);
+        trace.post.resize_with(depth, empty);
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (below, rest) = trace.post.split_at_mut(l);
+            let h_prev = below.last().unwrap_or(&trace.input);
+            let a = &mut trace.pre[l];
+            kernels::affine(h_prev, &layer.w, &layer.b, a);
+            let h = &mut rest[0];
+            kernels::copy(a, h);
+            layer.activation.apply_in_place(h);
         }
     }
 
-    /// The network's output h^L for a batch.
+    /// The network's output h^L for a batch (the output of [`Mlp::forward`], bit for bit).
     pub fn predict(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
         self.check_input(x)?;
-        let mut h = x.clone();
-        for layer in &self.layers {
-            h = layer.activation.apply(&layer.pre_activation(&h));
-        }
-        Ok(h)
+        let mut trace = self.forward_unchecked(x);
+        Ok(trace.post.pop().expect("a network has at least one layer"))
     }
 
     /// The backward pass: given a forward `trace` and dL/dh^L (`d_output`, same shape as
@@ -369,32 +387,46 @@ impl Mlp {
     }
 
     pub(crate) fn backward_unchecked(&self, trace: &Trace, d_output: &Array2<f64>) -> Gradients {
+        let mut grads = Gradients::empty();
+        self.backward_into(trace, d_output, &mut grads);
+        grads
+    }
+
+    /// The backward pass into the buffers of `grads`, reused when their shapes fit.
+    /// dL/dh^0 (the gradient with respect to the input) is not formed: no caller needs it.
+    pub(crate) fn backward_into(
+        &self,
+        trace: &Trace,
+        d_output: &Array2<f64>,
+        grads: &mut Gradients,
+    ) {
         let depth = self.depth();
-        let (mut dw, mut db, mut da, mut dh) = (
-            Vec::with_capacity(depth),
-            Vec::with_capacity(depth),
-            Vec::with_capacity(depth),
-            Vec::with_capacity(depth),
-        );
-        let mut g = d_output.clone();
+        let empty = || Array2::zeros((0, 0));
+        grads.dw.resize_with(depth, empty);
+        grads.db.resize_with(depth, || Array1::zeros(0));
+        grads.da.resize_with(depth, empty);
+        grads.dh.resize_with(depth, empty);
+        kernels::copy(d_output, &mut grads.dh[depth - 1]);
         for l in (1..=depth).rev() {
             let layer = self.layer(l);
-            // dL/da^l = dL/dh^l * f'(a^l)
-            let mut d_a = layer.activation.derivative_given(trace.a(l), trace.h(l));
-            d_a *= &g;
+            // dL/da^l = f'(a^l) * dL/dh^l
+            let d_a = &mut grads.da[l - 1];
+            kernels::copy(&grads.dh[l - 1], d_a);
+            layer
+                .activation
+                .mul_derivative_given(trace.a(l), trace.h(l), d_a);
             // dL/dW^l = (dL/da^l)^T h^{l-1};  dL/db^l = sum over the batch of dL/da^l
-            dw.push(d_a.t().dot(trace.h(l - 1)));
-            db.push(batch_sum(&d_a));
-            dh.push(g);
+            kernels::weight_grads(
+                &grads.da[l - 1],
+                trace.h(l - 1),
+                &mut grads.dw[l - 1],
+                &mut grads.db[l - 1],
+            );
             // dL/dh^{l-1} = dL/da^l W^l
-            g = d_a.dot(&layer.w);
-            da.push(d_a);
+            if l > 1 {
+                kernels::back_prop(&grads.da[l - 1], &layer.w, &mut grads.dh[l - 2]);
+            }
         }
-        dw.reverse();
-        db.reverse();
-        da.reverse();
-        dh.reverse();
-        Gradients { dw, db, da, dh }
     }
 }
 
@@ -451,29 +483,6 @@ mod tests {
         let l2 = Dense::new(Array2::zeros((1, 4)), Array1::zeros(1), Activation::Relu).unwrap();
         assert!(Mlp::from_layers(vec![l1, l2]).is_err());
         assert!(Dense::new(Array2::zeros((3, 2)), Array1::zeros(2), Activation::Relu).is_err());
-    }
-
-    #[test]
-    fn batch_sum_is_bit_identical_to_sum_axis() {
-        use rand_distr::{Distribution, Normal};
-        let law = Normal::new(0.0, 1e3).unwrap();
-        let mut g = rng(5);
-        for (rows, cols) in [(1, 1), (7, 1), (1, 5), (400, 2), (1000, 37)] {
-            let x = Array2::from_shape_simple_fn((rows, cols), || law.sample(&mut g));
-            for view in [
-                x.clone(),
-                x.t().to_owned(),
-                x.t().as_standard_layout().t().to_owned(),
-            ] {
-                let (fast, slow) = (batch_sum(&view), view.sum_axis(Axis(0)));
-                assert!(
-                    fast.iter()
-                        .zip(&slow)
-                        .all(|(a, b)| a.to_bits() == b.to_bits()),
-                    "{rows}x{cols}"
-                );
-            }
-        }
     }
 
     #[test]

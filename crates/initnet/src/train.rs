@@ -5,8 +5,8 @@ use ndarray::{Array1, Array2, Axis};
 use rand::seq::SliceRandom;
 
 use crate::error::{Error, Result, all_finite, positive};
-use crate::loss::Loss;
-use crate::network::{Gradients, Mlp};
+use crate::loss::{Loss, Scratch};
+use crate::network::{Gradients, Mlp, Trace};
 use crate::rng;
 
 /// How to train.
@@ -141,29 +141,54 @@ pub fn evaluate(
     loss: Loss,
 ) -> Result<(EpochRecord, Gradients)> {
     check_data(net, x, labels, loss)?;
-    Ok(evaluate_unchecked(net, x, labels, loss, 0))
+    let mut ws = Workspace::new();
+    let record = ws.evaluate(net, x, labels, loss, 0);
+    Ok((record, ws.grads))
 }
 
-fn evaluate_unchecked(
-    net: &Mlp,
-    x: &Array2<f64>,
-    labels: &[usize],
-    loss: Loss,
-    epoch: usize,
-) -> (EpochRecord, Gradients) {
-    let trace = net.forward_unchecked(x);
-    let (value, d_out) = loss.evaluate_unchecked(trace.output(), labels);
-    let accuracy = loss.accuracy(trace.output(), labels);
-    let grads = net.backward_unchecked(&trace, &d_out);
-    (
+/// The buffers of one evaluation (forward pass, loss gradient, backward pass), kept
+/// across the epochs of a run so that an epoch allocates nothing but its record.
+struct Workspace {
+    trace: Trace,
+    d_out: Array2<f64>,
+    scratch: Scratch,
+    grads: Gradients,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        Workspace {
+            trace: Trace::empty(),
+            d_out: Array2::zeros((0, 0)),
+            scratch: Scratch::default(),
+            grads: Gradients::empty(),
+        }
+    }
+
+    /// Forward, loss and backward on (x, labels); the gradients stay in `self.grads`.
+    fn evaluate(
+        &mut self,
+        net: &Mlp,
+        x: &Array2<f64>,
+        labels: &[usize],
+        loss: Loss,
+        epoch: usize,
+    ) -> EpochRecord {
+        net.forward_into(x, &mut self.trace);
+        let (value, accuracy) = loss.evaluate_into(
+            self.trace.output(),
+            labels,
+            &mut self.d_out,
+            &mut self.scratch,
+        );
+        net.backward_into(&self.trace, &self.d_out, &mut self.grads);
         EpochRecord {
             epoch,
             loss: value,
             accuracy,
-            grad_norms: grads.norms(),
-        },
-        grads,
-    )
+            grad_norms: self.grads.norms(),
+        }
+    }
 }
 
 /// One gradient step with momentum buffers `velocity` (one (dW, db) pair per layer).
@@ -215,6 +240,8 @@ pub fn train_with(
     cfg.validate()?;
     check_data(net, x, labels, cfg.loss)?;
     all_finite("inputs", x)?;
+    // Column-major once, so that each epoch's forward pass copies it straight.
+    let x = &crate::kernels::column_major(x);
     let mut velocity: Vec<_> = net
         .layers
         .iter()
@@ -223,8 +250,10 @@ pub fn train_with(
     let mut shuffle_rng = rng(cfg.seed);
     let mut order: Vec<usize> = (0..x.nrows()).collect();
     let mut history = History::default();
+    let mut ws = Workspace::new();
+    let mut batch_ws = Workspace::new();
 
-    let (record, mut grads) = evaluate_unchecked(net, x, labels, cfg.loss, 0);
+    let record = ws.evaluate(net, x, labels, cfg.loss, 0);
     observe(&record, net);
     history.records.push(record);
     for epoch in 1..=cfg.epochs {
@@ -234,13 +263,11 @@ pub fn train_with(
                 for chunk in order.chunks(size) {
                     let xb = x.select(Axis(0), chunk);
                     let yb: Vec<usize> = chunk.iter().map(|&i| labels[i]).collect();
-                    let trace = net.forward_unchecked(&xb);
-                    let (_, d_out) = cfg.loss.evaluate_unchecked(trace.output(), &yb);
-                    let g = net.backward_unchecked(&trace, &d_out);
-                    step(net, &g, &mut velocity, cfg);
+                    batch_ws.evaluate(net, &xb, &yb, cfg.loss, epoch);
+                    step(net, &batch_ws.grads, &mut velocity, cfg);
                 }
             }
-            _ => step(net, &grads, &mut velocity, cfg),
+            _ => step(net, &ws.grads, &mut velocity, cfg),
         }
         if !net.is_finite() {
             history.diverged = Some(Divergence {
@@ -249,7 +276,7 @@ pub fn train_with(
             });
             break;
         }
-        let (record, g) = evaluate_unchecked(net, x, labels, cfg.loss, epoch);
+        let record = ws.evaluate(net, x, labels, cfg.loss, epoch);
         if !record.loss.is_finite() || record.grad_norms.iter().any(|n| !n.is_finite()) {
             history.diverged = Some(Divergence {
                 epoch,
@@ -257,7 +284,6 @@ pub fn train_with(
             });
             break;
         }
-        grads = g;
         observe(&record, net);
         history.records.push(record);
     }
