@@ -57,7 +57,7 @@ math::vectorized_fn!(
         grad: &mut Array2<f64>,
         scratch: &mut Scratch,
     ) -> f64 {
-        let (rows, k) = logits.dim();
+        let rows = logits.nrows();
         let n = labels.len() as f64;
         let Scratch {
             max,
@@ -66,7 +66,7 @@ math::vectorized_fn!(
             best_z,
             picked,
         } = scratch;
-        let mut reset = |v: &mut Vec<f64>, x: f64| {
+        let reset = |v: &mut Vec<f64>, x: f64| {
             v.clear();
             v.resize(rows, x);
         };
@@ -116,8 +116,7 @@ math::vectorized_fn!(
         for i in 0..rows {
             sum[i] = (max[i] + math::ln(sum[i])) - picked[i];
         }
-        let loss = sum.iter().sum::<f64>() / n;
-        loss
+        sum.iter().sum::<f64>() / n
     }
 );
 

@@ -44,10 +44,10 @@ use std::f64::consts::{LOG2_E, SQRT_2};
 /// 1.5 * 2^52: adding it rounds a float of magnitude below 2^51 to an integer, which
 /// then sits in the low bits of the sum's significand.
 const SHIFT: f64 = 6_755_399_441_055_744.0;
-/// ln 2 split in two: `LN2_HI` has 32 significant bits, so k * LN2_HI is exact for
-/// |k| < 2^21, and `LN2_LO` is the rest (FreeBSD's constants).
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+/// ln 2 split in two (FreeBSD's bit patterns): `LN2_HI` has 32 significant bits, so
+/// k * LN2_HI is exact for |k| < 2^21, and `LN2_LO` is the rest.
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
 /// Taylor coefficients 1/n! for n = 2..=13 of e^r - 1 = r + r^2 (1/2 + r (1/6 + ...)).
 /// On |r| <= ln 2 / 2 the first omitted term is below 5e-18, a 40th of an ulp of 1.
@@ -69,13 +69,13 @@ const EXPM1_TAYLOR: [f64; 12] = [
 /// FreeBSD's `e_log.c` minimax coefficients of (ln((1 + s) / (1 - s)) - 2 s) / s on
 /// s^2 in [0, 0.0294]; their error is below 2^-58.45.
 const LG: [f64; 7] = [
-    6.666_666_666_666_735_130e-1,
-    3.999_999_999_940_941_908e-1,
-    2.857_142_874_366_239_149e-1,
-    2.222_219_843_214_978_396e-1,
-    1.818_357_216_161_805_012e-1,
-    1.531_383_769_920_937_332e-1,
-    1.479_819_860_511_658_591e-1,
+    f64::from_bits(0x3fe5_5555_5555_5593), // 6.666666666666735130e-01
+    f64::from_bits(0x3fd9_9999_9997_fa04), // 3.999999999940941908e-01
+    f64::from_bits(0x3fd2_4924_9422_9359), // 2.857142874366239149e-01
+    f64::from_bits(0x3fcc_71c5_1d8e_78af), // 2.222219843214978396e-01
+    f64::from_bits(0x3fc7_4664_96cb_03de), // 1.818357216161805012e-01
+    f64::from_bits(0x3fc3_9a09_d078_c69f), // 1.531383769920937332e-01
+    f64::from_bits(0x3fc2_f112_df3e_5244), // 1.479819860511658591e-01
 ];
 
 /// `if c { a } else { b }` that keeps a NaN `b` (unlike `f64::max` and `f64::clamp`'s

@@ -27,7 +27,7 @@ pub const EPOCHS: usize = 500;
 /// Gradient steps of the zero-initialization runs.
 pub const ZERO_EPOCHS: usize = 200;
 /// Gradient steps of the runs that watch the sigmoid network leave zero.
-pub const ESCAPE_EPOCHS: usize = 800;
+pub const ESCAPE_EPOCHS: usize = 1000;
 /// A run has left the zero start once its loss is this far below ln 4.
 pub const ESCAPE_DROP: f64 = 0.01;
 /// Directions tried by the search for the best strip classifier.
