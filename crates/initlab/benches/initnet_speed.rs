@@ -8,8 +8,9 @@
 //!    article's 2-2-4 tanh network (Xavier normal) on 400 blob points for 1000 epochs,
 //!    loss, accuracy and gradient norms evaluated every epoch as `initnet::train` does.
 //!
-//! 3. `blobs_transcendental_floor`: only the tanh, exp and ln calls that (2) makes, the part
-//!    of (2) that the platform's libm decides.
+//! 3. `blobs_transcendentals_libm` and `blobs_transcendentals_initnet_math`: only the
+//!    tanh, exp and ln evaluations that (2) makes, through the platform's libm (what initnet
+//!    called before it had `initnet::math`) and through `initnet::math`'s slice functions.
 //!
 //! Run with `cargo bench -p initlab`.
 

@@ -6,7 +6,8 @@ Each computation mirrors initnet's, operation for operation, with the same shape
    10 tanh layers of 500 units (Xavier normal, zero biases), keeping a^l and h^l and a copy
    of the input (initnet's Trace), then back-propagate a given standard-normal output
    gradient: per layer dL/da = tanh'(a) * g with tanh' recomputed from a, dW = dL/da^T h,
-   db = column sums, g = dL/da W (30 matrix products in all, as in initnet).
+   db = column sums, g = dL/da W except for the first layer (29 matrix products in all,
+   as in initnet, which does not form the gradient of the input).
 2. blobs_2_2_4_train_1000_epochs: full-batch gradient descent (lr 0.1) of the 2-2-4 tanh
    network on 400 four-class blob points for 1000 epochs; like initnet's `train`, each
    epoch steps, checks that the parameters are finite, then evaluates loss, accuracy,
@@ -67,7 +68,8 @@ def forward_backward(layers, x, d_out):
         dw.append(d_a.T @ h_prev)
         db.append(d_a.sum(axis=0))
         dh.append(g)
-        g = d_a @ w
+        if l > 0:  # initnet does not form dL/dh^0, the gradient of the input
+            g = d_a @ w
         da.append(d_a)
     return dw, db, da, dh
 
@@ -114,7 +116,6 @@ def evaluate(params, x, y):
     d_a1 = (1.0 - t * t) * g
     dw1 = d_a1.T @ x
     db1 = d_a1.sum(axis=0)
-    _ = d_a1 @ w1  # initnet also forms dL/dh^0
     grads = [(dw1, db1), (dw2, db2)]
     norms = [np.sqrt((dw * dw).sum() + (db * db).sum()) for dw, db in grads]
     return loss, accuracy, grads, norms

@@ -485,6 +485,45 @@ mod tests {
         assert!(Dense::new(Array2::zeros((3, 2)), Array1::zeros(2), Activation::Relu).is_err());
     }
 
+    /// predict, pre_activation and a reused trace give forward's bits, for small layers
+    /// (direct loops) and large ones (general_mat_mul), whatever the input's layout.
+    #[test]
+    fn every_path_gives_the_forward_pass_bits() {
+        use rand_distr::{Distribution, Normal};
+        let law = Normal::new(0.0, 1.0).unwrap();
+        let mut g = rng(9);
+        for widths in [vec![2, 2, 4], vec![3, 40, 30, 2]] {
+            let net = MlpSpec::new(&widths, Activation::Tanh, Init::xavier_normal())
+                .build(1)
+                .unwrap();
+            let x = Array2::from_shape_simple_fn((37, widths[0]), || law.sample(&mut g));
+            let t = net.forward(&x).unwrap();
+            let bits = |a: &Array2<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&net.predict(&x).unwrap()), bits(t.output()));
+            assert_eq!(
+                bits(&net.predict(&x.t().to_owned().t().to_owned()).unwrap()),
+                bits(t.output())
+            );
+            assert_eq!(bits(&net.layer(1).pre_activation(&x)), bits(t.a(1)));
+            let mut reused = Trace::empty();
+            for rows in [5, 37] {
+                net.forward_into(&x.slice(ndarray::s![..rows, ..]).to_owned(), &mut reused);
+            }
+            assert_eq!(reused, t);
+            let d_out = Array2::from_shape_simple_fn(t.output().dim(), || law.sample(&mut g));
+            let grads = net.backward(&t, &d_out).unwrap();
+            let mut reused = Gradients::empty();
+            net.backward_into(
+                &net.forward(&x.slice(ndarray::s![..5, ..]).to_owned())
+                    .unwrap(),
+                &d_out.slice(ndarray::s![..5, ..]).to_owned(),
+                &mut reused,
+            );
+            net.backward_into(&t, &d_out, &mut reused);
+            assert_eq!(reused, grads);
+        }
+    }
+
     #[test]
     fn same_seed_same_network() {
         let spec = MlpSpec::new(&[3, 8, 8, 2], Activation::Relu, Init::he_uniform());
