@@ -256,7 +256,7 @@ fn source_lines(text: &str) -> Value {
 }
 
 /// The notebook of a chapter as JSON (nbformat 4.5): its cells from [`cells`], with the
-/// [`setup_cell`] before the first code cell, cell ids `<chapter>-<index>`, no outputs,
+/// setup cell before the first code cell, cell ids `<chapter>-<index>`, no outputs,
 /// and the evcxr kernel (`rust`) as kernelspec.
 pub fn notebook_json(chapter: &Chapter) -> Value {
     let mut all = cells(chapter.markdown);

@@ -151,7 +151,7 @@ impl Init {
         }
     }
 
-    /// E[W_ij]: zero except for a constant.
+    /// `E[W_ij]`: zero except for a constant.
     pub fn mean(&self) -> f64 {
         match self.scheme {
             Scheme::Constant(c) => self.gain * c,

@@ -35,16 +35,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Verb {
-    /// Draw every chapter's charts into src/figures/<chapter>/ (SVG + CSV).
+    /// Draw every chapter's charts into `src/figures/<chapter>/` (SVG + CSV).
     Figures {
         /// Only these chapters (default: all).
         chapters: Vec<String>,
     },
-    /// Write notebooks/<chapter>.ipynb for every chapter.
+    /// Write `notebooks/<chapter>.ipynb` for every chapter.
     Notebooks,
     /// Build the book into book/ with mdBook, then check its links and that it loads nothing from the network.
     Book,
-    /// Build the book and serve it at http://localhost:<port>, rebuilding on changes.
+    /// Build the book and serve it at `http://localhost:<port>`, rebuilding on changes.
     Serve {
         /// The port to serve on.
         #[arg(long, default_value_t = 3000)]
