@@ -84,6 +84,11 @@ impl LineChart {
         self.errors.push(None);
         self
     }
+    /// Add a measurement (dots) and its prediction (dashed) in one palette colour `color`.
+    pub fn measured_and_predicted(self, measured: Series, predicted: Series, color: usize) -> Self {
+        self.series_in(measured, Mark::Points, color)
+            .series_in(predicted, Mark::Dashed, color)
+    }
     /// Add a series drawn as dots in palette colour `color`, each with a vertical error bar
     /// from y - e to y + e, where `errors` holds one half-width e >= 0 per point (for
     /// example two standard errors of a Monte Carlo estimate: say which in the legend).

@@ -433,6 +433,18 @@ fn series_in_picks_the_palette_colour() {
     let svg = paired.svg.to_uppercase();
     assert!(svg.contains(&hex(2)), "{}", paired.svg);
     assert!(!svg.contains(&hex(0)) && !svg.contains(&hex(1)));
+    // measured_and_predicted is that pair: same bytes.
+    assert_eq!(
+        LineChart::new("p", "p")
+            .measured_and_predicted(
+                Series::new("measured", pts.clone()),
+                Series::new("predicted", pts.clone()),
+                2
+            )
+            .render()
+            .unwrap(),
+        paired
+    );
     // series_as is series_in with the next colour: same bytes.
     assert_eq!(
         LineChart::new("p", "p")

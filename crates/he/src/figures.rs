@@ -27,17 +27,11 @@ pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::E
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     for (i, (name, s)) in studies.iter().enumerate() {
-        chart = chart
-            .series_in(
-                Series::from_ys_1(format!("{name}: measured"), &s.geometric_mean_rms()),
-                Mark::Points,
-                i,
-            )
-            .series_in(
-                Series::from_ys_1(format!("{name}: predicted"), &s.predicted),
-                Mark::Dashed,
-                i,
-            );
+        chart = chart.measured_and_predicted(
+            Series::from_ys_1(format!("{name}: measured"), &s.geometric_mean_rms()),
+            Series::from_ys_1(format!("{name}: predicted"), &s.predicted),
+            i,
+        );
     }
     chart.render()
 }
@@ -58,7 +52,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
     .x_label("layer l")
     .y_label("standard deviation of ln(rms of a^l)")
     .legend(SeriesLabelPosition::UpperLeft)
-    .series_in(
+    .measured_and_predicted(
         Series::from_ys_1(
             format!(
                 "measured over {} seeds (batch of {})",
@@ -67,12 +61,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
             ),
             &study.log_rms_sd(),
         ),
-        Mark::Points,
-        0,
-    )
-    .series_in(
         Series::from_ys_1("one input: sqrt(ln(1 + v_l)) / 2, v_l exact", &single),
-        Mark::Dashed,
         0,
     )
     .render()

@@ -17,6 +17,26 @@ fn layers_label() -> &'static str {
     "layer l"
 }
 
+/// Add "{label}: measured" as dots and "{label}: {what}" (a prediction) dashed, each in the
+/// next palette colour.
+fn beside(
+    chart: LineChart,
+    label: &str,
+    measured: &[f64],
+    what: &str,
+    predicted: &[f64],
+) -> LineChart {
+    chart
+        .series_as(
+            Series::from_ys_1(format!("{label}: measured"), measured),
+            Mark::Points,
+        )
+        .series_as(
+            Series::from_ys_1(format!("{label}: {what}"), predicted),
+            Mark::Dashed,
+        )
+}
+
 /// Per-layer histograms of the hidden activations h^l (Glorot and Bengio's Figure 6).
 pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let (lo, hi) = match p.activations[0] {
@@ -62,15 +82,13 @@ pub fn std_by_layer(
         .legend(SeriesLabelPosition::LowerLeft);
     for (label, p) in probes {
         let n = hidden(p);
-        chart = chart
-            .series_as(
-                Series::from_ys_1(format!("{label}: measured"), &p.pre_std[..n]),
-                Mark::Points,
-            )
-            .series_as(
-                Series::from_ys_1(format!("{label}: mean field"), &p.predicted.pre_std()[..n]),
-                Mark::Dashed,
-            );
+        chart = beside(
+            chart,
+            label,
+            &p.pre_std[..n],
+            "mean field",
+            &p.predicted.pre_std()[..n],
+        );
         if linear {
             chart = chart.series_as(
                 Series::from_ys_1(format!("{label}: linear regime"), &p.linear.pre_std()[..n]),
@@ -95,15 +113,13 @@ pub fn grad_std_by_layer(
         .legend(SeriesLabelPosition::LowerRight);
     for (label, p) in probes {
         let n = hidden(p);
-        chart = chart
-            .series_as(
-                Series::from_ys_1(format!("{label}: measured"), &p.grad_std[..n]),
-                Mark::Points,
-            )
-            .series_as(
-                Series::from_ys_1(format!("{label}: mean field"), &p.predicted.grad_std()[..n]),
-                Mark::Dashed,
-            );
+        chart = beside(
+            chart,
+            label,
+            &p.grad_std[..n],
+            "mean field",
+            &p.predicted.grad_std()[..n],
+        );
     }
     chart.render()
 }
@@ -121,15 +137,7 @@ pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
         let measured: Vec<f64> = p.pre_rms.iter().map(|r| r * r / p.q0).collect();
         let closed: Vec<f64> = p.predicted.q.iter().map(|q| q / p.q0).collect();
-        chart = chart
-            .series_as(
-                Series::from_ys_1(format!("{label}: measured"), &measured),
-                Mark::Points,
-            )
-            .series_as(
-                Series::from_ys_1(format!("{label}: closed form"), &closed),
-                Mark::Dashed,
-            );
+        chart = beside(chart, label, &measured, "closed form", &closed);
     }
     chart.render()
 }
@@ -155,15 +163,7 @@ pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
             .iter()
             .map(|r| r / p.predicted.r[depth - 1])
             .collect();
-        chart = chart
-            .series_as(
-                Series::from_ys_1(format!("{label}: measured"), &measured),
-                Mark::Points,
-            )
-            .series_as(
-                Series::from_ys_1(format!("{label}: closed form"), &closed),
-                Mark::Dashed,
-            );
+        chart = beside(chart, label, &measured, "closed form", &closed);
     }
     chart.render()
 }
