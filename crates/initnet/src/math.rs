@@ -208,13 +208,13 @@ macro_rules! vectorized_fn {
                 fn avx512($($arg: $ty),*) $(-> $ret)? $body
                 #[target_feature(enable = "avx2")]
                 fn avx2($($arg: $ty),*) $(-> $ret)? $body
-                if std::arch::is_x86_feature_detected!("avx512f") {
+                if $crate::math::allows(2) && std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the CPU supports AVX-512F, checked just above; that is the
                     // only requirement of a `#[target_feature(enable = "avx512f")]` fn.
                     #[allow(unsafe_code)]
                     return unsafe { avx512($($arg),*) };
                 }
-                if std::arch::is_x86_feature_detected!("avx2") {
+                if $crate::math::allows(1) && std::arch::is_x86_feature_detected!("avx2") {
                     // SAFETY: the CPU supports AVX2, checked just above.
                     #[allow(unsafe_code)]
                     return unsafe { avx2($($arg),*) };
@@ -225,6 +225,34 @@ macro_rules! vectorized_fn {
     };
 }
 pub(crate) use vectorized_fn;
+
+/// Whether a [`vectorized_fn`] may use instruction level `level` (1: AVX2, 2: AVX-512F).
+/// Always, except in initnet's own tests, which cap it to compare the levels' results.
+#[cfg(not(test))]
+#[inline(always)]
+pub(crate) fn allows(_level: u8) -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    static LEVEL: std::cell::Cell<u8> = const { std::cell::Cell::new(2) };
+}
+
+#[cfg(test)]
+pub(crate) fn allows(level: u8) -> bool {
+    LEVEL.with(|l| l.get() >= level)
+}
+
+/// Run `f` with the vectorized functions capped at instruction level `level`
+/// (0: baseline, 1: AVX2, 2: AVX-512F) on this thread.
+#[cfg(test)]
+pub(crate) fn at_level<R>(level: u8, f: impl FnOnce() -> R) -> R {
+    let before = LEVEL.with(|l| l.replace(level));
+    let r = f();
+    LEVEL.with(|l| l.set(before));
+    r
+}
 
 macro_rules! slice_fn {
     ($(#[$doc:meta])* $name:ident, $scalar:ident) => {
