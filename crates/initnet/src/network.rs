@@ -90,7 +90,8 @@ impl Dense {
     }
 }
 
-/// What a forward pass keeps: a^l and h^l for every layer.
+/// What a forward pass keeps: a^l and h^l for every layer, each of shape (batch, n_l) and
+/// stored column-major (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
     /// h^0, the input batch.
