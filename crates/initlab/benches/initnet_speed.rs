@@ -6,7 +6,9 @@
 //!    standard-normal output gradient (dW, db, dL/da and dL/dh of every layer).
 //! 2. `blobs_2_2_4_train_1000_epochs`: full-batch gradient descent (lr 0.1) of the
 //!    article's 2-2-4 tanh network (Xavier normal) on 400 blob points for 1000 epochs,
-//!    loss, accuracy and gradient norms evaluated every epoch as `initnet::train` does.
+//!    loss, accuracy and gradient norms evaluated every epoch as `initnet::train` does;
+//!    also with initnet's vector loops capped at AVX2 and at the baseline (`_avx2`,
+//!    `_baseline`).
 //!
 //! 3. `blobs_transcendentals_libm` and `blobs_transcendentals_initnet_math`: only the
 //!    tanh, exp and ln evaluations that (2) makes, through the platform's libm (what initnet
@@ -19,7 +21,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use initlab::standard_normal;
-use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, math, train};
+use initnet::math::{self, VectorLevel};
+use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, train};
 
 fn cs231n_forward_backward(c: &mut Criterion) {
     let mut widths = vec![500];
@@ -55,13 +58,24 @@ fn blobs_train(c: &mut Criterion) {
     group
         .sample_size(20)
         .measurement_time(Duration::from_secs(10));
-    group.bench_function("blobs_2_2_4_train_1000_epochs", |b| {
-        b.iter(|| {
-            let mut net = net0.clone();
-            let history = train(&mut net, black_box(&data.x), &data.y, &cfg).expect("valid run");
-            black_box((net, history));
-        })
-    });
+    // The widest vectors this CPU has, then capped at AVX2 and at the baseline (SSE2), to
+    // show what a narrower machine would see. All three give the same bits.
+    for (suffix, level) in [
+        ("", VectorLevel::Avx512),
+        ("_avx2", VectorLevel::Avx2),
+        ("_baseline", VectorLevel::Baseline),
+    ] {
+        math::set_max_vector_level(level);
+        group.bench_function(format!("blobs_2_2_4_train_1000_epochs{suffix}"), |b| {
+            b.iter(|| {
+                let mut net = net0.clone();
+                let history =
+                    train(&mut net, black_box(&data.x), &data.y, &cfg).expect("valid run");
+                black_box((net, history));
+            })
+        });
+    }
+    math::set_max_vector_level(VectorLevel::Avx512);
     group.finish();
 }
 

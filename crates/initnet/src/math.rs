@@ -226,12 +226,49 @@ macro_rules! vectorized_fn {
 }
 pub(crate) use vectorized_fn;
 
+/// The instruction sets the vectorized loops of initnet (these slice functions, the small
+/// layers' products, the loss) may use on x86-64; elsewhere there is only the baseline.
+/// Every level gives the same bits; only the speed differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VectorLevel {
+    /// The target's baseline (SSE2 on x86-64: two f64 lanes).
+    Baseline = 0,
+    /// AVX2: four lanes.
+    Avx2 = 1,
+    /// AVX-512F: eight lanes.
+    Avx512 = 2,
+}
+
+static MAX_LEVEL: std::sync::atomic::AtomicU8 =
+    std::sync::atomic::AtomicU8::new(VectorLevel::Avx512 as u8);
+
+/// Cap the instruction set of the vectorized loops for the whole process (the CPU's own
+/// support still decides below the cap), for example to time a narrower machine:
+///
+/// ```
+/// use initnet::math::{VectorLevel, max_vector_level, set_max_vector_level};
+/// set_max_vector_level(VectorLevel::Avx2);
+/// assert_eq!(max_vector_level(), VectorLevel::Avx2);
+/// set_max_vector_level(VectorLevel::Avx512);
+/// ```
+pub fn set_max_vector_level(level: VectorLevel) {
+    MAX_LEVEL.store(level as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The cap set by [`set_max_vector_level`] (AVX-512F, that is no cap, by default).
+pub fn max_vector_level() -> VectorLevel {
+    match MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => VectorLevel::Baseline,
+        1 => VectorLevel::Avx2,
+        _ => VectorLevel::Avx512,
+    }
+}
+
 /// Whether a [`vectorized_fn`] may use instruction level `level` (1: AVX2, 2: AVX-512F).
-/// Always, except in initnet's own tests, which cap it to compare the levels' results.
 #[cfg(not(test))]
 #[inline(always)]
-pub(crate) fn allows(_level: u8) -> bool {
-    true
+pub(crate) fn allows(level: u8) -> bool {
+    MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) >= level
 }
 
 #[cfg(test)]
@@ -239,9 +276,12 @@ thread_local! {
     static LEVEL: std::cell::Cell<u8> = const { std::cell::Cell::new(2) };
 }
 
+/// In initnet's own tests the cap is also per thread, so that one test can compare the
+/// levels while the others run.
 #[cfg(test)]
 pub(crate) fn allows(level: u8) -> bool {
-    LEVEL.with(|l| l.get() >= level)
+    MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) >= level
+        && LEVEL.with(|l| l.get() >= level)
 }
 
 /// Run `f` with the vectorized functions capped at instruction level `level`
