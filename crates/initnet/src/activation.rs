@@ -264,18 +264,20 @@ mod tests {
         assert!((sigmoid(0.0) - 0.5).abs() < 1e-15);
     }
 
+    const ALL: [Activation; 5] = [
+        Activation::Identity,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu(0.1),
+    ];
+
     #[test]
     fn derivative_given_h_is_the_derivative_bit_for_bit() {
         let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| {
             (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2
         });
-        for act in [
-            Activation::Identity,
-            Activation::Sigmoid,
-            Activation::Tanh,
-            Activation::Relu,
-            Activation::LeakyRelu(0.1),
-        ] {
+        for act in ALL {
             assert_eq!(
                 act.derivative_given(&a, &act.apply(&a)),
                 act.derivative(&a),
@@ -291,13 +293,7 @@ mod tests {
             ((i * 7 + j) as f64 * 0.37).sin() * 4.0
         });
         let transposed = a.t().to_owned();
-        for act in [
-            Activation::Identity,
-            Activation::Sigmoid,
-            Activation::Tanh,
-            Activation::Relu,
-            Activation::LeakyRelu(0.1),
-        ] {
+        for act in ALL {
             for x in [&a, &transposed] {
                 let parallel = act.apply(x);
                 let sequential = x.mapv(|v| act.f(v));

@@ -305,6 +305,39 @@ mod tests {
         }
     }
 
+    /// The accuracy of `evaluate_into` (column by column, vectorized) is that of `accuracy`
+    /// (row by row, through `predict`), ties to the first maximum included.
+    #[test]
+    fn evaluate_into_accuracy_is_predicts() {
+        let z = array![
+            [1.0, 2.0, 2.0],
+            [0.0, 0.0, 0.0],
+            [3.0, -1.0, 3.0],
+            [-5.0, -4.0, -6.0],
+            [0.5, 0.25, 0.75]
+        ];
+        for labels in [[1, 0, 0, 1, 2], [2, 1, 2, 0, 0], [1, 1, 1, 1, 1]] {
+            let mut grad = Array2::zeros((0, 0));
+            let (_, acc) = Loss::SoftmaxCrossEntropy.evaluate_into(
+                &z,
+                &labels,
+                &mut grad,
+                &mut Scratch::default(),
+            );
+            assert_eq!(acc, Loss::SoftmaxCrossEntropy.accuracy(&z, &labels));
+        }
+        assert_eq!(Loss::SoftmaxCrossEntropy.predict(&z), vec![1, 0, 0, 1, 2]);
+        let b = array![[0.5], [-0.5], [0.0]];
+        let mut grad = Array2::zeros((0, 0));
+        let (_, acc) = Loss::BinaryCrossEntropy.evaluate_into(
+            &b,
+            &[1, 1, 0],
+            &mut grad,
+            &mut Scratch::default(),
+        );
+        assert_eq!(acc, Loss::BinaryCrossEntropy.accuracy(&b, &[1, 1, 0]));
+    }
+
     #[test]
     fn losses_stay_finite_for_huge_logits() {
         let z = array![[1e6, -1e6], [-1e6, 1e6]];

@@ -10,7 +10,7 @@
 //! the elementwise steps and the small products fast (see the `kernels` module).
 //! Indexing is unaffected: `trace.a(l)[[i, j]]` is sample i, unit j.
 
-use ndarray::{Array1, Array2, Axis, ShapeBuilder};
+use ndarray::{Array1, Array2, Axis};
 use rand::Rng;
 
 use crate::activation::Activation;
@@ -82,9 +82,7 @@ impl Dense {
         if h_prev.t().is_standard_layout() {
             kernels::affine(h_prev, &self.w, &self.b, &mut a);
         } else {
-            let mut h = Array2::zeros(h_prev.dim().f());
-            h.assign(h_prev);
-            kernels::affine(&h, &self.w, &self.b, &mut a);
+            kernels::affine(&kernels::column_major(h_prev), &self.w, &self.b, &mut a);
         }
         a
     }
