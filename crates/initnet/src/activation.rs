@@ -277,12 +277,16 @@ mod tests {
         let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| {
             (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2
         });
+        let g = a.mapv(|v| (v * 0.7).cos());
         for act in ALL {
-            assert_eq!(
-                act.derivative_given(&a, &act.apply(&a)),
-                act.derivative(&a),
-                "{act}"
-            );
+            let h = act.apply(&a);
+            let d = act.derivative_given(&a, &h);
+            assert_eq!(d, act.derivative(&a), "{act}");
+            // The in-place step of the backward pass: g * f'(a), the same bits.
+            let mut in_place = g.clone();
+            act.mul_derivative_given(&a, &h, &mut in_place);
+            let bits = |x: &ndarray::Array2<f64>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&in_place), bits(&(&g * &d)), "{act}");
         }
     }
 

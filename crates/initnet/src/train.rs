@@ -165,7 +165,27 @@ impl Workspace {
         }
     }
 
-    /// Forward, loss and backward on (x, labels); the gradients stay in `self.grads`.
+    /// Forward, loss and backward on (x, labels): loss and accuracy; the gradients stay in
+    /// `self.grads`.
+    fn gradients(
+        &mut self,
+        net: &Mlp,
+        x: &Array2<f64>,
+        labels: &[usize],
+        loss: Loss,
+    ) -> (f64, f64) {
+        net.forward_into(x, &mut self.trace);
+        let value_and_accuracy = loss.evaluate_into(
+            self.trace.output(),
+            labels,
+            &mut self.d_out,
+            &mut self.scratch,
+        );
+        net.backward_into(&self.trace, &self.d_out, &mut self.grads);
+        value_and_accuracy
+    }
+
+    /// [`Workspace::gradients`] on the whole training set, as the record of `epoch`.
     fn evaluate(
         &mut self,
         net: &Mlp,
@@ -174,14 +194,7 @@ impl Workspace {
         loss: Loss,
         epoch: usize,
     ) -> EpochRecord {
-        net.forward_into(x, &mut self.trace);
-        let (value, accuracy) = loss.evaluate_into(
-            self.trace.output(),
-            labels,
-            &mut self.d_out,
-            &mut self.scratch,
-        );
-        net.backward_into(&self.trace, &self.d_out, &mut self.grads);
+        let (value, accuracy) = self.gradients(net, x, labels, loss);
         EpochRecord {
             epoch,
             loss: value,
@@ -263,7 +276,7 @@ pub fn train_with(
                 for chunk in order.chunks(size) {
                     let xb = x.select(Axis(0), chunk);
                     let yb: Vec<usize> = chunk.iter().map(|&i| labels[i]).collect();
-                    batch_ws.evaluate(net, &xb, &yb, cfg.loss, epoch);
+                    batch_ws.gradients(net, &xb, &yb, cfg.loss);
                     step(net, &batch_ws.grads, &mut velocity, cfg);
                 }
             }
