@@ -357,7 +357,7 @@ fn overflow_is_an_error_or_a_flag_never_invalid_json() {
     );
     // The weights are finite but the signal overflows by layer 2 (1e120^2 * 10 > f64::MAX):
     // valid JSON, the statistics are null and `overflowed` says why.
-    let v = json(&[
+    let overflowing = [
         "layers",
         "--init",
         "normal:1e120",
@@ -369,22 +369,11 @@ fn overflow_is_an_error_or_a_flag_never_invalid_json() {
         "10",
         "--batch",
         "5",
-    ]);
+    ];
+    let v = json(&overflowing);
     assert_eq!(v["overflowed"], Value::Bool(true));
     assert_eq!(v["layers"][2]["pre_std"], Value::Null);
-    let text = stdout(&initlab(&[
-        "layers",
-        "--init",
-        "normal:1e120",
-        "--activation",
-        "relu",
-        "--depth",
-        "3",
-        "--width",
-        "10",
-        "--batch",
-        "5",
-    ]));
+    let text = stdout(&initlab(&overflowing));
     assert!(text.contains("overflowed"), "{text}");
     let v = json(&["layers", "--depth", "2", "--width", "10", "--batch", "5"]);
     assert_eq!(v["overflowed"], Value::Bool(false));
