@@ -188,7 +188,7 @@ pub fn training_curves(
     let mut chart = LineChart::new(name, title)
         .x_label("epoch")
         .y_label("training loss (nats)")
-        .legend(SeriesLabelPosition::MiddleRight);
+        .legend(SeriesLabelPosition::UpperRight);
     for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
         let (mean, _) = mean_by_epoch(curves, |c| &c.loss);
         let extreme = |pick: fn(f64, f64) -> f64, start: f64| -> Vec<f64> {
