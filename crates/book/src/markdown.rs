@@ -1,0 +1,1 @@
+//! The chapters' markdown, read once with pulldown-cmark.
