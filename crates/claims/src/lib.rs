@@ -5,7 +5,9 @@
 //! the chapter's `tests/claims.rs` runs the experiments, formats each result, and
 //! [`check`] fails unless every claim in the text equals its computed value and every
 //! computed value is stated somewhere. [`bare_numbers`] finds digits in the prose that
-//! are neither claims, math, code, nor citations, so that no figure slips past.
+//! are neither claims, math, code, nor citations, so that no figure slips past. The
+//! markdown is read by [`book::markdown`], the reader the notebooks and the workspace
+//! tests use too.
 //!
 //! ```
 //! let md = "The loss stays at <var data-claim=\"loss\">1.386</var>, which is $\\ln 4$.";
@@ -21,7 +23,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-/// Computed values, by key, in the order they were added.
+use book::markdown::Document;
+
+/// Computed values by key (iterated in key order; a later add of a key replaces its
+/// value).
 #[derive(Debug, Clone, Default)]
 pub struct Claims {
     values: BTreeMap<String, String>,
@@ -62,38 +67,31 @@ pub struct Var {
     pub line: usize,
 }
 
-const OPEN: &str = "<var data-claim=\"";
-
-/// Every claim in a markdown text, in order.
+/// Every claim in a markdown text, in order (read by [`book::markdown`]).
 pub fn vars(md: &str) -> Vec<Var> {
-    let mut out = Vec::new();
-    for (i, line) in md.lines().enumerate() {
-        let mut rest = line;
-        while let Some(start) = rest.find(OPEN) {
-            let after = &rest[start + OPEN.len()..];
-            let Some(q) = after.find("\">") else { break };
-            let key = &after[..q];
-            let body = &after[q + 2..];
-            let Some(end) = body.find("</var>") else {
-                break;
-            };
-            out.push(Var {
-                key: key.to_string(),
-                text: body[..end].to_string(),
-                line: i + 1,
-            });
-            rest = &body[end + 6..];
-        }
-    }
-    out
+    vars_of(&Document::parse(md))
+}
+
+fn vars_of(doc: &Document<'_>) -> Vec<Var> {
+    doc.claims()
+        .iter()
+        .map(|c| Var {
+            key: c.key.clone(),
+            text: c.text.clone(),
+            line: c.line,
+        })
+        .collect()
 }
 
 /// Check a chapter's claims against the computed values: every claim in the text must
-/// have a computed value and show exactly it, and every computed value must be claimed
-/// at least once. The error lists every problem, one per line.
+/// have a computed value and show exactly it, every computed value must be claimed at
+/// least once, no number may stand in the prose outside a claim ([`bare_numbers`]), and
+/// the claims' markup must be well formed (a `<var>` with a key, closed in its
+/// paragraph). The error lists every problem, one per line, each with its line.
 pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
-    let found = vars(md);
-    let mut problems = Vec::new();
+    let doc = Document::parse(md);
+    let found = vars_of(&doc);
+    let mut problems: Vec<String> = doc.problems().iter().map(ToString::to_string).collect();
     for var in &found {
         match claims.get(&var.key) {
             None => problems.push(format!(
@@ -112,8 +110,7 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
             problems.push(format!("computed value {key:?} is not stated in the text"));
         }
     }
-    let bare = bare_numbers(md);
-    for (line, text) in bare {
+    for (line, text) in numbers_in_prose(&doc) {
         problems.push(format!(
             "line {line}: number {text:?} in the prose is not a claim"
         ));
@@ -125,29 +122,31 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
     }
 }
 
-/// Numbers in the prose that no claim covers: digits outside fenced and inline code,
-/// math (`$...$`, `$$...$$`), claims, `<cite>` citations, HTML tags, link targets and
-/// ordered-list markers. A digit that continues a word (as in `W1` or `log2`) is not a
+/// Numbers in the prose that no claim covers: digits outside fenced, indented and inline
+/// code (and `<code>`), math (`$...$`, `$$...$$`), claims, `<cite>` citations, HTML tags
+/// and comments, link targets and ordered-list markers; that is, digits in
+/// [`Document::prose`]. A digit that continues a word (as in `W1` or `log2`) is not a
 /// number. Returns (1-based line, the number).
 pub fn bare_numbers(md: &str) -> Vec<(usize, String)> {
+    numbers_in_prose(&Document::parse(md))
+}
+
+fn numbers_in_prose(doc: &Document<'_>) -> Vec<(usize, String)> {
+    // The source with everything but prose blanked, line by line: a construct that was
+    // blanked separates what stands before it from what follows.
+    let source = doc.source();
+    let mut masked: Vec<u8> = source
+        .bytes()
+        .map(|b| if b == b'\n' { b'\n' } else { b' ' })
+        .collect();
+    for span in doc.prose() {
+        masked[span.range.clone()].copy_from_slice(&source.as_bytes()[span.range.clone()]);
+    }
+    // Prose ranges lie on character boundaries, and blanks are ASCII.
+    let masked = String::from_utf8(masked).unwrap_or_default();
     let mut out = Vec::new();
-    let mut fence: Option<&str> = None;
-    let mut in_display_math = false;
-    for (i, raw) in md.lines().enumerate() {
-        let trimmed = raw.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
-        let line = strip_list_marker(raw);
-        let cleaned = strip_non_prose(line, &mut in_display_math);
-        let chars: Vec<char> = cleaned.chars().collect();
+    for (i, line) in masked.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
         let mut k = 0;
         while k < chars.len() {
             let starts_number = chars[k].is_ascii_digit()
@@ -171,78 +170,6 @@ pub fn bare_numbers(md: &str) -> Vec<(usize, String)> {
     out
 }
 
-fn strip_list_marker(line: &str) -> &str {
-    let t = line.trim_start();
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")) {
-        &t[digits + 2..]
-    } else {
-        line
-    }
-}
-
-/// The line with code, math, claims, citations, tags and link targets blanked out.
-fn strip_non_prose(line: &str, in_display_math: &mut bool) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    loop {
-        if *in_display_math {
-            match rest.find("$$") {
-                Some(p) => {
-                    *in_display_math = false;
-                    rest = &rest[p + 2..];
-                    out.push(' ');
-                }
-                None => return out,
-            }
-        }
-        // Find the earliest opener among the constructs we skip.
-        let openers: [(&str, &str); 7] = [
-            ("$$", "$$"),
-            ("`", "`"),
-            ("$", "$"),
-            ("<var", "</var>"),
-            ("<cite>", "</cite>"),
-            ("<!--", "-->"),
-            ("](", ")"),
-        ];
-        let next = openers
-            .iter()
-            .filter_map(|&(o, c)| rest.find(o).map(|p| (p, o, c)))
-            .min_by_key(|&(p, o, _)| (p, usize::MAX - o.len()));
-        let tag = rest
-            .find('<')
-            .filter(|&p| rest[p + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/'));
-        match (next, tag) {
-            (Some((p, o, c)), t) if t.is_none_or(|t| p <= t) => {
-                out.push_str(&rest[..p]);
-                out.push(' ');
-                let after = &rest[p + o.len()..];
-                match after.find(c) {
-                    Some(q) => rest = &after[q + c.len()..],
-                    None if o == "$$" => {
-                        *in_display_math = true;
-                        return out;
-                    }
-                    None => return out,
-                }
-            }
-            (_, Some(t)) => {
-                out.push_str(&rest[..t]);
-                out.push(' ');
-                match rest[t..].find('>') {
-                    Some(q) => rest = &rest[t + q + 1..],
-                    None => return out,
-                }
-            }
-            _ => {
-                out.push_str(rest);
-                return out;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +183,77 @@ mod tests {
             bare_numbers(md),
             vec![(1, "4".to_string()), (11, "12.5".to_string())]
         );
+    }
+
+    /// The bare numbers as `line:number`.
+    fn numbers(md: &str) -> Vec<String> {
+        bare_numbers(md)
+            .into_iter()
+            .map(|(l, n)| format!("{l}:{n}"))
+            .collect()
+    }
+
+    #[test]
+    fn code_blocks_are_what_commonmark_calls_code() {
+        // A fence inside a list item.
+        let md = "- item\n  ```rust\n  let x = 5;\n  ```\n- 6 more";
+        assert_eq!(numbers(md), ["5:6"]);
+        // `~~~` fences, and a longer fence holding a shorter one.
+        let md = "~~~text\n```\n3\n~~~\n````markdown\n```\n4\n```\n````\nthen 7";
+        assert_eq!(numbers(md), ["10:7"]);
+        // An indented code block (rustdoc runs it as a doctest).
+        let md = "Text.\n\n    let x = 5;\n\nMore 6.";
+        assert_eq!(numbers(md), ["5:6"]);
+        // An unclosed fence runs to the end.
+        assert_eq!(numbers("A\n```\n1\n2"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn inline_code_math_and_html() {
+        // Inline code with digits, double backticks holding a backtick.
+        assert_eq!(numbers("`x2 = 3` and ``a ` 4`` and 5"), ["1:5"]);
+        // A `$` inside code opens no math, and math may follow.
+        assert_eq!(numbers("Price `$5` and $x = 2$ and 3"), ["1:3"]);
+        assert_eq!(numbers("`a $` 4 `$ b`"), ["1:4"]);
+        // Escaped dollars are text.
+        assert_eq!(numbers("It costs \\$5 and \\$6."), ["1:5", "1:6"]);
+        // Display math over lines; `<code>` is code; a comment is not prose.
+        assert_eq!(
+            numbers("$$\nx = 1\n$$\n<code>f(2)</code> <!-- 3 --> <sup>4</sup>"),
+            ["4:4"]
+        );
+        // Inside a raw HTML block (a `<details>` hint), tags and math are read too.
+        let md = "<details><summary>Hint 1</summary>Take $n = 2$,\n<var data-claim=\"k\">3</var> and 4.</details>\n";
+        assert_eq!(numbers(md), ["1:1", "2:4"]);
+    }
+
+    #[test]
+    fn list_markers_and_link_targets() {
+        // An ordered-list marker is not a number; a year that only looks like one, in the
+        // middle of a paragraph, is (CommonMark lets only `1.` interrupt a paragraph).
+        assert_eq!(numbers("1. first\n2. second"), Vec::<String>::new());
+        assert_eq!(numbers("Published in\n2010. Then"), ["2:2010"]);
+        assert_eq!(
+            numbers("[fig 3](figures/a1.svg) <https://x.org/2> ![4](b5.png)"),
+            ["1:3", "1:4"]
+        );
+    }
+
+    #[test]
+    fn malformed_claims_are_errors_with_their_line() {
+        let md = "Fine.\n\nA <var data-claim=\"k\">1\n\nand <var>2</var>\n";
+        let mut c = Claims::new();
+        c.add("k", 1);
+        let err = check(md, &c).unwrap_err();
+        assert!(
+            err.contains("line 3: <var> is not closed before its paragraph ends"),
+            "{err}"
+        );
+        assert!(
+            err.contains("line 5: <var> without a data-claim key"),
+            "{err}"
+        );
+        assert!(err.contains("computed value \"k\" is not stated"), "{err}");
     }
 
     #[test]
