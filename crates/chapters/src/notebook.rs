@@ -1,5 +1,8 @@
 //! Chapter markdown -> Jupyter notebook (nbformat 4.5, Rust kernel evcxr).
 
+use std::collections::BTreeSet;
+
+use book::markdown::{Block, CodeBlock, Doctest, Document, RustLine, rust_line};
 use serde_json::{Value, json};
 
 use crate::Chapter;
@@ -37,86 +40,11 @@ impl Cell {
     }
 }
 
-/// How a fenced block's info string (the text after the opening fence) is treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fence {
-    /// Rust that rustdoc runs as a doctest: becomes a code cell.
-    Runs,
-    /// Rust that rustdoc does not run (`ignore`, `should_panic`, `compile_fail`): shown
-    /// in the prose as mdBook shows it, hidden lines removed.
-    Shown,
-    /// Another language (`text`, `console`, `toml`, ...): kept verbatim in the prose.
-    Other,
-}
-
-/// rustdoc's reading of an info string: a block is Rust when it says `rust` or when it
-/// names only doctest attributes (a bare fence is Rust too).
-fn classify(info: &str) -> Fence {
-    let tokens: Vec<&str> = info
-        .split([',', ' ', '\t'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    let attribute = |t: &str| {
-        matches!(
-            t,
-            "rust"
-                | "no_run"
-                | "ignore"
-                | "should_panic"
-                | "compile_fail"
-                | "test_harness"
-                | "standalone_crate"
-        ) || t.starts_with("edition")
-            || t.starts_with("ignore-")
-    };
-    if !tokens.iter().all(|t| attribute(t)) {
-        return Fence::Other;
-    }
-    if tokens
-        .iter()
-        .any(|t| t.starts_with("ignore") || *t == "should_panic" || *t == "compile_fail")
-    {
-        Fence::Shown
-    } else {
-        Fence::Runs
-    }
-}
-
-/// A line of a Rust block, read with rustdoc's rules: `# ` at the start (after
-/// indentation) or a lone `#` hides a line; `##` at the start shows a line starting `#`.
-#[derive(Debug, PartialEq, Eq)]
-enum Line {
-    Shown(String),
-    Hidden(String),
-}
-
-fn read_line(line: &str) -> Line {
-    let body = line.trim_start();
-    let indent = &line[..line.len() - body.len()];
-    if body.starts_with("##") {
-        Line::Shown(line.replacen("##", "#", 1))
-    } else if let Some(rest) = body.strip_prefix("# ") {
-        Line::Hidden(format!("{indent}{rest}"))
-    } else if body.trim_end() == "#" {
-        Line::Hidden(String::new())
-    } else {
-        Line::Shown(line.to_string())
-    }
-}
-
 /// The doctest trailer `Ok::<(), E>(())` that lets a block use `?` under rustdoc; evcxr
 /// handles `?` in a cell itself, so the notebook drops it.
 fn is_trailer(hidden: &str) -> bool {
     let t = hidden.trim();
     t.starts_with("Ok::<") && t.ends_with(">(())")
-}
-
-/// `![alt](figures/...)` on a line of its own: the committed chart, which the notebook
-/// draws by running the code instead.
-fn is_figure_line(line: &str) -> bool {
-    let t = line.trim();
-    t.starts_with("![") && t.ends_with(')') && t.contains("](figures/")
 }
 
 fn trim_blank_lines(lines: &[String]) -> String {
@@ -151,15 +79,16 @@ impl Builder {
         }
         self.prose.clear();
     }
-    fn block(&mut self, open: &str, info: &str, body: &[&str], close: Option<&str>) {
-        match classify(info) {
-            Fence::Runs => {
-                let code: Vec<String> = body
-                    .iter()
-                    .filter_map(|l| match read_line(l) {
-                        Line::Shown(s) => Some(s),
-                        Line::Hidden(s) if is_trailer(&s) => None,
-                        Line::Hidden(s) => Some(s),
+    fn block(&mut self, block: &CodeBlock, source: &str) {
+        match block.info.doctest() {
+            Doctest::Runs => {
+                let code: Vec<String> = block
+                    .body
+                    .lines()
+                    .filter_map(|l| match rust_line(l) {
+                        RustLine::Shown(s) => Some(s),
+                        RustLine::Hidden(s) if is_trailer(&s) => None,
+                        RustLine::Hidden(s) => Some(s),
                     })
                     .collect();
                 let code = trim_blank_lines(&code);
@@ -168,74 +97,59 @@ impl Builder {
                     self.cells.push(Cell::code(code));
                 }
             }
-            Fence::Shown => {
+            Doctest::ShownOnly => {
                 self.prose.push("```rust".to_string());
-                self.prose
-                    .extend(body.iter().filter_map(|l| match read_line(l) {
-                        Line::Shown(s) => Some(s),
-                        Line::Hidden(_) => None,
-                    }));
+                self.prose.extend(block.shown_lines());
                 self.prose.push("```".to_string());
             }
-            Fence::Other => {
-                self.prose.push(open.to_string());
-                self.prose.extend(body.iter().map(|l| l.to_string()));
-                if let Some(close) = close {
-                    self.prose.push(close.to_string());
-                }
+            Doctest::NotRust => {
+                self.prose.extend(source.lines().map(str::to_string));
             }
         }
     }
 }
 
-/// An opening fence: (fence character, run length, info string).
-fn opening_fence(line: &str) -> Option<(char, usize, &str)> {
-    let t = line.trim_start();
-    let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let run = t.chars().take_while(|c| *c == ch).count();
-    let info = &t[run..];
-    (run >= 3 && !(ch == '`' && info.contains('`'))).then_some((ch, run, info.trim()))
-}
-
-fn closes(line: &str, ch: char, run: usize) -> bool {
-    let t = line.trim();
-    t.chars().take_while(|c| *c == ch).count() >= run && t.chars().all(|c| c == ch)
-}
-
-/// Split a chapter's markdown into notebook cells:
+/// Split a chapter's markdown into notebook cells. The markdown is read by
+/// [`book::markdown`], so a code block is what CommonMark (and so rustdoc and mdBook)
+/// calls one, in a list or a quote too:
 ///
-/// - Fenced blocks that rustdoc runs as doctests (```` ```rust ````, a bare fence, or
-///   `rust` with `no_run`/`edition...` attributes) become code cells, with hidden lines
-///   shown (`# x` -> `x`, `#` -> empty, `##x` -> `#x`) and the doctest trailer
-///   `# Ok::<(), ...>(())` dropped.
+/// - Blocks that rustdoc runs as doctests (```` ```rust ````, a bare fence, an indented
+///   block, or `rust` with `no_run`/`edition...` attributes; see [`Doctest`]) become code
+///   cells, with hidden lines shown ([`rust_line`]: `# x` -> `x`, `#` -> empty, `##x` ->
+///   `#x`) and the doctest trailer `# Ok::<(), ...>(())` dropped.
 /// - Rust blocks that rustdoc does not run (`ignore`, `should_panic`, `compile_fail`)
 ///   stay in the prose as ```` ```rust ```` listings the way mdBook shows them: hidden
 ///   lines removed. A notebook must run top to bottom, so it never executes them.
 /// - Blocks in other languages (```` ```text ````, ```` ```console ````, ...) stay in the
 ///   prose verbatim.
 /// - Everything else is prose: the markdown between two code cells becomes one markdown
-///   cell, with `![..](figures/..)` lines dropped (the code draws those charts) and runs
+///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws those charts) and runs
 ///   of blank lines collapsed. Math (`$..$`, `$$..$$`) is kept: Jupyter renders it with
 ///   MathJax, using the same delimiters as mdbook-katex.
 pub fn cells(markdown: &str) -> Vec<Cell> {
+    let doc = Document::parse(markdown);
+    // `![..](figures/..)` on a line of its own: the committed chart, which the notebook
+    // draws by running the code instead.
+    let figure_lines: BTreeSet<usize> = doc
+        .images()
+        .iter()
+        .filter(|i| i.own_line && !i.html && i.target.starts_with("figures/"))
+        .map(|i| i.span.line)
+        .collect();
     let mut b = Builder {
         cells: Vec::new(),
         prose: Vec::new(),
     };
-    let lines: Vec<&str> = markdown.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        if let Some((ch, run, info)) = opening_fence(line) {
-            let end = (i + 1..lines.len()).find(|&j| closes(lines[j], ch, run));
-            let body_end = end.unwrap_or(lines.len());
-            b.block(line, info, &lines[i + 1..body_end], end.map(|j| lines[j]));
-            i = body_end + 1;
-        } else {
-            if !is_figure_line(line) {
-                b.prose_line(line);
+    for block in doc.blocks() {
+        match block {
+            Block::Code(code) => b.block(code, doc.text(&code.span.range)),
+            Block::Prose(span) => {
+                for (i, line) in doc.text(&span.range).lines().enumerate() {
+                    if !figure_lines.contains(&(span.line + i)) {
+                        b.prose_line(line);
+                    }
+                }
             }
-            i += 1;
         }
     }
     b.flush();
@@ -363,6 +277,23 @@ mod tests {
                 md("~~~toml\n[x]\n~~~"),
                 code("norun();"),
                 md("```rust\npanic!();\n```"),
+            ]
+        );
+    }
+
+    #[test]
+    fn code_blocks_are_what_commonmark_calls_code() {
+        // A fence in a list item is a code block (its indentation is the list's); an
+        // indented block is a doctest too; a fence inside a longer one is text.
+        let text = "1. Step:\n   ```rust\n   # let a = 1;\n   step(a);\n   ```\n\nThen\n\n    indented();\n\n`````markdown\n```rust\nnot_code();\n```\n`````\n";
+        assert_eq!(
+            cells(text),
+            vec![
+                md("1. Step:"),
+                code("let a = 1;\nstep(a);"),
+                md("Then"),
+                code("indented();"),
+                md("`````markdown\n```rust\nnot_code();\n```\n`````"),
             ]
         );
     }
