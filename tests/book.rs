@@ -6,6 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use book::markdown::Document;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -46,67 +48,30 @@ fn every_notebook_is_what_the_generator_makes_now() {
 }
 
 /// The targets of `![alt](target)` and `<img src="target">` in a markdown text, outside
-/// fenced code.
-fn image_targets(markdown: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut fenced = false;
-    for line in markdown.lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
-        let mut rest = line;
-        while let Some(p) = rest.find("![") {
-            let after = &rest[p + 2..];
-            let Some(q) = after.find("](") else { break };
-            let target = &after[q + 2..];
-            let Some(end) = target.find(')') else { break };
-            out.push(
-                target[..end]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
-            rest = &target[end..];
-        }
-        let mut rest = line;
-        while let Some(p) = rest.find("<img") {
-            let after = &rest[p..];
-            if let Some(s) = after.find("src=\"") {
-                let src = &after[s + 5..];
-                if let Some(end) = src.find('"') {
-                    out.push(src[..end].to_string());
-                }
-            }
-            rest = &rest[p + 4..];
-        }
-    }
-    out
-}
-
-#[test]
-fn image_targets_are_found_outside_code() {
-    let md = "![a](figures/x/a.svg)\n```\n![no](b.svg)\n```\n<img src=\"c.png\" width=\"3\"> ![t](d.svg \"title\")";
-    assert_eq!(image_targets(md), ["figures/x/a.svg", "d.svg", "c.png"]);
+/// code, with their lines (read by `book::markdown`, which tests the cases).
+fn image_targets(markdown: &str) -> Vec<(usize, String)> {
+    Document::parse(markdown)
+        .images()
+        .iter()
+        .map(|i| (i.span.line, i.target.clone()))
+        .collect()
 }
 
 #[test]
 fn every_image_a_chapter_shows_exists() {
     let mut missing = Vec::new();
     for chapter in chapters::all() {
-        for target in image_targets(chapter.markdown) {
+        for (line, target) in image_targets(chapter.markdown) {
             if target.contains("://") {
                 missing.push(format!(
-                    "{}: {target} is not a local file (the book must work offline)",
+                    "{} line {line}: {target} is not a local file (the book must work offline)",
                     chapter.name
                 ));
             } else if !root().join("src").join(&target).is_file() {
-                missing.push(format!("{}: {target} does not exist", chapter.name));
+                missing.push(format!(
+                    "{} line {line}: {target} does not exist",
+                    chapter.name
+                ));
             }
         }
     }
@@ -174,21 +139,13 @@ fn no_chapter_states_a_number_that_is_not_a_claim() {
 
 #[test]
 fn summary_lists_existing_files_and_every_chapter() {
-    let mut summary = std::fs::read_to_string(root().join("src/SUMMARY.md")).unwrap();
-    while let Some(start) = summary.find("<!--") {
-        let end = summary[start..]
-            .find("-->")
-            .map_or(summary.len(), |e| start + e + 3);
-        summary.replace_range(start..end, "");
-    }
-    let mut listed = Vec::new();
-    for line in summary.lines() {
-        if let Some(p) = line.find("](") {
-            let target = &line[p + 2..];
-            let end = target.find(')').unwrap();
-            listed.push(target[..end].to_string());
-        }
-    }
+    let summary = std::fs::read_to_string(root().join("src/SUMMARY.md")).unwrap();
+    // Every link of SUMMARY.md (those in comments are not links).
+    let listed: Vec<String> = Document::parse(&summary)
+        .links()
+        .iter()
+        .map(|l| l.target.clone())
+        .collect();
     for target in &listed {
         assert!(
             root().join("src").join(target).is_file(),
