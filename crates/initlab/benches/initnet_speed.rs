@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use initlab::standard_normal;
-use initnet::math::{self, VectorLevel};
+use initnet::kernels::{self, VectorLevel};
 use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, train};
 
 fn cs231n_forward_backward(c: &mut Criterion) {
@@ -65,7 +65,7 @@ fn blobs_train(c: &mut Criterion) {
         ("_avx2", VectorLevel::Avx2),
         ("_baseline", VectorLevel::Baseline),
     ] {
-        math::set_max_vector_level(level);
+        kernels::set_max_vector_level(level);
         group.bench_function(format!("blobs_2_2_4_train_1000_epochs{suffix}"), |b| {
             b.iter(|| {
                 let mut net = net0.clone();
@@ -75,7 +75,7 @@ fn blobs_train(c: &mut Criterion) {
             })
         });
     }
-    math::set_max_vector_level(VectorLevel::Avx512);
+    kernels::set_max_vector_level(VectorLevel::Avx512);
     group.finish();
 }
 
@@ -106,11 +106,11 @@ fn blobs_transcendentals(c: &mut Criterion) {
         b.iter(|| {
             for _ in 0..1001 {
                 a1.assign(black_box(&a));
-                math::tanh_slice(a1.as_slice_mut().expect("standard layout"));
+                kernels::tanh_slice(a1.as_slice_mut().expect("standard layout"));
                 z1.assign(black_box(&z));
-                math::exp_slice(z1.as_slice_mut().expect("standard layout"));
+                kernels::exp_slice(z1.as_slice_mut().expect("standard layout"));
                 s1.assign(black_box(&s));
-                math::ln_slice(s1.as_slice_mut().expect("standard layout"));
+                kernels::ln_slice(s1.as_slice_mut().expect("standard layout"));
                 black_box((&a1, &z1, &s1));
             }
         })

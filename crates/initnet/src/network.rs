@@ -6,9 +6,9 @@
 //! a^l = h^{l-1} (W^l)^T + b^l with shape (batch, n_l).
 //!
 //! The arrays of a [`Trace`] and of [`Gradients`] (a^l, h^l, dL/da^l, dL/dh^l) are stored
-//! column-major: each unit's values over the batch are contiguous, which is what makes
-//! the elementwise steps and the small products fast (see the `kernels` module).
-//! Indexing is unaffected: `trace.a(l)[[i, j]]` is sample i, unit j.
+//! column-major, and the products and element-wise steps run in [`crate::kernels`]; the
+//! passes below read as the book's equations. Indexing is unaffected:
+//! `trace.a(l)[[i, j]]` is sample i, unit j.
 
 use ndarray::{Array1, Array2, Axis};
 use rand::Rng;
