@@ -17,7 +17,7 @@ use crate::activation::Activation;
 use crate::error::{Error, Result, all_finite};
 use crate::init::{BiasInit, Init};
 use crate::kernels;
-use crate::rng;
+use crate::random::rng;
 
 /// One fully connected layer: h = f(W h_prev + b).
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,7 @@ use crate::error::{Error, Result, all_finite, positive};
 use crate::kernels::{self, fused};
 use crate::loss::Loss;
 use crate::network::{Gradients, Mlp, Trace};
-use crate::rng;
+use crate::random::rng;
 
 /// How to train.
 #[derive(Debug, Clone, Copy, PartialEq)]
