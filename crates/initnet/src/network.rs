@@ -60,7 +60,7 @@ impl Dense {
         bias: BiasInit,
         rng: &mut R,
     ) -> Result<Self> {
-        let w = init.sample(n_out, n_in, rng)?;
+        let w = init.sample(n_in, n_out, rng)?;
         let b = bias.sample(n_in, n_out, rng)?;
         Ok(Dense { w, b, activation })
     }
