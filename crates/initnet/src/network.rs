@@ -222,10 +222,8 @@ impl Mlp {
     /// (layer 1 first, each weight matrix row by row).
     pub fn new(spec: &MlpSpec, seed: u64) -> Result<Self> {
         if spec.widths.len() < 2 {
-            return Err(Error::TooFewSamples {
-                what: "an MLP's list of widths",
-                samples: spec.widths.len(),
-                needed: 2,
+            return Err(Error::TooFewWidths {
+                widths: spec.widths.clone(),
             });
         }
         if let Some(i) = spec.widths.iter().position(|&w| w == 0) {
@@ -451,6 +449,11 @@ mod tests {
 
     #[test]
     fn bad_shapes_are_errors() {
+        let spec = MlpSpec::new(&[4], Activation::Tanh, Init::zeros());
+        assert_eq!(
+            spec.build(0).unwrap_err().to_string(),
+            "a network's widths must list at least n_0 (inputs) and n_L (outputs), got [4]"
+        );
         let spec = MlpSpec::new(&[2, 0, 4], Activation::Tanh, Init::zeros());
         assert_eq!(
             spec.build(0).unwrap_err().to_string(),
