@@ -180,10 +180,10 @@ impl StackGradients {
 /// Measure [`gradient_std_per_layer`] over `seeds`.
 pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Error> {
     if stack.depth < 2 {
-        return Err(Error::TooFewSamples {
-            what: "a stack's hidden layers",
-            samples: stack.depth,
-            needed: 2,
+        return Err(Error::OutOfRange {
+            name: "number of hidden layers",
+            expected: "at least 2",
+            value: stack.depth as f64,
         });
     }
     let runs = seeds
