@@ -123,11 +123,6 @@ impl Activation {
     pub fn mul_derivative_given(self, a: &Array2<f64>, h: &Array2<f64>, g: &mut Array2<f64>) {
         kernels::mul_derivative(self, a, h, g);
     }
-
-    /// The short name used on the command line and in tables.
-    pub fn name(self) -> String {
-        self.to_string()
-    }
 }
 
 impl fmt::Display for Activation {
