@@ -6,6 +6,7 @@ use std::str::FromStr;
 use ndarray::Array2;
 
 use crate::error::{Error, Result};
+use crate::kernels;
 
 /// An element-wise activation function.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,37 +23,10 @@ pub enum Activation {
     LeakyRelu(f64),
 }
 
-/// [`Activation::apply`] maps arrays with at least this many entries on several threads.
-pub const PARALLEL_MIN_LEN: usize = 1 << 16;
-
-/// The number of threads for large element-wise maps: the available cores, at most 4.
-fn threads() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4)
-    })
-}
-
 /// The logistic sigmoid, written so that it never overflows ([`crate::math::sigmoid`]).
 pub fn sigmoid(a: f64) -> f64 {
     crate::math::sigmoid(a)
 }
-
-crate::math::vectorized_fn!(
-    /// g *= 1 - h^2, the derivative of tanh read off h = tanh a.
-    fn mul_tanh_derivative(g: &mut [f64], h: &[f64]) {
-        g.iter_mut().zip(h).for_each(|(g, h)| *g *= 1.0 - h * h)
-    }
-);
-
-crate::math::vectorized_fn!(
-    /// g *= h (1 - h), the derivative of the sigmoid read off h = sigmoid a.
-    fn mul_sigmoid_derivative(g: &mut [f64], h: &[f64]) {
-        g.iter_mut().zip(h).for_each(|(g, h)| *g *= h * (1.0 - h))
-    }
-);
 
 impl Activation {
     /// A leaky ReLU with slope `alpha` for negative inputs; `alpha` must be finite and >= 0.
@@ -117,6 +91,24 @@ impl Activation {
         }
     }
 
+    /// h = f(a), element-wise (see [`Activation::apply_in_place`]).
+    pub fn apply(self, a: &Array2<f64>) -> Array2<f64> {
+        let mut h = a.to_owned();
+        self.apply_in_place(&mut h);
+        h
+    }
+
+    /// h = f(h), element-wise, in place: the same bits as `f` on every entry, computed by
+    /// vectorized loops, on several threads for large arrays (see [`crate::kernels`]).
+    pub fn apply_in_place(self, h: &mut Array2<f64>) {
+        kernels::apply(self, h);
+    }
+
+    /// f'(a), element-wise.
+    pub fn derivative(self, a: &Array2<f64>) -> Array2<f64> {
+        a.mapv(|v| self.df(v))
+    }
+
     /// f'(a), element-wise, given also h = f(a) (as a forward pass keeps it); equals
     /// [`Activation::derivative`] bit for bit, at half the cost for tanh and the sigmoid.
     pub fn derivative_given(self, a: &Array2<f64>, h: &Array2<f64>) -> Array2<f64> {
@@ -126,79 +118,10 @@ impl Activation {
     }
 
     /// g *= f'(a), element-wise, given also h = f(a): the step dL/da = f'(a) dL/dh of a
-    /// backward pass, in place. The same bits as `g * derivative_given(a, h)`.
+    /// backward pass, in place. The same bits as `g * derivative_given(a, h)`, computed
+    /// by a vectorized loop (see [`crate::kernels`]).
     pub fn mul_derivative_given(self, a: &Array2<f64>, h: &Array2<f64>, g: &mut Array2<f64>) {
-        let same_layout = |x: &Array2<f64>| x.strides() == g.strides();
-        if let (true, true, Some(a), Some(h)) = (
-            same_layout(a),
-            same_layout(h),
-            a.as_slice_memory_order(),
-            h.as_slice_memory_order(),
-        ) && let Some(g) = g.as_slice_memory_order_mut()
-        {
-            match self {
-                Activation::Identity => {}
-                Activation::Tanh => mul_tanh_derivative(g, h),
-                Activation::Sigmoid => mul_sigmoid_derivative(g, h),
-                _ => g.iter_mut().zip(a).for_each(|(g, &a)| *g *= self.df(a)),
-            }
-            return;
-        }
-        ndarray::Zip::from(g)
-            .and(a)
-            .and(h)
-            .for_each(|g, &a, &h| *g *= self.df_given(a, h));
-    }
-
-    /// h = f(a), element-wise (see [`Activation::apply_in_place`]).
-    pub fn apply(self, a: &Array2<f64>) -> Array2<f64> {
-        let mut h = a.to_owned();
-        self.apply_in_place(&mut h);
-        h
-    }
-
-    /// h = f(h), element-wise, in place, vectorized through [`crate::math`]'s slice
-    /// functions. Arrays of at least [`PARALLEL_MIN_LEN`] entries are split over the
-    /// available cores (each entry is computed alone, so the result is the same bit for bit).
-    pub fn apply_in_place(self, h: &mut Array2<f64>) {
-        let threads = threads();
-        match h.as_slice_memory_order_mut() {
-            Some(data) if data.len() >= PARALLEL_MIN_LEN && threads > 1 => {
-                let chunk = data.len().div_ceil(threads);
-                let mut parts = data.chunks_mut(chunk);
-                let first = parts.next();
-                std::thread::scope(|scope| {
-                    for part in parts {
-                        scope.spawn(move || self.apply_slice(part));
-                    }
-                    if let Some(part) = first {
-                        self.apply_slice(part);
-                    }
-                });
-            }
-            Some(data) => self.apply_slice(data),
-            None => h.mapv_inplace(|v| self.f(v)),
-        }
-    }
-
-    /// x = f(x) for every element of a slice.
-    fn apply_slice(self, xs: &mut [f64]) {
-        match self {
-            Activation::Identity => {}
-            Activation::Tanh => crate::math::tanh_slice(xs),
-            Activation::Sigmoid => crate::math::sigmoid_slice(xs),
-            _ => xs.iter_mut().for_each(|v| *v = self.f(*v)),
-        }
-    }
-
-    /// f'(a), element-wise.
-    pub fn derivative(self, a: &Array2<f64>) -> Array2<f64> {
-        a.mapv(|v| self.df(v))
-    }
-
-    /// The short name used on the command line and in tables.
-    pub fn name(self) -> String {
-        self.to_string()
+        kernels::mul_derivative(self, a, h, g);
     }
 }
 
@@ -254,7 +177,7 @@ impl FromStr for Activation {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -264,7 +187,8 @@ mod tests {
         assert!((sigmoid(0.0) - 0.5).abs() < 1e-15);
     }
 
-    const ALL: [Activation; 5] = [
+    /// One of each kind, for the tests of every activation.
+    pub(crate) const ALL: [Activation; 5] = [
         Activation::Identity,
         Activation::Sigmoid,
         Activation::Tanh,
@@ -277,39 +201,9 @@ mod tests {
         let a = ndarray::Array2::from_shape_fn((7, 9), |(i, j)| {
             (i as f64 - 3.0) * 1.7 + j as f64 * 0.31 - 1.2
         });
-        let g = a.mapv(|v| (v * 0.7).cos());
         for act in ALL {
             let h = act.apply(&a);
-            let d = act.derivative_given(&a, &h);
-            assert_eq!(d, act.derivative(&a), "{act}");
-            // The in-place step of the backward pass: g * f'(a), the same bits.
-            let mut in_place = g.clone();
-            act.mul_derivative_given(&a, &h, &mut in_place);
-            let bits = |x: &ndarray::Array2<f64>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&in_place), bits(&(&g * &d)), "{act}");
-        }
-    }
-
-    #[test]
-    fn parallel_apply_is_the_sequential_map_bit_for_bit() {
-        let n = PARALLEL_MIN_LEN + 7;
-        let a = ndarray::Array2::from_shape_fn((n / 7 + 1, 7), |(i, j)| {
-            ((i * 7 + j) as f64 * 0.37).sin() * 4.0
-        });
-        let transposed = a.t().to_owned();
-        for act in ALL {
-            for x in [&a, &transposed] {
-                let parallel = act.apply(x);
-                let sequential = x.mapv(|v| act.f(v));
-                assert_eq!(parallel.dim(), sequential.dim());
-                assert!(
-                    parallel
-                        .iter()
-                        .zip(&sequential)
-                        .all(|(p, q)| p.to_bits() == q.to_bits()),
-                    "{act}"
-                );
-            }
+            assert_eq!(act.derivative_given(&a, &h), act.derivative(&a), "{act}");
         }
     }
 

@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal, Uniform};
 
 use crate::error::{Error, Result, all_finite, non_negative};
-use crate::rng;
+use crate::random::rng;
 
 /// A labelled data set: one sample per row of `x`, classes 0..classes.
 #[derive(Debug, Clone, PartialEq)]

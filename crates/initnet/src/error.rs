@@ -64,6 +64,13 @@ pub enum Error {
         /// How many are needed.
         needed: usize,
     },
+    /// A network's list of widths n_0, ..., n_L with fewer than two entries: a network
+    /// needs at least its inputs n_0 and its outputs n_L.
+    #[error("a network's widths must list at least n_0 (inputs) and n_L (outputs), got {widths:?}")]
+    TooFewWidths {
+        /// The widths that were given.
+        widths: Vec<usize>,
+    },
     /// A textual specification (an initializer or activation name) that does not parse.
     #[error("cannot parse {what} {text:?}: {reason}")]
     Parse {

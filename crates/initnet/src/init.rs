@@ -3,6 +3,10 @@
 //! A weight matrix W has shape (n_out, n_in). Each scheme fixes the variance of
 //! its entries; an optional `gain` multiplies every entry (so the variance by gain^2).
 //!
+//! Every function here that concerns a layer takes its sizes in one order, n_in then
+//! n_out, as in the formulas below and in [`Dense::init`](crate::Dense::init): a layer maps
+//! n_in inputs to n_out units. Matrices come back with shape (n_out, n_in).
+//!
 //! | scheme | Var(W) | normal std | uniform limit |
 //! |---|---|---|---|
 //! | LeCun | 1/n_in | sqrt(1/n_in) | sqrt(3/n_in) |
@@ -170,11 +174,12 @@ impl Init {
         )
     }
 
-    /// Draw an (n_out, n_in) weight matrix.
+    /// Draw the weight matrix of a layer with `n_in` inputs and `n_out` units: shape
+    /// (n_out, n_in), drawn row by row, entries of variance [`Init::variance`]`(n_in, n_out)`.
     pub fn sample<R: Rng + ?Sized>(
         &self,
-        n_out: usize,
         n_in: usize,
+        n_out: usize,
         rng: &mut R,
     ) -> Result<Array2<f64>> {
         if n_out == 0 || n_in == 0 {
@@ -372,7 +377,7 @@ mod tests {
         ];
         for seed in 0..5 {
             for init in inits {
-                let w = init.sample(n_out, n_in, &mut rng(seed)).unwrap();
+                let w = init.sample(n_in, n_out, &mut rng(seed)).unwrap();
                 let mean = w.mean().unwrap();
                 let var = w.mapv(|x| (x - mean).powi(2)).sum() / (n - 1.0);
                 let expected = init.variance(n_in, n_out);
@@ -414,7 +419,8 @@ mod tests {
     #[test]
     fn uniform_schemes_stay_inside_their_limit() {
         let init = Init::xavier_uniform();
-        let w = init.sample(50, 30, &mut rng(1)).unwrap();
+        let w = init.sample(30, 50, &mut rng(1)).unwrap();
+        assert_eq!(w.dim(), (50, 30));
         let limit = (6.0 / 80.0f64).sqrt();
         assert!(w.iter().all(|x| x.abs() <= limit));
     }
@@ -448,10 +454,10 @@ mod tests {
     fn constant_and_zeros_are_exact() {
         let w = Init::constant(0.5)
             .unwrap()
-            .sample(2, 3, &mut rng(0))
+            .sample(3, 2, &mut rng(0))
             .unwrap();
         assert!(w.iter().all(|&x| x == 0.5));
-        let w = Init::zeros().sample(2, 3, &mut rng(0)).unwrap();
+        let w = Init::zeros().sample(3, 2, &mut rng(0)).unwrap();
         assert!(w.iter().all(|&x| x == 0.0));
     }
 
@@ -477,7 +483,7 @@ mod tests {
             Err(Error::Zero { .. })
         ));
         assert!(matches!(
-            Init::zeros().sample(0, 3, &mut rng(0)),
+            Init::zeros().sample(3, 0, &mut rng(0)),
             Err(Error::Zero { .. })
         ));
         let e = "normal:-2".parse::<Init>().unwrap_err().to_string();
@@ -493,7 +499,7 @@ mod tests {
             Init::he_uniform().with_gain(1e300).unwrap(),
         ];
         for init in huge {
-            let e = init.sample(3, 2, &mut rng(0)).unwrap_err();
+            let e = init.sample(2, 3, &mut rng(0)).unwrap_err();
             assert_eq!(
                 e.to_string(),
                 "weight variance must be finite, got inf",
@@ -504,13 +510,13 @@ mod tests {
             .unwrap()
             .with_gain(1e200)
             .unwrap()
-            .sample(3, 2, &mut rng(0))
+            .sample(2, 3, &mut rng(0))
             .unwrap_err();
         assert_eq!(e.to_string(), "constant weight must be finite, got inf");
         assert!(
             Init::normal(1e150)
                 .unwrap()
-                .sample(3, 2, &mut rng(0))
+                .sample(2, 3, &mut rng(0))
                 .is_ok()
         );
         assert_eq!(Init::zeros().with_gain(1e300).unwrap().variance(2, 3), 0.0);

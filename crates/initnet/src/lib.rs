@@ -18,20 +18,36 @@
 //! # Ok::<(), initnet::Error>(())
 //! ```
 //!
-//! Everything random takes an explicit seed and draws from ChaCha8, so results are the
-//! same on every platform. Invalid input returns an [`Error`] that names the value.
+//! Everything random takes an explicit seed and draws from ChaCha8 ([`random`]), so
+//! results are the same on every platform. Invalid input returns an [`Error`] that names
+//! the value.
+//!
+//! ## Where things are
+//!
+//! The modules a reader of the book studies hold the mathematics in its symbols, one value
+//! at a time where the book does: [`activation`] (f, f' and f' read off h), [`init`] (the
+//! schemes and their variances), [`loss`] (softmax and binary cross-entropy), [`network`]
+//! (a^l = W^l h^{l-1} + b^l, h^l = f(a^l), and back-propagation),
+//! [`train`](mod@train) (gradient descent), [`data`], [`stats`], [`error`], [`random`]
+//! (seeded generators) and [`math`] (exp, ln and tanh, portable to the last bit). How all
+//! this runs fast over whole batches (CPU dispatch, vector loops, a fused loss, threads) is
+//! in [`kernels`], whose documentation says why each piece exists and what it guarantees:
+//! above all, the same bits as the definitions, at every vector width.
 
 pub mod activation;
 pub mod data;
 pub mod error;
 pub mod init;
-mod kernels;
 pub mod loss;
 pub mod math;
 pub mod network;
 pub mod special;
 pub mod stats;
 pub mod train;
+
+// The speed machinery, and seeded randomness: both used by the modules above.
+pub mod kernels;
+pub mod random;
 
 pub use activation::{Activation, sigmoid};
 pub use data::{
@@ -57,12 +73,5 @@ pub use train::{
 pub use ndarray;
 /// Re-exported for the same reason.
 pub use rand;
-
-/// The seeded, portable random number generator every function of the library uses.
-pub type Rng = rand_chacha::ChaCha8Rng;
-
-/// A generator seeded with `seed`: the same stream on every platform.
-pub fn rng(seed: u64) -> Rng {
-    use rand::SeedableRng;
-    Rng::seed_from_u64(seed)
-}
+/// At the root too, because every experiment starts with a seeded generator.
+pub use random::{Rng, rng};

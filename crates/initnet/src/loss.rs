@@ -4,7 +4,7 @@
 use ndarray::{Array1, Array2, Axis};
 
 use crate::error::{Error, Result};
-use crate::kernels;
+use crate::kernels::fused;
 use crate::math;
 
 /// Which loss a network is trained with.
@@ -37,88 +37,17 @@ pub fn log_sum_exp(logits: &Array2<f64>) -> Array1<f64> {
     })
 }
 
-/// Per-sample buffers of [`Loss::evaluate_into`], kept across calls by a training run.
-#[derive(Debug, Default)]
-pub(crate) struct Scratch {
-    max: Vec<f64>,
-    sum: Vec<f64>,
-    best: Vec<usize>,
-    best_z: Vec<f64>,
-    picked: Vec<f64>,
+/// Binary cross-entropy of one logit z with label y (0 or 1), p = sigmoid(z):
+/// -[y ln p + (1 - y) ln(1 - p)] = max(z, 0) - y z + ln(1 + e^-|z|), which never
+/// overflows and never takes the logarithm of 0.
+pub(crate) fn binary_cross_entropy(z: f64, y: f64) -> f64 {
+    z.max(0.0) - y * z + math::ln_1p(math::exp(-z.abs()))
 }
 
-math::vectorized_fn!(
-    /// The softmax cross-entropy part of [`Loss::evaluate_into`], `grad` holding a
-    /// column-major copy of the logits: each step runs over whole columns (the batch), so
-    /// that exp and ln are vectorized.
-    fn softmax_cross_entropy_into(
-        logits: &Array2<f64>,
-        labels: &[usize],
-        grad: &mut Array2<f64>,
-        scratch: &mut Scratch,
-    ) -> f64 {
-        let rows = logits.nrows();
-        let n = labels.len() as f64;
-        let Scratch {
-            max,
-            sum,
-            best,
-            best_z,
-            picked,
-        } = scratch;
-        let reset = |v: &mut Vec<f64>, x: f64| {
-            v.clear();
-            v.resize(rows, x);
-        };
-        reset(max, f64::NEG_INFINITY);
-        reset(best_z, f64::NEG_INFINITY);
-        reset(picked, 0.0);
-        reset(sum, 0.0);
-        best.clear();
-        best.resize(rows, 0);
-        let (max, best_z, picked, sum) = (
-            &mut max[..rows],
-            &mut best_z[..rows],
-            &mut picked[..rows],
-            &mut sum[..rows],
-        );
-        let (best, labels) = (&mut best[..rows], &labels[..rows]);
-        let all = grad.as_slice_memory_order_mut().expect("column-major");
-        // Per sample: the largest logit (for stability), the first index of the largest
-        // (the prediction, as in `predict`) and the logit of the label.
-        for (j, z) in all.chunks_exact(rows).enumerate() {
-            for i in 0..rows {
-                let v = z[i];
-                max[i] = max[i].max(v);
-                let better = v > best_z[i];
-                best[i] = if better { j } else { best[i] };
-                best_z[i] = if better { v } else { best_z[i] };
-                picked[i] = if labels[i] == j { v } else { picked[i] };
-            }
-        }
-        // e = exp(z - max), summed per sample over the classes in order.
-        for z in all.chunks_exact_mut(rows) {
-            for i in 0..rows {
-                let e = math::exp(z[i] - max[i]);
-                z[i] = e;
-                sum[i] += e;
-            }
-        }
-        // dL/dz = (softmax - one_hot(label)) / n; subtracting 0 from the other classes
-        // leaves them unchanged, so this is ((e / sum) - [label == j]) / n bit for bit.
-        for (j, z) in all.chunks_exact_mut(rows).enumerate() {
-            for i in 0..rows {
-                let one_hot = if labels[i] == j { 1.0 } else { 0.0 };
-                z[i] = (z[i] / sum[i] - one_hot) / n;
-            }
-        }
-        // Per-sample loss log_sum_exp - z_label = (max + ln sum) - z_label, into `sum`.
-        for i in 0..rows {
-            sum[i] = (max[i] + math::ln(sum[i])) - picked[i];
-        }
-        sum.iter().sum::<f64>() / n
-    }
-);
+/// Its derivative with respect to the logit, dL/dz = sigmoid(z) - y.
+pub(crate) fn binary_cross_entropy_gradient(z: f64, y: f64) -> f64 {
+    math::sigmoid(z) - y
+}
 
 impl Loss {
     /// Check labels against the output width.
@@ -146,7 +75,11 @@ impl Loss {
         }
     }
 
-    /// The mean loss over the batch and its gradient dL/d(logits).
+    /// The mean loss over the batch and its gradient dL/d(logits). For softmax
+    /// cross-entropy: the mean over samples of log_sum_exp(z) - z_label ([`log_sum_exp`])
+    /// and (softmax(z) - one_hot(label)) / n ([`softmax`]); for binary cross-entropy: the
+    /// mean of max(z, 0) - y z + ln(1 + e^-|z|) and (sigmoid(z) - y) / n. Computed in one
+    /// fused, vectorized pass (see [`crate::kernels`]) that gives these definitions' bits.
     pub fn evaluate(self, logits: &Array2<f64>, labels: &[usize]) -> Result<(f64, Array2<f64>)> {
         if logits.nrows() != labels.len() {
             return Err(Error::Shape {
@@ -170,51 +103,14 @@ impl Loss {
         labels: &[usize],
     ) -> (f64, Array2<f64>) {
         let mut grad = Array2::zeros((0, 0));
-        let (loss, _) = self.evaluate_into(logits, labels, &mut grad, &mut Scratch::default());
+        let (loss, _) = fused::loss_and_gradient(
+            self,
+            logits,
+            labels,
+            &mut grad,
+            &mut fused::Scratch::default(),
+        );
         (loss, grad)
-    }
-
-    /// Loss, accuracy and dL/dz into `grad` (column-major, reused when its shape fits).
-    /// Bit for bit what [`log_sum_exp`], [`softmax`] and [`Loss::accuracy`] give, but one
-    /// pass of exp for both the loss and the gradient, and column by column, so that exp
-    /// and ln run vectorized over the whole batch.
-    pub(crate) fn evaluate_into(
-        self,
-        logits: &Array2<f64>,
-        labels: &[usize],
-        grad: &mut Array2<f64>,
-        scratch: &mut Scratch,
-    ) -> (f64, f64) {
-        kernels::copy(logits, grad);
-        let n = labels.len() as f64;
-        let loss = match self {
-            Loss::SoftmaxCrossEntropy => softmax_cross_entropy_into(logits, labels, grad, scratch),
-            Loss::BinaryCrossEntropy => {
-                // -[y ln s(z) + (1-y) ln(1-s(z))] = max(z,0) - y z + ln(1 + e^{-|z|})
-                let mut loss = 0.0;
-                for (i, &y) in labels.iter().enumerate() {
-                    let z = logits[[i, 0]];
-                    let y = y as f64;
-                    loss += z.max(0.0) - y * z + math::ln_1p(math::exp(-z.abs()));
-                    grad[[i, 0]] = (math::sigmoid(z) - y) / n;
-                }
-                loss / n
-            }
-        };
-        let hits = match self {
-            Loss::SoftmaxCrossEntropy => scratch
-                .best
-                .iter()
-                .zip(labels)
-                .filter(|(j, y)| j == y)
-                .count(),
-            Loss::BinaryCrossEntropy => labels
-                .iter()
-                .enumerate()
-                .filter(|&(i, &y)| usize::from(logits[[i, 0]] > 0.0) == y)
-                .count(),
-        };
-        (loss, hits as f64 / labels.len().max(1) as f64)
     }
 
     /// The predicted class of each row of logits.
@@ -260,82 +156,6 @@ mod tests {
             .evaluate(&Array2::zeros((5, 4)), &[0, 1, 2, 3, 0])
             .unwrap();
         assert!((loss - 4f64.ln()).abs() < 1e-15);
-    }
-
-    #[test]
-    fn softmax_cross_entropy_is_bit_identical_to_its_definition() {
-        use rand_distr::{Distribution, Normal};
-        let mut rng = crate::rng(3);
-        for (scale, transposed) in [
-            (0.1, false),
-            (1.0, false),
-            (30.0, true),
-            (1e3, false),
-            (3.0, true),
-        ] {
-            let law = Normal::new(0.0, scale).unwrap();
-            let z = if transposed {
-                // Column-major logits take the general path.
-                Array2::from_shape_simple_fn((5, 37), || law.sample(&mut rng)).reversed_axes()
-            } else {
-                Array2::from_shape_simple_fn((37, 5), || law.sample(&mut rng))
-            };
-            assert_eq!(z.is_standard_layout(), !transposed);
-            let labels: Vec<usize> = (0..37).map(|i| (i * 7) % 5).collect();
-            let (loss, grad) = Loss::SoftmaxCrossEntropy.evaluate(&z, &labels).unwrap();
-            let lse = log_sum_exp(&z);
-            let expected_loss = labels
-                .iter()
-                .enumerate()
-                .map(|(i, &y)| lse[i] - z[[i, y]])
-                .sum::<f64>()
-                / 37.0;
-            let mut expected_grad = softmax(&z);
-            for (i, &y) in labels.iter().enumerate() {
-                expected_grad[[i, y]] -= 1.0;
-            }
-            expected_grad /= 37.0;
-            assert_eq!(loss.to_bits(), expected_loss.to_bits(), "scale {scale}");
-            assert!(
-                grad.iter()
-                    .zip(&expected_grad)
-                    .all(|(a, b)| a.to_bits() == b.to_bits()),
-                "scale {scale}"
-            );
-        }
-    }
-
-    /// The accuracy of `evaluate_into` (column by column, vectorized) is that of `accuracy`
-    /// (row by row, through `predict`), ties to the first maximum included.
-    #[test]
-    fn evaluate_into_accuracy_is_predicts() {
-        let z = array![
-            [1.0, 2.0, 2.0],
-            [0.0, 0.0, 0.0],
-            [3.0, -1.0, 3.0],
-            [-5.0, -4.0, -6.0],
-            [0.5, 0.25, 0.75]
-        ];
-        for labels in [[1, 0, 0, 1, 2], [2, 1, 2, 0, 0], [1, 1, 1, 1, 1]] {
-            let mut grad = Array2::zeros((0, 0));
-            let (_, acc) = Loss::SoftmaxCrossEntropy.evaluate_into(
-                &z,
-                &labels,
-                &mut grad,
-                &mut Scratch::default(),
-            );
-            assert_eq!(acc, Loss::SoftmaxCrossEntropy.accuracy(&z, &labels));
-        }
-        assert_eq!(Loss::SoftmaxCrossEntropy.predict(&z), vec![1, 0, 0, 1, 2]);
-        let b = array![[0.5], [-0.5], [0.0]];
-        let mut grad = Array2::zeros((0, 0));
-        let (_, acc) = Loss::BinaryCrossEntropy.evaluate_into(
-            &b,
-            &[1, 1, 0],
-            &mut grad,
-            &mut Scratch::default(),
-        );
-        assert_eq!(acc, Loss::BinaryCrossEntropy.accuracy(&b, &[1, 1, 0]));
     }
 
     #[test]

@@ -13,8 +13,14 @@
 //!   and never a fused multiply-add (Rust does not contract `a * b + c`), so every CPU and
 //!   every vector width gives the same result.
 //! - **Speed.** A libm call handles one value behind a branchy special-case ladder; these
-//!   are branch-free, so the compiler maps a loop over a slice onto vector registers.
-//!   Training the article's 2-2-4 network spends most of its time in tanh, exp and ln.
+//!   are branch-free, so the compiler maps a loop over a slice onto vector registers
+//!   ([`crate::kernels`] holds those loops). Training the article's 2-2-4 network spends
+//!   most of its time in tanh, exp and ln.
+//!
+//! Portability is the reason they exist, and it is the book's concern: a chapter that
+//! recomputes what the network computes and compares bits uses these functions, not
+//! `f64::exp` or `f64::tanh`. So they live here, beside the activations and the losses
+//! that call them, and not in the kernels.
 //!
 //! Accuracy, checked by this module's tests against the platform's libm on dense sweeps
 //! and random arguments: [`exp`] and [`ln`] within 1 unit in the last place (ulp) of it,
@@ -34,9 +40,6 @@
 //! assert_eq!(math::tanh(-0.0).to_bits(), (-0.0f64).to_bits());
 //! assert!((math::exp(1.0) - std::f64::consts::E).abs() <= f64::EPSILON * 2.0);
 //! assert!((math::ln(10.0) - std::f64::consts::LN_10).abs() <= f64::EPSILON * 2.0);
-//! let mut xs = [-1.0, 0.5, 3.0];
-//! math::tanh_slice(&mut xs);
-//! assert_eq!(xs, [math::tanh(-1.0), math::tanh(0.5), math::tanh(3.0)]);
 //! ```
 
 use std::f64::consts::{LOG2_E, SQRT_2};
@@ -192,144 +195,8 @@ pub fn ln_1p(x: f64) -> f64 {
     select(x == f64::INFINITY, f64::INFINITY, v)
 }
 
-/// Define a function whose body is compiled three times on x86-64, for AVX-512F, AVX2 and
-/// the baseline (SSE2), the first the CPU supports running; elsewhere the body simply
-/// runs. The body and what it inlines (the `#[inline(always)]` functions of this module
-/// and of the kernels) then use the widest vector registers. All three give the same
-/// bits: the compiler never forms a fused multiply-add, and every loop fixes its order of
-/// summation; only the speed differs.
-macro_rules! vectorized_fn {
-    ($(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
-        $(#[$attr])*
-        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f")]
-                fn avx512($($arg: $ty),*) $(-> $ret)? $body
-                #[target_feature(enable = "avx2")]
-                fn avx2($($arg: $ty),*) $(-> $ret)? $body
-                if $crate::math::allows(2) && std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the CPU supports AVX-512F, checked just above; that is the
-                    // only requirement of a `#[target_feature(enable = "avx512f")]` fn.
-                    #[allow(unsafe_code)]
-                    return unsafe { avx512($($arg),*) };
-                }
-                if $crate::math::allows(1) && std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU supports AVX2, checked just above.
-                    #[allow(unsafe_code)]
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $body
-        }
-    };
-}
-pub(crate) use vectorized_fn;
-
-/// The instruction sets the vectorized loops of initnet (these slice functions, the small
-/// layers' products, the loss) may use on x86-64; elsewhere there is only the baseline.
-/// Every level gives the same bits; only the speed differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum VectorLevel {
-    /// The target's baseline (SSE2 on x86-64: two f64 lanes).
-    Baseline = 0,
-    /// AVX2: four lanes.
-    Avx2 = 1,
-    /// AVX-512F: eight lanes.
-    Avx512 = 2,
-}
-
-static MAX_LEVEL: std::sync::atomic::AtomicU8 =
-    std::sync::atomic::AtomicU8::new(VectorLevel::Avx512 as u8);
-
-/// Cap the instruction set of the vectorized loops for the whole process (the CPU's own
-/// support still decides below the cap), for example to time a narrower machine:
-///
-/// ```
-/// use initnet::math::{VectorLevel, max_vector_level, set_max_vector_level};
-/// set_max_vector_level(VectorLevel::Avx2);
-/// assert_eq!(max_vector_level(), VectorLevel::Avx2);
-/// set_max_vector_level(VectorLevel::Avx512);
-/// ```
-pub fn set_max_vector_level(level: VectorLevel) {
-    MAX_LEVEL.store(level as u8, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// The cap set by [`set_max_vector_level`] (AVX-512F, that is no cap, by default).
-pub fn max_vector_level() -> VectorLevel {
-    match MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) {
-        0 => VectorLevel::Baseline,
-        1 => VectorLevel::Avx2,
-        _ => VectorLevel::Avx512,
-    }
-}
-
-/// Whether a [`vectorized_fn`] may use instruction level `level` (1: AVX2, 2: AVX-512F).
-#[cfg(not(test))]
-#[inline(always)]
-pub(crate) fn allows(level: u8) -> bool {
-    MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) >= level
-}
-
 #[cfg(test)]
-thread_local! {
-    static LEVEL: std::cell::Cell<u8> = const { std::cell::Cell::new(2) };
-}
-
-/// In initnet's own tests the cap is also per thread, so that one test can compare the
-/// levels while the others run.
-#[cfg(test)]
-pub(crate) fn allows(level: u8) -> bool {
-    MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) >= level
-        && LEVEL.with(|l| l.get() >= level)
-}
-
-/// Run `f` with the vectorized functions capped at instruction level `level`
-/// (0: baseline, 1: AVX2, 2: AVX-512F) on this thread.
-#[cfg(test)]
-pub(crate) fn at_level<R>(level: u8, f: impl FnOnce() -> R) -> R {
-    let before = LEVEL.with(|l| l.replace(level));
-    let r = f();
-    LEVEL.with(|l| l.set(before));
-    r
-}
-
-macro_rules! slice_fn {
-    ($(#[$doc:meta])* $name:ident, $scalar:ident) => {
-        vectorized_fn!(
-            $(#[$doc])*
-            pub fn $name(xs: &mut [f64]) {
-                xs.iter_mut().for_each(|x| *x = $scalar(*x))
-            }
-        );
-    };
-}
-
-// The slice versions below are `vectorized_fn`s: eight lanes with AVX-512, four with
-// AVX2, two with the x86-64 baseline (SSE2), all giving the scalar function's bits.
-slice_fn!(
-    /// Apply [`exp`] to every element, vectorized.
-    exp_slice,
-    exp
-);
-slice_fn!(
-    /// Apply [`ln`] to every element, vectorized.
-    ln_slice,
-    ln
-);
-slice_fn!(
-    /// Apply [`tanh`] to every element, vectorized.
-    tanh_slice,
-    tanh
-);
-slice_fn!(
-    /// Apply [`sigmoid`] to every element, vectorized.
-    sigmoid_slice,
-    sigmoid
-);
-
-#[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rand::Rng;
 
@@ -355,7 +222,7 @@ mod tests {
     }
 
     /// An even sweep of `n` points over [lo, hi] plus `n` uniform random points.
-    fn arguments(lo: f64, hi: f64, n: usize, seed: u64) -> Vec<f64> {
+    pub(crate) fn arguments(lo: f64, hi: f64, n: usize, seed: u64) -> Vec<f64> {
         let mut g = crate::rng(seed);
         (0..n)
             .map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
@@ -471,29 +338,6 @@ mod tests {
         }
         for (x, want) in [(0.0, 0.0), (-1.0, -inf), (inf, inf), (-2.0, f64::NAN)] {
             assert!(same(ln_1p(x), want), "ln_1p({x}) = {}", ln_1p(x));
-        }
-    }
-
-    #[test]
-    fn slices_give_the_scalar_bits() {
-        let xs = arguments(-30.0, 30.0, 5_001, 8);
-        type Pair = (fn(&mut [f64]), fn(f64) -> f64);
-        let pairs: [Pair; 4] = [
-            (exp_slice, exp),
-            (tanh_slice, tanh),
-            (sigmoid_slice, sigmoid),
-            (ln_slice, ln),
-        ];
-        for (slice_fn, scalar) in pairs {
-            let mut ys = xs.clone();
-            slice_fn(&mut ys);
-            for (x, y) in xs.iter().zip(&ys) {
-                let want = scalar(*x);
-                assert!(
-                    y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
-                    "{x}"
-                );
-            }
         }
     }
 }

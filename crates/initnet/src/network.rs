@@ -6,9 +6,9 @@
 //! a^l = h^{l-1} (W^l)^T + b^l with shape (batch, n_l).
 //!
 //! The arrays of a [`Trace`] and of [`Gradients`] (a^l, h^l, dL/da^l, dL/dh^l) are stored
-//! column-major: each unit's values over the batch are contiguous, which is what makes
-//! the elementwise steps and the small products fast (see the `kernels` module).
-//! Indexing is unaffected: `trace.a(l)[[i, j]]` is sample i, unit j.
+//! column-major, and the products and element-wise steps run in [`crate::kernels`]; the
+//! passes below read as the book's equations. Indexing is unaffected:
+//! `trace.a(l)[[i, j]]` is sample i, unit j.
 
 use ndarray::{Array1, Array2, Axis};
 use rand::Rng;
@@ -17,7 +17,7 @@ use crate::activation::Activation;
 use crate::error::{Error, Result, all_finite};
 use crate::init::{BiasInit, Init};
 use crate::kernels;
-use crate::rng;
+use crate::random::rng;
 
 /// One fully connected layer: h = f(W h_prev + b).
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,7 @@ impl Dense {
         bias: BiasInit,
         rng: &mut R,
     ) -> Result<Self> {
-        let w = init.sample(n_out, n_in, rng)?;
+        let w = init.sample(n_in, n_out, rng)?;
         let b = bias.sample(n_in, n_out, rng)?;
         Ok(Dense { w, b, activation })
     }
@@ -222,10 +222,8 @@ impl Mlp {
     /// (layer 1 first, each weight matrix row by row).
     pub fn new(spec: &MlpSpec, seed: u64) -> Result<Self> {
         if spec.widths.len() < 2 {
-            return Err(Error::TooFewSamples {
-                what: "an MLP's list of widths",
-                samples: spec.widths.len(),
-                needed: 2,
+            return Err(Error::TooFewWidths {
+                widths: spec.widths.clone(),
             });
         }
         if let Some(i) = spec.widths.iter().position(|&w| w == 0) {
@@ -451,6 +449,11 @@ mod tests {
 
     #[test]
     fn bad_shapes_are_errors() {
+        let spec = MlpSpec::new(&[4], Activation::Tanh, Init::zeros());
+        assert_eq!(
+            spec.build(0).unwrap_err().to_string(),
+            "a network's widths must list at least n_0 (inputs) and n_L (outputs), got [4]"
+        );
         let spec = MlpSpec::new(&[2, 0, 4], Activation::Tanh, Init::zeros());
         assert_eq!(
             spec.build(0).unwrap_err().to_string(),

@@ -5,9 +5,10 @@ use ndarray::{Array1, Array2, Axis};
 use rand::seq::SliceRandom;
 
 use crate::error::{Error, Result, all_finite, positive};
-use crate::loss::{Loss, Scratch};
+use crate::kernels::{self, fused};
+use crate::loss::Loss;
 use crate::network::{Gradients, Mlp, Trace};
-use crate::rng;
+use crate::random::rng;
 
 /// How to train.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,7 +152,7 @@ pub fn evaluate(
 struct Workspace {
     trace: Trace,
     d_out: Array2<f64>,
-    scratch: Scratch,
+    scratch: fused::Scratch,
     grads: Gradients,
 }
 
@@ -160,7 +161,7 @@ impl Workspace {
         Workspace {
             trace: Trace::empty(),
             d_out: Array2::zeros((0, 0)),
-            scratch: Scratch::default(),
+            scratch: fused::Scratch::default(),
             grads: Gradients::empty(),
         }
     }
@@ -175,7 +176,8 @@ impl Workspace {
         loss: Loss,
     ) -> (f64, f64) {
         net.forward_into(x, &mut self.trace);
-        let value_and_accuracy = loss.evaluate_into(
+        let value_and_accuracy = fused::loss_and_gradient(
+            loss,
             self.trace.output(),
             labels,
             &mut self.d_out,
@@ -254,7 +256,7 @@ pub fn train_with(
     check_data(net, x, labels, cfg.loss)?;
     all_finite("inputs", x)?;
     // Column-major once, so that each epoch's forward pass copies it straight.
-    let x = &crate::kernels::column_major(x);
+    let x = &kernels::column_major(x);
     let mut velocity: Vec<_> = net
         .layers
         .iter()
@@ -326,51 +328,6 @@ mod tests {
         assert_eq!(h.records.len(), 2001);
         assert_eq!(h.last().accuracy, 1.0);
         assert!(h.last().loss < 0.05, "{}", h.last().loss);
-    }
-
-    /// The vectorized loops give the same bits at every instruction level this CPU has
-    /// (baseline, AVX2, AVX-512F): a whole training run, with tanh and with the sigmoid,
-    /// softmax and binary cross-entropy, full batch and mini-batch.
-    #[test]
-    fn every_vector_width_trains_the_same_bits() {
-        use crate::math::at_level;
-        let data = crate::Blobs::new(203, 4).generate(3).unwrap();
-        let binary: Vec<usize> = data.y.iter().map(|&y| y % 2).collect();
-        let runs = [
-            (Activation::Tanh, 4, Loss::SoftmaxCrossEntropy, None),
-            (Activation::Sigmoid, 4, Loss::SoftmaxCrossEntropy, Some(50)),
-            (Activation::Tanh, 1, Loss::BinaryCrossEntropy, None),
-        ];
-        for (act, outputs, loss, batch) in runs {
-            let labels = if outputs == 1 { &binary } else { &data.y };
-            let run = |level| {
-                at_level(level, || {
-                    let mut net = MlpSpec::new(&[2, 3, outputs], act, Init::xavier_normal())
-                        .build(5)
-                        .unwrap();
-                    let mut cfg = TrainConfig::new(0.5, 60).loss(loss);
-                    if let Some(size) = batch {
-                        cfg = cfg.mini_batch(size, 1);
-                    }
-                    let h = train(&mut net, &data.x, labels, &cfg).unwrap();
-                    let bits: Vec<u64> = h
-                        .records
-                        .iter()
-                        .flat_map(|r| [r.loss, r.accuracy].into_iter().chain(r.grad_norms.clone()))
-                        .chain(
-                            net.layers
-                                .iter()
-                                .flat_map(|d| d.w.iter().chain(&d.b).copied()),
-                        )
-                        .map(f64::to_bits)
-                        .collect();
-                    bits
-                })
-            };
-            let widest = run(2);
-            assert_eq!(run(1), widest, "{act} AVX2");
-            assert_eq!(run(0), widest, "{act} baseline");
-        }
     }
 
     #[test]

@@ -112,8 +112,9 @@ fn mean_log_row_norm(m: &Array2<f64>) -> f64 {
 pub fn tower_run(tower: &Tower, seed: u64) -> Result<TowerRun, Error> {
     let net = tower.spec()?.build(seed)?;
     let mut rng = initnet::rng(seed.wrapping_add(1 << 32));
-    let x = Init::normal(1.0)?.sample(tower.batch, tower.width, &mut rng)?;
-    let d_out = Init::normal(1.0)?.sample(tower.batch, tower.width, &mut rng)?;
+    let shape = (tower.batch, tower.width);
+    let x = initnet::random::normal_matrix(shape, 1.0, &mut rng)?;
+    let d_out = initnet::random::normal_matrix(shape, 1.0, &mut rng)?;
     let trace = net.forward(&x)?;
     let grads = net.backward(&trace, &d_out)?;
     let log_act_norm = (0..=tower.depth)

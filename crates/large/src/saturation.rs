@@ -102,9 +102,9 @@ pub fn pre_activations(
 ) -> Result<Array2<f64>, Error> {
     layer.check()?;
     let mut rng = initnet::rng(seed);
-    let x = Init::normal(non_negative("input scale", input_scale)?)?.sample(
-        layer.batch,
-        layer.n_in,
+    let x = initnet::random::normal_matrix(
+        (layer.batch, layer.n_in),
+        non_negative("input scale", input_scale)?,
         &mut rng,
     )?;
     let init = Init::normal(non_negative("weight standard deviation", weight_std)?)?;

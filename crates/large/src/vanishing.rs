@@ -108,7 +108,7 @@ impl Stack {
 pub fn gradient_std_per_layer(stack: &Stack, seed: u64) -> Result<(Vec<f64>, f64), Error> {
     let net = stack.spec()?.build(seed)?;
     let mut rng = initnet::rng(seed.wrapping_add(1 << 32));
-    let x = Init::normal(1.0)?.sample(stack.batch, stack.width, &mut rng)?;
+    let x = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut rng)?;
     let labels: Vec<usize> = (0..stack.batch)
         .map(|i| (i * 7 + seed as usize) % stack.classes)
         .collect();
@@ -180,10 +180,10 @@ impl StackGradients {
 /// Measure [`gradient_std_per_layer`] over `seeds`.
 pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Error> {
     if stack.depth < 2 {
-        return Err(Error::TooFewSamples {
-            what: "a stack's hidden layers",
-            samples: stack.depth,
-            needed: 2,
+        return Err(Error::OutOfRange {
+            name: "number of hidden layers",
+            expected: "at least 2",
+            value: stack.depth as f64,
         });
     }
     let runs = seeds

@@ -99,8 +99,7 @@ pub fn run(stack: Stack, seed: u64) -> Result<Run, Error> {
 pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<f64>>), Error> {
     stack.check()?;
     let mut r = rng(seed);
-    let standard = Init::normal(1.0)?;
-    let x = standard.sample(stack.batch, stack.width, &mut r)?;
+    let x = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
     let init = Init::normal(stack.sigma_w)?;
     let layers = (0..stack.depth)
         .map(|_| {
@@ -116,7 +115,7 @@ pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<
         .collect::<Result<Vec<_>, Error>>()?;
     let net = Mlp::from_layers(layers)?;
     let trace = net.forward(&x)?;
-    let top = standard.sample(stack.batch, stack.width, &mut r)?;
+    let top = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
     let grads = net.backward(&trace, &top)?;
     let layers = (1..=stack.depth)
         .map(|l| {

@@ -70,8 +70,8 @@ pub fn width_scaling(
                 .iter()
                 .map(|&seed| {
                     let mut r = rng(seed);
-                    let x = standard.sample(batch, n, &mut r)?;
-                    let w = standard.sample(units, n, &mut r)?;
+                    let x = initnet::random::normal_matrix((batch, n), 1.0, &mut r)?;
+                    let w = standard.sample(n, units, &mut r)?;
                     let a = x.dot(&w.t());
                     Ok((a.iter().map(|v| v * v).sum::<f64>() / a.len() as f64).sqrt())
                 })
@@ -153,8 +153,8 @@ pub fn toy_saturation(units: usize, batch: usize, seeds: &[u64]) -> Result<ToySa
         .iter()
         .map(|&seed| {
             let mut r = rng(seed);
-            let x = standard.sample(batch, 2, &mut r)?;
-            let w = standard.sample(units, 2, &mut r)?;
+            let x = initnet::random::normal_matrix((batch, 2), 1.0, &mut r)?;
+            let w = standard.sample(2, units, &mut r)?;
             let h = x.dot(&w.t()).mapv(f64::tanh);
             Ok(saturated_fraction(initnet::Activation::Tanh, &h, THRESHOLD))
         })

@@ -1,62 +1,20 @@
-//! The three matrix products of a dense layer, written into buffers the caller keeps.
+//! The three matrix products of a dense layer, written into buffers the caller keeps:
+//! a = h W^T + b (forward), dW = da^T h with db = column sums of da, and dh = da W
+//! (backward). Layers with at most [`SMALL_LAYER`] weights use direct loops over the
+//! column-major buffers, free of the setup cost of a general matrix product; larger layers
+//! go through ndarray's `general_mat_mul` (matrixmultiply), which blocks for the cache.
 //!
-//! Batches of pre-activations, activations and their gradients are stored column-major
-//! (ndarray's "F" order): each unit's values over the batch are contiguous, so every
-//! elementwise step (bias, activation, derivative) and every small product is a loop over
-//! long contiguous columns, which the compiler vectorizes. Layers with at most
-//! [`SMALL_LAYER`] weights (the article's 2-2-4 network, the guide's small nets) use the
-//! loops below, free of the setup cost of a general matrix product; larger layers go
-//! through ndarray's `general_mat_mul` (matrixmultiply), which blocks for the cache.
-//!
-//! Each loop fixes its order of summation, so results do not depend on the vector width:
-//! an axpy is elementwise, and [`dot`] keeps four partial sums, combined in a fixed order.
+//! The direct loops fix their order of summation, so their results do not depend on the
+//! vector width: an axpy is element-wise, and `dot` and `sum` keep `LANES` (16) partial sums,
+//! combined in a fixed tree.
 
-use ndarray::{Array1, Array2, ShapeBuilder, linalg::general_mat_mul};
+use ndarray::{Array1, Array2, linalg::general_mat_mul};
 
-use crate::math::vectorized_fn;
+use super::dispatch::vectorized_fn;
+use super::layout::{col, col_mut, ensure};
 
 /// Layers with at most this many weights use the direct loops.
 pub const SMALL_LAYER: usize = 64;
-
-/// Make `buf` a column-major array of `shape`, reusing its memory when it already is one.
-pub fn ensure(buf: &mut Array2<f64>, shape: (usize, usize)) {
-    if buf.dim() != shape || !buf.t().is_standard_layout() {
-        *buf = Array2::zeros(shape.f());
-    }
-}
-
-/// `dst = src` for two arrays of one shape, `dst` column-major: a straight copy when
-/// `src` is column-major too.
-pub fn copy(src: &Array2<f64>, dst: &mut Array2<f64>) {
-    ensure(dst, src.dim());
-    match (src.t().as_slice(), dst.as_slice_memory_order_mut()) {
-        (Some(s), Some(d)) => d.copy_from_slice(s),
-        _ => dst.assign(src),
-    }
-}
-
-/// A column-major copy of `x`.
-pub fn column_major(x: &Array2<f64>) -> Array2<f64> {
-    let mut c = Array2::zeros(x.dim().f());
-    c.assign(x);
-    c
-}
-
-/// A column of a column-major array as a slice.
-#[inline(always)]
-pub fn col(x: &Array2<f64>, j: usize) -> &[f64] {
-    x.column(j)
-        .to_slice()
-        .expect("kernel buffers are column-major")
-}
-
-/// A column of a column-major array as a mutable slice.
-#[inline(always)]
-pub fn col_mut(x: &mut Array2<f64>, j: usize) -> &mut [f64] {
-    x.column_mut(j)
-        .into_slice()
-        .expect("kernel buffers are column-major")
-}
 
 /// Partial sums of [`dot`] and [`sum`]: enough independent additions in flight to
 /// keep the adders busy, whatever the vector width.
@@ -78,7 +36,7 @@ fn combine(mut acc: [f64; LANES]) -> f64 {
 /// sum_i a_i b_i with [`LANES`] partial sums combined in a fixed order, so that the
 /// result does not depend on the vector width.
 #[inline(always)]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     let (ra, rb) = (ca.remainder(), cb.remainder());
@@ -96,7 +54,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// sum_i a_i with [`LANES`] partial sums, as [`dot`].
 #[inline(always)]
-pub fn sum(a: &[f64]) -> f64 {
+fn sum(a: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let chunks = a.chunks_exact(LANES);
     let rest = chunks.remainder();
@@ -116,7 +74,7 @@ fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
 }
 
 /// a = h W^T + b for a batch h (batch x n_in, column-major) into `a` (batch x n_out).
-pub fn affine(h: &Array2<f64>, w: &Array2<f64>, b: &Array1<f64>, a: &mut Array2<f64>) {
+pub(crate) fn affine(h: &Array2<f64>, w: &Array2<f64>, b: &Array1<f64>, a: &mut Array2<f64>) {
     let (n_out, n_in) = w.dim();
     ensure(a, (h.nrows(), n_out));
     if n_out * n_in <= SMALL_LAYER && h.t().is_standard_layout() {
@@ -131,7 +89,12 @@ pub fn affine(h: &Array2<f64>, w: &Array2<f64>, b: &Array1<f64>, a: &mut Array2<
 }
 
 /// dW = da^T h (n_out x n_in, row-major) and db = column sums of da.
-pub fn weight_grads(da: &Array2<f64>, h: &Array2<f64>, dw: &mut Array2<f64>, db: &mut Array1<f64>) {
+pub(crate) fn weight_grads(
+    da: &Array2<f64>,
+    h: &Array2<f64>,
+    dw: &mut Array2<f64>,
+    db: &mut Array1<f64>,
+) {
     let (n_out, n_in) = (da.ncols(), h.ncols());
     if dw.dim() != (n_out, n_in) {
         *dw = Array2::zeros((n_out, n_in));
@@ -148,7 +111,7 @@ pub fn weight_grads(da: &Array2<f64>, h: &Array2<f64>, dw: &mut Array2<f64>, db:
 }
 
 /// dh = da W (batch x n_in, column-major): the gradient passed to the layer below.
-pub fn back_prop(da: &Array2<f64>, w: &Array2<f64>, dh: &mut Array2<f64>) {
+pub(crate) fn back_prop(da: &Array2<f64>, w: &Array2<f64>, dh: &mut Array2<f64>) {
     let (n_out, n_in) = w.dim();
     ensure(dh, (da.nrows(), n_in));
     if n_out * n_in <= SMALL_LAYER {
@@ -207,16 +170,13 @@ vectorized_fn!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
+    use crate::kernels::column_major;
     use rand_distr::{Distribution, Normal};
 
     fn random(shape: (usize, usize), seed: u64) -> Array2<f64> {
         let mut g = crate::rng(seed);
         let law = Normal::new(0.0, 1.0).unwrap();
-        let x = Array2::from_shape_simple_fn(shape, || law.sample(&mut g));
-        let mut f = Array2::zeros(shape.f());
-        f.assign(&x);
-        f
+        column_major(&Array2::from_shape_simple_fn(shape, || law.sample(&mut g)))
     }
 
     /// Both paths (direct loops and general_mat_mul) agree with ndarray's `dot` to within

@@ -1,4 +1,4 @@
-"""NumPy reference timings for the two benchmarks of `cargo bench -p initlab`.
+"""NumPy reference timings for benchmarks (1) and (2) of `cargo bench -p initnet`.
 
 Each computation mirrors initnet's, operation for operation, with the same shapes:
 
@@ -17,7 +17,7 @@ The random draws differ from initnet's ChaCha8 streams (the timings do not depen
 
 Setup (not needed by CI):
     python3 -m venv .venv && .venv/bin/pip install numpy==2.3.5 threadpoolctl==3.6.0
-Run (the README's "Speed" section gives the exact command used):
+Run (crates/initnet/BENCHMARKS.md gives the exact command used):
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python benches/numpy_reference.py
 """
 

@@ -1,5 +1,5 @@
-//! The two speed benchmarks of the README's "Speed" section, mirrored op for op by
-//! `benches/numpy_reference.py`:
+//! The speed benchmarks of `BENCHMARKS.md` (in this crate), (1) and (2) mirrored op for op
+//! by `benches/numpy_reference.py`:
 //!
 //! 1. `cs231n_forward_backward`: forward a batch of 1000 standard-normal inputs through
 //!    10 tanh layers of 500 units (Xavier normal), then back-propagate a given
@@ -12,17 +12,28 @@
 //!
 //! 3. `blobs_transcendentals_libm` and `blobs_transcendentals_initnet_math`: only the
 //!    tanh, exp and ln evaluations that (2) makes, through the platform's libm (what initnet
-//!    called before it had `initnet::math`) and through `initnet::math`'s slice functions.
+//!    called before it had `initnet::math`) and through `initnet::math`'s functions mapped
+//!    over slices by `initnet::kernels`.
 //!
-//! Run with `cargo bench -p initlab`.
+//! Run with `cargo bench -p initnet`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use initlab::standard_normal;
-use initnet::math::{self, VectorLevel};
+use initnet::kernels::{self, VectorLevel};
+use initnet::ndarray::Array2;
 use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, train};
+use rand_distr::{Distribution, StandardNormal};
+
+/// A `rows x cols` matrix of independent standard-normal draws from stream `stream` of the
+/// ChaCha8 generator seeded with `seed` (the draws of `initlab layers`' inputs and top
+/// gradient).
+fn standard_normal(rows: usize, cols: usize, seed: u64, stream: u64) -> Array2<f64> {
+    let mut rng = initnet::rng(seed);
+    rng.set_stream(stream);
+    Array2::from_shape_simple_fn((rows, cols), || StandardNormal.sample(&mut rng))
+}
 
 fn cs231n_forward_backward(c: &mut Criterion) {
     let mut widths = vec![500];
@@ -65,7 +76,7 @@ fn blobs_train(c: &mut Criterion) {
         ("_avx2", VectorLevel::Avx2),
         ("_baseline", VectorLevel::Baseline),
     ] {
-        math::set_max_vector_level(level);
+        kernels::set_max_vector_level(level);
         group.bench_function(format!("blobs_2_2_4_train_1000_epochs{suffix}"), |b| {
             b.iter(|| {
                 let mut net = net0.clone();
@@ -75,7 +86,7 @@ fn blobs_train(c: &mut Criterion) {
             })
         });
     }
-    math::set_max_vector_level(VectorLevel::Avx512);
+    kernels::set_max_vector_level(VectorLevel::Avx512);
     group.finish();
 }
 
@@ -106,11 +117,11 @@ fn blobs_transcendentals(c: &mut Criterion) {
         b.iter(|| {
             for _ in 0..1001 {
                 a1.assign(black_box(&a));
-                math::tanh_slice(a1.as_slice_mut().expect("standard layout"));
+                kernels::tanh_slice(a1.as_slice_mut().expect("standard layout"));
                 z1.assign(black_box(&z));
-                math::exp_slice(z1.as_slice_mut().expect("standard layout"));
+                kernels::exp_slice(z1.as_slice_mut().expect("standard layout"));
                 s1.assign(black_box(&s));
-                math::ln_slice(s1.as_slice_mut().expect("standard layout"));
+                kernels::ln_slice(s1.as_slice_mut().expect("standard layout"));
                 black_box((&a1, &z1, &s1));
             }
         })
