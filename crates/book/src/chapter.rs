@@ -19,7 +19,7 @@ use crate::{Generated, Result};
 ///     Ok(Vec::new())
 /// }
 ///
-/// // In a chapter crate, `name: env!("CARGO_PKG_NAME")` and `markdown: book::markdown!()`.
+/// // In a chapter crate, `name: env!("CARGO_PKG_NAME")` and `markdown: book::include_chapter!()`.
 /// pub const CHAPTER: book::Chapter = book::Chapter {
 ///     name: "demo",
 ///     markdown: "# Demo\n",
@@ -34,7 +34,7 @@ pub struct Chapter {
     /// The chapter's crate name, also its text `src/<name>.md`, its figure folder
     /// `src/figures/<name>/` and its notebook `notebooks/<name>.ipynb`.
     pub name: &'static str,
-    /// The chapter's text, `src/<name>.md` ([`markdown!`](crate::markdown!)).
+    /// The chapter's text, `src/<name>.md` ([`include_chapter!`](crate::include_chapter!)).
     pub markdown: &'static str,
     /// The seeds every random claim of the chapter is made over ([`seeds`]).
     pub seeds: &'static [u64],
@@ -79,11 +79,13 @@ pub const fn seeds<const N: usize>(first: u64) -> [u64; N] {
 
 /// The text of the chapter whose crate calls it: `src/<crate name>.md`, included at
 /// compile time. A chapter crate uses it twice, both times in its `lib.rs`: as the crate's
-/// documentation, `#![doc = book::markdown!()]` (so that every Rust block of the chapter is
-/// a doctest), and as [`Chapter::markdown`]. The file's name is the crate's, so neither
-/// place spells a path.
+/// documentation, `#![doc = book::include_chapter!()]` (so that every Rust block of the
+/// chapter is a doctest), and as [`Chapter::markdown`]. The file's name is the crate's, so
+/// neither place spells a path, and both are the same file. (Two includes, because an
+/// attribute's value must be a literal or a macro call, not a constant, and a constant
+/// cannot read the crate's documentation.)
 #[macro_export]
-macro_rules! markdown {
+macro_rules! include_chapter {
     () => {
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),

@@ -8,8 +8,8 @@
 //! - [`Error`] and [`Result`]: the one error type of the chapter crates.
 //! - [`seeds`]: how a chapter declares the seeds of its random claims,
 //!   `pub const SEEDS: [u64; 20] = book::seeds(0);` (experiments take `&[u64]`).
-//! - [`markdown!`]: the chapter's text `src/<crate>.md`, for the crate's documentation and
-//!   for [`Chapter::markdown`].
+//! - [`include_chapter!`]: the chapter's text `src/<crate>.md`, for the crate's
+//!   documentation and for [`Chapter::markdown`].
 //! - [`mean`], [`sample_sd`], [`mean_sd`]: statistics over seeds.
 //! - [`generated`]: text the code computes, written into the chapter between markers.
 //! - [`markdown`]: the one reader of the chapters' markdown (pulldown-cmark, math on,

@@ -46,7 +46,7 @@ mod tests {
 
     #[test]
     fn mean_and_sample_sd() {
-        assert_eq!(mean(&[1.0, 2.0, 6.0]), 3.0);
+        assert_eq!(mean([1.0, 2.0, 6.0]), 3.0);
         assert_eq!(mean([1.0, 2.0].iter().map(|x| x * 2.0)), 3.0);
         // Deviations -2, -1, 3: squares sum to 14, over n - 1 = 2.
         assert!((sample_sd(&[1.0, 2.0, 6.0]) - 7f64.sqrt()).abs() < 1e-15);

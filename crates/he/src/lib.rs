@@ -1,4 +1,4 @@
-#![doc = book::markdown!()]
+#![doc = book::include_chapter!()]
 // The crate's documentation is the chapter, written for mdBook and KaTeX, where
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -19,7 +19,7 @@ pub const SEEDS: [u64; 20] = book::seeds(0);
 /// The chapter, for the book's registry.
 pub const CHAPTER: book::Chapter = book::Chapter {
     name: env!("CARGO_PKG_NAME"),
-    markdown: book::markdown!(),
+    markdown: book::include_chapter!(),
     seeds: &SEEDS,
     figures: figures::figures,
     generated: book::nothing_generated,

@@ -204,7 +204,7 @@ fn notebooks() -> Result<usize> {
     std::fs::create_dir_all(&dir)?;
     let all = chapters::all();
     let mut changed = 0;
-    for chapter in all {
+    for chapter in &all {
         let path = dir.join(format!("{}.ipynb", chapter.name));
         let wrote = write_if_changed(&path, chapters::notebook(chapter).as_bytes())?;
         println!(
