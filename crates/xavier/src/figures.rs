@@ -1,5 +1,6 @@
-//! Every chart of the chapter. Each function draws one result of an experiment; the
-//! chapter's code blocks call them, and [`figures`] runs the experiments and draws them all.
+//! Every chart of the chapter. Each public function draws one chart (its file name and
+//! title are its own) from the result of an experiment; the chapter's code blocks call
+//! them, and [`figures`] runs the experiments and draws them all.
 
 use charts::SeriesLabelPosition;
 use charts::{Error, Figure, HistogramPanel, LineChart, Mark, Series};
@@ -37,8 +38,46 @@ fn beside(
         )
 }
 
-/// Per-layer histograms of the hidden activations h^l (Glorot and Bengio's Figure 6).
-pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
+/// Per-layer histograms of the tanh activations h^l under Glorot and Bengio's standard
+/// init (their Figure 6, top).
+pub fn activations_standard(standard: &Probe) -> Result<Figure, Error> {
+    activation_histograms(
+        "activations-standard",
+        "tanh activations h^l, standard init U[±1/√n]",
+        standard,
+    )
+}
+
+/// Per-layer histograms of the tanh activations h^l under the normalized init (their
+/// Figure 6, bottom).
+pub fn activations_normalized(normalized: &Probe) -> Result<Figure, Error> {
+    activation_histograms(
+        "activations-normalized",
+        "tanh activations h^l, normalized init U[±√(6/(n_in+n_out))]",
+        normalized,
+    )
+}
+
+/// Back-propagated gradients per layer under the standard init (their Figure 7, top).
+pub fn gradients_standard(standard: &Probe) -> Result<Figure, Error> {
+    gradient_histograms(
+        "gradients-standard",
+        "Back-propagated gradients dL/da^l, standard init",
+        standard,
+    )
+}
+
+/// Back-propagated gradients per layer under the normalized init (their Figure 7, bottom).
+pub fn gradients_normalized(normalized: &Probe) -> Result<Figure, Error> {
+    gradient_histograms(
+        "gradients-normalized",
+        "Back-propagated gradients dL/da^l, normalized init",
+        normalized,
+    )
+}
+
+/// Per-layer histograms of the hidden activations h^l.
+fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let (lo, hi) = match p.activations[0] {
         Activation::Sigmoid => (0.0, 1.0),
         _ => (-1.0, 1.0),
@@ -53,9 +92,9 @@ pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figur
     chart.render()
 }
 
-/// Per-layer histograms of the back-propagated gradients dL/da^l of the hidden layers
-/// (Glorot and Bengio's Figure 7), over +-4 times the largest layer's standard deviation.
-pub fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
+/// Per-layer histograms of the back-propagated gradients dL/da^l of the hidden layers,
+/// over +-4 times the largest layer's standard deviation.
+fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let range = 4.0 * p.grad_std[..hidden(p)].iter().copied().fold(0.0, f64::max);
     let mut chart = HistogramPanel::new(name, title)
         .x_label("dL/da^l")
@@ -67,9 +106,31 @@ pub fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure,
     chart.render()
 }
 
+/// Std of a^l per layer in Glorot and Bengio's tanh network, standard and normalized init:
+/// measured, mean field and linear regime.
+pub fn std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Error> {
+    std_chart(
+        "std-by-layer",
+        "Std of a^l: measured and predicted (5 tanh layers of 300)",
+        &[("standard", standard), ("normalized", normalized)],
+        true,
+    )
+}
+
+/// Std of a^l per layer in 30 tanh layers of 200 with gains 1 and 5/3: measured and mean
+/// field.
+pub fn deep_tanh_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
+    std_chart(
+        "deep-tanh-std",
+        "Std of a^l in 30 tanh layers of 200, LeCun × gain g",
+        &[("g = 1", g1), ("g = 5/3", g53)],
+        false,
+    )
+}
+
 /// Measured standard deviation of a^l per layer beside the mean-field prediction and,
 /// if `linear`, the linear-regime prediction. Hidden layers only.
-pub fn std_by_layer(
+fn std_chart(
     name: &str,
     title: &str,
     probes: &[(&str, &Probe)],
@@ -99,13 +160,28 @@ pub fn std_by_layer(
     chart.render()
 }
 
+/// Std of dL/da^l per layer in Glorot and Bengio's tanh network, standard and
+/// normalized init: measured and mean field.
+pub fn grad_std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Error> {
+    grad_std_chart(
+        "grad-std-by-layer",
+        "Std of dL/da^l: measured and predicted",
+        &[("standard", standard), ("normalized", normalized)],
+    )
+}
+
+/// Std of dL/da^l per layer in 30 tanh layers of 200 with gains 1 and 5/3.
+pub fn deep_tanh_grad_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
+    grad_std_chart(
+        "deep-tanh-grad-std",
+        "Std of dL/da^l in 30 tanh layers of 200",
+        &[("g = 1", g1), ("g = 5/3", g53)],
+    )
+}
+
 /// Measured standard deviation of dL/da^l per layer beside the mean-field prediction
 /// (which starts from the measured top-layer gradient). Hidden layers only.
-pub fn grad_std_by_layer(
-    name: &str,
-    title: &str,
-    probes: &[(&str, &Probe)],
-) -> Result<Figure, Error> {
+fn grad_std_chart(name: &str, title: &str, probes: &[(&str, &Probe)]) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
         .y_label("std of dL/da^l (log scale)")
@@ -178,8 +254,30 @@ fn mean_by_epoch(
         .unzip()
 }
 
+/// Training loss by epoch of 8 tanh layers of 16 on circles, standard against normalized
+/// init ([`crate::training`]).
+pub fn training_standard_vs_normalized(runs: &Training) -> Result<Figure, Error> {
+    training_curves(
+        "training-standard-vs-normalized",
+        "8 tanh layers of 16 on circles",
+        runs,
+        ("standard", "normalized"),
+    )
+}
+
+/// Training loss by epoch of 4 layers of 16 on circles, sigmoid against tanh
+/// ([`crate::sigmoid_vs_tanh`]).
+pub fn training_sigmoid_vs_tanh(runs: &Training) -> Result<Figure, Error> {
+    training_curves(
+        "training-sigmoid-vs-tanh",
+        "4 layers of 16 on circles, normalized init",
+        runs,
+        ("sigmoid", "tanh"),
+    )
+}
+
 /// Training loss by epoch: mean over seeds (solid), and the highest and lowest seed (dashed).
-pub fn training_curves(
+fn training_curves(
     name: &str,
     title: &str,
     t: &Training,
@@ -217,17 +315,17 @@ pub fn training_curves(
     chart.render()
 }
 
-/// Mean of the top hidden layer's activation by epoch, averaged over seeds.
-pub fn top_layer_mean(
-    name: &str,
-    title: &str,
-    t: &Training,
-    labels: (&str, &str),
-) -> Result<Figure, Error> {
-    let mut chart = LineChart::new(name, title)
-        .x_label("epoch")
-        .y_label("mean of h^(L-1) on the training set")
-        .legend(SeriesLabelPosition::MiddleRight);
+/// Mean of the top hidden layer's activation by epoch, averaged over seeds, sigmoid
+/// against tanh ([`crate::sigmoid_vs_tanh`]).
+pub fn top_layer_mean(t: &Training) -> Result<Figure, Error> {
+    let labels = ("sigmoid", "tanh");
+    let mut chart = LineChart::new(
+        "top-layer-mean",
+        "Top hidden layer's mean activation during training",
+    )
+    .x_label("epoch")
+    .y_label("mean of h^(L-1) on the training set")
+    .legend(SeriesLabelPosition::MiddleRight);
     for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
         let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
         chart = chart.series(Series::from_ys(
@@ -333,82 +431,31 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
 }
 
 /// Every chart of the chapter.
-pub fn figures() -> Result<Vec<Figure>, Box<dyn std::error::Error + Send + Sync>> {
+pub fn figures() -> book::Result<Vec<Figure>> {
     use crate::experiments::*;
-    let seeds = seeds();
+    let seeds = SEEDS;
     let (standard, normalized) = glorot_bengio(Activation::Tanh, 0)?;
     let (_, sigmoid) = glorot_bengio(Activation::Sigmoid, 0)?;
     let (lecun, glorot) = funnel(0)?;
     let (g1, g53) = (deep_tanh(1.0, 0)?, deep_tanh(5.0 / 3.0, 0)?);
-    let gb = [("standard", &standard), ("normalized", &normalized)];
-    let deep = [("g = 1", &g1), ("g = 5/3", &g53)];
     let trained = training(&seeds)?;
     let sig = sigmoid_vs_tanh(&seeds)?;
     Ok(vec![
-        activation_histograms(
-            "activations-standard",
-            "tanh activations h^l, standard init U[±1/√n]",
-            &standard,
-        )?,
-        activation_histograms(
-            "activations-normalized",
-            "tanh activations h^l, normalized init U[±√(6/(n_in+n_out))]",
-            &normalized,
-        )?,
-        gradient_histograms(
-            "gradients-standard",
-            "Back-propagated gradients dL/da^l, standard init",
-            &standard,
-        )?,
-        gradient_histograms(
-            "gradients-normalized",
-            "Back-propagated gradients dL/da^l, normalized init",
-            &normalized,
-        )?,
-        std_by_layer(
-            "std-by-layer",
-            "Std of a^l: measured and predicted (5 tanh layers of 300)",
-            &gb,
-            true,
-        )?,
-        grad_std_by_layer(
-            "grad-std-by-layer",
-            "Std of dL/da^l: measured and predicted",
-            &gb,
-        )?,
+        activations_standard(&standard)?,
+        activations_normalized(&normalized)?,
+        gradients_standard(&standard)?,
+        gradients_normalized(&normalized)?,
+        std_by_layer(&standard, &normalized)?,
+        grad_std_by_layer(&standard, &normalized)?,
         funnel_forward(&lecun, &glorot)?,
         funnel_backward(&lecun, &glorot)?,
-        training_curves(
-            "training-standard-vs-normalized",
-            "8 tanh layers of 16 on circles",
-            &trained,
-            ("standard", "normalized"),
-        )?,
+        training_standard_vs_normalized(&trained)?,
         activation_means(&sigmoid, &normalized)?,
         signal_variance(&sigmoid, &normalized)?,
-        training_curves(
-            "training-sigmoid-vs-tanh",
-            "4 layers of 16 on circles, normalized init",
-            &sig,
-            ("sigmoid", "tanh"),
-        )?,
-        top_layer_mean(
-            "top-layer-mean",
-            "Top hidden layer's mean activation during training",
-            &sig,
-            ("sigmoid", "tanh"),
-        )?,
+        training_sigmoid_vs_tanh(&sig)?,
+        top_layer_mean(&sig)?,
         tanh_q_map()?,
-        std_by_layer(
-            "deep-tanh-std",
-            "Std of a^l in 30 tanh layers of 200, LeCun × gain g",
-            &deep,
-            false,
-        )?,
-        grad_std_by_layer(
-            "deep-tanh-grad-std",
-            "Std of dL/da^l in 30 tanh layers of 200",
-            &deep,
-        )?,
+        deep_tanh_std(&g1, &g53)?,
+        deep_tanh_grad_std(&g1, &g53)?,
     ])
 }

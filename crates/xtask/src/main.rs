@@ -1,6 +1,7 @@
 //! `cargo xtask <verb>`: the workspace tool of *Why Weight Initialization Matters*.
 //!
-//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`.
+//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`, and its
+//!   `generated()` blocks into `src/<chapter>.md` between their marker comments.
 //! - `notebooks`: write `notebooks/<chapter>.ipynb` from each chapter's markdown.
 //! - `book`: build the book into `book/` and check its links and that it is offline.
 //! - `serve`: build the book and serve it at <http://localhost:3000>.
@@ -35,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Verb {
-    /// Draw every chapter's charts into `src/figures/<chapter>/` (SVG + CSV).
+    /// Draw every chapter's charts into `src/figures/<chapter>/` (SVG + CSV) and write its generated blocks into `src/<chapter>.md`.
     Figures {
         /// Only these chapters (default: all).
         chapters: Vec<String>,
@@ -164,10 +165,16 @@ fn figures(only: &[String]) -> Result<()> {
                 removed += 1;
             }
         }
+        let (blocks, blocks_written) = generated(chapter)?;
         let line = format!(
-            "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {:.1} s",
+            "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {blocks} generated blocks{}, {:.1} s",
             chapter.name,
             figures.len(),
+            if blocks_written {
+                " (text written)"
+            } else {
+                ""
+            },
             start.elapsed().as_secs_f64()
         );
         // Printed above the bar on a terminal, and printed at all when there is none (CI).
@@ -176,6 +183,19 @@ fn figures(only: &[String]) -> Result<()> {
     }
     bar.finish_with_message("done");
     Ok(())
+}
+
+/// Write a chapter's generated blocks into its text `src/<name>.md`; returns how many
+/// blocks it has and whether the file changed.
+fn generated(chapter: &chapters::Chapter) -> Result<(usize, bool)> {
+    let blocks =
+        (chapter.generated)().map_err(|e| anyhow::anyhow!("chapter {}: {e}", chapter.name))?;
+    let path = root().join("src").join(format!("{}.md", chapter.name));
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let filled = book::generated::fill(&text, &blocks)
+        .map_err(|e| anyhow::anyhow!("src/{}.md: {e}", chapter.name))?;
+    Ok((blocks.len(), write_if_changed(&path, filled.as_bytes())?))
 }
 
 /// Write every notebook; returns how many changed.
