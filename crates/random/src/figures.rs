@@ -54,7 +54,7 @@ pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Fig
         .x_label("activation h")
         .range(-1.0, 1.0)
         .bins(crate::deep::BINS)
-        .columns(5);
+        .columns(2);
     for (l, h) in activations.iter().enumerate() {
         let values: Vec<f64> = h.iter().copied().collect();
         panel = panel.panel(format!("layer {}", l + 1), &values);

@@ -46,7 +46,7 @@ pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figur
     let mut chart = HistogramPanel::new(name, title)
         .x_label("h^l (no unit)")
         .range(lo, hi)
-        .columns(5);
+        .columns(2);
     for l in 1..=hidden(p) {
         chart = chart.panel(format!("layer {l}"), &p.act_values[l - 1]);
     }
@@ -60,7 +60,7 @@ pub fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure,
     let mut chart = HistogramPanel::new(name, title)
         .x_label("dL/da^l")
         .range(-range, range)
-        .columns(5);
+        .columns(2);
     for l in 1..=hidden(p) {
         chart = chart.panel(format!("layer {l}"), &p.grad_values[l - 1]);
     }
