@@ -90,7 +90,7 @@ pub fn saturation_vs_weight_std(points: &[Point]) -> Result<Figure, BoxError> {
 pub fn saturation_vs_input_scale(points: &[Point]) -> Result<Figure, BoxError> {
     saturation_chart(
         "saturation-vs-input-scale",
-        "Saturated units against the input scale (s = 1/sqrt(n))",
+        "Saturated units against the input scale (s = 1/√n)",
         "input standard deviation c (log scale)",
         points,
         |p| p.input_scale,
@@ -143,7 +143,7 @@ pub fn mean_slope() -> Result<Figure, BoxError> {
 
 /// The label of a stack in charts and tables.
 pub fn stack_label(stack: &Stack) -> String {
-    format!("{}, s = {}/sqrt(n)", stack.activation, stack.gain)
+    format!("{}, s = {}/√n", stack.activation, stack.gain)
 }
 
 /// The gradient's std per layer, geometric mean over the seeds, for each stack, with the
@@ -154,7 +154,7 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> Result<Figure, BoxError>
         "Back-propagated gradient per layer (10 hidden layers of 100)",
     )
     .x_label("layer l")
-    .y_label("std of dL/da^l (log scale)")
+    .y_label("std of ∂L/∂aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerRight);
     for (k, g) in sweeps.iter().enumerate() {
@@ -269,7 +269,7 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
         "depth-norms",
         "Norms through 10 layers of 100 units, s = 0.5",
     )
-    .x_label("layer l (gradients: counted from the output, L - l)")
+    .x_label("layer l (gradients: counted from the output, L − l)")
     .y_label("norm, geometric mean of 20 seeds (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
@@ -301,18 +301,18 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
         let (act_color, grad_color) = [(0, 5), (1, 3)][k % 2];
         chart = chart
             .series_in(
-                Series::new(format!("{name}: |h^l|"), act),
+                Series::new(format!("{name}: |hˡ|"), act),
                 Mark::Points,
                 act_color,
             )
             .series_in(
-                Series::new(format!("{name}: |dL/dh| at layer L - l"), grad),
+                Series::new(format!("{name}: |∂L/∂h| at layer L − l"), grad),
                 Mark::Points,
                 grad_color,
             )
             .series_in(
                 Series::new(
-                    format!("{name}: prediction, x{:.2} per layer", factor.exp()),
+                    format!("{name}: prediction, ×{:.2} per layer", factor.exp()),
                     pred,
                 ),
                 Mark::Dashed,

@@ -95,7 +95,7 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError>
         "Std of the pre-activation per layer: measured and mean field",
     )
     .x_label("layer l")
-    .y_label("std of a^l (log scale)")
+    .y_label("std of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     let chart = with_mean_field(chart, runs, |r, mf| {
@@ -112,10 +112,10 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError>
 pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
     let chart = LineChart::new(
         "gradient-per-layer",
-        "Std of the back-propagated gradient dL/da per layer",
+        "Std of the back-propagated gradient ∂L/∂a per layer",
     )
     .x_label("layer l (the gradient enters at the top layer)")
-    .y_label("std of dL/da^l (log scale)")
+    .y_label("std of ∂L/∂aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight);
     let chart = with_mean_field(chart, runs, |r, mf| {

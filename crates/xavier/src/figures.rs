@@ -44,7 +44,7 @@ pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figur
         _ => (-1.0, 1.0),
     };
     let mut chart = HistogramPanel::new(name, title)
-        .x_label("h^l (no unit)")
+        .x_label("hˡ (no unit)")
         .range(lo, hi)
         .columns(2);
     for l in 1..=hidden(p) {
@@ -58,7 +58,7 @@ pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figur
 pub fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let range = 4.0 * p.grad_std[..hidden(p)].iter().copied().fold(0.0, f64::max);
     let mut chart = HistogramPanel::new(name, title)
-        .x_label("dL/da^l")
+        .x_label("∂L/∂aˡ")
         .range(-range, range)
         .columns(2);
     for l in 1..=hidden(p) {
@@ -77,7 +77,7 @@ pub fn std_by_layer(
 ) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
-        .y_label("std of a^l (log scale)")
+        .y_label("std of aˡ (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::LowerLeft);
     for (label, p) in probes {
@@ -108,7 +108,7 @@ pub fn grad_std_by_layer(
 ) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
-        .y_label("std of dL/da^l (log scale)")
+        .y_label("std of ∂L/∂aˡ (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::LowerRight);
     for (label, p) in probes {
@@ -128,10 +128,10 @@ pub fn grad_std_by_layer(
 pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-forward",
-        "Linear funnel 512 → 16, forward: E[(a^l)²] / E[x²]",
+        "Linear funnel 512 → 16, forward: E[(aˡ)²] / E[x²]",
     )
     .x_label(layers_label())
-    .y_label("second moment of a^l over the input's (log scale)")
+    .y_label("second moment of aˡ over the input's (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
@@ -147,10 +147,10 @@ pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
 pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-backward",
-        "Linear funnel 512 → 16, backward: E[δ^l²] / E[δ^L²]",
+        "Linear funnel 512 → 16, backward: E[(δˡ)²] / E[(δᴸ)²]",
     )
     .x_label(layers_label())
-    .y_label("second moment of δ^l = dL/da^l over the top's (log scale)")
+    .y_label("second moment of δˡ = ∂L/∂aˡ over the top's (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
@@ -226,7 +226,7 @@ pub fn top_layer_mean(
 ) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label("epoch")
-        .y_label("mean of h^(L-1) on the training set")
+        .y_label("mean of hᴸ⁻¹ on the training set")
         .legend(SeriesLabelPosition::MiddleRight);
     for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
         let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
@@ -244,10 +244,10 @@ pub fn activation_means(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> 
     let n = hidden(sigmoid);
     LineChart::new(
         "sigmoid-vs-tanh-means",
-        "Mean of h^l per layer (normalized init)",
+        "Mean of hˡ per layer (normalized init)",
     )
     .x_label(layers_label())
-    .y_label("mean of h^l over units and inputs")
+    .y_label("mean of hˡ over units and inputs")
     .legend(SeriesLabelPosition::MiddleRight)
     .series_as(
         Series::from_ys_1("logistic sigmoid: measured", &sigmoid.act_mean[..n]),
@@ -280,7 +280,7 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     let bound: Vec<f64> = (0..s.len()).map(|i| s[0] / 16f64.powi(i as i32)).collect();
     LineChart::new(
         "signal-variance",
-        "Input-dependent variance of a^l (normalized init)",
+        "Input-dependent variance of aˡ (normalized init)",
     )
     .x_label(layers_label())
     .y_label("mean over units of Var over inputs (log scale)")
@@ -288,7 +288,7 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     .series_as(Series::from_ys_1("tanh", &signal(tanh)), Mark::Points)
     .series_as(Series::from_ys_1("logistic sigmoid", &s), Mark::Points)
     .series_as(
-        Series::from_ys_1("sigmoid bound: layer 1 / 16^(l-1)", &bound),
+        Series::from_ys_1("sigmoid bound: layer 1 / 16ˡ⁻¹", &bound),
         Mark::Dashed,
     )
     .render()
@@ -311,16 +311,16 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
         .ok_or_else(|| Error::Draw("g = 5/3 > 1 must have a non-zero fixed point".into()))?;
     LineChart::new(
         "tanh-q-map",
-        "One tanh layer's variance map, Var(W) = g²/n_in",
+        "One tanh layer's variance map, Var(W) = g²/nᵢₙ",
     )
     .legend(SeriesLabelPosition::UpperLeft)
-    .x_label("q = Var(a^(l-1))")
-    .y_label("Var(a^l)")
+    .x_label("q = Var(aˡ⁻¹)")
+    .y_label("Var(aˡ)")
     .series(curve(1.0))
     .series(curve(5.0 / 3.0))
     .series_as(
         Series::new(
-            "diagonal: Var(a^l) = Var(a^(l-1))",
+            "diagonal: Var(aˡ) = Var(aˡ⁻¹)",
             qs.iter().map(|&q| (q, q)).collect(),
         ),
         Mark::Dashed,
@@ -347,33 +347,33 @@ pub fn figures() -> Result<Vec<Figure>, Box<dyn std::error::Error + Send + Sync>
     Ok(vec![
         activation_histograms(
             "activations-standard",
-            "tanh activations h^l, standard init U[±1/√n]",
+            "tanh activations hˡ, standard init U[±1/√n]",
             &standard,
         )?,
         activation_histograms(
             "activations-normalized",
-            "tanh activations h^l, normalized init U[±√(6/(n_in+n_out))]",
+            "tanh activations hˡ, normalized init U[±√(6/(nᵢₙ+nₒᵤₜ))]",
             &normalized,
         )?,
         gradient_histograms(
             "gradients-standard",
-            "Back-propagated gradients dL/da^l, standard init",
+            "Back-propagated gradients ∂L/∂aˡ, standard init",
             &standard,
         )?,
         gradient_histograms(
             "gradients-normalized",
-            "Back-propagated gradients dL/da^l, normalized init",
+            "Back-propagated gradients ∂L/∂aˡ, normalized init",
             &normalized,
         )?,
         std_by_layer(
             "std-by-layer",
-            "Std of a^l: measured and predicted (5 tanh layers of 300)",
+            "Std of aˡ: measured and predicted (5 tanh layers of 300)",
             &gb,
             true,
         )?,
         grad_std_by_layer(
             "grad-std-by-layer",
-            "Std of dL/da^l: measured and predicted",
+            "Std of ∂L/∂aˡ: measured and predicted",
             &gb,
         )?,
         funnel_forward(&lecun, &glorot)?,
@@ -401,13 +401,13 @@ pub fn figures() -> Result<Vec<Figure>, Box<dyn std::error::Error + Send + Sync>
         tanh_q_map()?,
         std_by_layer(
             "deep-tanh-std",
-            "Std of a^l in 30 tanh layers of 200, LeCun × gain g",
+            "Std of aˡ in 30 tanh layers of 200, LeCun × gain g",
             &deep,
             false,
         )?,
         grad_std_by_layer(
             "deep-tanh-grad-std",
-            "Std of dL/da^l in 30 tanh layers of 200",
+            "Std of ∂L/∂aˡ in 30 tanh layers of 200",
             &deep,
         )?,
     ])
