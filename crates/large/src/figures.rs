@@ -158,9 +158,10 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> Result<Figure, BoxError>
     .log_y()
     .legend(SeriesLabelPosition::LowerRight);
     for (k, g) in sweeps.iter().enumerate() {
+        // Hidden layers only: per_seed also holds the output layer (L + 1), which has no
+        // mean-field prediction and is not one of the stack's layers.
         let depth = g.stack.depth;
-        let layers = g.per_seed[0].len();
-        let measured: Vec<f64> = (0..layers)
+        let measured: Vec<f64> = (0..depth)
             .map(|l| mean(g.per_seed.iter().map(|s| s[l].ln())).exp())
             .collect();
         chart = chart.series_in(
