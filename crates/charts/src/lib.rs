@@ -26,8 +26,9 @@
 //!
 //! The book shows a chart as an image at most as wide as its content column
 //! ([`COLUMN_WIDTH_PX`]). Every chart is 600 px wide, so the column shows it at its own
-//! size, and no text in it is smaller than 14 px; a chart of several
-//! panels stacks them in two columns rather than widening. Legends sit inside the plot
+//! size, and no text in it is smaller than 14 px (a subscript without a Unicode form,
+//! such as the w of σ_w, 12 px); a chart of several panels stacks them two to a row
+//! rather than widening. Legends sit inside the plot
 //! only where no data lies, and below it otherwise. Labels are typeset: write `a^l`,
 //! `16^(l-1)` or `σ_w` and the chart shows aˡ, 16ˡ⁻¹ and σ with a subscript w (the CSV
 //! keeps the label as written). Every rendered chart is checked by [`Audit`] before it is
