@@ -60,7 +60,7 @@ pub fn signal_chart(
         ),
     )
     .x_label("layer l")
-    .y_label("std of a^l (log scale)")
+    .y_label("std of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     for (i, (name, p)) in runs.iter().enumerate() {

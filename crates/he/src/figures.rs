@@ -20,7 +20,7 @@ pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::E
         "RMS of the pre-activations through a deep ReLU stack",
     )
     .x_label("layer l")
-    .y_label("rms of a^l (log scale)")
+    .y_label("rms of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     for (i, (name, s)) in studies.iter().enumerate() {
@@ -47,7 +47,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
         "Spread of the log signal over networks, He initialization",
     )
     .x_label("layer l")
-    .y_label("standard deviation of ln(rms of a^l)")
+    .y_label("standard deviation of ln(rms of aˡ)")
     .legend(SeriesLabelPosition::UpperLeft)
     .measured_and_predicted(
         Series::from_ys_1(
@@ -58,7 +58,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
             ),
             &study.log_rms_sd(),
         ),
-        Series::from_ys_1("one input: sqrt(ln(1 + v_l)) / 2, v_l exact", &single),
+        Series::from_ys_1("one input: √(ln(1 + vₗ))/2, vₗ exact", &single),
         0,
     )
     .render()

@@ -79,7 +79,7 @@ pub fn saturation_vs_weight_std(points: &[Point]) -> book::Result<Figure> {
 pub fn saturation_vs_input_scale(points: &[Point]) -> book::Result<Figure> {
     saturation_chart(
         "saturation-vs-input-scale",
-        "Saturated units against the input scale (s = 1/sqrt(n))",
+        "Saturated units against the input scale (s = 1/√n)",
         "input standard deviation c (log scale)",
         points,
         |p| p.input_scale,
@@ -132,7 +132,7 @@ pub fn mean_slope() -> book::Result<Figure> {
 
 /// The label of a stack in charts and tables.
 pub fn stack_label(stack: &Stack) -> String {
-    format!("{}, s = {}/sqrt(n)", stack.activation, stack.gain)
+    format!("{}, s = {}/√n", stack.activation, stack.gain)
 }
 
 /// The gradient's std per layer, geometric mean over the seeds, for each stack, with the
@@ -143,13 +143,14 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> book::Result<Figure> {
         "Back-propagated gradient per layer (10 hidden layers of 100)",
     )
     .x_label("layer l")
-    .y_label("std of dL/da^l (log scale)")
+    .y_label("std of ∂L/∂aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerRight);
     for (k, g) in sweeps.iter().enumerate() {
+        // Hidden layers only: per_seed also holds the output layer (L + 1), which has no
+        // mean-field prediction and is not one of the stack's layers.
         let depth = g.stack.depth;
-        let layers = g.per_seed[0].len();
-        let measured: Vec<f64> = (0..layers)
+        let measured: Vec<f64> = (0..depth)
             .map(|l| mean(g.per_seed.iter().map(|s| s[l].ln())).exp())
             .collect();
         chart = chart.series_in(
@@ -258,7 +259,7 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
         "depth-norms",
         "Norms through 10 layers of 100 units, s = 0.5",
     )
-    .x_label("layer l (gradients: counted from the output, L - l)")
+    .x_label("layer l (gradients: counted from the output, L − l)")
     .y_label("norm, geometric mean of 20 seeds (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
@@ -290,18 +291,18 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
         let (act_color, grad_color) = [(0, 5), (1, 3)][k % 2];
         chart = chart
             .series_in(
-                Series::new(format!("{name}: |h^l|"), act),
+                Series::new(format!("{name}: |hˡ|"), act),
                 Mark::Points,
                 act_color,
             )
             .series_in(
-                Series::new(format!("{name}: |dL/dh| at layer L - l"), grad),
+                Series::new(format!("{name}: |∂L/∂h| at layer L − l"), grad),
                 Mark::Points,
                 grad_color,
             )
             .series_in(
                 Series::new(
-                    format!("{name}: prediction, x{:.2} per layer", factor.exp()),
+                    format!("{name}: prediction, ×{:.2} per layer", factor.exp()),
                     pred,
                 ),
                 Mark::Dashed,

@@ -53,7 +53,7 @@ pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Fig
         .x_label("activation h")
         .range(-1.0, 1.0)
         .bins(crate::deep::BINS)
-        .columns(5);
+        .columns(2);
     for (l, h) in activations.iter().enumerate() {
         let values: Vec<f64> = h.iter().copied().collect();
         panel = panel.panel(format!("layer {}", l + 1), &values);
@@ -94,7 +94,7 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
         "Std of the pre-activation per layer: measured and mean field",
     )
     .x_label("layer l")
-    .y_label("std of a^l (log scale)")
+    .y_label("std of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     let chart = with_mean_field(chart, runs, |r, mf| {
@@ -111,10 +111,10 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
 pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
     let chart = LineChart::new(
         "gradient-per-layer",
-        "Std of the back-propagated gradient dL/da per layer",
+        "Std of the back-propagated gradient ∂L/∂a per layer",
     )
     .x_label("layer l (the gradient enters at the top layer)")
-    .y_label("std of dL/da^l (log scale)")
+    .y_label("std of ∂L/∂aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight);
     let chart = with_mean_field(chart, runs, |r, mf| {

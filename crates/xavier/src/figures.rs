@@ -43,7 +43,7 @@ fn beside(
 pub fn activations_standard(standard: &Probe) -> Result<Figure, Error> {
     activation_histograms(
         "activations-standard",
-        "tanh activations h^l, standard init U[±1/√n]",
+        "tanh activations hˡ, standard init U[±1/√n]",
         standard,
     )
 }
@@ -53,7 +53,7 @@ pub fn activations_standard(standard: &Probe) -> Result<Figure, Error> {
 pub fn activations_normalized(normalized: &Probe) -> Result<Figure, Error> {
     activation_histograms(
         "activations-normalized",
-        "tanh activations h^l, normalized init U[±√(6/(n_in+n_out))]",
+        "tanh activations hˡ, normalized init U[±√(6/(nᵢₙ+nₒᵤₜ))]",
         normalized,
     )
 }
@@ -62,7 +62,7 @@ pub fn activations_normalized(normalized: &Probe) -> Result<Figure, Error> {
 pub fn gradients_standard(standard: &Probe) -> Result<Figure, Error> {
     gradient_histograms(
         "gradients-standard",
-        "Back-propagated gradients dL/da^l, standard init",
+        "Back-propagated gradients ∂L/∂aˡ, standard init",
         standard,
     )
 }
@@ -71,7 +71,7 @@ pub fn gradients_standard(standard: &Probe) -> Result<Figure, Error> {
 pub fn gradients_normalized(normalized: &Probe) -> Result<Figure, Error> {
     gradient_histograms(
         "gradients-normalized",
-        "Back-propagated gradients dL/da^l, normalized init",
+        "Back-propagated gradients ∂L/∂aˡ, normalized init",
         normalized,
     )
 }
@@ -83,9 +83,9 @@ fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, E
         _ => (-1.0, 1.0),
     };
     let mut chart = HistogramPanel::new(name, title)
-        .x_label("h^l (no unit)")
+        .x_label("hˡ (no unit)")
         .range(lo, hi)
-        .columns(5);
+        .columns(2);
     for l in 1..=hidden(p) {
         chart = chart.panel(format!("layer {l}"), &p.act_values[l - 1]);
     }
@@ -97,9 +97,9 @@ fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, E
 fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let range = 4.0 * p.grad_std[..hidden(p)].iter().copied().fold(0.0, f64::max);
     let mut chart = HistogramPanel::new(name, title)
-        .x_label("dL/da^l")
+        .x_label("∂L/∂aˡ")
         .range(-range, range)
-        .columns(5);
+        .columns(2);
     for l in 1..=hidden(p) {
         chart = chart.panel(format!("layer {l}"), &p.grad_values[l - 1]);
     }
@@ -111,7 +111,7 @@ fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Err
 pub fn std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Error> {
     std_chart(
         "std-by-layer",
-        "Std of a^l: measured and predicted (5 tanh layers of 300)",
+        "Std of aˡ: measured and predicted (5 tanh layers of 300)",
         &[("standard", standard), ("normalized", normalized)],
         true,
     )
@@ -122,7 +122,7 @@ pub fn std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Erro
 pub fn deep_tanh_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
     std_chart(
         "deep-tanh-std",
-        "Std of a^l in 30 tanh layers of 200, LeCun × gain g",
+        "Std of aˡ in 30 tanh layers of 200, LeCun × gain g",
         &[("g = 1", g1), ("g = 5/3", g53)],
         false,
     )
@@ -138,7 +138,7 @@ fn std_chart(
 ) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
-        .y_label("std of a^l (log scale)")
+        .y_label("std of aˡ (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::LowerLeft);
     for (label, p) in probes {
@@ -165,7 +165,7 @@ fn std_chart(
 pub fn grad_std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Error> {
     grad_std_chart(
         "grad-std-by-layer",
-        "Std of dL/da^l: measured and predicted",
+        "Std of ∂L/∂aˡ: measured and predicted",
         &[("standard", standard), ("normalized", normalized)],
     )
 }
@@ -174,7 +174,7 @@ pub fn grad_std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure,
 pub fn deep_tanh_grad_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
     grad_std_chart(
         "deep-tanh-grad-std",
-        "Std of dL/da^l in 30 tanh layers of 200",
+        "Std of ∂L/∂aˡ in 30 tanh layers of 200",
         &[("g = 1", g1), ("g = 5/3", g53)],
     )
 }
@@ -184,7 +184,7 @@ pub fn deep_tanh_grad_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
 fn grad_std_chart(name: &str, title: &str, probes: &[(&str, &Probe)]) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
-        .y_label("std of dL/da^l (log scale)")
+        .y_label("std of ∂L/∂aˡ (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::LowerRight);
     for (label, p) in probes {
@@ -204,10 +204,10 @@ fn grad_std_chart(name: &str, title: &str, probes: &[(&str, &Probe)]) -> Result<
 pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-forward",
-        "Linear funnel 512 → 16, forward: E[(a^l)²] / E[x²]",
+        "Linear funnel 512 → 16, forward: E[(aˡ)²] / E[x²]",
     )
     .x_label(layers_label())
-    .y_label("second moment of a^l over the input's (log scale)")
+    .y_label("second moment of aˡ over the input's (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
@@ -223,10 +223,10 @@ pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
 pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-backward",
-        "Linear funnel 512 → 16, backward: E[δ^l²] / E[δ^L²]",
+        "Linear funnel 512 → 16, backward: E[(δˡ)²] / E[(δᴸ)²]",
     )
     .x_label(layers_label())
-    .y_label("second moment of δ^l = dL/da^l over the top's (log scale)")
+    .y_label("second moment of δˡ = ∂L/∂aˡ over the top's (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
@@ -324,7 +324,7 @@ pub fn top_layer_mean(t: &Training) -> Result<Figure, Error> {
         "Top hidden layer's mean activation during training",
     )
     .x_label("epoch")
-    .y_label("mean of h^(L-1) on the training set")
+    .y_label("mean of hᴸ⁻¹ on the training set")
     .legend(SeriesLabelPosition::MiddleRight);
     for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
         let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
@@ -342,10 +342,10 @@ pub fn activation_means(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> 
     let n = hidden(sigmoid);
     LineChart::new(
         "sigmoid-vs-tanh-means",
-        "Mean of h^l per layer (normalized init)",
+        "Mean of hˡ per layer (normalized init)",
     )
     .x_label(layers_label())
-    .y_label("mean of h^l over units and inputs")
+    .y_label("mean of hˡ over units and inputs")
     .legend(SeriesLabelPosition::MiddleRight)
     .series_as(
         Series::from_ys_1("logistic sigmoid: measured", &sigmoid.act_mean[..n]),
@@ -378,7 +378,7 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     let bound: Vec<f64> = (0..s.len()).map(|i| s[0] / 16f64.powi(i as i32)).collect();
     LineChart::new(
         "signal-variance",
-        "Input-dependent variance of a^l (normalized init)",
+        "Input-dependent variance of aˡ (normalized init)",
     )
     .x_label(layers_label())
     .y_label("mean over units of Var over inputs (log scale)")
@@ -386,7 +386,7 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     .series_as(Series::from_ys_1("tanh", &signal(tanh)), Mark::Points)
     .series_as(Series::from_ys_1("logistic sigmoid", &s), Mark::Points)
     .series_as(
-        Series::from_ys_1("sigmoid bound: layer 1 / 16^(l-1)", &bound),
+        Series::from_ys_1("sigmoid bound: layer 1 / 16ˡ⁻¹", &bound),
         Mark::Dashed,
     )
     .render()
@@ -409,16 +409,16 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
         .ok_or_else(|| Error::Draw("g = 5/3 > 1 must have a non-zero fixed point".into()))?;
     LineChart::new(
         "tanh-q-map",
-        "One tanh layer's variance map, Var(W) = g²/n_in",
+        "One tanh layer's variance map, Var(W) = g²/nᵢₙ",
     )
     .legend(SeriesLabelPosition::UpperLeft)
-    .x_label("q = Var(a^(l-1))")
-    .y_label("Var(a^l)")
+    .x_label("q = Var(aˡ⁻¹)")
+    .y_label("Var(aˡ)")
     .series(curve(1.0))
     .series(curve(5.0 / 3.0))
     .series_as(
         Series::new(
-            "diagonal: Var(a^l) = Var(a^(l-1))",
+            "diagonal: Var(aˡ) = Var(aˡ⁻¹)",
             qs.iter().map(|&q| (q, q)).collect(),
         ),
         Mark::Dashed,
