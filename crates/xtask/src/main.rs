@@ -10,6 +10,7 @@
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
 
 mod links;
+mod mathml;
 mod tools;
 
 use std::collections::BTreeSet;
@@ -58,6 +59,12 @@ enum Verb {
         #[arg(long, default_value_t = 1200)]
         notebook_timeout: u64,
     },
+    /// The mdBook preprocessor that escapes KaTeX's MathML for Markdown (run by mdBook, see book.toml).
+    #[command(hide = true, name = "mathml-preprocessor")]
+    MathmlPreprocessor {
+        /// `supports <renderer>`, or nothing (then the book comes on stdin).
+        args: Vec<String>,
+    },
     /// Run everything: cargo test (all targets and doctests), the book with its links, every notebook headless.
     Test {
         /// Skip running the notebooks.
@@ -71,7 +78,18 @@ enum Verb {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Verb::MathmlPreprocessor { args } = &cli.verb {
+        return match mathml::run(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: mathml preprocessor: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match cli.verb {
+        Verb::MathmlPreprocessor { .. } => unreachable!("handled above"),
         Verb::Figures { chapters } => figures(&chapters),
         Verb::Notebooks => notebooks().map(|_| ()),
         Verb::Book => book().map(|_| ()),
@@ -252,10 +270,15 @@ fn execute(only: &[String], timeout: Duration) -> Result<String> {
 fn mdbook(args: &[&str]) -> Result<Command> {
     let mdbook = tools::ensure(&tools::MDBOOK)?;
     let katex = tools::ensure(&tools::MDBOOK_KATEX)?;
+    // This binary is on the PATH too: book.toml runs it as the `mathml` preprocessor.
+    let this = std::env::current_exe().context("locating the xtask binary")?;
     let mut cmd = Command::new(mdbook);
     cmd.args(args).current_dir(root()).env(
         "PATH",
-        tools::path_with(&[katex.parent().expect("bin dir")])?,
+        tools::path_with(&[
+            katex.parent().expect("bin dir"),
+            this.parent().expect("bin dir"),
+        ])?,
     );
     Ok(cmd)
 }
