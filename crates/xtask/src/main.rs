@@ -4,11 +4,15 @@
 //! - `notebooks`: write `notebooks/<chapter>.ipynb` from each chapter's markdown.
 //! - `book`: build the book into `book/` and check its links and that it is offline.
 //! - `serve`: build the book and serve it at <http://localhost:3000>.
-//! - `test`: every test of the workspace, the book and its links, every notebook headless.
+//! - `browser`: build the book and check every page in headless Chromium (light and dark
+//!   themes, desktop and phone widths).
+//! - `test`: every test of the workspace, the book and its links, the browser test, every
+//!   notebook headless.
 //!
 //! Tools are installed on first use, pinned, into `$XDG_CACHE_HOME/why-init/tools/`
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
 
+mod browser;
 mod links;
 mod mathml;
 mod tools;
@@ -51,6 +55,21 @@ enum Verb {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
+    /// Build the book, then load every page in headless Chromium (light and dark theme, 1280 and 390 px) and check what a reader sees.
+    Browser {
+        /// Check the book already in book/ instead of building it.
+        #[arg(long)]
+        no_build: bool,
+        /// Whether chart text under the minimum fails the run.
+        #[arg(long, value_enum, default_value_t = browser::CHART_TEXT)]
+        chart_text: browser::Severity,
+        /// Whether a <cite> that does not link fails the run.
+        #[arg(long, value_enum, default_value_t = browser::CITATIONS)]
+        citations: browser::Severity,
+        /// Only these pages (paths inside book/, like zero.html).
+        #[arg(long)]
+        only: Vec<String>,
+    },
     /// Run notebooks headless with the evcxr kernel (default: all), failing on any cell error.
     Execute {
         /// Only these chapters' notebooks.
@@ -65,7 +84,7 @@ enum Verb {
         /// `supports <renderer>`, or nothing (then the book comes on stdin).
         args: Vec<String>,
     },
-    /// Run everything: cargo test (all targets and doctests), the book with its links, every notebook headless.
+    /// Run everything: cargo test (all targets and doctests), the book with its links, the browser test, every notebook headless.
     Test {
         /// Skip running the notebooks.
         #[arg(long)]
@@ -94,6 +113,19 @@ fn main() -> ExitCode {
         Verb::Notebooks => notebooks().map(|_| ()),
         Verb::Book => book().map(|_| ()),
         Verb::Serve { port } => serve(port),
+        Verb::Browser {
+            no_build,
+            chart_text,
+            citations,
+            only,
+        } => browser_verb(
+            no_build,
+            &browser::Options {
+                chart_text,
+                citations,
+                only,
+            },
+        ),
         Verb::Execute {
             chapters,
             notebook_timeout,
@@ -306,6 +338,16 @@ fn book() -> Result<usize> {
     Ok(report.pages)
 }
 
+/// `cargo xtask browser`: build the book (unless `no_build`), then the browser test.
+fn browser_verb(no_build: bool, options: &browser::Options) -> Result<()> {
+    if !no_build {
+        book()?;
+    }
+    let note = browser::check(&root(), options)?;
+    println!("browser   {note}");
+    Ok(())
+}
+
 fn serve(port: u16) -> Result<()> {
     println!("serve     building and serving the book at http://localhost:{port} (Ctrl-C to stop)");
     let port = port.to_string();
@@ -367,6 +409,18 @@ fn test(with_notebooks: bool, notebook_timeout: Duration) -> Result<()> {
     step(&mut steps, "book: build, links, offline", || {
         book().map(|pages| format!("{pages} pages"))
     });
+    if steps.last().is_some_and(|s| s.ok) {
+        step(&mut steps, "browser: every page in Chromium", || {
+            browser::check(
+                &root(),
+                &browser::Options {
+                    chart_text: browser::CHART_TEXT,
+                    citations: browser::CITATIONS,
+                    only: Vec::new(),
+                },
+            )
+        });
+    }
     if with_notebooks {
         step(&mut steps, "notebooks: run headless", || {
             execute(&[], notebook_timeout)
