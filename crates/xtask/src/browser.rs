@@ -88,7 +88,8 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
     if !status.success() {
         let fatal = report["fatal"].as_array().map_or(0, Vec::len);
         bail!(
-            "the browser test failed ({status}): {fatal} problems; screenshots in {}",
+            "the browser test failed ({status}): {fatal} problem{}; screenshots in {}",
+            if fatal == 1 { "" } else { "s" },
             out.join("screenshots").display()
         );
     }
