@@ -63,7 +63,7 @@ enum Verb {
         /// Whether chart text under the minimum fails the run.
         #[arg(long, value_enum, default_value_t = browser::CHART_TEXT)]
         chart_text: browser::Severity,
-        /// Whether a <cite> that does not link fails the run.
+        /// Whether a `<cite>` that does not link fails the run.
         #[arg(long, value_enum, default_value_t = browser::CITATIONS)]
         citations: browser::Severity,
         /// Only these pages (paths inside book/, like zero.html).
