@@ -64,7 +64,7 @@ pub use mean_field::{
 pub use norms::{chi_density, chi_expectation, log_chi_square_moments, log_relu_square_moments};
 pub use saturation::{
     SATURATION_THRESHOLD, saturation_cutoff, saturation_cutoff_at, saturation_probability,
-    saturation_slope,
+    saturation_slope, sigmoid_cutoff, tanh_cutoff,
 };
 pub use special::{
     GaussHermite, GaussLegendre, digamma, gaussian_tail, normal_pdf, simpson, trigamma,

@@ -232,7 +232,10 @@ pub fn mean_field(
         } else {
             q_map(activations[l - 1], 1.0, 0.0, prev)?
         };
-        prev = sigma_w2[l] * h_second_moment;
+        prev = initnet::error::finite(
+            "mean-field variance q_l (it overflowed)",
+            sigma_w2[l] * h_second_moment,
+        )?;
         q.push(prev);
     }
     let mut r = vec![0.0; depth];
@@ -430,6 +433,9 @@ mod tests {
         assert!(e.to_string().contains("NaN"), "{e}");
         let e = mean_field(&w, &[Activation::Tanh; 2], lecun, 1.0, -2.0).unwrap_err();
         assert!(e.to_string().contains("-2"), "{e}");
+        let huge = Init::normal(1e120).unwrap();
+        let e = mean_field(&[10; 3], &[Activation::Relu; 2], huge, 1.0, 1.0).unwrap_err();
+        assert!(e.to_string().contains("overflowed"), "{e}");
         let e = q_map(Activation::Tanh, 1.0, 0.0, -0.5).unwrap_err();
         assert!(e.to_string().contains("-0.5"), "{e}");
         let e = q_map(Activation::Tanh, f64::INFINITY, 0.0, 1.0).unwrap_err();

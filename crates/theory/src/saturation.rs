@@ -35,15 +35,25 @@ pub fn saturation_cutoff_at(activation: Activation, threshold: f64) -> Result<Op
 }
 
 /// The pre-activation |a| beyond which a unit is saturated at the book's
-/// [`SATURATION_THRESHOLD`]: atanh(0.99) = ln(199)/2 ≈ 2.647 for tanh,
-/// logit(0.99) = ln 99 ≈ 4.595 for the logistic sigmoid. None for the identity, ReLU and
-/// leaky ReLU, which do not saturate.
+/// [`SATURATION_THRESHOLD`]: [`tanh_cutoff`] for tanh, [`sigmoid_cutoff`] for the
+/// logistic sigmoid. None for the identity, ReLU and leaky ReLU, which do not saturate.
 pub fn saturation_cutoff(activation: Activation) -> Option<f64> {
     match activation {
-        Activation::Tanh => Some(SATURATION_THRESHOLD.atanh()),
-        Activation::Sigmoid => Some((SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD)).ln()),
+        Activation::Tanh => Some(tanh_cutoff()),
+        Activation::Sigmoid => Some(sigmoid_cutoff()),
         _ => None,
     }
+}
+
+/// atanh(0.99) = ln(199)/2 ≈ 2.647: |tanh a| > 0.99 exactly when |a| exceeds it.
+pub fn tanh_cutoff() -> f64 {
+    SATURATION_THRESHOLD.atanh()
+}
+
+/// logit(0.99) = ln 99 ≈ 4.595: the sigmoid of a is above 0.99 or below 0.01 exactly when
+/// |a| exceeds it.
+pub fn sigmoid_cutoff() -> f64 {
+    (SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD)).ln()
 }
 
 /// The slope f'(a) at the saturation cutoff, from the threshold θ = 0.99 alone:
