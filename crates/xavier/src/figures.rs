@@ -298,13 +298,14 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
 /// diagonal, with the fixed point of g = 5/3.
 pub fn tanh_q_map() -> Result<Figure, Error> {
     let qs: Vec<f64> = (0..=60).map(|i| i as f64 * 0.05).collect();
-    let curve = |g: f64| {
-        Series::new(
+    let curve = |g: f64| -> Result<Series, Error> {
+        Ok(Series::new(
             format!("g = {}", if g == 1.0 { "1" } else { "5/3" }),
             qs.iter()
-                .map(|&q| (q, q_map(Activation::Tanh, g * g, q)))
-                .collect(),
-        )
+                .map(|&q| Ok((q, q_map(Activation::Tanh, g * g, 0.0, q)?)))
+                .collect::<initnet::Result<_>>()
+                .map_err(|e| Error::Draw(e.to_string()))?,
+        ))
     };
     let star = tanh_fixed_point(5.0 / 3.0)
         .map_err(|e| Error::Draw(e.to_string()))?
@@ -316,8 +317,8 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
     .legend(SeriesLabelPosition::UpperLeft)
     .x_label("q = Var(a^(l-1))")
     .y_label("Var(a^l)")
-    .series(curve(1.0))
-    .series(curve(5.0 / 3.0))
+    .series(curve(1.0)?)
+    .series(curve(5.0 / 3.0)?)
     .series_as(
         Series::new(
             "diagonal: Var(a^l) = Var(a^(l-1))",
