@@ -11,6 +11,7 @@ pub mod table;
 
 pub use charts;
 pub use initnet;
+pub use theory;
 
 /// What can go wrong in this chapter's experiments: a bad size or setting, named.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
