@@ -37,7 +37,7 @@ pub fn relative_variance(kappa: f64, n: usize, layers: usize) -> Result<Vec<f64>
 /// prediction √n, where m is the mean of a_ij² over a batch of `batch` standard-normal
 /// inputs x_i in n dimensions and `units` rows w_j of N(0, 1) weights, a_ij = x_i · w_j.
 ///
-/// Given x, a_ij ~ N(0, |x_i|²), so E[a⁴] = 3 E|x|⁴ = 3n(n+2) and Var(a²) = 2n² + 6n.
+/// Given x, a_ij ~ N(0, |x_i|²), so E\[a⁴\] = 3 E|x|⁴ = 3n(n+2) and Var(a²) = 2n² + 6n.
 /// Two entries that share a sample (or a unit) have Cov(a_ij², a_ik²) = Var|x_i|² = 2n;
 /// entries sharing neither are independent. Hence
 /// Var(m) = (2n² + 6n + 2n(units + batch - 2)) / (units batch), and by the delta method

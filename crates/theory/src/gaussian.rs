@@ -222,7 +222,7 @@ pub fn slopes(activation: Activation) -> Option<(f64, f64)> {
     }
 }
 
-/// E[f(a)²] / E[a²] for a symmetric a, the share of the second moment a layer lets through:
+/// E[f(a)²] / E\[a²\] for a symmetric a, the share of the second moment a layer lets through:
 /// 1/2 for ReLU, (1 + alpha²)/2 for a leaky ReLU of slope alpha, 1 for the identity
 /// (He et al., 2015). For these positively homogeneous f it holds at every scale, so
 /// E[f(√q z)²] = q times it and E[f'(√q z)²] is it too. Tanh and the sigmoid are not

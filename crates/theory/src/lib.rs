@@ -10,7 +10,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`gaussian`] | E[g(a)] for a ~ N(0, q) ([`gaussian_expectation`], exact at kinks at 0), E[g(u1, u2)] for correlated Gaussians, and their closed forms for ReLU, leaky ReLU and the identity |
-//! | [`mean_field`] | the q-map, χ₁, the c-map, fixed points, and the per-layer prediction of a whole network ([`mean_field()`]) |
+//! | [`mean_field`](mod@mean_field) | the q-map, χ₁, the c-map, fixed points, and the per-layer prediction of a whole network ([`mean_field()`](fn@mean_field)) |
 //! | [`saturation`] | the book's one threshold [`SATURATION_THRESHOLD`], the cutoffs it implies, the predicted saturated fraction |
 //! | [`norms`] | the chi law of a Gaussian vector's length and the log-chi-square steps of the log-norm's random walk |
 //! | [`finite_width`] | fluctuations of finite layers around the mean field, and the born-dead law of narrow ReLU networks |

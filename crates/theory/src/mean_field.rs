@@ -59,7 +59,7 @@ pub fn activation_mean(activation: Activation, q: f64) -> Result<f64> {
     gaussian_expectation(|a| activation.f(a), q)
 }
 
-/// The q-map iterated: q_1 = `q1`, q_{l+1} = [`q_map`](q_l), for l = 1..=`layers` (an
+/// The q-map iterated: q_1 = `q1`, q_{l+1} = [`q_map`] of q_l, for l = 1..=`layers` (an
 /// empty list for none). The variances of a^1..a^L in a deep stack of equal layers.
 pub fn q_trajectory(
     activation: Activation,
@@ -179,7 +179,7 @@ impl Prediction {
 /// second moment `q0`, and whose top layer receives gradients ∂L/∂a^L of second moment
 /// `r_top`:
 ///
-/// q_1 = n_0 E[w²] q0,   q_l = n_{l-1} v_l E[f_{l-1}(√q_{l-1} z)²],
+/// q_1 = n_0 E\[w²\] q0,   q_l = n_{l-1} v_l E[f_{l-1}(√q_{l-1} z)²],
 /// r_L = r_top,          r_l = n_{l+1} v_{l+1} E[f_l'(√q_l z)²] r_{l+1}.
 ///
 /// Layer 1 is exact in expectation for any weights; the later layers assume the Gaussian
