@@ -11,6 +11,7 @@ pub mod table;
 
 pub use charts;
 pub use initnet;
+pub use theory;
 
 use book::{Error, Result, mean_sd};
 

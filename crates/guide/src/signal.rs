@@ -1,8 +1,8 @@
 //! How the scale of the signal travels through a deep stack: the mean-field prediction
-//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b) beside the measured Var(a^l).
+//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b) (the q-map of [`theory::q_map`]) beside
+//! the measured Var(a^l).
 
 use initnet::ndarray::Array2;
-use initnet::special::standard_normal_expectation;
 use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
 use rand_distr::{Distribution, StandardNormal};
 
@@ -69,18 +69,18 @@ impl Stack {
     }
 
     /// The mean-field prediction of Var(a^l) for l = 1..=L: with inputs of unit variance
-    /// q_1 = n Var(W) + Var(b), then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b).
+    /// q_1 = n Var(W) + Var(b), then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b)
+    /// ([`theory::q_trajectory`]).
     pub fn predicted_variance(&self) -> Result<Vec<f64>> {
         self.check()?;
         let (gain, bias_var) = (self.weight_gain(), self.bias.variance(self.width));
-        let f = self.activation;
-        let mut q = vec![gain + bias_var];
-        for _ in 1..self.depth {
-            let prev = *q.last().expect("q starts with q_1");
-            let second_moment = standard_normal_expectation(|z| f.f(prev.sqrt() * z).powi(2));
-            q.push(gain * second_moment + bias_var);
-        }
-        Ok(q)
+        Ok(theory::q_trajectory(
+            self.activation,
+            gain,
+            bias_var,
+            gain + bias_var,
+            self.depth,
+        )?)
     }
 
     /// The measured standard deviation of a^l (over batch and units) for l = 1..=L, for one

@@ -4,7 +4,6 @@
 use initnet::{Activation, BiasInit, Init, Scheme};
 
 use crate::{Error, Result};
-use initnet::special::standard_normal_expectation;
 
 /// The layer the chapter's recommendation table is computed for: (n_in, n_out).
 pub const EXAMPLE_LAYER: (usize, usize) = (100, 50);
@@ -63,12 +62,13 @@ pub fn gain(init: &Init, n_in: usize, n_out: usize) -> Result<f64> {
 /// The gain an activation needs so that a layer keeps the second moment of its input.
 ///
 /// For a positively homogeneous f (identity, ReLU, leaky ReLU), E[f(sqrt(q) z)^2] =
-/// q E[f(z)^2] at every scale q, so the gain is 1/sqrt(E[f(z)^2]) exactly. For tanh and
+/// q E[f(z)^2] at every scale q, so the gain is 1/sqrt(E[f(z)^2]) exactly, with
+/// E[f(z)^2] = (1 + alpha^2)/2 in closed form ([`theory::kept_fraction`]). For tanh and
 /// the logistic sigmoid this holds only near 0, where f(a) ~ f(0) + f'(0) a: 1/f'(0).
 pub fn activation_gain(activation: Activation) -> f64 {
-    match activation {
-        Activation::Tanh | Activation::Sigmoid => 1.0 / activation.df(0.0),
-        _ => 1.0 / standard_normal_expectation(|z| activation.f(z).powi(2)).sqrt(),
+    match theory::kept_fraction(activation) {
+        Some(kept) => 1.0 / kept.sqrt(),
+        None => 1.0 / activation.df(0.0),
     }
 }
 

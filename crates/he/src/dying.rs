@@ -189,43 +189,9 @@ impl LrPoint {
 }
 
 /// P(a network of ReLU layers of `width` units is still alive after layer l), for
-/// l = 1..=depth, with zero biases, weights drawn from any law symmetric about zero, and
-/// one scalar input x > 0, computed by iterating the Markov chain of the number K_l of
-/// live units (K_0 = 1: the input).
-///
-/// Given K_{l-1} = k >= 1 live units with values h_j > 0, each a^l_i = sum_j W_ij h_j is
-/// symmetric about zero and continuous, and the rows of W^l are independent, so
-/// K_l ~ Binomial(width, 1/2) whatever k is; given k = 0, a^l = 0 and K_l = 0. So the
-/// chain's transition from any k >= 1 is the same, the layer dies with probability
-/// 2^-width, and P(alive after l layers) = (1 - 2^-width)^l; this function iterates the
-/// full chain and the tests check it against that closed form.
-pub fn born_alive_probability(width: usize, depth: usize) -> Result<Vec<f64>, Error> {
-    if width == 0 {
-        return Err(Error::Zero("width"));
-    }
-    // Binomial(width, 1/2) probabilities, by the recurrence C(n, j+1) = C(n, j) (n-j)/(j+1).
-    let mut binom = vec![0.5f64.powi(width as i32); width + 1];
-    for j in 0..width {
-        binom[j + 1] = binom[j] * (width - j) as f64 / (j + 1) as f64;
-    }
-    // p[k] = P(K_l = k); the input is one live "unit".
-    let mut p = vec![0.0; width + 1];
-    p[1.min(width)] = 1.0;
-    let mut alive = Vec::with_capacity(depth);
-    for _ in 0..depth {
-        let mut next = vec![0.0; width + 1];
-        next[0] = p[0];
-        for (k, &pk) in p.iter().enumerate().skip(1) {
-            for (j, &b) in binom.iter().enumerate() {
-                next[j] += pk * b;
-            }
-            let _ = k;
-        }
-        p = next;
-        alive.push(1.0 - p[0]);
-    }
-    Ok(alive)
-}
+/// l = 1..=depth, by iterating the Markov chain of the number of live units: the born-dead
+/// law (1 - 2^-width)^l, from the [`theory`] crate, which derives it.
+pub use theory::born_alive_probability;
 
 /// The born-dead experiment for one network: `depth` hidden layers of `width` units with
 /// `activation`, weights `init`, biases `bias`, fed the single input x = 1. Returns the
@@ -338,25 +304,6 @@ pub fn remedies(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_chain_gives_the_closed_form() {
-        for width in 1..=6 {
-            let alive = born_alive_probability(width, 40).unwrap();
-            for (l, p) in alive.iter().enumerate() {
-                let closed = (1.0 - 0.5f64.powi(width as i32)).powi(l as i32 + 1);
-                assert!(
-                    (p - closed).abs() < 1e-12,
-                    "width {width}, layer {}: {p} vs {closed}",
-                    l + 1
-                );
-            }
-        }
-        assert_eq!(
-            born_alive_probability(0, 3).unwrap_err(),
-            Error::Zero("width")
-        );
-    }
 
     #[test]
     fn a_dead_layer_is_found_and_leaky_layers_never_die() {

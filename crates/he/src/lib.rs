@@ -10,6 +10,7 @@ pub mod training;
 
 pub use charts;
 pub use initnet;
+pub use theory;
 
 use book::Error;
 

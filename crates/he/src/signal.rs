@@ -11,6 +11,9 @@
 //!
 //! He's sigma^2 = 2/((1 + alpha^2) n) makes the factor exactly 1; LeCun's 1/n (and
 //! Glorot's 2/(n_in + n_out), the same when n_in = n_out) makes it (1 + alpha^2)/2.
+//!
+//! The closed forms (the kept fraction, kappa, the finite-width relative variance) are
+//! the [`theory`] crate's; this module wraps them in the chapter's error type.
 
 use initnet::ndarray::Array2;
 use initnet::rand::SeedableRng;
@@ -79,65 +82,50 @@ impl DeepStack {
         Ok(out)
     }
 
-    /// The predicted q^l = E[(a^l)^2] for l = 1..=L (inputs have E[x^2] = 1).
+    /// The predicted q^l = E[(a^l)^2] for l = 1..=L (inputs have E[x^2] = 1): the q-map
+    /// in closed form, q^{l+1} = n Var(W) (1 + alpha^2)/2 q^l
+    /// ([`theory::q_trajectory_closed_form`]).
     pub fn predicted_second_moment(
         &self,
         activation: Activation,
         init: Init,
     ) -> Result<Vec<f64>, Error> {
-        let keep = kept_fraction(activation)?;
-        let n = self.width as f64;
-        let factor = n * init.variance(self.width, self.width);
-        let mut q = factor;
-        let mut out = Vec::with_capacity(self.depth);
-        for _ in 0..self.depth {
-            out.push(q);
-            q *= factor * keep;
-        }
-        Ok(out)
+        let factor = self.width as f64 * init.variance(self.width, self.width);
+        theory::q_trajectory_closed_form(activation, factor, 0.0, factor, self.depth)?
+            .ok_or(Error::NotPiecewiseLinear(activation))
     }
 
     /// The relative variance v_l = Var(m^l)/E[m^l]^2 of the mean square m^l of a^l for
     /// one input, l = 1..=L (exact for Gaussian weights and inputs):
-    /// v_l = (1 + 2/n)^2 (1 + kappa/n)^(l-1) - 1, where the two (1 + 2/n) come from the
-    /// chi-square norms of the input and of the last layer's pre-activation, and
-    /// kappa/n is the relative variance of the per-layer ratio ||h^l||^2 / ||h^{l-1}||^2
-    /// (see [`kappa`]). The batch mean of m^l has a relative variance at most v_l.
+    /// v_l = (1 + 2/n)^2 (1 + kappa/n)^(l-1) - 1 ([`theory::relative_variance`]), where
+    /// the two (1 + 2/n) come from the chi-square norms of the input and of the last
+    /// layer's pre-activation, and kappa/n is the relative variance of the per-layer ratio
+    /// ||h^l||^2 / ||h^{l-1}||^2 (see [`kappa`]). The batch mean of m^l has a relative
+    /// variance at most v_l.
     pub fn relative_variance(&self, activation: Activation) -> Result<Vec<f64>, Error> {
-        let k = kappa(activation)?;
-        let n = self.width as f64;
-        Ok((1..=self.depth)
-            .map(|l| (1.0 + 2.0 / n).powi(2) * (1.0 + k / n).powi(l as i32 - 1) - 1.0)
-            .collect())
+        Ok(theory::relative_variance(
+            kappa(activation)?,
+            self.width,
+            self.depth,
+        )?)
     }
 }
 
 /// E[f(a)^2] / E[a^2] for a symmetric a: 1/2 for ReLU, (1 + alpha^2)/2 for a leaky ReLU,
-/// 1 for the identity. Other activations are not positively homogeneous, and the ratio
-/// depends on the scale of a: an error.
+/// 1 for the identity ([`theory::kept_fraction`]). Other activations are not positively
+/// homogeneous, and the ratio depends on the scale of a: an error.
 pub fn kept_fraction(activation: Activation) -> Result<f64, Error> {
-    match activation {
-        Activation::Relu => Ok(0.5),
-        Activation::LeakyRelu(alpha) => Ok((1.0 + alpha * alpha) / 2.0),
-        Activation::Identity => Ok(1.0),
-        other => Err(Error::NotPiecewiseLinear(other)),
-    }
+    theory::kept_fraction(activation).ok_or(Error::NotPiecewiseLinear(activation))
 }
 
 /// n times the relative variance of one layer's ratio R = ||h^l||^2 / ||h^{l-1}||^2 for
 /// one input: R is sigma^2 sum_i f(z_i)^2 over n iid standard normal z_i (times a
 /// constant), and with s = 1 for z > 0 and alpha otherwise, E[z^2 s^2] = (1 + alpha^2)/2,
 /// E[z^4 s^4] = 3 (1 + alpha^4)/2, so kappa = 6 (1 + alpha^4)/(1 + alpha^2)^2 - 1:
-/// 5 for ReLU, 2 for the identity (a chi-square).
+/// 5 for ReLU, 2 for the identity (a chi-square) ([`theory::kappa`]). Other activations:
+/// an error.
 pub fn kappa(activation: Activation) -> Result<f64, Error> {
-    let alpha = match activation {
-        Activation::Relu => 0.0,
-        Activation::LeakyRelu(alpha) => alpha,
-        Activation::Identity => 1.0,
-        other => return Err(Error::NotPiecewiseLinear(other)),
-    };
-    let a2 = alpha * alpha;
-    Ok(6.0 * (1.0 + a2 * a2) / (1.0 + a2).powi(2) - 1.0)
+    theory::kappa(activation).ok_or(Error::NotPiecewiseLinear(activation))
 }
 
 /// The deep-stack study over many seeds: per scheme, the rms of a^l for each seed.

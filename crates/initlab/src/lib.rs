@@ -26,14 +26,14 @@ use std::str::FromStr;
 use initnet::ndarray::Array2;
 use initnet::{
     Activation, Blobs, Init, Loss, Mlp, MlpSpec, Standardizer, TrainConfig, dead_fraction,
-    layer_stats, make_circles, make_moons, normal_cdf, saturated_fraction, stratified_split,
-    train_with,
+    layer_stats, make_circles, make_moons, saturated_fraction, stratified_split, train_with,
 };
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Serialize, Serializer};
 
-/// |tanh(a)| above this (or a sigmoid above it or below 1 minus it) counts as saturated.
-pub const SATURATION_THRESHOLD: f64 = 0.99;
+/// |tanh(a)| above this (or a sigmoid above it or below 1 minus it) counts as saturated:
+/// the book's threshold, [`theory::SATURATION_THRESHOLD`].
+pub use theory::SATURATION_THRESHOLD;
 
 /// The largest number of floating-point values a run may hold at once (2^28, 2 GiB):
 /// a larger request is an error that names the size, not an allocation failure.
@@ -162,97 +162,49 @@ pub struct LayersReport {
     pub overflowed: bool,
 }
 
-/// E[g(s Z)] for Z standard normal, by composite Simpson's rule on [-12, 0] and [0, 12]
-/// separately (the tails beyond carry less than 1e-32 of the mass), with g at 0 taken as its
-/// one-sided limits: a kink or a jump at 0 (ReLU and its derivative) is integrated exactly.
-fn gaussian_expectation(s: f64, g: impl Fn(f64) -> f64) -> f64 {
-    if s == 0.0 {
-        return g(0.0);
-    }
-    let (n, half_width) = (1200usize, 12.0f64);
-    let dz = half_width / n as f64;
-    let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    let mut total = 0.0;
-    for sign in [-1.0, 1.0] {
-        let mut sum = 0.0;
-        for i in 0..=n {
-            // At i = 0 evaluate just off zero, on this side.
-            let z = if i == 0 {
-                sign * 1e-300
-            } else {
-                sign * dz * i as f64
-            };
-            let weight = if i == 0 || i == n {
-                1.0
-            } else if i % 2 == 1 {
-                4.0
-            } else {
-                2.0
-            };
-            sum += weight * g(s * z) * density(z);
-        }
-        total += sum * dz / 3.0;
-    }
-    total
-}
-
-/// The mean-field prediction of the fraction of saturated activations when a ~ N(0, v).
-fn predicted_saturation(activation: Activation, v: f64) -> f64 {
-    let edge = match activation {
-        // |tanh a| > 0.99  <=>  |a| > atanh(0.99)
-        Activation::Tanh => SATURATION_THRESHOLD.atanh(),
-        // sigmoid(a) > 0.99 or < 0.01  <=>  |a| > ln(0.99 / 0.01)
-        Activation::Sigmoid => (SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD)).ln(),
-        _ => return 0.0,
-    };
-    if v == 0.0 {
-        0.0
-    } else {
-        2.0 * (1.0 - normal_cdf(edge / v.sqrt()))
-    }
-}
-
 /// Mean-field predictions (wide-layer limit, zero biases, inputs with E[x^2] = 1) of the
-/// standard deviations of a^l and dL/da^l and of the saturated fraction, layer by layer:
+/// standard deviations of a^l and dL/da^l and of the saturated fraction, layer by layer,
+/// from [`theory::mean_field`] and [`theory::saturation_probability`]:
 ///
 /// Var(a^1) = n_0 E[w^2];  Var(a^(l+1)) = n_l E[w^2] E[f(a^l)^2];
 /// Var(dL/da^L) = E[f'(a^L)^2];  Var(dL/da^l) = E[f'(a^l)^2] n_(l+1) E[w^2] Var(dL/da^(l+1)).
 ///
 /// Beyond layer 1 they need zero-mean weights; with a constant init only layer 1 is given.
-fn mean_field(widths: &[usize], init: &Init, activation: Activation) -> Vec<[Option<f64>; 3]> {
+/// The configuration is checked before this runs, so the mean field can only fail by
+/// overflowing f64 in an exploding network: then the layers below the overflow are still
+/// predicted, and no gradient is (it would pass through the overflow).
+fn mean_field(
+    widths: &[usize],
+    init: &Init,
+    activation: Activation,
+) -> Result<Vec<[Option<f64>; 3]>, Error> {
     let depth = widths.len() - 1;
-    let second_moment =
-        |l: usize| init.variance(widths[l - 1], widths[l]) + init.mean() * init.mean();
     let zero_mean = init.mean() == 0.0;
-    let f = |a: f64| activation.f(a);
-    let df = |a: f64| activation.df(a);
-    let mut v = vec![f64::NAN; depth + 1]; // v[l] = Var(a^l)
-    let mut q_prev = 1.0; // E[(h^0)^2] for standard-normal inputs
-    for l in 1..=depth {
-        v[l] = widths[l - 1] as f64 * second_moment(l) * q_prev;
-        q_prev = gaussian_expectation(v[l].sqrt(), |a| f(a) * f(a));
-    }
-    let mut r = vec![f64::NAN; depth + 2]; // r[l] = Var(dL/da^l)
-    for l in (1..=depth).rev() {
-        let upstream = if l == depth {
-            1.0
-        } else {
-            widths[l + 1] as f64 * second_moment(l + 1) * r[l + 1]
-        };
-        r[l] = gaussian_expectation(v[l].sqrt(), |a| df(a) * df(a)) * upstream;
-    }
-    (1..=depth)
+    let predict =
+        |k: usize| theory::mean_field(&widths[..=k], &vec![activation; k], *init, 1.0, 1.0);
+    let known = if zero_mean { depth } else { 1 };
+    let (p, with_gradients) = match predict(known) {
+        Ok(p) => (p, zero_mean),
+        Err(_) => match (1..known).rev().find_map(|k| predict(k).ok()) {
+            Some(p) => (p, false),
+            None => return Ok(vec![[None, None, None]; depth]),
+        },
+    };
+    let known = p.q.len();
+    // The top gradient dL/dh^L is standard normal, so E[(dL/da^L)^2] = E[f'(a^L)^2], and
+    // every r_l is proportional to the top one.
+    let top = theory::chi(activation, 1.0, p.q[known - 1])?;
+    (0..depth)
         .map(|l| {
-            if l == 1 || zero_mean {
-                let grad = if zero_mean { Some(r[l].sqrt()) } else { None };
-                [
-                    Some(v[l].sqrt()),
-                    Some(predicted_saturation(activation, v[l])),
-                    grad,
-                ]
-            } else {
-                [None, None, None]
+            if l >= known {
+                return Ok([None, None, None]);
             }
+            let q = p.q[l];
+            Ok([
+                Some(q.sqrt()),
+                Some(theory::saturation_probability(activation, q)?),
+                with_gradients.then(|| (top * p.r[l]).sqrt()),
+            ])
         })
         .collect()
 }
@@ -298,7 +250,7 @@ pub fn layers(cfg: &LayersConfig) -> Result<LayersReport, Error> {
     let grads = net.backward(&trace, &top)?;
     let activations = vec![cfg.activation; cfg.depth];
     let stats = layer_stats(&trace, &activations, Some(&grads), SATURATION_THRESHOLD);
-    let predictions = mean_field(&widths, &init, cfg.activation);
+    let predictions = mean_field(&widths, &init, cfg.activation)?;
     let layers = stats
         .into_iter()
         .zip(predictions)
@@ -861,30 +813,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gaussian_expectation_matches_closed_forms() {
-        // E[(sZ)^2] = s^2, E[relu(sZ)^2] = s^2 / 2, E[1{sZ > 0}] = 1/2.
-        for s in [0.1, 1.0, 3.0, 20.0] {
-            assert!((gaussian_expectation(s, |a| a * a) / (s * s) - 1.0).abs() < 1e-12);
-            let relu = |a: f64| a.max(0.0);
-            assert!((gaussian_expectation(s, |a| relu(a) * relu(a)) / (s * s) - 0.5).abs() < 1e-12);
-            assert!((gaussian_expectation(s, |a| f64::from(a > 0.0)) - 0.5).abs() < 1e-12);
-        }
-        assert_eq!(gaussian_expectation(0.0, |a| a + 2.0), 2.0);
-    }
-
-    #[test]
     fn mean_field_of_identity_is_the_variance_product() {
         // Identity layers with Var(w) = 1/n_in keep Var(a) = 1 and Var(dL/da) = 1.
         let widths = [100, 100, 100, 100];
-        let p = mean_field(&widths, &Init::lecun_normal(), Activation::Identity);
+        let p = mean_field(&widths, &Init::lecun_normal(), Activation::Identity).unwrap();
         for [pre, sat, grad] in p {
             assert!((pre.unwrap() - 1.0).abs() < 1e-12);
             assert_eq!(sat, Some(0.0));
             assert!((grad.unwrap() - 1.0).abs() < 1e-12);
         }
         // A constant init has a closed form for layer 1 only: Var(a^1) = n_0 c^2.
-        let p = mean_field(&[4, 3, 3], &Init::constant(0.5).unwrap(), Activation::Tanh);
+        let p = mean_field(&[4, 3, 3], &Init::constant(0.5).unwrap(), Activation::Tanh).unwrap();
         assert!((p[0][0].unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(p[1], [None, None, None]);
+        // An exploding ReLU stack overflows f64 at layer 2: layer 1 is still predicted,
+        // no gradient is.
+        let huge = Init::normal(1e120).unwrap();
+        let p = mean_field(&[10, 10, 10, 10], &huge, Activation::Relu).unwrap();
+        // Var(a^1) = n_0 Var(W) = 10 * 1e240.
+        assert!(
+            (p[0][0].unwrap() / (10f64.sqrt() * 1e120) - 1.0).abs() < 1e-12,
+            "{:?}",
+            p[0]
+        );
+        assert_eq!(p[0][2], None);
         assert_eq!(p[1], [None, None, None]);
     }
 

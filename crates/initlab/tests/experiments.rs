@@ -1,13 +1,13 @@
 //! The statements `initlab` backs, over many seeds, with thresholds from closed forms.
 
-use initlab::{LayersConfig, SATURATION_THRESHOLD, TrainOptions, layers, train};
-use initnet::{Activation, Init, normal_cdf};
+use initlab::{LayersConfig, TrainOptions, layers, train};
+use initnet::{Activation, Init};
 
 const SEEDS: u64 = 20;
 
 /// P(|a| > atanh(0.99)) for a ~ N(0, sd^2): the fraction of saturated tanh units.
 fn tanh_saturation(sd: f64) -> f64 {
-    2.0 * (1.0 - normal_cdf(SATURATION_THRESHOLD.atanh() / sd))
+    theory::saturation_probability(Activation::Tanh, sd * sd).unwrap()
 }
 
 /// tanh with N(0, 1) weights on 500-wide layers saturates in every layer; Xavier does not.

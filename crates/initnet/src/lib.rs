@@ -41,7 +41,6 @@ pub mod init;
 pub mod loss;
 pub mod math;
 pub mod network;
-pub mod special;
 pub mod stats;
 pub mod train;
 
@@ -57,10 +56,6 @@ pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
 pub use loss::{Loss, log_sum_exp, softmax};
 pub use network::{Dense, Gradients, Mlp, MlpSpec, Trace};
-pub use special::{
-    GaussHermite, digamma, gaussian_expectation, gaussian_tail, normal_pdf, simpson,
-    standard_normal_expectation, trigamma,
-};
 pub use stats::{
     Histogram, LayerStats, dead_fraction, layer_stats, mean_std, normal_cdf, saturated_fraction,
     zero_fraction,

@@ -71,7 +71,8 @@ impl Histogram {
 
 /// The fraction of activations that sit on a flat part of their activation function:
 /// for tanh |h| > threshold; for the logistic sigmoid h < 1 - threshold or h > threshold.
-/// ReLU, leaky ReLU and identity do not saturate: 0. The book's threshold is 0.99.
+/// ReLU, leaky ReLU and identity do not saturate: 0. The book's threshold is the theory
+/// crate's `SATURATION_THRESHOLD`.
 pub fn saturated_fraction(activation: Activation, h: &Array2<f64>, threshold: f64) -> f64 {
     let saturated = |v: f64| match activation {
         Activation::Tanh => v.abs() > threshold,

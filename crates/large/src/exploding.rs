@@ -63,8 +63,8 @@ impl Tower {
     pub fn log_factor_moments(&self) -> Result<(f64, f64), Error> {
         self.rms_factor()?;
         let (m, v) = match self.activation {
-            Activation::Relu => log_relu_square_moments(self.width),
-            _ => log_chi_square_moments(self.width),
+            Activation::Relu => log_relu_square_moments(self.width)?,
+            _ => log_chi_square_moments(self.width, 1.0)?,
         };
         let mean = 0.5 * (m + (self.weight_std * self.weight_std).ln());
         Ok((mean, 0.5 * (v / self.depth as f64).sqrt()))

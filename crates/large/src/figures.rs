@@ -111,7 +111,10 @@ pub fn mean_slope() -> book::Result<Figure> {
         chart = chart.series_in(
             Series::new(
                 format!("{f}, E[f'(a)]"),
-                sigmas.iter().map(|&s| (s, mean_derivative(f, s))).collect(),
+                sigmas
+                    .iter()
+                    .map(|&s| Ok((s, mean_derivative(f, s)?)))
+                    .collect::<Result<_, initnet::Error>>()?,
             ),
             Mark::Line,
             k,

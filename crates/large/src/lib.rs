@@ -12,6 +12,7 @@ pub mod vanishing;
 
 pub use charts;
 pub use initnet;
+pub use theory;
 
 use initnet::{Error, Init};
 

@@ -82,8 +82,8 @@ pub fn predict(
     let sc = non_negative("weight standard deviation", weight_std)?
         * non_negative("input scale", input_scale)?;
     let g = |r: f64| gaussian_tail(t, sc * r);
-    let p = chi_expectation(layer.n_in, g);
-    let v = (chi_expectation(layer.n_in, |r| g(r) * g(r)) - p * p).max(0.0);
+    let p = chi_expectation(layer.n_in, g)?;
+    let v = (chi_expectation(layer.n_in, |r| g(r) * g(r))? - p * p).max(0.0);
     let (n, m) = (layer.batch as f64, layer.units as f64);
     let var = (p * (1.0 - p) + (n - 1.0) * v + (m - 1.0) * v) / (n * m);
     Ok(Prediction {

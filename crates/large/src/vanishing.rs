@@ -8,7 +8,6 @@ use initnet::{
 };
 
 use crate::math::{THRESHOLD, saturation_cutoff};
-use initnet::special::standard_normal_expectation;
 
 /// f'(a) at the pre-activation where f saturates (|a| = atanh 0.99 for tanh, ln 99 for the
 /// sigmoid): 1 - 0.99^2 = 0.0199 for tanh and 0.99 (1 - 0.99) = 0.0099 for the sigmoid.
@@ -17,12 +16,12 @@ pub fn derivative_at_saturation(activation: Activation) -> Result<f64, Error> {
 }
 
 /// The same derivatives from the activation's value h = 0.99: 1 - h^2 for tanh, h (1 - h)
-/// for the sigmoid. (The closed form the text states beside the computed one.)
+/// for the sigmoid ([`theory::saturation_slope`]). (The closed form the text states beside
+/// the computed one.)
 pub fn derivative_from_threshold(activation: Activation) -> Result<f64, Error> {
-    match activation {
-        Activation::Tanh => Ok(1.0 - THRESHOLD * THRESHOLD),
-        Activation::Sigmoid => Ok(THRESHOLD * (1.0 - THRESHOLD)),
-        other => saturation_cutoff(other).map(|_| f64::NAN),
+    match theory::saturation_slope(activation) {
+        Some(slope) => Ok(slope),
+        None => saturation_cutoff(activation).map(|_| f64::NAN),
     }
 }
 
@@ -35,9 +34,10 @@ pub fn derivative_curve(activation: Activation, limit: f64, points: usize) -> Ve
         .collect()
 }
 
-/// E[f'(a)] for a ~ N(0, sigma^2): the mean slope a unit offers its gradient.
-pub fn mean_derivative(activation: Activation, sigma: f64) -> f64 {
-    standard_normal_expectation(|z| activation.df(sigma * z))
+/// E[f'(a)] for a ~ N(0, sigma^2): the mean slope a unit offers its gradient
+/// ([`theory::gaussian_expectation`]). A sigma that is not finite is an error naming it.
+pub fn mean_derivative(activation: Activation, sigma: f64) -> Result<f64, Error> {
+    theory::gaussian_expectation(|a| activation.df(a), sigma * sigma)
 }
 
 /// For large sigma, E[f'(a)] ~ (integral of f') phi(0) / sigma: 2 / (sigma sqrt(2 pi)) for
@@ -130,21 +130,18 @@ pub fn gradient_std_per_layer(stack: &Stack, seed: u64) -> Result<(Vec<f64>, f64
 
 /// The mean-field prediction of the per-layer shrink factor of the back-propagated
 /// gradient in a stack: with q^l = Var(a^l), q^1 = gain^2 (standard-normal inputs) and
-/// q^{l+1} = gain^2 E[f(sqrt(q^l) Z)^2], the gradient's std is multiplied going from
-/// layer l+1 down to layer l by gain sqrt(E[f'(sqrt(q^l) Z)^2]) <= gain max|f'|.
-/// Returns the factor for l = 1..L-1 (hidden to hidden).
-pub fn mean_field_factors(stack: &Stack) -> Vec<f64> {
+/// q^{l+1} = gain^2 E[f(sqrt(q^l) Z)^2] ([`theory::q_trajectory`]), the gradient's std is
+/// multiplied going from layer l+1 down to layer l by gain sqrt(E[f'(sqrt(q^l) Z)^2])
+/// <= gain max|f'| (the square root of [`theory::chi`]). Returns the factor for
+/// l = 1..L-1 (hidden to hidden). A gain that is not finite is an error naming it.
+pub fn mean_field_factors(stack: &Stack) -> Result<Vec<f64>, Error> {
     let f = stack.activation;
     let g2 = stack.gain * stack.gain;
-    let mut q = g2;
-    let mut out = Vec::with_capacity(stack.depth);
-    for _ in 0..stack.depth {
-        let s = q.sqrt();
-        out.push(stack.gain * standard_normal_expectation(|z| f.df(s * z).powi(2)).sqrt());
-        q = g2 * standard_normal_expectation(|z| f.f(s * z).powi(2));
-    }
-    out.pop();
-    out
+    let q = theory::q_trajectory(f, g2, 0.0, g2, stack.depth)?;
+    q.iter()
+        .take(stack.depth.saturating_sub(1))
+        .map(|&q| Ok(stack.gain * theory::chi(f, 1.0, q)?.sqrt()))
+        .collect()
 }
 
 /// Per-layer gradient std of the stack over many seeds, with the mean-field prediction.
@@ -195,7 +192,7 @@ pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Er
         stack,
         per_seed,
         saturated,
-        predicted_factors: mean_field_factors(&stack),
+        predicted_factors: mean_field_factors(&stack)?,
     })
 }
 
@@ -265,9 +262,10 @@ mod tests {
     #[test]
     fn mean_derivative_approaches_its_asymptote() {
         for f in [Activation::Tanh, Activation::Sigmoid] {
-            let r = mean_derivative(f, 100.0) / mean_derivative_asymptote(f, 100.0).unwrap();
+            let r =
+                mean_derivative(f, 100.0).unwrap() / mean_derivative_asymptote(f, 100.0).unwrap();
             assert!((r - 1.0).abs() < 1e-3, "{f}: {r}");
-            assert!((mean_derivative(f, 1e-6) - f.df(0.0)).abs() < 1e-9);
+            assert!((mean_derivative(f, 1e-6).unwrap() - f.df(0.0)).abs() < 1e-9);
         }
     }
 
@@ -301,7 +299,7 @@ mod tests {
     #[test]
     fn sigmoid_factors_never_beat_one_quarter() {
         let stack = Stack::deep_sigmoid();
-        let f = mean_field_factors(&stack);
+        let f = mean_field_factors(&stack).unwrap();
         assert_eq!(f.len(), stack.depth - 1);
         assert!(f.iter().all(|&x| x < 0.25 && x > 0.2), "{f:?}");
     }

@@ -128,7 +128,7 @@ fn derivatives(c: &mut Claims) {
         assert_eq!(f.df(0.0), max);
         c.add(&format!("d_{name}_sat"), format!("{d:.4}"));
         c.add(&format!("d_{name}_ratio"), format!("{:.0}", max / d));
-        let m = mean_derivative(f, 10.0);
+        let m = mean_derivative(f, 10.0).unwrap();
         // The O(sigma^-4) remainder at sigma = 10 is below 3 m4 / (8 sigma^4) < 0.002.
         let ratio = m / mean_derivative_asymptote(f, 10.0).unwrap();
         assert!((ratio - (1.0 - m2 / 200.0)).abs() < 0.002, "{f}: {ratio}");

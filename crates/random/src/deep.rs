@@ -8,7 +8,6 @@ use initnet::{
 };
 
 use crate::width::THRESHOLD;
-use initnet::special::gaussian_expectation;
 
 /// The shape of the experiment: `depth` tanh layers of `width` units, weights
 /// N(0, sigma_w^2), zero biases, a batch of `batch` standard-normal inputs.
@@ -167,8 +166,8 @@ pub struct MeanField {
 ///
 /// Var(dL/da^l) = E[tanh'(a^l)^2] Var(dL/dh^l),  Var(dL/dh^{l-1}) = n sigma_w^2 Var(dL/da^l),
 ///
-/// starting from Var(dL/dh^L) = 1. The Gaussian expectations are by
-/// [`gaussian_expectation`].
+/// starting from Var(dL/dh^L) = 1. The q-map, chi and their Gaussian expectations are the
+/// [`theory`] crate's ([`theory::q_trajectory`], [`theory::chi`]).
 pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Error> {
     stack.check()?;
     for (name, v) in [("bias variance", sigma_b2), ("input second moment", q0)] {
@@ -180,18 +179,18 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
             });
         }
     }
+    let tanh = Activation::Tanh;
     let gain = stack.sigma_w * stack.sigma_w * stack.width as f64;
-    let (mut q, mut h2, mut d2) = (Vec::new(), Vec::new(), Vec::new());
-    let mut prev = q0;
-    for _ in 0..stack.depth {
-        let ql = gain * prev + sigma_b2;
-        let e_h2 = gaussian_expectation(|a| a.tanh().powi(2), ql)?;
-        let e_d2 = gaussian_expectation(|a| a.cosh().powi(-4), ql)?;
-        q.push(ql);
-        h2.push(e_h2);
-        d2.push(e_d2);
-        prev = e_h2;
-    }
+    let q = theory::q_trajectory(tanh, gain, sigma_b2, gain * q0 + sigma_b2, stack.depth)?;
+    // E[tanh(a)^2] is the q-map with sigma_w^2 = 1 and no bias; E[tanh'(a)^2] is chi's.
+    let h2 = q
+        .iter()
+        .map(|&q| theory::q_map(tanh, 1.0, 0.0, q))
+        .collect::<Result<Vec<f64>, Error>>()?;
+    let d2 = q
+        .iter()
+        .map(|&q| theory::chi(tanh, 1.0, q))
+        .collect::<Result<Vec<f64>, Error>>()?;
     let chi: Vec<f64> = d2.iter().map(|d| gain * d).collect();
     let (mut grad_a_var, mut grad_h_var) = (vec![0.0; stack.depth], vec![0.0; stack.depth]);
     let mut dh = 1.0;
@@ -213,29 +212,17 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
 /// measured std(a^l) / sqrt(q^l) in a stack of `layers` layers that behave linearly, with
 /// fan-in n = `stack.width` and a batch of B = `stack.batch`:
 ///
-/// sd ≈ (1/2) sqrt(l (l+1) / n^2 + 2 (l+1) / (n B)).
+/// sd ≈ (1/2) sqrt(l (l+1) / n^2 + 2 (l+1) / (n B)),
 ///
-/// Where it comes from: in the linear regime a^l = P x with P = W^l ... W^1 (times the
-/// gains), and the batch mean of |a|^2 is x^T P^T P x averaged over the batch. Two
-/// sources fluctuate. (1) The matrix: |W^k P_{k-1}|_F^2 given P_{k-1} is a weighted
-/// chi-square whose relative variance is 2 tr((P^T P)^2) / (n (tr P^T P)^2) = 2k/n^2,
-/// because the second moment of the squared singular values of a product of k-1 square
-/// Gaussian matrices is the Fuss–Catalan number k; summed over k = 1..l this gives
-/// l(l+1)/n^2. (2) The batch: for x ~ N(0, I), Var(x^T A x) = 2 tr(A^2), so the batch mean
-/// has relative variance 2 tr(A^2)/(B (tr A)^2) = 2(l+1)/(n B). Halve the relative standard
-/// deviation of the second moment to get that of the std. For l = 1 this is the exact
-/// closed form of [`crate::width::ratio_sd`] with n units.
-///
-/// A tanh layer is a contraction: the fresh fluctuation it adds per layer is at most
-/// that of a linear layer, and d ln E[tanh(√q Z)^2] / d ln q <= 1 damps what it inherits.
-/// So for tanh stacks this is an upper bound (nearly attained when sigma_w is small).
-/// The same formula, with l replaced by the number of layers a gradient has crossed,
-/// describes the back-propagated gradient in the linear regime; in the saturated regime
-/// the gradient's fluctuations are larger (the factor tanh'(a)^2 is heavy-tailed), and the
-/// chapter compares the mean over seeds instead.
-pub fn linear_ratio_sd(stack: Stack, l: usize) -> f64 {
-    let (n, b, l) = (stack.width as f64, stack.batch as f64, l as f64);
-    0.5 * (l * (l + 1.0) / (n * n) + 2.0 * (l + 1.0) / (n * b)).sqrt()
+/// derived in [`theory::linear_stack_rms_sd`] (a Fuss–Catalan sum over the matrix product
+/// and a quadratic form over the batch). For l = 1 it is the closed form of
+/// [`crate::width::ratio_sd`] with n units. For tanh stacks it is an upper bound (nearly
+/// attained when sigma_w is small). The same formula, with l replaced by the number of
+/// layers a gradient has crossed, describes the back-propagated gradient in the linear
+/// regime; in the saturated regime the gradient's fluctuations are larger (the factor
+/// tanh'(a)^2 is heavy-tailed), and the chapter compares the mean over seeds instead.
+pub fn linear_ratio_sd(stack: Stack, l: usize) -> Result<f64, Error> {
+    theory::linear_stack_rms_sd(stack.width, stack.batch, l)
 }
 
 #[cfg(test)]
@@ -271,8 +258,8 @@ mod tests {
     #[test]
     fn linear_sd_at_layer_one_is_the_exact_closed_form() {
         let stack = Stack::cs231n(1.0);
-        let exact = crate::width::ratio_sd(stack.width, stack.width, stack.batch);
-        assert!((linear_ratio_sd(stack, 1) / exact - 1.0).abs() < 0.01);
+        let exact = crate::width::ratio_sd(stack.width, stack.width, stack.batch).unwrap();
+        assert!((linear_ratio_sd(stack, 1).unwrap() / exact - 1.0).abs() < 0.01);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod width;
 
 pub use charts;
 pub use initnet;
+pub use theory;
 
 /// The seeds every random claim of the chapter is made over: 0, 1, ..., 19.
 pub const SEEDS: [u64; 20] = book::seeds(0);

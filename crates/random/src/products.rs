@@ -3,8 +3,6 @@
 
 use initnet::{Error, Init, rng};
 
-use initnet::special::{digamma, trigamma};
-
 /// ln |W^L ... W^1 x| for every L, for one gain c (s = c/sqrt(n)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductCurve {
@@ -87,8 +85,10 @@ pub fn product_norms(
                     Ok(curve)
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
-            let per_factor_mean = 0.5 * ((2.0 * s * s).ln() + digamma(nf / 2.0));
-            let per_factor_var = trigamma(nf / 2.0) / 4.0;
+            // ln |W u| = ln(s^2 chi^2_n) / 2: half the mean, a quarter of the variance.
+            let (step_mean, step_var) = theory::log_chi_square_moments(n, s * s)?;
+            let per_factor_mean = 0.5 * step_mean;
+            let per_factor_var = step_var / 4.0;
             let ls = 0..=depth;
             Ok(ProductCurve {
                 n,

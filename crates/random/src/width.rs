@@ -3,10 +3,16 @@
 
 use initnet::{Error, Init, rng, saturated_fraction};
 
-use initnet::special::{gaussian_tail, normal_pdf, simpson};
+use theory::{gaussian_tail, normal_pdf, simpson, tanh_cutoff};
 
-/// The book's saturation threshold: a tanh unit is saturated when |h| > 0.99.
-pub const THRESHOLD: f64 = 0.99;
+/// The book's saturation threshold ([`theory::SATURATION_THRESHOLD`]): a tanh unit is
+/// saturated when |h| > 0.99.
+pub use theory::SATURATION_THRESHOLD as THRESHOLD;
+
+/// The standard deviation of sqrt(m / n), the measured std(a) over its prediction sqrt(n),
+/// for one layer of `units` units with N(0, 1) weights fed a batch of `batch`
+/// standard-normal inputs in n dimensions: [`theory::one_layer_rms_sd`], which derives it.
+pub use theory::one_layer_rms_sd as ratio_sd;
 
 /// One layer measured at one fan-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,21 +37,6 @@ impl WidthPoint {
     pub fn mean_ratio(&self) -> f64 {
         self.rms.iter().map(|r| r / self.predicted).sum::<f64>() / self.rms.len() as f64
     }
-}
-
-/// The standard deviation of sqrt(m / n), where m is the mean of a_ij^2 over a batch of
-/// `batch` standard-normal inputs x_i in n dimensions and `units` rows w_j of N(0, 1)
-/// weights, a_ij = x_i · w_j.
-///
-/// Given x, a_ij ~ N(0, |x_i|^2), so E[a^4] = 3 E|x|^4 = 3n(n+2) and Var(a^2) = 2n^2 + 6n.
-/// Two entries that share a sample (or a unit) have Cov(a_ij^2, a_ik^2) = Var|x_i|^2 = 2n;
-/// entries sharing neither are independent. Hence
-/// Var(m) = (2n^2 + 6n + 2n(units + batch - 2)) / (units batch), and by the delta method
-/// sd(sqrt(m/n)) = sd(m) / (2n).
-pub fn ratio_sd(n: usize, units: usize, batch: usize) -> f64 {
-    let (n, u, b) = (n as f64, units as f64, batch as f64);
-    let var_m = (2.0 * n * n + 6.0 * n + 2.0 * n * (u + b - 2.0)) / (u * b);
-    var_m.sqrt() / (2.0 * n)
 }
 
 /// Measure std(a) for one layer of `units` units with N(0, 1) weights, fed a batch of
@@ -80,7 +71,7 @@ pub fn width_scaling(
                 n,
                 rms,
                 predicted: (n as f64).sqrt(),
-                ratio_sd: ratio_sd(n, units, batch),
+                ratio_sd: ratio_sd(n, units, batch)?,
             })
         })
         .collect()
@@ -124,7 +115,7 @@ pub struct ToySaturation {
 /// of mean 2: P = ∫_0^∞ 2Φ(-c/√r) e^{-r/2}/2 dr, c = atanh(0.99). With r = t^2 the
 /// integrand t e^{-t²/2} 2Φ(-c/t) (`gaussian_tail(c, t)`) is smooth; Simpson's rule over t in [0, 40].
 pub fn toy_saturation_prediction() -> f64 {
-    let c = THRESHOLD.atanh();
+    let c = tanh_cutoff();
     simpson(
         |t| {
             if t == 0.0 {
@@ -164,7 +155,7 @@ pub fn toy_saturation(units: usize, batch: usize, seeds: &[u64]) -> Result<ToySa
     Ok(ToySaturation {
         measured,
         predicted: p,
-        gaussian_guess: gaussian_tail(THRESHOLD.atanh(), 2f64.sqrt()),
+        gaussian_guess: gaussian_tail(tanh_cutoff(), 2f64.sqrt()),
         sd_bound: (p * (1.0 - p) * (1.0 / (u * b) + 1.0 / u + 1.0 / b)).sqrt(),
     })
 }

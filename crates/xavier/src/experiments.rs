@@ -173,8 +173,11 @@ pub fn probe(
         let (m, s) = mean_std(h);
         p.act_mean.push(m);
         p.act_std.push(s);
-        p.saturated
-            .push(saturated_fraction(activations[l - 1], h, 0.99));
+        p.saturated.push(saturated_fraction(
+            activations[l - 1],
+            h,
+            theory::SATURATION_THRESHOLD,
+        ));
         p.signal_share.push(signal_share(a));
         p.grad_std.push(mean_std(da).1);
         p.grad_rms.push(rms(da));
@@ -319,7 +322,11 @@ pub fn train_curve(spec: &MlpSpec, epochs: usize, seed: u64) -> Result<Curve> {
             layer.activation.apply(&layer.pre_activation(&h))
         });
         top_mean.push(mean_std(&h).0);
-        top_saturated.push(saturated_fraction(spec.hidden, &h, 0.99));
+        top_saturated.push(saturated_fraction(
+            spec.hidden,
+            &h,
+            theory::SATURATION_THRESHOLD,
+        ));
     })?;
     Ok(Curve {
         seed,

@@ -396,13 +396,14 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
 /// diagonal, with the fixed point of g = 5/3.
 pub fn tanh_q_map() -> Result<Figure, Error> {
     let qs: Vec<f64> = (0..=60).map(|i| i as f64 * 0.05).collect();
-    let curve = |g: f64| {
-        Series::new(
+    let curve = |g: f64| -> Result<Series, Error> {
+        Ok(Series::new(
             format!("g = {}", if g == 1.0 { "1" } else { "5/3" }),
             qs.iter()
-                .map(|&q| (q, q_map(Activation::Tanh, g * g, q)))
-                .collect(),
-        )
+                .map(|&q| Ok((q, q_map(Activation::Tanh, g * g, 0.0, q)?)))
+                .collect::<initnet::Result<_>>()
+                .map_err(|e| Error::Draw(e.to_string()))?,
+        ))
     };
     let star = tanh_fixed_point(5.0 / 3.0)
         .map_err(|e| Error::Draw(e.to_string()))?
@@ -414,8 +415,8 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
     .legend(SeriesLabelPosition::UpperLeft)
     .x_label("q = Var(aˡ⁻¹)")
     .y_label("Var(aˡ)")
-    .series(curve(1.0))
-    .series(curve(5.0 / 3.0))
+    .series(curve(1.0)?)
+    .series(curve(5.0 / 3.0)?)
     .series_as(
         Series::new(
             "diagonal: Var(aˡ) = Var(aˡ⁻¹)",

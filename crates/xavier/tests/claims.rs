@@ -306,12 +306,15 @@ fn sigmoid_claims(c: &mut Claims) {
 }
 
 fn gain_claims(c: &mut Claims) {
-    let e = q_map(Activation::Tanh, 1.0, 1.0);
+    let e = q_map(Activation::Tanh, 1.0, 0.0, 1.0).unwrap();
     c.add("etanh2", f3(e)).add("g_exact", f3(1.0 / e.sqrt()));
     let g = 5.0 / 3.0;
-    c.add("map53", f3(q_map(Activation::Tanh, g * g, 1.0)));
+    c.add(
+        "map53",
+        f3(q_map(Activation::Tanh, g * g, 0.0, 1.0).unwrap()),
+    );
     let q = tanh_fixed_point(g).unwrap().unwrap();
-    let chi_star = chi(Activation::Tanh, g * g, q);
+    let chi_star = chi(Activation::Tanh, g * g, q).unwrap();
     c.add("qstar", f3(q))
         .add("sstar", f3(q.sqrt()))
         .add("chistar", f3(chi_star));
