@@ -467,7 +467,7 @@ async function check404(browser, origins) {
   const results = [];
   const cases = [
     { root: '/', visit: null, missing: 'no/such/page.html' },
-    { root: SUB_PATH, visit: 'introduction.html', missing: 'no/such/deep/page.html' },
+    { root: SUB_PATH, visit: 'intro.html', missing: 'no/such/deep/page.html' },
   ];
   for (const c of cases) {
     const origin = origins[c.root];
