@@ -23,6 +23,7 @@
 use std::fmt::{self, Display, Write as _};
 use std::str::FromStr;
 
+use initnet::math;
 use initnet::ndarray::Array2;
 use initnet::{
     Activation, Blobs, Init, Loss, Mlp, MlpSpec, Standardizer, TrainConfig, dead_fraction,
@@ -171,7 +172,7 @@ fn gaussian_expectation(s: f64, g: impl Fn(f64) -> f64) -> f64 {
     }
     let (n, half_width) = (1200usize, 12.0f64);
     let dz = half_width / n as f64;
-    let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let density = |z: f64| math::exp(-0.5 * z * z) / (2.0 * std::f64::consts::PI).sqrt();
     let mut total = 0.0;
     for sign in [-1.0, 1.0] {
         let mut sum = 0.0;
@@ -202,7 +203,7 @@ fn predicted_saturation(activation: Activation, v: f64) -> f64 {
         // |tanh a| > 0.99  <=>  |a| > atanh(0.99)
         Activation::Tanh => SATURATION_THRESHOLD.atanh(),
         // sigmoid(a) > 0.99 or < 0.01  <=>  |a| > ln(0.99 / 0.01)
-        Activation::Sigmoid => (SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD)).ln(),
+        Activation::Sigmoid => math::ln(SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD)),
         _ => return 0.0,
     };
     if v == 0.0 {
@@ -718,7 +719,7 @@ pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<Tra
         .filter(|&&c| c > 0)
         .map(|&c| {
             let p = c as f64 / n_train;
-            p * p.ln()
+            p * math::ln(p)
         })
         .sum::<f64>();
     Ok(TrainReport {
