@@ -105,7 +105,7 @@ fn main() -> ExitCode {
             no_notebooks,
             notebook_timeout,
         } => test(!no_notebooks, Duration::from_secs(notebook_timeout)),
-        Verb::Portable { cpu, chapters } => portable::run(&cpu, &chapters),
+        Verb::Portable { cpu, chapters } => portable::check(&cpu, &chapters),
         Verb::CheckFigures { chapters } => portable::check_figures(&chapters),
     };
     match result {

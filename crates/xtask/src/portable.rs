@@ -58,7 +58,7 @@ const INITLAB_RUNS: [&[&str]; 2] = [
     ],
 ];
 
-pub(crate) fn run(cpu: &str, chapters: &[String]) -> Result<()> {
+pub(crate) fn check(cpu: &str, chapters: &[String]) -> Result<()> {
     for var in [
         "RUSTFLAGS",
         "CARGO_BUILD_RUSTFLAGS",
