@@ -1,5 +1,5 @@
-//! Workspace-level checks that tie the book together: the notebooks, figures and images
-//! the chapters refer to are all in sync with the chapters themselves.
+//! Workspace-level checks that tie the book together: the notebooks, figures, generated
+//! blocks and images the chapters refer to are all in sync with the chapters themselves.
 //!
 //! Regenerate with `cargo xtask notebooks` and `cargo xtask figures` when these fail.
 
@@ -93,6 +93,9 @@ fn every_committed_figure_is_what_the_chapter_draws_now() {
         for figure in &figures {
             for (ext, data) in [("svg", &figure.svg), ("csv", &figure.csv)] {
                 let file = format!("{}.{ext}", figure.name);
+                if expected.contains(&file) {
+                    problems.push(format!("{}: two figures are named {file}", chapter.name));
+                }
                 match std::fs::read(dir.join(&file)) {
                     Ok(bytes) if bytes == data.as_bytes() => {}
                     Ok(_) => problems.push(format!(
@@ -120,6 +123,44 @@ fn every_committed_figure_is_what_the_chapter_draws_now() {
         "run `cargo xtask figures`:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn every_generated_block_is_what_the_chapter_computes_now() {
+    let mut problems = Vec::new();
+    for chapter in chapters::all() {
+        let blocks = (chapter.generated)()
+            .unwrap_or_else(|e| panic!("chapter {}: generated() failed: {e}", chapter.name));
+        match book::generated::stale(chapter.markdown, &blocks) {
+            Ok(stale) => problems.extend(stale.iter().map(|name| {
+                format!(
+                    "src/{}.md: generated block {name:?} differs from what the code computes",
+                    chapter.name
+                )
+            })),
+            Err(e) => problems.push(format!("src/{}.md: {e}", chapter.name)),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "run `cargo xtask figures`:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_chapter_text_is_src_name_md() {
+    for chapter in chapters::all() {
+        let path = root().join("src").join(format!("{}.md", chapter.name));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            text == chapter.markdown,
+            "{} is not chapter {}'s text",
+            path.display(),
+            chapter.name
+        );
+    }
 }
 
 #[test]

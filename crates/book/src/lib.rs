@@ -1,7 +1,28 @@
 //! # book: the chapter contract and the markdown reader
 //!
+//! Every chapter crate exports one [`Chapter`], `pub const CHAPTER: book::Chapter`: its
+//! name, its text, its seeds, the function that draws its figures and the one that
+//! computes its [`generated`] blocks. The registry (`crates/chapters`) is a list of these
+//! constants. What a chapter crate shares with the others comes from here:
+//!
+//! - [`Error`] and [`Result`]: the one error type of the chapter crates.
+//! - [`seeds`]: how a chapter declares the seeds of its random claims,
+//!   `pub const SEEDS: [u64; 20] = book::seeds(0);` (experiments take `&[u64]`).
+//! - [`include_chapter!`]: the chapter's text `src/<crate>.md`, for the crate's
+//!   documentation and for [`Chapter::markdown`].
+//! - [`mean`], [`sample_sd`], [`mean_sd`]: statistics over seeds.
+//! - [`generated`]: text the code computes, written into the chapter between markers.
 //! - [`markdown`]: the one reader of the chapters' markdown (pulldown-cmark, math on,
 //!   byte offsets kept), used by the claims check, the notebook generator and the
 //!   workspace tests.
 
+mod chapter;
+mod error;
+pub mod generated;
 pub mod markdown;
+mod stats;
+
+pub use chapter::{Chapter, nothing_generated, seeds};
+pub use error::{Error, Result};
+pub use generated::Generated;
+pub use stats::{mean, mean_sd, sample_sd};

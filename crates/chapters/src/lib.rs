@@ -1,90 +1,43 @@
 //! # chapters: the registry of the book's chapters, and their notebooks
 //!
-//! [`all`] lists every chapter: its name (the crate, the figure folder
-//! `src/figures/<name>/` and the notebook `notebooks/<name>.ipynb`), its markdown and the
-//! function that draws its figures. `xtask` and the workspace tests go through this list,
-//! so a chapter that is registered here is built, drawn, tested and turned into a notebook.
+//! [`all`] lists every chapter's [`Chapter`] constant (the contract is in the `book`
+//! crate): its name (the crate, the text `src/<name>.md`, the figure folder
+//! `src/figures/<name>/` and the notebook `notebooks/<name>.ipynb`), its markdown, its
+//! seeds, and the functions that draw its figures and compute its generated blocks.
+//! `xtask` and the workspace tests go through this list, so a chapter that is registered
+//! here is built, drawn, tested and turned into a notebook.
 //!
 //! [`notebook`] turns a chapter's markdown into a Jupyter notebook (see [`cells`] for
 //! the rules).
 
-use std::error::Error;
-
 mod notebook;
 
+pub use book::Chapter;
 pub use notebook::{Cell, CellKind, cells, notebook, notebook_json};
 
-/// What a chapter's `figures()` returns.
-pub type Figures = Result<Vec<charts::Figure>, Box<dyn Error + Send + Sync>>;
-
-/// One chapter of the book.
-#[derive(Clone, Copy)]
-pub struct Chapter {
-    /// The chapter's crate name, also its figure folder and notebook name.
-    pub name: &'static str,
-    /// The chapter's text (its `src/<file>.md`).
-    pub markdown: &'static str,
-    /// Draws every chart of the chapter.
-    pub figures: fn() -> Figures,
-}
-
-impl std::fmt::Debug for Chapter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Chapter")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
-}
+/// Every chapter of the book, in reading order.
+///
+/// CHAPTER AUTHORS: register your chapter with ONE line here, in book order, and ONE line
+/// in `crates/chapters/Cargo.toml` under `[dependencies]` (`zero = { path = "../zero" }`).
+/// AUTHORING.md has every step.
+const CHAPTERS: &[Chapter] = &[
+    intro::CHAPTER,
+    zero::CHAPTER,
+    large::CHAPTER,
+    random::CHAPTER,
+    xavier::CHAPTER,
+    he::CHAPTER,
+    guide::CHAPTER,
+];
 
 /// Every chapter of the book, in reading order.
 pub fn all() -> Vec<Chapter> {
-    vec![
-        Chapter {
-            name: "intro",
-            markdown: include_str!("../../../src/introduction.md"),
-            figures: intro::figures,
-        },
-        // CHAPTER AUTHORS: register your chapter with ONE line here, in book order, e.g.
-        //   Chapter { name: "zero", markdown: include_str!("../../../src/zero.md"), figures: zero::figures },
-        // and ONE line in crates/chapters/Cargo.toml under [dependencies]:
-        //   zero = { path = "../zero" }
-        // Then run `cargo xtask figures` and `cargo xtask notebooks` and commit the results.
-        Chapter {
-            name: "zero",
-            markdown: include_str!("../../../src/zero.md"),
-            figures: zero::figures,
-        },
-        Chapter {
-            name: "large",
-            markdown: include_str!("../../../src/large.md"),
-            figures: large::figures::figures,
-        },
-        Chapter {
-            name: "random",
-            markdown: include_str!("../../../src/random.md"),
-            figures: random::figures::figures,
-        },
-        Chapter {
-            name: "xavier",
-            markdown: include_str!("../../../src/xavier.md"),
-            figures: xavier::figures,
-        },
-        Chapter {
-            name: "he",
-            markdown: include_str!("../../../src/he.md"),
-            figures: he::figures::figures,
-        },
-        Chapter {
-            name: "guide",
-            markdown: include_str!("../../../src/guide.md"),
-            figures: guide::figures::figures,
-        },
-    ]
+    CHAPTERS.to_vec()
 }
 
 /// The chapter called `name`.
 pub fn find(name: &str) -> Option<Chapter> {
-    all().into_iter().find(|c| c.name == name)
+    CHAPTERS.iter().find(|c| c.name == name).copied()
 }
 
 #[cfg(test)]
@@ -117,5 +70,21 @@ mod tests {
         assert_eq!(chapters[0].name, "intro");
         assert!(find("intro").is_some());
         assert!(find("nope").is_none());
+    }
+
+    /// The design's rule for random claims: at least 20 seeds, all different.
+    #[test]
+    fn every_chapter_makes_its_random_claims_over_at_least_20_seeds() {
+        for c in all() {
+            let mut seeds = c.seeds.to_vec();
+            seeds.sort_unstable();
+            seeds.dedup();
+            assert!(
+                seeds.len() == c.seeds.len() && seeds.len() >= 20,
+                "{}: {:?}",
+                c.name,
+                c.seeds
+            );
+        }
     }
 }

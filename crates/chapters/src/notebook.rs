@@ -322,7 +322,9 @@ mod tests {
         Chapter {
             name: "demo",
             markdown,
+            seeds: &[],
             figures: || Ok(Vec::new()),
+            generated: book::nothing_generated,
         }
     }
 

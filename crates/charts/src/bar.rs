@@ -1,9 +1,8 @@
 //! Bar charts with error bars: a mean and its spread over seeds, per category and series.
 
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-use crate::style::{self, FONT, GRID, TEXT};
+use crate::axis::Scale;
+use crate::frame::{Axis, Entry, Frame, Mark, SeriesLabelPosition, Swatch};
+use crate::style::{self, PLOT_HEIGHT, TEXT};
 use crate::{Csv, Error, Figure, check_finite, csv_num};
 
 /// Grouped bars with error bars: for each category (x), one bar per series showing a
@@ -71,11 +70,6 @@ impl BarChart {
         let lows = self.bars.iter().map(|b| (b.2 - b.3).min(0.0));
         let highs = self.bars.iter().map(|b| (b.2 + b.3).max(0.0));
         let (y0, y1) = style::linear_range(lows.chain(highs));
-        // Headroom above the tallest bar for the legend: at least a sixth of the plot, more
-        // when the legend (about 17 px a row plus its border, in a plot about 330 px
-        // high) needs it, so that no legend row covers a bar.
-        let legend = ((17.0 * self.series.len() as f64 + 16.0) / 330.0).clamp(1.0 / 6.0, 0.6);
-        let y1 = y1 + (y1 - y0) * legend / (1.0 - legend);
         let y0 = if self.bars.iter().all(|b| b.2 - b.3 >= 0.0) {
             0.0
         } else {
@@ -84,73 +78,71 @@ impl BarChart {
         let nc = self.categories.len();
         let ns = self.series.len();
         let group = 0.8 / ns as f64;
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
-            root.fill(&WHITE)?;
-            let mut chart = style::frame(&root, &self.title, 72)
-                .build_cartesian_2d(-0.5..nc as f64 - 0.5, y0..y1)?;
-            chart
-                .configure_mesh()
-                .x_desc(&self.x_label)
-                .y_desc(&self.y_label)
-                .x_labels(0)
-                .y_label_formatter(&|v| style::format_number(*v))
-                .disable_x_mesh()
-                .axis_desc_style((FONT, style::DESC_SIZE).into_font().color(&TEXT))
-                .label_style((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
-                .axis_style(TEXT)
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
-                .draw()?;
-            // Category names under the axis, centred on their group of bars.
-            let font = (FONT, style::LABEL_SIZE)
-                .into_font()
-                .color(&TEXT)
-                .pos(Pos::new(HPos::Center, VPos::Top));
-            chart.draw_series(self.categories.iter().enumerate().map(|(c, name)| {
-                EmptyElement::at((c as f64, y0)) + Text::new(name.clone(), (0, 8), font.clone())
-            }))?;
-            let left = |c: usize, s: usize| c as f64 - 0.4 + group * s as f64;
-            for (s, label) in self.series.iter().enumerate() {
-                let col = style::color(s);
-                let bars: Vec<_> = self.bars.iter().filter(|b| b.1 == s).collect();
-                chart
-                    .draw_series(bars.iter().map(|b| {
-                        Rectangle::new(
-                            [
-                                (left(b.0, s) + 0.1 * group, 0.0),
-                                (left(b.0, s) + 0.9 * group, b.2),
-                            ],
-                            col.filled(),
-                        )
-                    }))?
-                    .label(label.as_str())
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 5), (x + 14, y + 5)], col.filled())
-                    });
-                // Whiskers: mean - spread to mean + spread, with caps.
-                chart.draw_series(bars.iter().filter(|b| b.3 > 0.0).map(|b| {
-                    let x = left(b.0, s) + 0.5 * group;
-                    let cap = 0.15 * group;
-                    PathElement::new(
-                        vec![
-                            (x - cap, b.2 - b.3),
-                            (x + cap, b.2 - b.3),
-                            (x, b.2 - b.3),
-                            (x, b.2 + b.3),
-                            (x - cap, b.2 + b.3),
-                            (x + cap, b.2 + b.3),
-                        ],
-                        TEXT.stroke_width(2),
-                    )
-                }))?;
-            }
-            if ns > 1 || !self.series[0].is_empty() {
-                style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-            }
-            root.present()?;
+        let left = |c: usize, s: usize| c as f64 - 0.4 + group * s as f64;
+        let mut marks = Vec::new();
+        let mut legend = Vec::new();
+        for (s, label) in self.series.iter().enumerate() {
+            let color = style::color(s);
+            let bars: Vec<_> = self.bars.iter().filter(|b| b.1 == s).collect();
+            marks.push(Mark::Boxes {
+                boxes: bars
+                    .iter()
+                    .map(|b| {
+                        [
+                            (left(b.0, s) + 0.1 * group, 0.0),
+                            (left(b.0, s) + 0.9 * group, b.2),
+                        ]
+                    })
+                    .collect(),
+                color,
+                crisp: false,
+            });
+            legend.push(Entry {
+                label: label.clone(),
+                swatch: Swatch::Box { color },
+            });
         }
+        // Whiskers (mean - spread to mean + spread, with caps) on top of every bar.
+        marks.push(Mark::Whiskers {
+            bars: self
+                .bars
+                .iter()
+                .filter(|b| b.3 > 0.0)
+                .map(|b| (left(b.0, b.1) + 0.5 * group, b.2 - b.3, b.2 + b.3))
+                .collect(),
+            color: TEXT,
+        });
+        if ns == 1 && self.series[0].is_empty() {
+            legend.clear();
+        }
+        let svg = Frame {
+            title: self.title.clone(),
+            x: Axis {
+                label: self.x_label.clone(),
+                scale: Scale {
+                    lo: -0.5,
+                    hi: nc as f64 - 0.5,
+                    log: false,
+                },
+                integer: false,
+            },
+            y: Axis {
+                label: self.y_label.clone(),
+                scale: Scale {
+                    lo: y0,
+                    hi: y1,
+                    log: false,
+                },
+                integer: false,
+            },
+            categories: Some(self.categories.clone()),
+            marks,
+            legend,
+            position: SeriesLabelPosition::UpperRight,
+            plot_height: PLOT_HEIGHT,
+            filled: false,
+        }
+        .render();
         let mut csv = Csv::new(&["category", "series", "mean", "spread"]);
         for &(c, s, mean, spread) in &self.bars {
             csv.row([
@@ -160,11 +152,7 @@ impl BarChart {
                 csv_num(spread),
             ]);
         }
-        Ok(Figure {
-            name: self.name.clone(),
-            svg,
-            csv: csv.finish(),
-        })
+        Figure::checked(self.name.clone(), svg, csv.finish())
     }
 }
 

@@ -1,10 +1,20 @@
 //! A panel of small histograms, one per layer, on a shared x range: the picture of how
 //! activations spread (or collapse) as they pass through a deep network.
 
-use plotters::prelude::*;
-
-use crate::style::{self, FONT, GRID, TEXT};
+use crate::axis::{self, Direction, Scale};
+use crate::frame::{
+    self, MARGIN, Mark, Plot, TICK, TICK_GAP, draw_axes, draw_marks, tick_label_width,
+};
+use crate::style::{self, DESC_SIZE, LABEL_SIZE, WIDTH};
+use crate::svg::{Anchor, Font, Rect, Svg};
+use crate::text;
 use crate::{Csv, Error, Figure, check_finite, csv_num};
+
+/// Height of the plotting area of one histogram, the gap between columns of panels and
+/// between rows.
+const PANEL_HEIGHT: f64 = 105.0;
+const COLUMN_GAP: f64 = 26.0;
+const ROW_GAP: f64 = 14.0;
 
 /// The binned values of a [`HistogramPanel`]: counts per panel and bin, over [lo, hi].
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +28,8 @@ pub struct Bins {
 }
 
 /// One small histogram per panel (for example per layer), all over the same range and
-/// bins. Bars show the fraction of a panel's values in each bin; values outside the
+/// bins, in rows of [`HistogramPanel::columns`] panels (default 2, so that a phone shows
+/// them legibly) under one title. Bars show the fraction of a panel's values in each bin; values outside the
 /// range are counted in the first or last bin, so nothing is dropped silently.
 /// CSV: `panel,bin_low,bin_high,count,fraction`.
 #[derive(Debug, Clone)]
@@ -34,8 +45,8 @@ pub struct HistogramPanel {
 }
 
 impl HistogramPanel {
-    /// A panel to be saved as `name` with `title` above it: 40 bins, up to 5 histograms
-    /// per row, one y scale for all.
+    /// A panel to be saved as `name` with `title` above it: 40 bins, 2 histograms per
+    /// row, one y scale for all.
     pub fn new(name: impl Into<String>, title: impl Into<String>) -> Self {
         HistogramPanel {
             name: name.into(),
@@ -43,7 +54,7 @@ impl HistogramPanel {
             x_label: String::new(),
             range: None,
             bins: 40,
-            columns: 5,
+            columns: 2,
             shared_y: true,
             panels: Vec::new(),
         }
@@ -176,64 +187,156 @@ impl HistogramPanel {
         let n = self.panels.len();
         let cols = self.columns.min(n);
         let rows = n.div_ceil(cols);
-        let size = (cols as u32 * 200 + 20, rows as u32 * 190 + 50);
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-            root.fill(&WHITE)?;
-            let root = root.titled(
-                &self.title,
-                (FONT, style::TITLE_SIZE).into_font().color(&TEXT),
-            )?;
-            let root = root.margin(0, 8, 4, 12);
-            for (k, area) in root
-                .split_evenly((rows, cols))
-                .into_iter()
-                .enumerate()
-                .take(n)
-            {
-                let (label, _) = &self.panels[k];
-                let y_top = if self.shared_y {
+        let x_scale = Scale { lo, hi, log: false };
+        let y_scales: Vec<Scale> = (0..n)
+            .map(|k| Scale {
+                lo: 0.0,
+                hi: if self.shared_y {
                     shared_top
                 } else {
                     top(&fractions[k])
-                };
-                let mut chart = ChartBuilder::on(&area)
-                    .caption(
-                        label,
-                        (FONT, style::LABEL_SIZE + 1).into_font().color(&TEXT),
-                    )
-                    .margin(4)
-                    .x_label_area_size(38)
-                    .y_label_area_size(if k % cols == 0 { 46 } else { 30 })
-                    .build_cartesian_2d(lo..hi, 0.0..y_top)?;
-                chart
-                    .configure_mesh()
-                    .x_desc(&self.x_label)
-                    .y_desc(if k % cols == 0 { "fraction" } else { "" })
-                    .x_labels(4)
-                    .y_labels(4)
-                    .x_label_formatter(&|v| style::format_number(*v))
-                    .y_label_formatter(&|v| style::format_number(*v))
-                    .axis_desc_style((FONT, style::LABEL_SIZE - 1).into_font().color(&TEXT))
-                    .label_style((FONT, style::LABEL_SIZE - 2).into_font().color(&TEXT))
-                    .axis_style(TEXT)
-                    .bold_line_style(GRID)
-                    .light_line_style(TRANSPARENT)
-                    .draw()?;
-                let c = style::color(0);
-                chart.draw_series(
-                    fractions[k]
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| **f > 0.0)
-                        .map(|(i, &f)| {
-                            Rectangle::new([(edge(i), 0.0), (edge(i + 1), f)], c.filled())
-                        }),
-                )?;
+                },
+                log: false,
+            })
+            .collect();
+        let y_ticks: Vec<_> = y_scales
+            .iter()
+            .map(|s| axis::ticks(s, false, PANEL_HEIGHT, Direction::Vertical))
+            .collect();
+        // Space for y tick labels: the first column only when the panels share a scale.
+        let label_space = |col: usize| -> f64 {
+            let widest = (0..n)
+                .filter(|k| k % cols == col && (col == 0 || !self.shared_y))
+                .map(|k| tick_label_width(&y_ticks[k]))
+                .fold(0.0, f64::max);
+            if widest > 0.0 {
+                widest + TICK_GAP + TICK
+            } else {
+                0.0
             }
-            root.present()?;
+        };
+        let desc = Font::new(DESC_SIZE);
+        let y_desc_w = desc.ascent() + desc.descent() + 8.0;
+        let title = frame::title_lines(&self.title, WIDTH);
+        // The panels' width, and a gap between columns wide enough that the last x label
+        // of one panel and the first of the next stay apart.
+        let panel_width = |gap: f64| {
+            let used: f64 = MARGIN
+                + y_desc_w
+                + (0..cols).map(label_space).sum::<f64>()
+                + gap * (cols - 1) as f64
+                + MARGIN
+                + 8.0;
+            (WIDTH - used) / cols as f64
+        };
+        let mut gap = COLUMN_GAP;
+        let mut pw = panel_width(gap);
+        let mut x_ticks = axis::ticks(&x_scale, false, pw, Direction::Horizontal);
+        for _ in 0..2 {
+            let reach = |(v, s): &(f64, String), from_left: bool| {
+                let off = x_scale.unit(*v) * pw;
+                let half = text::width(s, LABEL_SIZE, false) / 2.0;
+                (half - if from_left { off } else { pw - off }).max(0.0)
+            };
+            let left = x_ticks.major.first().map_or(0.0, |t| reach(t, true));
+            let right = x_ticks.major.last().map_or(0.0, |t| reach(t, false));
+            let needed = left + right + 18.0;
+            if needed <= gap {
+                break;
+            }
+            gap = needed;
+            pw = panel_width(gap);
+            x_ticks = axis::ticks(&x_scale, false, pw, Direction::Horizontal);
         }
+        let caption = Font::new(LABEL_SIZE).anchor(Anchor::Middle);
+        let row_height = caption.line_height()
+            + 4.0
+            + PANEL_HEIGHT
+            + (frame::x_label_baseline(&Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 0.0,
+                y1: 0.0,
+            }) + caption.descent());
+        let grid_top = frame::title_height(&title);
+        let grid_bottom = grid_top + row_height * rows as f64 + ROW_GAP * (rows - 1) as f64;
+        let x_desc_base = grid_bottom + 8.0 + desc.ascent();
+        let height = (x_desc_base + desc.descent() + MARGIN).ceil();
+
+        let mut svg = Svg::new(WIDTH, height, &self.title);
+        frame::draw_title(&mut svg, &title);
+        let mut left_of_grid = f64::INFINITY;
+        let mut right_of_grid: f64 = 0.0;
+        for (k, (label, _)) in self.panels.iter().enumerate() {
+            let (row, col) = (k / cols, k % cols);
+            let x0 = MARGIN
+                + y_desc_w
+                + (0..=col).map(label_space).sum::<f64>()
+                + (pw + gap) * col as f64;
+            let row_top = grid_top + (row_height + ROW_GAP) * row as f64;
+            let rect = Rect {
+                x0,
+                y0: row_top + caption.line_height() + 4.0,
+                x1: x0 + pw,
+                y1: row_top + caption.line_height() + 4.0 + PANEL_HEIGHT,
+            };
+            left_of_grid = left_of_grid.min(rect.x0);
+            right_of_grid = right_of_grid.max(rect.x1);
+            svg.text(
+                (rect.x0 + rect.x1) / 2.0,
+                row_top + caption.ascent(),
+                label,
+                &caption,
+            );
+            let plot = Plot {
+                rect,
+                x: x_scale,
+                y: y_scales[k],
+            };
+            let show_y = col == 0 || !self.shared_y;
+            draw_axes(&mut svg, &plot, &x_ticks, &y_ticks[k], true, show_y);
+            let c = style::color(0);
+            let bins = fractions[k]
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| **f > 0.0)
+                .map(|(i, &f)| [(edge(i), 0.0), (edge(i + 1), f)])
+                .collect();
+            draw_marks(
+                &mut svg,
+                &plot,
+                &[Mark::Boxes {
+                    boxes: bins,
+                    color: c,
+                    crisp: false,
+                }],
+            );
+        }
+        if !self.x_label.is_empty() {
+            svg.text(
+                (left_of_grid + right_of_grid) / 2.0,
+                x_desc_base,
+                &self.x_label,
+                &desc.anchor(Anchor::Middle),
+            );
+        }
+        let y_desc = if self.shared_y {
+            "fraction of values"
+        } else {
+            "fraction of values (own scale per panel)"
+        };
+        let y_desc = if text::width(y_desc, DESC_SIZE, false) > grid_bottom - grid_top {
+            "fraction"
+        } else {
+            y_desc
+        };
+        svg.text(
+            MARGIN + desc.ascent(),
+            (grid_top + grid_bottom) / 2.0,
+            y_desc,
+            &desc.anchor(Anchor::Middle).vertical(),
+        );
+        let svg = svg.finish();
         let mut csv = Csv::new(&["panel", "bin_low", "bin_high", "count", "fraction"]);
         for ((label, _), (c, f)) in self.panels.iter().zip(counts.iter().zip(&fractions)) {
             for i in 0..self.bins {
@@ -246,10 +349,6 @@ impl HistogramPanel {
                 ]);
             }
         }
-        Ok(Figure {
-            name: self.name.clone(),
-            svg,
-            csv: csv.finish(),
-        })
+        Figure::checked(self.name.clone(), svg, csv.finish())
     }
 }

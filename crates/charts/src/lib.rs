@@ -22,27 +22,54 @@
 //! # Ok::<(), charts::Error>(())
 //! ```
 //!
+//! ## Read at the size it is shown
+//!
+//! The book shows a chart as an image at most as wide as its content column
+//! ([`COLUMN_WIDTH_PX`]). Every chart is 600 px wide, so the column shows it at its own
+//! size, and no text in it is smaller than 14 px (a subscript without a Unicode form,
+//! such as the w of σ_w, 12 px); a chart of several panels stacks them two to a row
+//! rather than widening. Legends sit inside the plot
+//! only where no data lies, and below it otherwise. Labels are typeset: write `a^l`,
+//! `16^(l-1)` or `σ_w` and the chart shows aˡ, 16ˡ⁻¹ and σ with a subscript w (the CSV
+//! keeps the label as written). Every rendered chart is checked by [`Audit`] before it is
+//! returned: text at least [`MIN_TEXT_PX`] in the column, no legend over a data mark, no
+//! text over text or off the canvas; a chart that fails is an [`Error::Layout`].
+//!
 //! Rendering is deterministic: the same input gives the same bytes, on every run and
-//! platform. Text is written as SVG `<text>` in a generic `sans-serif` family, so no font
-//! file is read or needed. Empty data, NaN or infinite values, and values a log axis
-//! cannot show are reported as an [`Error`] naming the value.
+//! platform. Text is written as SVG `<text>` in the family `'DejaVu Sans', Verdana,
+//! sans-serif`; no font file is read or embedded, and layout estimates text widths from
+//! DejaVu Sans, wider than the common fallbacks. Empty data, NaN or infinite values, and
+//! values a log axis cannot show are reported as an [`Error`] naming the value.
 
+mod audit;
+mod axis;
 mod bar;
+mod frame;
 mod hist;
 mod line;
 mod scatter;
 mod style;
+mod svg;
+mod text;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub use audit::{Audit, TextItem};
 pub use bar::BarChart;
+pub use frame::SeriesLabelPosition;
 pub use hist::{Bins, HistogramPanel};
 pub use line::{LineChart, Mark};
-/// Where a chart's legend sits (re-exported so chapters need no direct plotters dependency).
-pub use plotters::chart::SeriesLabelPosition;
 pub use scatter::{DecisionMap, Grid, ScatterChart};
-pub use style::{PALETTE, color, format_number};
+pub use style::{PALETTE, Rgb, color, format_number};
+
+/// Width of the book's content column in CSS px (mdBook's default
+/// `--content-max-width` at a desktop window): a chart wider than this is scaled down.
+pub const COLUMN_WIDTH_PX: f64 = 750.0;
+/// About the width a phone (390 px wide) gives an image in the book.
+pub const PHONE_WIDTH_PX: f64 = 350.0;
+/// The smallest text, in CSS px, a chart may show in the book's column.
+pub const MIN_TEXT_PX: f64 = 12.0;
 
 /// A drawn chart: `name` is the file stem, `svg` the picture, `csv` the data it shows
 /// (a header row, then one row per drawn value).
@@ -57,6 +84,24 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// A figure whose SVG passed [`Audit::problems`], or [`Error::Layout`] naming what fails.
+    pub(crate) fn checked(name: String, svg: String, csv: String) -> Result<Figure, Error> {
+        let problems = Audit::of(&svg)?.problems();
+        if !problems.is_empty() {
+            return Err(Error::Layout {
+                chart: name,
+                problems,
+            });
+        }
+        Ok(Figure { name, svg, csv })
+    }
+
+    /// Read the chart back from its SVG: its size, texts, legend and data marks (see
+    /// [`Audit`]).
+    pub fn audit(&self) -> Result<Audit, Error> {
+        Audit::of(&self.svg)
+    }
+
     /// Write `dir/<name>.svg` and `dir/<name>.csv` (the folder must exist).
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::write(dir.join(format!("{}.svg", self.name)), &self.svg)?;
@@ -138,17 +183,17 @@ pub enum Error {
         /// The value given.
         value: f64,
     },
-    /// The drawing backend failed (should not happen when writing to a string).
+    /// Drawing failed, or an SVG could not be read back.
     #[error("drawing failed: {0}")]
     Draw(String),
-}
-
-impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErrorKind<E>>
-    for Error
-{
-    fn from(e: plotters::drawing::DrawingAreaErrorKind<E>) -> Self {
-        Error::Draw(e.to_string())
-    }
+    /// The drawn chart would not read well (see [`Audit::problems`]).
+    #[error("chart {chart:?} does not read well: {}", problems.join("; "))]
+    Layout {
+        /// The chart's name.
+        chart: String,
+        /// What fails, in words.
+        problems: Vec<String>,
+    },
 }
 
 /// One labelled line or set of points.

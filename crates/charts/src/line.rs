@@ -1,9 +1,8 @@
 //! Line charts: several series against one x axis, optionally on log scales.
 
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
-use plotters::prelude::*;
-
-use crate::style::{self, FONT, GRID, TEXT};
+use crate::axis::Scale;
+use crate::frame::{Axis, Entry, Frame, Mark as Drawn, SeriesLabelPosition, Shape, Swatch};
+use crate::style::{self, PLOT_HEIGHT};
 use crate::{Csv, Error, Figure, Series, check_finite, check_positive, csv_num};
 
 /// How one series of a [`LineChart`] is drawn.
@@ -112,7 +111,9 @@ impl LineChart {
         self.markers = true;
         self
     }
-    /// Where the legend sits (default: upper right).
+    /// Where the legend should sit (default: upper right). The legend goes there only
+    /// if it covers no data there; otherwise to the first free place, or below the plot
+    /// (see [`SeriesLabelPosition`]).
     pub fn legend(mut self, position: SeriesLabelPosition) -> Self {
         self.legend = position;
         self
@@ -206,13 +207,112 @@ impl LineChart {
         } else {
             style::linear_range(ys)
         };
-        let mut svg = String::new();
-        match (self.log_x, self.log_y) {
-            (false, false) => self.draw(&mut svg, x0..x1, y0..y1)?,
-            (true, false) => self.draw(&mut svg, (x0..x1).log_scale(), y0..y1)?,
-            (false, true) => self.draw(&mut svg, x0..x1, (y0..y1).log_scale())?,
-            (true, true) => self.draw(&mut svg, (x0..x1).log_scale(), (y0..y1).log_scale())?,
+        let integral = |v: f64| v.fract() == 0.0;
+        let points = || self.series.iter().flat_map(|s| s.points.iter());
+        let mut marks = Vec::new();
+        let mut legend = Vec::new();
+        for (((s, mark), &color), errors) in self
+            .series
+            .iter()
+            .zip(&self.marks)
+            .zip(&self.colors)
+            .zip(&self.errors)
+        {
+            let c = style::color(color);
+            if let Some(errors) = errors {
+                marks.push(Drawn::Whiskers {
+                    bars: s
+                        .points
+                        .iter()
+                        .zip(errors)
+                        .map(|(&(x, y), &e)| (x, y - e, y + e))
+                        .collect(),
+                    color: c,
+                });
+            }
+            let dots = |r: f64| Drawn::Dots {
+                points: s.points.clone(),
+                color: c,
+                shape: Shape::Circle,
+                r,
+                outline: style::Rgb(0xFF, 0xFF, 0xFF),
+            };
+            let swatch = match mark {
+                Mark::Line => {
+                    marks.push(Drawn::Line {
+                        points: s.points.clone(),
+                        color: c,
+                        dashed: false,
+                    });
+                    if self.markers {
+                        marks.push(dots(3.5));
+                        Swatch::LineDot { color: c }
+                    } else {
+                        Swatch::Line {
+                            color: c,
+                            dashed: false,
+                        }
+                    }
+                }
+                Mark::Dashed => {
+                    marks.push(Drawn::Line {
+                        points: s.points.clone(),
+                        color: c,
+                        dashed: true,
+                    });
+                    Swatch::Line {
+                        color: c,
+                        dashed: true,
+                    }
+                }
+                Mark::Points => {
+                    marks.push(dots(4.5));
+                    if errors.is_some() {
+                        Swatch::DotWhisker { color: c }
+                    } else {
+                        Swatch::Dot {
+                            color: c,
+                            shape: Shape::Circle,
+                            outline: style::Rgb(0xFF, 0xFF, 0xFF),
+                        }
+                    }
+                }
+            };
+            if !s.label.is_empty() {
+                legend.push(Entry {
+                    label: s.label.clone(),
+                    swatch,
+                });
+            }
         }
+        let svg = Frame {
+            title: self.title.clone(),
+            x: Axis {
+                label: self.x_label.clone(),
+                scale: Scale {
+                    lo: x0,
+                    hi: x1,
+                    log: self.log_x,
+                },
+                integer: points().all(|p| integral(p.0)),
+            },
+            y: Axis {
+                label: self.y_label.clone(),
+                scale: Scale {
+                    lo: y0,
+                    hi: y1,
+                    log: self.log_y,
+                },
+                integer: points().all(|p| integral(p.1)),
+            },
+            categories: None,
+            marks,
+            legend,
+            position: self.legend,
+            plot_height: PLOT_HEIGHT,
+            filled: false,
+        }
+        .render();
         let csv = if self.errors.iter().all(Option::is_none) {
             let mut csv = Csv::new(&["series", "x", "y"]);
             for s in &self.series {
@@ -231,86 +331,6 @@ impl LineChart {
             }
             csv
         };
-        Ok(Figure {
-            name: self.name.clone(),
-            svg,
-            csv: csv.finish(),
-        })
-    }
-
-    fn draw<X, Y>(&self, svg: &mut String, x: X, y: Y) -> Result<(), Error>
-    where
-        X: AsRangedCoord<Value = f64>,
-        Y: AsRangedCoord<Value = f64>,
-        X::CoordDescType: ValueFormatter<f64>,
-        Y::CoordDescType: ValueFormatter<f64>,
-    {
-        let root = SVGBackend::with_string(svg, style::SIZE).into_drawing_area();
-        root.fill(&WHITE)?;
-        let mut chart = style::frame(&root, &self.title, 72).build_cartesian_2d(x, y)?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .x_labels(10)
-            .y_labels(10)
-            .x_label_formatter(&|v| style::format_number(*v))
-            .y_label_formatter(&|v| style::format_number(*v))
-            .axis_desc_style((FONT, style::DESC_SIZE).into_font().color(&TEXT))
-            .label_style((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
-            .axis_style(TEXT)
-            .bold_line_style(GRID)
-            .light_line_style(WHITE)
-            .draw()?;
-        for (((s, mark), &color), errors) in self
-            .series
-            .iter()
-            .zip(&self.marks)
-            .zip(&self.colors)
-            .zip(&self.errors)
-        {
-            let c = style::color(color);
-            if let Some(errors) = errors {
-                chart.draw_series(s.points.iter().zip(errors).map(|(&(x, y), &e)| {
-                    ErrorBar::new_vertical(x, y - e, y, y + e, c.stroke_width(1), 6)
-                }))?;
-            }
-            match mark {
-                Mark::Line => {
-                    chart
-                        .draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2)))?
-                        .label(s.label.as_str())
-                        .legend(move |(x, y)| {
-                            PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
-                        });
-                    if self.markers {
-                        chart
-                            .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
-                    }
-                }
-                Mark::Dashed => {
-                    chart
-                        .draw_series(DashedLineSeries::new(
-                            s.points.iter().copied(),
-                            7,
-                            5,
-                            c.stroke_width(2),
-                        ))?
-                        .label(s.label.as_str())
-                        .legend(move |(x, y)| {
-                            PathElement::new(vec![(x, y), (x + 9, y)], c.stroke_width(3))
-                        });
-                }
-                Mark::Points => {
-                    chart
-                        .draw_series(s.points.iter().map(|&p| Circle::new(p, 4, c.filled())))?
-                        .label(s.label.as_str())
-                        .legend(move |(x, y)| Circle::new((x + 11, y), 4, c.filled()));
-                }
-            }
-        }
-        style::legend(&mut chart, self.legend.clone())?;
-        root.present()?;
-        Ok(())
+        Figure::checked(self.name.clone(), svg, csv.finish())
     }
 }

@@ -1,9 +1,8 @@
 //! Labelled 2-D points, and the decision regions of a classifier under them.
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-
-use crate::style::{self, FONT, GRID, TEXT};
+use crate::axis::Scale;
+use crate::frame::{Axis, Entry, Frame, Mark, SeriesLabelPosition, Shape, Swatch};
+use crate::style::{self, PLOT_HEIGHT, TEXT};
 use crate::{Csv, Error, Figure, check_finite, csv_num};
 
 /// Labelled 2-D points, one colour and marker shape per class. CSV: `class,x,y`.
@@ -54,29 +53,71 @@ impl ScatterChart {
         check_points(&self.points, &self.classes)?;
         let (x0, x1) = style::linear_range(self.points.iter().map(|p| p.0));
         let (y0, y1) = style::linear_range(self.points.iter().map(|p| p.1));
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
-            root.fill(&WHITE)?;
-            draw_classes(
-                &root,
-                &self.title,
-                (&self.x_label, &self.y_label),
-                (x0..x1, y0..y1),
-                None,
-                self,
-            )?;
-            root.present()?;
-        }
+        let svg = self.frame((x0, x1), (y0, y1), Vec::new()).render();
         let mut csv = Csv::new(&["class", "x", "y"]);
         for (&(x, y), &c) in self.points.iter().zip(&self.classes) {
             csv.row([c.to_string(), csv_num(x), csv_num(y)]);
         }
-        Ok(Figure {
-            name: self.name.clone(),
-            svg,
-            csv: csv.finish(),
-        })
+        Figure::checked(self.name.clone(), svg, csv.finish())
+    }
+
+    /// The frame of the chart over the given ranges: `under` (decision regions) first,
+    /// then one marker shape and colour per class, with a legend entry each.
+    fn frame(&self, x: (f64, f64), y: (f64, f64), under: Vec<Mark>) -> Frame {
+        let filled = !under.is_empty();
+        let mut marks = under;
+        let mut legend = Vec::new();
+        let mut present: Vec<usize> = self.classes.clone();
+        present.sort_unstable();
+        present.dedup();
+        for class in present {
+            // One marker shape per class (circle, square, triangle, diamond), so classes
+            // stay apart even without colour; the legend shows the same shape.
+            let shape = [
+                Shape::Circle,
+                Shape::Square,
+                Shape::Triangle,
+                Shape::Diamond,
+            ][class % 4];
+            let color = style::color(class);
+            marks.push(Mark::Dots {
+                points: self
+                    .points
+                    .iter()
+                    .zip(&self.classes)
+                    .filter(|(_, k)| **k == class)
+                    .map(|(p, _)| *p)
+                    .collect(),
+                color,
+                shape,
+                r: 4.0,
+                outline: TEXT,
+            });
+            legend.push(Entry {
+                label: self.class_name(class),
+                swatch: Swatch::Dot {
+                    color,
+                    shape,
+                    outline: TEXT,
+                },
+            });
+        }
+        let axis = |label: &str, (lo, hi): (f64, f64)| Axis {
+            label: label.to_string(),
+            scale: Scale { lo, hi, log: false },
+            integer: false,
+        };
+        Frame {
+            title: self.title.clone(),
+            x: axis(&self.x_label, x),
+            y: axis(&self.y_label, y),
+            categories: None,
+            marks,
+            legend,
+            position: SeriesLabelPosition::UpperRight,
+            plot_height: PLOT_HEIGHT,
+            filled,
+        }
     }
 
     fn class_name(&self, class: usize) -> String {
@@ -287,20 +328,13 @@ impl DecisionMap {
             grid.y0.min(py0)..grid.y1.max(py1),
         );
         let s = &self.scatter;
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
-            root.fill(&WHITE)?;
-            draw_classes(
-                &root,
-                &s.title,
-                (&s.x_label, &s.y_label),
-                range,
-                Some((&grid, &self.predicted)),
-                s,
-            )?;
-            root.present()?;
-        }
+        let svg = s
+            .frame(
+                (range.0.start, range.0.end),
+                (range.1.start, range.1.end),
+                regions(&grid, &self.predicted),
+            )
+            .render();
         let mut csv = Csv::new(&["layer", "class", "x", "y"]);
         for ((x, y), c) in grid.centres().into_iter().zip(&self.predicted) {
             csv.row(["region".to_string(), c.to_string(), csv_num(x), csv_num(y)]);
@@ -308,110 +342,42 @@ impl DecisionMap {
         for (&(x, y), &c) in s.points.iter().zip(&s.classes) {
             csv.row(["point".to_string(), c.to_string(), csv_num(x), csv_num(y)]);
         }
-        Ok(Figure {
-            name: s.name.clone(),
-            svg,
-            csv: csv.finish(),
-        })
+        Figure::checked(s.name.clone(), svg, csv.finish())
     }
 }
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-
-fn draw_classes(
-    root: &Area<'_>,
-    title: &str,
-    (x_label, y_label): (&str, &str),
-    (x, y): (std::ops::Range<f64>, std::ops::Range<f64>),
-    regions: Option<(&Grid, &[usize])>,
-    s: &ScatterChart,
-) -> Result<(), Error> {
-    let mut chart = style::frame(root, title, 64).build_cartesian_2d(x, y)?;
-    if let Some((grid, predicted)) = regions {
-        let (dx, dy) = grid.cell();
-        chart.draw_series(
-            grid.centres()
-                .into_iter()
-                .zip(predicted)
-                .map(|((cx, cy), &c)| {
-                    Rectangle::new(
-                        [
-                            (cx - dx / 2.0, cy - dy / 2.0),
-                            (cx + dx / 2.0, cy + dy / 2.0),
-                        ],
-                        style::tint(c, 0.78).filled(),
-                    )
-                }),
-        )?;
+/// The predicted classes of a grid as tinted boxes, one path per class: each row's runs
+/// of equal cells are merged into one box, so a 60 x 60 grid takes a few hundred boxes
+/// rather than 3600 (and the SVG a few kilobytes rather than hundreds).
+fn regions(grid: &Grid, predicted: &[usize]) -> Vec<Mark> {
+    let (dx, dy) = grid.cell();
+    let mut by_class: Vec<Vec<[(f64, f64); 2]>> = Vec::new();
+    for j in 0..grid.ny {
+        let row = &predicted[j * grid.nx..(j + 1) * grid.nx];
+        let mut i0 = 0;
+        while i0 < row.len() {
+            let class = row[i0];
+            let i1 = (i0..row.len())
+                .find(|&i| row[i] != class)
+                .unwrap_or(row.len());
+            if by_class.len() <= class {
+                by_class.resize(class + 1, Vec::new());
+            }
+            by_class[class].push([
+                (grid.x0 + dx * i0 as f64, grid.y0 + dy * j as f64),
+                (grid.x0 + dx * i1 as f64, grid.y0 + dy * (j + 1) as f64),
+            ]);
+            i0 = i1;
+        }
     }
-    chart
-        .configure_mesh()
-        .x_desc(x_label)
-        .y_desc(y_label)
-        .x_label_formatter(&|v| style::format_number(*v))
-        .y_label_formatter(&|v| style::format_number(*v))
-        .axis_desc_style((FONT, style::DESC_SIZE).into_font().color(&TEXT))
-        .label_style((FONT, style::LABEL_SIZE).into_font().color(&TEXT))
-        .axis_style(TEXT)
-        .bold_line_style(if regions.is_some() {
-            TRANSPARENT
-        } else {
-            GRID.into()
+    by_class
+        .into_iter()
+        .enumerate()
+        .filter(|(_, boxes)| !boxes.is_empty())
+        .map(|(class, boxes)| Mark::Boxes {
+            boxes,
+            color: style::tint(class, 0.78),
+            crisp: true,
         })
-        .light_line_style(TRANSPARENT)
-        .draw()?;
-    let mut present: Vec<usize> = s.classes.clone();
-    present.sort_unstable();
-    present.dedup();
-    for class in present {
-        let c = style::color(class);
-        let pts = s
-            .points
-            .iter()
-            .zip(&s.classes)
-            .filter(|(_, k)| **k == class)
-            .map(|(p, _)| *p);
-        let outline = TEXT.stroke_width(1);
-        let name = s.class_name(class);
-        // One marker shape per class (circle, square, triangle, diamond), so classes stay
-        // apart even without colour; the legend shows the same shape.
-        macro_rules! marker {
-            ($fill:expr, $line:expr) => {{
-                chart
-                    .draw_series(
-                        pts.map(|p| EmptyElement::at(p) + $fill(c.filled()) + $line(outline)),
-                    )?
-                    .label(name)
-                    .legend(move |(x, y)| {
-                        EmptyElement::at((x + 8, y)) + $fill(c.filled()) + $line(outline)
-                    });
-            }};
-        }
-        match class % 4 {
-            0 => marker!(
-                |st: ShapeStyle| Circle::new((0, 0), 4, st),
-                |st: ShapeStyle| Circle::new((0, 0), 4, st)
-            ),
-            1 => marker!(
-                |st: ShapeStyle| Rectangle::new([(-4, -4), (4, 4)], st),
-                |st: ShapeStyle| Rectangle::new([(-4, -4), (4, 4)], st)
-            ),
-            2 => {
-                const TRIANGLE: [(i32, i32); 3] = [(0, -5), (5, 4), (-5, 4)];
-                marker!(
-                    |st: ShapeStyle| Polygon::new(TRIANGLE.to_vec(), st),
-                    |st: ShapeStyle| PathElement::new([&TRIANGLE[..], &TRIANGLE[..1]].concat(), st)
-                )
-            }
-            _ => {
-                const DIAMOND: [(i32, i32); 4] = [(0, -5), (5, 0), (0, 5), (-5, 0)];
-                marker!(
-                    |st: ShapeStyle| Polygon::new(DIAMOND.to_vec(), st),
-                    |st: ShapeStyle| PathElement::new([&DIAMOND[..], &DIAMOND[..1]].concat(), st)
-                )
-            }
-        }
-    }
-    style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-    Ok(())
+        .collect()
 }

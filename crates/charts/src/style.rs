@@ -1,49 +1,71 @@
-//! The one visual style of the book: palette, fonts, sizes and number format.
+//! The one visual style of the book: palette, font, sizes and number format.
 
-use plotters::chart::{ChartBuilder, ChartContext, SeriesLabelPosition};
-use plotters::coord::{CoordTranslate, Shift};
-use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
-use plotters::prelude::{DrawingBackend, IntoFont, WHITE};
-use plotters::style::RGBColor;
+use std::fmt;
+
+/// A colour: red, green and blue from 0 to 255.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl fmt::Display for Rgb {
+    /// `#RRGGBB`, as SVG writes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+}
 
 /// The Okabe–Ito palette (Okabe and Ito, 2008), ordered for contrast on white: blue,
 /// orange, bluish green, vermillion, reddish purple, sky blue, black, yellow. Its colours
 /// stay distinct for the common forms of colour blindness.
-pub const PALETTE: [RGBColor; 8] = [
-    RGBColor(0x00, 0x72, 0xB2),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xD5, 0x5E, 0x00),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0x56, 0xB4, 0xE9),
-    RGBColor(0x00, 0x00, 0x00),
-    RGBColor(0xF0, 0xE4, 0x42),
+pub const PALETTE: [Rgb; 8] = [
+    Rgb(0x00, 0x72, 0xB2),
+    Rgb(0xE6, 0x9F, 0x00),
+    Rgb(0x00, 0x9E, 0x73),
+    Rgb(0xD5, 0x5E, 0x00),
+    Rgb(0xCC, 0x79, 0xA7),
+    Rgb(0x56, 0xB4, 0xE9),
+    Rgb(0x00, 0x00, 0x00),
+    Rgb(0xF0, 0xE4, 0x42),
 ];
 
 /// The colour of series or class `i` (the palette repeats after eight).
-pub fn color(i: usize) -> RGBColor {
+pub fn color(i: usize) -> Rgb {
     PALETTE[i % PALETTE.len()]
 }
 
 /// A light, opaque tint of colour `i`: the colour mixed with `white` parts of white.
-pub(crate) fn tint(i: usize, white: f64) -> RGBColor {
-    let RGBColor(r, g, b) = color(i);
+pub(crate) fn tint(i: usize, white: f64) -> Rgb {
+    let Rgb(r, g, b) = color(i);
     let mix = |c: u8| (f64::from(c) * (1.0 - white) + 255.0 * white).round() as u8;
-    RGBColor(mix(r), mix(g), mix(b))
+    Rgb(mix(r), mix(g), mix(b))
 }
 
-/// Dark text and axes.
-pub(crate) const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
-/// Grid lines.
-pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
-/// The font family: generic, so the reader's system picks a sans-serif face and no font
-/// file is needed to draw.
-pub(crate) const FONT: &str = "sans-serif";
-pub(crate) const TITLE_SIZE: u32 = 20;
-pub(crate) const DESC_SIZE: u32 = 15;
-pub(crate) const LABEL_SIZE: u32 = 13;
-/// Width and height of a single chart.
-pub(crate) const SIZE: (u32, u32) = (720, 440);
+/// Text, axes and tick marks.
+pub(crate) const TEXT: Rgb = Rgb(0x22, 0x22, 0x22);
+/// Axis lines.
+pub(crate) const AXIS: Rgb = Rgb(0x55, 0x55, 0x55);
+/// Grid lines at labelled ticks.
+pub(crate) const GRID: Rgb = Rgb(0xE2, 0xE2, 0xE2);
+/// Grid lines at unlabelled ticks of a log axis.
+pub(crate) const MINOR_GRID: Rgb = Rgb(0xF1, 0xF1, 0xF1);
+/// The frame of a legend inside the plot.
+pub(crate) const LEGEND_BORDER: Rgb = Rgb(0xB8, 0xB8, 0xB8);
+
+/// The fonts the charts ask for, widest first: DejaVu Sans and Verdana are drawn for
+/// legibility at small sizes and cover every glyph the labels use (sub- and superscripts,
+/// Greek, ∂, √, ×); a system without either falls back to its own sans-serif face, which
+/// is narrower, so text never runs wider than the layout estimated. No font file is
+/// read or embedded.
+pub(crate) const FONT_FAMILY: &str = "'DejaVu Sans', Verdana, sans-serif";
+/// The chart title (bold).
+pub(crate) const TITLE_SIZE: f64 = 16.0;
+/// Axis descriptions.
+pub(crate) const DESC_SIZE: f64 = 15.0;
+/// Tick labels, legend entries, panel titles.
+pub(crate) const LABEL_SIZE: f64 = 14.0;
+/// Width of every chart: shown at its own size in the book's 750 px column.
+pub(crate) const WIDTH: f64 = 600.0;
+/// Height of the plotting area of a single chart.
+pub(crate) const PLOT_HEIGHT: f64 = 300.0;
 
 /// Format an axis tick or a label value for people: at most ten significant digits,
 /// trailing zeros dropped, so 0.1 + 0.2 prints as `0.3`, never `0.30000000000000004`;
@@ -93,24 +115,15 @@ pub(crate) fn linear_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) 
     }
 }
 
-/// A log axis range around positive values: a tenth of a decade beyond each side, or a
-/// decade around a constant; widened to whole decades when fewer than two powers of ten
-/// would fall inside, so that the axis always carries at least two labelled ticks.
+/// A log axis range around positive values: 5 % of their span (in decades) beyond each
+/// side, or half a decade around a constant.
 pub(crate) fn log_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = min_max(values);
-    let (lo, hi) = if hi > lo {
+    if hi > lo {
         let pad = 10f64.powf(0.05 * (hi / lo).log10());
         (lo / pad, hi * pad)
     } else {
         (lo / 10f64.sqrt(), hi * 10f64.sqrt())
-    };
-    if hi.log10().floor() - lo.log10().ceil() < 1.0 {
-        (
-            10f64.powf(lo.log10().floor()),
-            10f64.powf(hi.log10().ceil()),
-        )
-    } else {
-        (lo, hi)
     }
 }
 
@@ -120,34 +133,4 @@ pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         })
-}
-
-/// The frame of a full-size chart in the book's style: title, margins and label areas
-/// (the y label area is wider where tick labels are long).
-pub(crate) fn frame<'a, 'b, DB: DrawingBackend>(
-    root: &'a DrawingArea<DB, Shift>,
-    title: &'b str,
-    y_label_area: u32,
-) -> ChartBuilder<'a, 'b, DB> {
-    let mut builder = ChartBuilder::on(root);
-    builder
-        .caption(title, (FONT, TITLE_SIZE).into_font().color(&TEXT))
-        .margin(14)
-        .x_label_area_size(48)
-        .y_label_area_size(y_label_area);
-    builder
-}
-
-/// The book's legend box: white, framed, in the label font, at `position`.
-pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE)
-        .border_style(TEXT)
-        .label_font((FONT, LABEL_SIZE).into_font().color(&TEXT))
-        .draw()
 }

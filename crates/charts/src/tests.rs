@@ -398,8 +398,10 @@ fn line_chart_marks_draw_dashes_and_dots_and_keep_the_csv() {
         marked.svg
     );
     assert_eq!(solid.svg.matches("<circle").count(), 0);
-    // A dashed line is drawn as several short segments, not one polyline.
-    assert!(marked.svg.matches("<polyline").count() > solid.svg.matches("<polyline").count() + 2);
+    // A dashed line is one polyline with a dash pattern, in the chart and its legend.
+    assert_eq!(marked.svg.matches("<polyline").count(), 1);
+    assert_eq!(marked.svg.matches("stroke-dasharray").count(), 2);
+    assert_eq!(solid.svg.matches("stroke-dasharray").count(), 0);
     assert_eq!(marked.csv.lines().count(), 1 + 2 * pts.len());
     assert_eq!(
         LineChart::new("m", "m")
@@ -416,10 +418,7 @@ fn line_chart_marks_draw_dashes_and_dots_and_keep_the_csv() {
 #[test]
 fn series_in_picks_the_palette_colour() {
     let pts = vec![(1.0, 1.0), (2.0, 4.0), (3.0, 9.0)];
-    let hex = |i: usize| {
-        let plotters::style::RGBColor(r, g, b) = crate::color(i);
-        format!("#{r:02X}{g:02X}{b:02X}")
-    };
+    let hex = |i: usize| crate::color(i).to_string();
     // Two series in colour 2: that colour is drawn, the default first two are not.
     let paired = LineChart::new("p", "p")
         .series_in(Series::new("measured", pts.clone()), crate::Mark::Points, 2)
@@ -483,9 +482,15 @@ fn points_with_errors_draw_whiskers_and_add_an_error_column() {
         fig.csv.lines().nth(4),
         Some("Monte Carlo ± 2 se,1,0.2,0.05")
     );
-    // One dot per point plus the legend's, and one whisker per point (plotters' error bar
-    // marks its centre with a small circle of its own).
-    assert_eq!(fig.svg.matches("<circle").count(), 2 * pts.len() + 1);
+    // One dot per point plus the legend's, and whiskers: one path of three strokes
+    // (bar and caps) per point, and the legend's.
+    assert_eq!(fig.svg.matches("<circle").count(), pts.len() + 1);
+    let whiskers = fig
+        .svg
+        .lines()
+        .find(|l| l.starts_with("<path") && l.contains("stroke-width=\"1.5\""))
+        .unwrap();
+    assert_eq!(whiskers.matches('M').count(), 3 * pts.len(), "{whiskers}");
     let plain = LineChart::new("e", "e")
         .series_in(
             Series::new("closed form", pts.clone()),
@@ -531,4 +536,209 @@ fn points_with_errors_draw_whiskers_and_add_an_error_column() {
         one(vec![0.1, 0.1, 0.1]).render(),
         one(vec![0.1, 0.1, 0.1]).render()
     );
+}
+
+#[test]
+fn every_kind_reads_at_the_column_width_and_passes_its_audit() {
+    for fig in all_kinds() {
+        let audit = fig.audit().unwrap();
+        assert!(audit.width <= COLUMN_WIDTH_PX, "{} is too wide", fig.name);
+        assert!(
+            audit.smallest_text_px(COLUMN_WIDTH_PX) >= 14.0,
+            "{}: {}",
+            fig.name,
+            audit.smallest_text_px(COLUMN_WIDTH_PX)
+        );
+        // A phone shows the chart at 350 / 600 of its size.
+        assert!(
+            audit.smallest_text_px(PHONE_WIDTH_PX) >= 8.0,
+            "{}",
+            fig.name
+        );
+        assert_eq!(audit.problems(), Vec::<String>::new(), "{}", fig.name);
+    }
+}
+
+/// Every chart the book draws, as committed by `cargo xtask figures` (the workspace test
+/// `tests/book.rs` checks that these are what the chapters draw now): text at least
+/// MIN_TEXT_PX at the column width, no legend over data, no text over text, and small files.
+#[test]
+fn committed_figures_read_well() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/figures");
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for chapter in std::fs::read_dir(&root).expect("src/figures exists") {
+        let chapter = chapter.unwrap().path();
+        for file in std::fs::read_dir(&chapter).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_none_or(|e| e != "svg") {
+                continue;
+            }
+            let svg = std::fs::read_to_string(&path).unwrap();
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
+            let audit = Audit::of(&svg).unwrap();
+            if audit.smallest_text_px(COLUMN_WIDTH_PX) < MIN_TEXT_PX {
+                problems.push(format!("{name}: text under {MIN_TEXT_PX} px"));
+            }
+            problems.extend(audit.problems().into_iter().map(|p| format!("{name}: {p}")));
+            if svg.len() > 100_000 {
+                problems.push(format!("{name}: {} bytes, over 100 kB", svg.len()));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no figures under {}", root.display());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn legends_move_off_data_and_below_the_plot_when_no_corner_is_free() {
+    // Data in every corner and along the middle: no place inside is free.
+    let corners: Vec<(f64, f64)> = (0..=20)
+        .flat_map(|i| {
+            let x = i as f64 / 20.0;
+            [(x, 0.0), (x, 1.0), (x, 0.5), (0.0, x), (1.0, x), (0.5, x)]
+        })
+        .collect();
+    let fig = LineChart::new("crowded", "Crowded")
+        .series_as(Series::new("everywhere", corners), Mark::Points)
+        .legend(SeriesLabelPosition::UpperLeft)
+        .render()
+        .unwrap();
+    let audit = fig.audit().unwrap();
+    assert_eq!(audit.legends(), 1);
+    assert!(audit.problems().is_empty(), "{:?}", audit.problems());
+    // The legend went below the plot: its box is an unframed one.
+    assert!(fig.svg.contains("<g class=\"legend\">\n<rect") && fig.svg.contains("fill=\"none\"/>"));
+    // A free corner is used when it is free: a line rising from lower left to upper
+    // right leaves the upper left free, and the preferred lower right is not.
+    let diagonal = Series::new("rising", (0..=10).map(|i| (i as f64, i as f64)).collect());
+    let fig = LineChart::new("diag", "Diagonal")
+        .series(diagonal)
+        .legend(SeriesLabelPosition::LowerRight)
+        .render()
+        .unwrap();
+    assert!(
+        fig.svg.contains("stroke=\"#B8B8B8\""),
+        "legend framed inside the plot"
+    );
+    assert!(fig.audit().unwrap().problems().is_empty());
+    let fig = LineChart::new("below", "Below")
+        .series(Series::from_ys("a", &[1.0, 2.0]))
+        .legend(SeriesLabelPosition::Below)
+        .render()
+        .unwrap();
+    assert!(!fig.svg.contains("#B8B8B8"));
+}
+
+#[test]
+fn integer_axes_get_integer_ticks() {
+    let fig = LineChart::new("layers", "Layers")
+        .x_label("layer l")
+        .series(Series::from_ys_1("s", &[1.0, 0.5, 0.3]))
+        .render()
+        .unwrap();
+    let labels: Vec<String> = fig
+        .audit()
+        .unwrap()
+        .texts
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    for l in ["1", "2", "3"] {
+        assert!(labels.iter().any(|t| t == l), "{labels:?}");
+    }
+    assert!(
+        !labels.iter().any(|t| t.contains('.')
+            && t.parse::<f64>()
+                .is_ok_and(|v| v > 0.9 && v < 3.1 && v.fract() != 0.0)),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn labels_are_typeset_in_the_svg_and_kept_as_written_in_the_csv() {
+    let fig = LineChart::new("t", "Std of a^l per layer")
+        .y_label("std of ∂L/∂a^l")
+        .series(Series::from_ys_1("bound 16^(l-1), σ_w = 1", &[1.0, 2.0]))
+        .render()
+        .unwrap();
+    assert!(fig.svg.contains("Std of aˡ per layer"));
+    assert!(fig.svg.contains("std of ∂L/∂aˡ"));
+    assert!(fig.svg.contains("bound 16ˡ⁻¹, σ<tspan"));
+    assert!(fig.csv.contains("bound 16^(l-1), σ_w = 1"));
+}
+
+#[test]
+fn decision_maps_merge_cells_into_runs_and_stay_small() {
+    // 400 points and a 60 x 60 grid, as the book's decision regions.
+    let points: Vec<(f64, f64)> = (0..400)
+        .map(|i| {
+            let t = i as f64 * 0.7;
+            (3.0 * t.sin() * (i % 7) as f64 / 7.0, 2.0 * t.cos())
+        })
+        .collect();
+    let classes: Vec<usize> = (0..400).map(|i| i % 4).collect();
+    let grid = Grid::around(&points, 0.5, 60, 60).unwrap();
+    let predicted: Vec<usize> = grid
+        .centres()
+        .iter()
+        .map(|&(x, y)| usize::from(x > 0.3 * y) + 2 * usize::from(y > 0.0))
+        .collect();
+    let fig = DecisionMap::new("regions", "Regions")
+        .axes("x₁", "x₂")
+        .regions(grid, predicted)
+        .points(points, classes)
+        .render()
+        .unwrap();
+    assert!(fig.svg.len() < 50_000, "{} bytes", fig.svg.len());
+    // One path per predicted class holds every region box.
+    assert_eq!(fig.svg.matches("shape-rendering=\"crispEdges\"").count(), 4);
+    let audit = fig.audit().unwrap();
+    assert!(audit.problems().is_empty(), "{:?}", audit.problems());
+    // The regions fill the plot, so the legend is below it.
+    assert!(!fig.svg.contains("#B8B8B8"));
+    assert_eq!(fig.csv.lines().count(), 1 + 3600 + 400);
+}
+
+#[test]
+fn histogram_panels_stack_in_two_columns_at_the_chart_width() {
+    let mut panel = HistogramPanel::new("h", "Ten layers")
+        .x_label("h^l")
+        .range(-1.0, 1.0);
+    for l in 0..10 {
+        let values: Vec<f64> = (0..200)
+            .map(|i| ((i * (l + 3)) % 200) as f64 / 100.0 - 1.0)
+            .collect();
+        panel = panel.panel(format!("layer {}", l + 1), &values);
+    }
+    let fig = panel.render().unwrap();
+    let audit = fig.audit().unwrap();
+    assert_eq!(audit.width, 600.0);
+    assert!(audit.height > 5.0 * 105.0);
+    assert!(audit.smallest_text_px(COLUMN_WIDTH_PX) >= 14.0);
+    assert!(audit.problems().is_empty(), "{:?}", audit.problems());
+    let fig = panel.own_y_scales().columns(3).render().unwrap();
+    assert!(fig.audit().unwrap().problems().is_empty());
+}
+
+#[test]
+fn long_titles_and_axis_labels_wrap_inside_the_chart() {
+    let long = "a description long enough that it cannot fit on one line of the chart, \
+                however the words are set, so it must wrap onto a second line or more";
+    let fig = LineChart::new("long", long)
+        .x_label(long)
+        .y_label(long)
+        .series(Series::from_ys("s", &[1.0, 2.0, 3.0]))
+        .render()
+        .unwrap();
+    let audit = fig.audit().unwrap();
+    assert!(audit.problems().is_empty(), "{:?}", audit.problems());
+    // Title, x and y descriptions each take several lines.
+    let pieces = audit
+        .texts
+        .iter()
+        .filter(|t| long.contains(t.text.as_str()) && t.text.len() > 10)
+        .count();
+    assert!(pieces >= 6, "{pieces}");
 }

@@ -9,6 +9,12 @@
 //! markdown is read by [`book::markdown`], the reader the notebooks and the workspace
 //! tests use too.
 //!
+//! A generated block (`<!-- generated: name -->` ... `<!-- /generated -->`, see
+//! `book::generated`) is not prose: its text is computed and checked for freshness by the
+//! workspace tests, so its numbers need no claim, and [`check`] rejects a claim inside it
+//! (the prose quotes a generated number as a claim of its own instead). A table outside
+//! generated blocks is prose like any other: each number in it needs a claim.
+//!
 //! ```
 //! let md = "The loss stays at <var data-claim=\"loss\">1.386</var>, which is $\\ln 4$.";
 //! let mut claims = claims::Claims::new();
@@ -92,6 +98,7 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
     let doc = Document::parse(md);
     let found = vars_of(&doc);
     let mut problems: Vec<String> = doc.problems().iter().map(ToString::to_string).collect();
+    problems.extend(generated_problems(md, &found));
     for var in &found {
         match claims.get(&var.key) {
             None => problems.push(format!(
@@ -110,7 +117,7 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
             problems.push(format!("computed value {key:?} is not stated in the text"));
         }
     }
-    for (line, text) in numbers_in_prose(&doc) {
+    for (line, text) in bare_numbers(md) {
         problems.push(format!(
             "line {line}: number {text:?} in the prose is not a claim"
         ));
@@ -125,10 +132,10 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
 /// Numbers in the prose that no claim covers: digits outside fenced, indented and inline
 /// code (and `<code>`), math (`$...$`, `$$...$$`), claims, `<cite>` citations, HTML tags
 /// and comments, link targets and ordered-list markers; that is, digits in
-/// [`Document::prose`]. A digit that continues a word (as in `W1` or `log2`) is not a
+/// [`Document::prose`], outside generated blocks. Table cells are prose. A digit that continues a word (as in `W1` or `log2`) is not a
 /// number. Returns (1-based line, the number).
 pub fn bare_numbers(md: &str) -> Vec<(usize, String)> {
-    numbers_in_prose(&Document::parse(md))
+    numbers_in_prose(&Document::parse(&without_generated(md)))
 }
 
 fn numbers_in_prose(doc: &Document<'_>) -> Vec<(usize, String)> {
@@ -168,6 +175,39 @@ fn numbers_in_prose(doc: &Document<'_>) -> Vec<(usize, String)> {
         }
     }
     out
+}
+
+/// `md` with the text of every generated block blanked out, line breaks kept (so that
+/// line numbers stay). Markers that do not pair up blank nothing; [`check`] reports them.
+fn without_generated(md: &str) -> String {
+    let mut out = md.to_string();
+    for r in book::generated::regions(md).unwrap_or_default() {
+        let blank: String = md[r.body.clone()]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
+        out.replace_range(r.body.clone(), &blank);
+    }
+    out
+}
+
+/// Claims inside generated blocks, and markers that do not pair up.
+fn generated_problems(md: &str, found: &[Var]) -> Vec<String> {
+    let regions = match book::generated::regions(md) {
+        Ok(regions) => regions,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut problems = Vec::new();
+    for r in &regions {
+        let last = r.line + md[r.body.clone()].matches('\n').count();
+        for var in found.iter().filter(|v| v.line > r.line && v.line <= last) {
+            problems.push(format!(
+                "line {}: claim {:?} is inside generated block {:?}, whose numbers are computed; quote the number as a claim in the prose instead",
+                var.line, var.key, r.name
+            ));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -254,6 +294,34 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("computed value \"k\" is not stated"), "{err}");
+    }
+
+    #[test]
+    fn table_cells_are_prose_but_generated_blocks_are_not() {
+        let table = "| a | b |\n| --- | ---: |\n| x | 0.25 |\n";
+        assert_eq!(bare_numbers(table), vec![(3, "0.25".to_string())]);
+        let md = format!(
+            "Text <!-- a 3 comment -->.\n<!-- generated: t -->\n\n{table}\n<!-- /generated -->\nNow 7.\n"
+        );
+        assert_eq!(bare_numbers(&md), vec![(9, "7".to_string())]);
+        let quoted = md.replace("Now 7", "Now <var data-claim=\"x\">0.25</var>");
+        let mut c = Claims::new();
+        c.add("x", "0.25");
+        assert!(check(&quoted, &c).is_ok());
+    }
+
+    #[test]
+    fn a_claim_inside_a_generated_block_or_a_broken_marker_is_a_problem() {
+        let md = "<!-- generated: t -->\n\n<var data-claim=\"x\">1</var>\n\n<!-- /generated -->\n";
+        let mut c = Claims::new();
+        c.add("x", 1);
+        let err = check(md, &c).unwrap_err();
+        assert!(
+            err.contains("line 3: claim \"x\" is inside generated block \"t\""),
+            "{err}"
+        );
+        let err = check("<!-- generated: t -->\nno end\n", &Claims::new()).unwrap_err();
+        assert!(err.contains("\"t\" is never closed"), "{err}");
     }
 
     #[test]

@@ -4,15 +4,10 @@ use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::{Activation, BiasInit, Init};
 
-use crate::Result;
 use crate::compare::{Summary, Task, compare};
 use crate::signal::{Propagation, Stack};
 use crate::table::{keras_dense, pytorch_linear};
-
-/// The seeds every random claim of the chapter is averaged over.
-pub fn seeds() -> Vec<u64> {
-    (0..20).collect()
-}
+use crate::{Result, SEEDS};
 
 /// Width, depth and batch of the signal-propagation stacks.
 pub const STACK: (usize, usize, usize) = (128, 12, 128);
@@ -65,7 +60,7 @@ pub fn signal_chart(
         ),
     )
     .x_label("layer l")
-    .y_label("std of a^l (log scale)")
+    .y_label("std of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     for (i, (name, p)) in runs.iter().enumerate() {
@@ -117,8 +112,8 @@ pub fn accuracy_chart(tasks: &[Vec<Summary>]) -> std::result::Result<Figure, cha
 }
 
 /// Every chart of the chapter.
-pub fn figures() -> std::result::Result<Vec<Figure>, Box<dyn std::error::Error + Send + Sync>> {
-    let seeds = seeds();
+pub fn figures() -> Result<Vec<Figure>> {
+    let seeds = SEEDS;
     let mut out = Vec::new();
     for activation in [Activation::Relu, Activation::Tanh] {
         out.push(signal_chart(activation, &propagation(activation, &seeds)?)?);

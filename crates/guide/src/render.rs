@@ -1,27 +1,63 @@
-//! The chapter's tables as markdown, every number a claim: `render` gives the exact text
-//! the chapter shows and the (key, value) pairs its claims test checks, so the tables in
-//! the book are the output of the code and cannot drift from it.
+//! The chapter's tables as markdown. [`generated`] runs the experiments and renders every
+//! table, and `cargo xtask figures` writes them into the chapter between their marker
+//! comments (see `book::generated`), so the tables in the book are the output of the code.
+//! Each number cell also has a key, so that the prose can quote a cell as a claim
+//! (`<var data-claim="rec.tanh.var">`) and its claims test can look the value up.
 
 use std::fmt::Write as _;
 
-use crate::compare::{Summary, TaskSpec};
-use crate::table::{FrameworkRow, Row};
+use book::Generated;
 
-/// A rendered table: the markdown, and every claim in it as (key, text).
+use crate::compare::{Summary, Task, TaskSpec};
+use crate::figures::{STACK, comparison};
+use crate::table::{EXAMPLE_LAYER, FrameworkRow, Row};
+use crate::{Result, SEEDS};
+
+/// Every table of the chapter, by the name of its block in the text: `recommendations`,
+/// `frameworks`, `tasks` and `comparison` (which trains every initializer on every task
+/// over [`SEEDS`]).
+pub fn generated() -> Result<Vec<Generated>> {
+    let (n_in, n_out) = EXAMPLE_LAYER;
+    let specs: Vec<_> = Task::ALL.iter().map(|t| t.spec()).collect();
+    Ok(vec![
+        Generated::new(
+            "recommendations",
+            recommendation_table(&crate::table::recommendation_table(n_in, n_out)?).markdown,
+        ),
+        Generated::new(
+            "frameworks",
+            framework_table(&crate::table::framework_table(STACK.0)?).markdown,
+        ),
+        Generated::new("tasks", task_table(&specs).markdown),
+        Generated::new(
+            "comparison",
+            comparison_table(&comparison(&SEEDS)?).markdown,
+        ),
+    ])
+}
+
+/// A rendered table: the markdown, and the text of every number cell by its key.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rendered {
     /// The markdown table, one row per line, ending in a newline.
     pub markdown: String,
-    /// The claims the table states.
-    pub claims: Vec<(String, String)>,
+    /// (key, text) of every number cell, in order: what the prose quotes as a claim.
+    pub cells: Vec<(String, String)>,
 }
 
 impl Rendered {
-    /// `<var data-claim="key">text</var>`, recording the claim.
-    fn var(&mut self, key: String, text: String) -> String {
-        let cell = format!("<var data-claim=\"{key}\">{text}</var>");
-        self.claims.push((key, text));
-        cell
+    /// A number cell: its text, recorded under `key`.
+    fn cell(&mut self, key: String, text: String) -> String {
+        self.cells.push((key, text.clone()));
+        text
+    }
+
+    /// The text of the number cell `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.cells
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The header separator: `left` left-aligned (text) columns, then `right` right-aligned
@@ -92,10 +128,10 @@ pub fn recommendation_table(rows: &[Row]) -> Rendered {
             format!("`{}`", r.activation),
             format!("`{}`", r.init),
             variance_formula(r).to_string(),
-            t.var(format!("{key}.var"), format!("{:.5}", r.variance)),
-            t.var(format!("{key}.std"), format!("{:.4}", r.normal_std)),
-            t.var(format!("{key}.limit"), format!("{:.4}", r.uniform_limit)),
-            t.var(format!("{key}.gain"), format!("{:.4}", r.gain)),
+            t.cell(format!("{key}.var"), format!("{:.5}", r.variance)),
+            t.cell(format!("{key}.std"), format!("{:.4}", r.normal_std)),
+            t.cell(format!("{key}.limit"), format!("{:.4}", r.uniform_limit)),
+            t.cell(format!("{key}.gain"), format!("{:.4}", r.gain)),
         ];
         t.row(&cells);
     }
@@ -128,14 +164,14 @@ pub fn framework_table(rows: &[FrameworkRow]) -> Rendered {
         );
         let cells = [
             r.framework.name.to_string(),
-            t.var(format!("{key}.gain"), format!("{:.4}", r.weight_gain)),
-            t.var(format!("{key}.vs-lecun"), format!("{:.4}", r.vs_lecun)),
-            t.var(format!("{key}.vs-he"), format!("{:.4}", r.vs_he)),
-            t.var(
+            t.cell(format!("{key}.gain"), format!("{:.4}", r.weight_gain)),
+            t.cell(format!("{key}.vs-lecun"), format!("{:.4}", r.vs_lecun)),
+            t.cell(format!("{key}.vs-he"), format!("{:.4}", r.vs_he)),
+            t.cell(
                 format!("{key}.relu-shrink"),
                 format!("{:.4}", r.relu_shrink),
             ),
-            t.var(
+            t.cell(
                 format!("{key}.tanh-shrink"),
                 format!("{:.4}", r.tanh_shrink),
             ),
@@ -175,7 +211,7 @@ pub fn comparison_rows(summaries: &[Summary]) -> Rendered {
         let finished = s.diverged < s.runs.len();
         let stat = |t: &mut Rendered, column: &str, value: (f64, f64)| {
             if finished {
-                t.var(format!("{key}.{column}"), mean_spread(value))
+                t.cell(format!("{key}.{column}"), mean_spread(value))
             } else {
                 "—".to_string()
             }
@@ -186,7 +222,7 @@ pub fn comparison_rows(summaries: &[Summary]) -> Rendered {
             stat(&mut t, "train", s.train_accuracy),
             stat(&mut t, "test", s.test_accuracy),
             stat(&mut t, "loss", s.loss),
-            t.var(
+            t.cell(
                 format!("{key}.diverged"),
                 format!("{}/{}", s.diverged, s.runs.len()),
             ),
@@ -202,7 +238,7 @@ pub fn comparison_table(tasks: &[Vec<Summary>]) -> Rendered {
     for rows in tasks {
         let r = comparison_rows(rows);
         t.markdown.push_str(&r.markdown);
-        t.claims.extend(r.claims);
+        t.cells.extend(r.cells);
     }
     t
 }
@@ -249,10 +285,10 @@ pub fn task_table(specs: &[TaskSpec]) -> Rendered {
             format!("`{}`", s.task.key()),
             format!("`{}`", s.activation),
             format!("`{widths}`"),
-            t.var(format!("{key}.samples"), s.samples.to_string()),
-            t.var(format!("{key}.epochs"), s.config.epochs.to_string()),
-            t.var(format!("{key}.lr"), s.config.lr.to_string()),
-            t.var(format!("{key}.momentum"), s.config.momentum.to_string()),
+            t.cell(format!("{key}.samples"), s.samples.to_string()),
+            t.cell(format!("{key}.epochs"), s.config.epochs.to_string()),
+            t.cell(format!("{key}.lr"), s.config.lr.to_string()),
+            t.cell(format!("{key}.momentum"), s.config.momentum.to_string()),
         ];
         t.row(&cells);
     }
@@ -293,15 +329,21 @@ mod tests {
     }
 
     #[test]
-    fn every_cell_is_a_claim() {
+    fn every_number_cell_has_a_key_and_needs_no_claim_in_its_block() {
         let rows = crate::table::recommendation_table(100, 50).unwrap();
         let t = recommendation_table(&rows);
-        assert_eq!(t.claims.len(), 4 * rows.len());
+        assert_eq!(t.cells.len(), 4 * rows.len());
         assert_eq!(t.markdown.lines().count(), rows.len() + 2);
-        let mut claims = claims::Claims::new();
-        for (k, v) in &t.claims {
-            claims.add(k, v);
-        }
-        claims::check(&t.markdown, &claims).unwrap();
+        assert_eq!(t.get("rec.tanh.var"), Some("0.01333"));
+        assert!(!t.markdown.contains("<var"), "{}", t.markdown);
+        // Bare, its numbers are not claims; inside its generated block they need none.
+        assert!(!claims::bare_numbers(&t.markdown).is_empty());
+        let block = Generated::new("recommendations", t.markdown);
+        let text = book::generated::fill(
+            "<!-- generated: recommendations -->\n<!-- /generated -->\n",
+            &[block],
+        )
+        .unwrap();
+        claims::check(&text, &claims::Claims::new()).unwrap();
     }
 }

@@ -5,15 +5,12 @@ use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::{Activation, BiasInit, Init, mean_std};
 
+use crate::SEEDS;
 use crate::dying::{
     BornDead, LEARNING_RATES, LrPoint, LrSetting, born_alive_probability, remedies, trials,
 };
-use crate::seeds;
 use crate::signal::{DeepStack, StackStudy};
 use crate::training::{DeepTraining, TrainingStudy, activity_at_init};
-
-/// The error type of [`figures`]: an experiment's or a chart's.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The rms of a^l by layer (geometric mean over seeds) beside the prediction sqrt(q^l),
 /// for each study, on a log scale.
@@ -23,7 +20,7 @@ pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::E
         "RMS of the pre-activations through a deep ReLU stack",
     )
     .x_label("layer l")
-    .y_label("rms of a^l (log scale)")
+    .y_label("rms of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     for (i, (name, s)) in studies.iter().enumerate() {
@@ -50,7 +47,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
         "Spread of the log signal over networks, He initialization",
     )
     .x_label("layer l")
-    .y_label("standard deviation of ln(rms of a^l)")
+    .y_label("standard deviation of ln(rms of aˡ)")
     .legend(SeriesLabelPosition::UpperLeft)
     .measured_and_predicted(
         Series::from_ys_1(
@@ -61,7 +58,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
             ),
             &study.log_rms_sd(),
         ),
-        Series::from_ys_1("one input: sqrt(ln(1 + v_l)) / 2, v_l exact", &single),
+        Series::from_ys_1("one input: √(ln(1 + vₗ))/2, vₗ exact", &single),
         0,
     )
     .render()
@@ -217,7 +214,7 @@ pub fn remedies_chart(runs: &[(String, LrPoint)]) -> Result<Figure, charts::Erro
 /// The chapter's stack studies: He, LeCun (= Glorot for square layers) and leaky He.
 pub fn stack_studies() -> Result<Vec<(&'static str, StackStudy)>, crate::Error> {
     let stack = DeepStack::chapter();
-    let s = seeds();
+    let s = SEEDS;
     Ok(vec![
         (
             "He",
@@ -288,19 +285,19 @@ pub fn born_dead_studies() -> Result<Vec<BornDeadSeries>, crate::Error> {
 }
 
 /// Every chart of the chapter, from the chapter's settings and seeds.
-pub fn figures() -> Result<Vec<Figure>, BoxError> {
+pub fn figures() -> Result<Vec<Figure>, crate::Error> {
     let stacks = stack_studies()?;
     let signal = signal_depth(&stacks.iter().map(|(n, s)| (*n, s)).collect::<Vec<_>>())?;
     let walk = signal_walk(&stacks[0].1)?;
 
     let setting = DeepTraining::chapter();
-    let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &seeds())?;
-    let xavier_runs = TrainingStudy::run(&setting, Init::xavier_normal(), &seeds())?;
+    let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &SEEDS)?;
+    let xavier_runs = TrainingStudy::run(&setting, Init::xavier_normal(), &SEEDS)?;
     let curves = training_curves(&he_runs, &xavier_runs)?;
 
-    let activity = activity_by_layer(&activity_at_init(&setting, Init::he_normal(), &seeds())?)?;
+    let activity = activity_by_layer(&activity_at_init(&setting, Init::he_normal(), &SEEDS)?)?;
 
-    let sweep = LrSetting::chapter().sweep(&LEARNING_RATES, &seeds())?;
+    let sweep = LrSetting::chapter().sweep(&LEARNING_RATES, &SEEDS)?;
     let lr = dead_vs_lr(&sweep)?;
 
     let born = born_dead(&born_dead_studies()?)?;
@@ -317,7 +314,7 @@ pub fn remedy_runs() -> Result<Vec<(String, LrPoint)>, crate::Error> {
         .map(|(name, setting, lr)| {
             Ok((
                 format!("{name}, lr {lr}"),
-                setting.sweep(&[lr], &seeds())?.remove(0),
+                setting.sweep(&[lr], &SEEDS)?.remove(0),
             ))
         })
         .collect()

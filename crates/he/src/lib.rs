@@ -1,4 +1,4 @@
-#![doc = include_str!("../../../src/he.md")]
+#![doc = book::include_chapter!()]
 // The crate's documentation is the chapter, written for mdBook and KaTeX, where
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -11,28 +11,16 @@ pub mod training;
 pub use charts;
 pub use initnet;
 
-use initnet::Activation;
+use book::Error;
 
-/// The seeds of every experiment over seeds in the chapter: 0..20.
-pub fn seeds() -> Vec<u64> {
-    (0..20).collect()
-}
+/// The seeds of every experiment over seeds in the chapter: 0, 1, ..., 19.
+pub const SEEDS: [u64; 20] = book::seeds(0);
 
-/// What can go wrong in this chapter's experiments: bad sizes or settings, named.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Error {
-    /// The network library refused a setting or a data set.
-    #[error(transparent)]
-    Net(#[from] initnet::Error),
-    /// A size that must be at least 1.
-    #[error("{0} must be at least 1, got 0")]
-    Zero(&'static str),
-    /// A closed form that holds only for ReLU, leaky ReLU and the identity.
-    #[error(
-        "the closed form needs a piecewise-linear activation (ReLU, leaky ReLU, identity), got {0}"
-    )]
-    NotPiecewiseLinear(Activation),
-    /// No seeds to average over.
-    #[error("an experiment over seeds needs at least one seed")]
-    NoSeeds,
-}
+/// The chapter, for the book's registry.
+pub const CHAPTER: book::Chapter = book::Chapter {
+    name: env!("CARGO_PKG_NAME"),
+    markdown: book::include_chapter!(),
+    seeds: &SEEDS,
+    figures: figures::figures,
+    generated: book::nothing_generated,
+};

@@ -5,8 +5,6 @@ use he::signal::{DeepStack, kappa};
 use he::training::{DeepTraining, TrainingStudy};
 use initnet::{Activation, BiasInit, Init, mean_std};
 
-const MD: &str = include_str!("../../../src/he.md");
-
 fn min(v: &[f64]) -> f64 {
     v.iter().copied().fold(f64::INFINITY, f64::min)
 }
@@ -21,7 +19,7 @@ fn the_chapter_states_what_the_experiments_give() {
 
     // ---- Thirty layers deep: the signal at initialization --------------------------------
     let stack = DeepStack::chapter();
-    let s = he::seeds();
+    let s = he::SEEDS;
     c.add("stack_width", stack.width)
         .add("stack_depth", stack.depth)
         .add("stack_batch", stack.batch)
@@ -399,7 +397,7 @@ fn the_chapter_states_what_the_experiments_give() {
     if std::env::var_os("HE_PRINT_CLAIMS").is_some() {
         eprintln!("{c:#?}");
     }
-    if let Err(e) = claims::check(MD, &c) {
+    if let Err(e) = claims::check(he::CHAPTER.markdown, &c) {
         panic!("{e}");
     }
 }

@@ -1,6 +1,7 @@
 //! Every chart of the chapter, each drawn from an experiment's result. The chapter's code
 //! blocks call the per-chart functions; [`figures`] runs the experiments and draws them all.
 
+use book::mean;
 use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::Activation;
@@ -14,19 +15,7 @@ use crate::vanishing::{
     Stack, StackGradients, ToyRun, derivative_curve, mean_derivative, mean_derivative_asymptote,
     stack_gradients, toy_runs,
 };
-use crate::{SEEDS, divergence_runs, seeds, stacks, toy_inits};
-
-/// The chapter's error type: initnet's and charts' errors both convert into it.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-fn mean(values: impl IntoIterator<Item = f64>) -> f64 {
-    let (mut n, mut s) = (0.0, 0.0);
-    for v in values {
-        n += 1.0;
-        s += v;
-    }
-    s / n
-}
+use crate::{INPUT_SEEDS, SEEDS, divergence_runs, stacks, toy_inits};
 
 /// `x_of` is the swept setting of a point; `setting(x, p)` the (s, c) pair at x.
 fn saturation_chart(
@@ -36,7 +25,7 @@ fn saturation_chart(
     points: &[Point],
     x_of: fn(&Point) -> f64,
     setting: fn(f64, &Point) -> (f64, f64),
-) -> Result<Figure, BoxError> {
+) -> book::Result<Figure> {
     let layer = Layer::default();
     let mut chart = LineChart::new(name, title)
         .x_label(x_label)
@@ -48,7 +37,7 @@ fn saturation_chart(
         let measured = mine.iter().map(|p| (x_of(p), p.mean())).collect();
         chart = chart.series_in(
             Series::new(
-                format!("{f}, measured (mean of {} seeds)", SEEDS.end - SEEDS.start),
+                format!("{f}, measured (mean of {} seeds)", SEEDS.len()),
                 measured,
             ),
             Mark::Points,
@@ -75,7 +64,7 @@ fn saturation_chart(
 
 /// Saturated fraction against the weight std (standard-normal inputs): the mean measured
 /// over the seeds beside the closed form.
-pub fn saturation_vs_weight_std(points: &[Point]) -> Result<Figure, BoxError> {
+pub fn saturation_vs_weight_std(points: &[Point]) -> book::Result<Figure> {
     saturation_chart(
         "saturation-vs-weight-std",
         "Saturated units against the weight scale",
@@ -87,10 +76,10 @@ pub fn saturation_vs_weight_std(points: &[Point]) -> Result<Figure, BoxError> {
 }
 
 /// Saturated fraction against the input scale, with LeCun weights s = 1/sqrt(n).
-pub fn saturation_vs_input_scale(points: &[Point]) -> Result<Figure, BoxError> {
+pub fn saturation_vs_input_scale(points: &[Point]) -> book::Result<Figure> {
     saturation_chart(
         "saturation-vs-input-scale",
-        "Saturated units against the input scale (s = 1/sqrt(n))",
+        "Saturated units against the input scale (s = 1/√n)",
         "input standard deviation c (log scale)",
         points,
         |p| p.input_scale,
@@ -99,7 +88,7 @@ pub fn saturation_vs_input_scale(points: &[Point]) -> Result<Figure, BoxError> {
 }
 
 /// f'(a) for tanh and the sigmoid over [-6, 6].
-pub fn derivatives() -> Result<Figure, BoxError> {
+pub fn derivatives() -> book::Result<Figure> {
     let mut chart = LineChart::new("derivatives", "The slope f'(a) of tanh and of the sigmoid")
         .x_label("pre-activation a")
         .y_label("f'(a)");
@@ -110,7 +99,7 @@ pub fn derivatives() -> Result<Figure, BoxError> {
 }
 
 /// E[f'(a)] for a ~ N(0, sigma^2), with its large-sigma asymptote, log-log.
-pub fn mean_slope() -> Result<Figure, BoxError> {
+pub fn mean_slope() -> book::Result<Figure> {
     let sigmas = log_grid(0.1, 100.0, 20)?;
     let mut chart = LineChart::new("mean-slope", "Mean slope E[f'(a)] for a ~ N(0, σ²)")
         .x_label("pre-activation std σ (log scale)")
@@ -143,24 +132,25 @@ pub fn mean_slope() -> Result<Figure, BoxError> {
 
 /// The label of a stack in charts and tables.
 pub fn stack_label(stack: &Stack) -> String {
-    format!("{}, s = {}/sqrt(n)", stack.activation, stack.gain)
+    format!("{}, s = {}/√n", stack.activation, stack.gain)
 }
 
 /// The gradient's std per layer, geometric mean over the seeds, for each stack, with the
 /// mean-field prediction anchored at the top hidden layer, and the 4^-k bound of the sigmoid.
-pub fn gradient_per_layer(sweeps: &[StackGradients]) -> Result<Figure, BoxError> {
+pub fn gradient_per_layer(sweeps: &[StackGradients]) -> book::Result<Figure> {
     let mut chart = LineChart::new(
         "gradient-per-layer",
         "Back-propagated gradient per layer (10 hidden layers of 100)",
     )
     .x_label("layer l")
-    .y_label("std of dL/da^l (log scale)")
+    .y_label("std of ∂L/∂aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerRight);
     for (k, g) in sweeps.iter().enumerate() {
+        // Hidden layers only: per_seed also holds the output layer (L + 1), which has no
+        // mean-field prediction and is not one of the stack's layers.
         let depth = g.stack.depth;
-        let layers = g.per_seed[0].len();
-        let measured: Vec<f64> = (0..layers)
+        let measured: Vec<f64> = (0..depth)
             .map(|l| mean(g.per_seed.iter().map(|s| s[l].ln())).exp())
             .collect();
         chart = chart.series_in(
@@ -193,7 +183,7 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> Result<Figure, BoxError>
 }
 
 /// Mean loss per epoch over the seeds for each labelled set of toy runs (log scale).
-pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> Result<Figure, BoxError> {
+pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> book::Result<Figure> {
     let mut chart = LineChart::new(
         "toy-loss-curves",
         "The article's 2-2-4 tanh network: large against moderate weights",
@@ -213,7 +203,7 @@ pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> Result<Figure, BoxErro
 
 /// Raw against standardized inputs: saturated fraction at initialization and accuracy
 /// after training, mean and standard deviation over the seeds.
-pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
+pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> book::Result<Figure> {
     let mut chart = BarChart::new(
         "raw-vs-standardized",
         "Same weights, raw or standardized inputs",
@@ -236,7 +226,7 @@ pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
 }
 
 /// Raw against standardized inputs: mean loss per epoch.
-pub fn raw_vs_standardized_loss(pairs: &[(Side, Side)]) -> Result<Figure, BoxError> {
+pub fn raw_vs_standardized_loss(pairs: &[(Side, Side)]) -> book::Result<Figure> {
     let epochs = pairs[0].0.history.records.len();
     let curve = |k: usize| -> Vec<f64> {
         (0..epochs)
@@ -264,12 +254,12 @@ pub fn raw_vs_standardized_loss(pairs: &[(Side, Side)]) -> Result<Figure, BoxErr
 
 /// Activation and gradient norms against depth, geometric mean over seeds, with the
 /// geometric prediction exp(mean log factor)^l from the measured input norm.
-pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
+pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
     let mut chart = LineChart::new(
         "depth-norms",
         "Norms through 10 layers of 100 units, s = 0.5",
     )
-    .x_label("layer l (gradients: counted from the output, L - l)")
+    .x_label("layer l (gradients: counted from the output, L − l)")
     .y_label("norm, geometric mean of 20 seeds (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
@@ -301,18 +291,18 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
         let (act_color, grad_color) = [(0, 5), (1, 3)][k % 2];
         chart = chart
             .series_in(
-                Series::new(format!("{name}: |h^l|"), act),
+                Series::new(format!("{name}: |hˡ|"), act),
                 Mark::Points,
                 act_color,
             )
             .series_in(
-                Series::new(format!("{name}: |dL/dh| at layer L - l"), grad),
+                Series::new(format!("{name}: |∂L/∂h| at layer L − l"), grad),
                 Mark::Points,
                 grad_color,
             )
             .series_in(
                 Series::new(
-                    format!("{name}: prediction, x{:.2} per layer", factor.exp()),
+                    format!("{name}: prediction, ×{:.2} per layer", factor.exp()),
                     pred,
                 ),
                 Mark::Dashed,
@@ -323,7 +313,7 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> Result<Figure, BoxError> {
 }
 
 /// Loss curves of the ReLU training runs: each stops where initnet reported divergence.
-pub fn divergence_loss(runs: &[(String, Outcome)]) -> Result<Figure, BoxError> {
+pub fn divergence_loss(runs: &[(String, Outcome)]) -> book::Result<Figure> {
     let mut chart = LineChart::new(
         "divergence-loss",
         "ReLU 2-100-100-100-100-4, learning rate 0.1",
@@ -339,9 +329,9 @@ pub fn divergence_loss(runs: &[(String, Outcome)]) -> Result<Figure, BoxError> {
 }
 
 /// Every chart of the chapter.
-pub fn figures() -> Result<Vec<Figure>, BoxError> {
+pub fn figures() -> book::Result<Vec<Figure>> {
     let layer = Layer::default();
-    let seeds = seeds();
+    let seeds = SEEDS;
     let toy = toy_inits()?
         .into_iter()
         .map(|(label, init)| toy_runs(init, &seeds).map(|r| (label, r)))
@@ -356,7 +346,7 @@ pub fn figures() -> Result<Vec<Figure>, BoxError> {
     let pairs = compare_seeds(&seeds)?;
     Ok(vec![
         saturation_vs_weight_std(&weight_std_sweep(layer, &seeds)?)?,
-        saturation_vs_input_scale(&input_scale_sweep(layer, &crate::input_seeds())?)?,
+        saturation_vs_input_scale(&input_scale_sweep(layer, &INPUT_SEEDS)?)?,
         derivatives()?,
         mean_slope()?,
         gradient_per_layer(&grads)?,

@@ -1,4 +1,4 @@
-#![doc = include_str!("../../../src/large.md")]
+#![doc = book::include_chapter!()]
 // The crate's documentation is the chapter, written for mdBook and KaTeX, where
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -16,18 +16,20 @@ pub use initnet;
 use initnet::{Error, Init};
 
 /// The seeds every random claim of the chapter is made over.
-pub const SEEDS: std::ops::Range<u64> = 0..20;
-
-/// [`SEEDS`] as a list.
-pub fn seeds() -> Vec<u64> {
-    SEEDS.collect()
-}
+pub const SEEDS: [u64; 20] = book::seeds(0);
 
 /// The seeds of the input-scale sweep: 20 others, so that it is an independent measurement
 /// (with the same seeds, a = (s c) g g'^T would repeat the weight-std sweep exactly).
-pub fn input_seeds() -> Vec<u64> {
-    (1000..1020).collect()
-}
+pub const INPUT_SEEDS: [u64; 20] = book::seeds(1000);
+
+/// The chapter, for the book's registry.
+pub const CHAPTER: book::Chapter = book::Chapter {
+    name: env!("CARGO_PKG_NAME"),
+    markdown: book::include_chapter!(),
+    seeds: &SEEDS,
+    figures: figures::figures,
+    generated: book::nothing_generated,
+};
 
 /// The stacks of the per-layer gradient comparison: the sigmoid at LeCun's scale (its best
 /// case), tanh at LeCun's scale, and tanh with s = 1 (plain `randn`, gain 10 at width 100).

@@ -1,6 +1,7 @@
 //! Every number the chapter states, computed by the chapter's experiments over the seeds
 //! the text names, with the tolerances the math gives.
 
+use book::mean;
 use claims::Claims;
 use large::exploding::{Tower, tower_sweep};
 use large::initnet::{Activation, mean_std};
@@ -11,14 +12,7 @@ use large::vanishing::{
     derivative_at_saturation, derivative_from_threshold, mean_derivative,
     mean_derivative_asymptote, stack_gradients, toy_runs,
 };
-use large::{divergence_runs, input_seeds, seeds, stacks, toy_inits};
-
-const CHAPTER: &str = include_str!("../../../src/large.md");
-
-fn mean(v: impl IntoIterator<Item = f64>) -> f64 {
-    let v: Vec<f64> = v.into_iter().collect();
-    v.iter().sum::<f64>() / v.len() as f64
-}
+use large::{CHAPTER, INPUT_SEEDS, SEEDS, divergence_runs, stacks, toy_inits};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -49,7 +43,7 @@ fn at(points: &[Point], f: Activation, x: f64, by_input: bool) -> &Point {
 
 fn saturation(c: &mut Claims) {
     let layer = Layer::default();
-    let seeds = seeds();
+    let seeds = SEEDS;
     c.add("seeds", seeds.len());
     c.add("n_in", layer.n_in)
         .add("units", layer.units)
@@ -63,7 +57,7 @@ fn saturation(c: &mut Claims) {
         format!("{:.3}", saturation_cutoff(Activation::Sigmoid).unwrap()),
     );
     let ws = weight_std_sweep(layer, &seeds).unwrap();
-    let is = input_scale_sweep(layer, &input_seeds()).unwrap();
+    let is = input_scale_sweep(layer, &INPUT_SEEDS).unwrap();
     c.add("grid_points", ws.len() / 2);
     // The largest weight std at which no unit saturates in any seed (either activation).
     let zero_upto = ws
@@ -143,7 +137,7 @@ fn derivatives(c: &mut Claims) {
 }
 
 fn stacks_claims(c: &mut Claims) {
-    let seeds = seeds();
+    let seeds = SEEDS;
     let [sigmoid, tanh1, tanh10] = stacks().try_into().expect("three stacks");
     c.add("stack_depth", sigmoid.depth)
         .add("stack_width", sigmoid.width);
@@ -198,7 +192,7 @@ fn stacks_claims(c: &mut Claims) {
 }
 
 fn toy(c: &mut Claims) {
-    let seeds = seeds();
+    let seeds = SEEDS;
     let inits = toy_inits().unwrap();
     let runs: Vec<_> = inits
         .iter()
@@ -245,7 +239,7 @@ fn toy(c: &mut Claims) {
 }
 
 fn standardize(c: &mut Claims) {
-    let pairs = compare_seeds(&seeds()).unwrap();
+    let pairs = compare_seeds(&SEEDS).unwrap();
     // The mean norm of a centre drawn uniformly in the square (-10, 10)^2: 10 times the mean
     // distance from the centre of the unit-half-width square, (sqrt 2 + ln(1 + sqrt 2)) / 3.
     let box_mean = 10.0 * (2f64.sqrt() + (1.0 + 2f64.sqrt()).ln()) / 3.0;
@@ -299,7 +293,7 @@ fn standardize(c: &mut Claims) {
 }
 
 fn exploding(c: &mut Claims) {
-    let seeds = seeds();
+    let seeds = SEEDS;
     let mut max_z: f64 = 0.0;
     for (f, name) in [(Activation::Identity, "id"), (Activation::Relu, "relu")] {
         let t = tower_sweep(Tower::new(f), &seeds).unwrap();
@@ -380,7 +374,7 @@ fn every_number_in_the_chapter_is_computed() {
     toy(&mut c);
     standardize(&mut c);
     exploding(&mut c);
-    if let Err(e) = claims::check(CHAPTER, &c) {
+    if let Err(e) = claims::check(CHAPTER.markdown, &c) {
         panic!("{e}");
     }
 }

@@ -9,15 +9,14 @@ use crate::deep::{MeanField, Run, Stack, mean_field, run_with_activations};
 use crate::products::{ProductCurve, product_norms};
 use crate::width::{WidthPoint, width_scaling};
 use crate::{
-    PRODUCT_DEPTH, PRODUCT_GAINS, PRODUCT_N, SIGMA_SMALL, SIGMA_STANDARD, WIDTH_BATCH, WIDTH_UNITS,
-    seeds, widths,
+    PRODUCT_DEPTH, PRODUCT_GAINS, PRODUCT_N, SEEDS, SIGMA_SMALL, SIGMA_STANDARD, WIDTH_BATCH,
+    WIDTH_UNITS, widths,
 };
 
-/// The error type of the chart functions.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use book::Result;
 
 /// Measured std(a) (mean over seeds) against the prediction sqrt(n), log-log.
-pub fn width_figure(points: &[WidthPoint]) -> Result<Figure, BoxError> {
+pub fn width_figure(points: &[WidthPoint]) -> Result<Figure> {
     let measured = points.iter().map(|p| (p.n as f64, p.mean_rms())).collect();
     let predicted = points.iter().map(|p| (p.n as f64, p.predicted)).collect();
     Ok(LineChart::new(
@@ -41,7 +40,7 @@ pub fn width_figure(points: &[WidthPoint]) -> Result<Figure, BoxError> {
 /// One histogram of h^l per layer, over [-1, 1], for the activations of one run with
 /// weights N(0, sigma_w^2). Saved as `histograms-small` for sigma_w = 0.01,
 /// `histograms-standard` for sigma_w = 1, `histograms-sigma-<sigma_w>` otherwise.
-pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Figure, BoxError> {
+pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Figure> {
     let name = if sigma_w == SIGMA_SMALL {
         "histograms-small".to_string()
     } else if sigma_w == SIGMA_STANDARD {
@@ -54,7 +53,7 @@ pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Fig
         .x_label("activation h")
         .range(-1.0, 1.0)
         .bins(crate::deep::BINS)
-        .columns(5);
+        .columns(2);
     for (l, h) in activations.iter().enumerate() {
         let values: Vec<f64> = h.iter().copied().collect();
         panel = panel.panel(format!("layer {}", l + 1), &values);
@@ -89,13 +88,13 @@ fn with_mean_field(
 
 /// Per-layer std of a^l, measured in `runs` (dots) and predicted by the mean field
 /// (dashed, same colour), log y.
-pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
+pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
     let chart = LineChart::new(
         "std-per-layer",
         "Std of the pre-activation per layer: measured and mean field",
     )
     .x_label("layer l")
-    .y_label("std of a^l (log scale)")
+    .y_label("std of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
     let chart = with_mean_field(chart, runs, |r, mf| {
@@ -109,13 +108,13 @@ pub fn layer_std_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError>
 
 /// Per-layer std of the back-propagated gradient dL/da^l, measured (dots) and mean field
 /// (dashed, same colour), log y.
-pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> {
+pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
     let chart = LineChart::new(
         "gradient-per-layer",
-        "Std of the back-propagated gradient dL/da per layer",
+        "Std of the back-propagated gradient ∂L/∂a per layer",
     )
     .x_label("layer l (the gradient enters at the top layer)")
-    .y_label("std of dL/da^l (log scale)")
+    .y_label("std of ∂L/∂aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight);
     let chart = with_mean_field(chart, runs, |r, mf| {
@@ -129,7 +128,7 @@ pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure, BoxError> 
 
 /// ln |x_L| against L for each gain c: the exact mean (dashed) and, every fifth L, the
 /// mean over seeds (dots, same colour).
-pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure, BoxError> {
+pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure> {
     let n = curves.first().map_or(0, |c| c.n);
     let title = format!("Length of a unit vector after L random n×n matrices, n = {n}");
     let mut chart = LineChart::new("product-norms", title)
@@ -159,8 +158,8 @@ pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure, BoxError> {
 
 /// Every chart of the chapter, from the chapter's settings (seed 0 for the single-run
 /// charts of the deep stack).
-pub fn figures() -> Result<Vec<Figure>, BoxError> {
-    let seeds = seeds();
+pub fn figures() -> Result<Vec<Figure>> {
+    let seeds = SEEDS;
     let mut out = vec![width_figure(&width_scaling(
         &widths(),
         WIDTH_UNITS,

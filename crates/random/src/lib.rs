@@ -1,4 +1,4 @@
-#![doc = include_str!("../../../src/random.md")]
+#![doc = book::include_chapter!()]
 // The crate's documentation is the chapter, written for mdBook and KaTeX, where
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -13,9 +13,16 @@ pub use charts;
 pub use initnet;
 
 /// The seeds every random claim of the chapter is made over: 0, 1, ..., 19.
-pub fn seeds() -> Vec<u64> {
-    (0..20).collect()
-}
+pub const SEEDS: [u64; 20] = book::seeds(0);
+
+/// The chapter, for the book's registry.
+pub const CHAPTER: book::Chapter = book::Chapter {
+    name: env!("CARGO_PKG_NAME"),
+    markdown: book::include_chapter!(),
+    seeds: &SEEDS,
+    figures: figures::figures,
+    generated: book::nothing_generated,
+};
 
 /// The fan-ins of the width experiment: 2, 4, 8, ..., 4096.
 pub fn widths() -> Vec<usize> {

@@ -2,6 +2,7 @@
 //! text; and the statistical checks that back the prose (each tolerance is explained where
 //! it is used).
 
+use book::{mean, sample_sd};
 use random::deep::{MeanField, Run, Stack, linear_ratio_sd, mean_field, run};
 use random::initnet::special::{
     GaussHermite, HERMITE_NODES, digamma, gaussian_expectation, gaussian_tail,
@@ -9,26 +10,14 @@ use random::initnet::special::{
 use random::products::product_norms;
 use random::width::{THRESHOLD, toy_saturation, width_scaling};
 use random::{
-    PRODUCT_DEPTH, PRODUCT_GAINS, PRODUCT_N, SIGMA_SMALL, SIGMA_STANDARD, TOY_BATCH, TOY_UNITS,
-    WIDTH_BATCH, WIDTH_UNITS, seeds, widths,
+    CHAPTER, PRODUCT_DEPTH, PRODUCT_GAINS, PRODUCT_N, SIGMA_SMALL, SIGMA_STANDARD, TOY_BATCH,
+    TOY_UNITS, WIDTH_BATCH, WIDTH_UNITS, widths,
 };
-
-const MD: &str = include_str!("../../../src/random.md");
 
 /// Five standard deviations: a correct experiment fails one such check with probability
 /// below 6e-7 (for Gaussian fluctuations), so even the thousands of checks below pass
 /// together with probability above 0.99.
 const Z: f64 = 5.0;
-
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
-}
-
-/// Sample standard deviation (n - 1 in the denominator).
-fn sample_sd(v: &[f64]) -> f64 {
-    let m = mean(v);
-    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
-}
 
 fn max_abs(v: impl IntoIterator<Item = f64>) -> f64 {
     v.into_iter().map(f64::abs).fold(0.0, f64::max)
@@ -36,7 +25,7 @@ fn max_abs(v: impl IntoIterator<Item = f64>) -> f64 {
 
 #[test]
 fn the_chapter_states_what_the_experiments_give() {
-    let seeds = seeds();
+    let seeds = random::SEEDS;
     let mut claims = claims::Claims::new();
     claims.add("seeds", seeds.len());
 
@@ -325,7 +314,7 @@ fn the_chapter_states_what_the_experiments_give() {
     );
     claims.add("product_worst_z", format!("{product_worst:.1}"));
 
-    if let Err(e) = claims::check(MD, &claims) {
+    if let Err(e) = claims::check(CHAPTER.markdown, &claims) {
         panic!("the chapter and the experiments disagree:\n{e}");
     }
 }

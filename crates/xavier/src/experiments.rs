@@ -6,13 +6,8 @@ use rand_distr::{Distribution, StandardNormal, Uniform};
 
 use crate::theory::{Prediction, mean_field};
 
-/// How many seeds every random claim of the chapter is made over.
-pub const SEEDS: u64 = 20;
-
-/// The seeds 0, 1, ..., SEEDS - 1.
-pub fn seeds() -> Vec<u64> {
-    (0..SEEDS).collect()
-}
+/// The seeds every random claim of the chapter is made over: 0, 1, ..., 19.
+pub const SEEDS: [u64; 20] = book::seeds(0);
 
 /// Glorot and Bengio's "standard" initialization, U[-1/sqrt(n_in), 1/sqrt(n_in)], of
 /// variance 1/(3 n_in): LeCun's uniform rule (limit sqrt(3/n_in)) with gain 1/sqrt(3).

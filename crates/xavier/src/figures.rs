@@ -1,5 +1,6 @@
-//! Every chart of the chapter. Each function draws one result of an experiment; the
-//! chapter's code blocks call them, and [`figures`] runs the experiments and draws them all.
+//! Every chart of the chapter. Each public function draws one chart (its file name and
+//! title are its own) from the result of an experiment; the chapter's code blocks call
+//! them, and [`figures`] runs the experiments and draws them all.
 
 use charts::SeriesLabelPosition;
 use charts::{Error, Figure, HistogramPanel, LineChart, Mark, Series};
@@ -37,39 +38,99 @@ fn beside(
         )
 }
 
-/// Per-layer histograms of the hidden activations h^l (Glorot and Bengio's Figure 6).
-pub fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
+/// Per-layer histograms of the tanh activations h^l under Glorot and Bengio's standard
+/// init (their Figure 6, top).
+pub fn activations_standard(standard: &Probe) -> Result<Figure, Error> {
+    activation_histograms(
+        "activations-standard",
+        "tanh activations hˡ, standard init U[±1/√n]",
+        standard,
+    )
+}
+
+/// Per-layer histograms of the tanh activations h^l under the normalized init (their
+/// Figure 6, bottom).
+pub fn activations_normalized(normalized: &Probe) -> Result<Figure, Error> {
+    activation_histograms(
+        "activations-normalized",
+        "tanh activations hˡ, normalized init U[±√(6/(nᵢₙ+nₒᵤₜ))]",
+        normalized,
+    )
+}
+
+/// Back-propagated gradients per layer under the standard init (their Figure 7, top).
+pub fn gradients_standard(standard: &Probe) -> Result<Figure, Error> {
+    gradient_histograms(
+        "gradients-standard",
+        "Back-propagated gradients ∂L/∂aˡ, standard init",
+        standard,
+    )
+}
+
+/// Back-propagated gradients per layer under the normalized init (their Figure 7, bottom).
+pub fn gradients_normalized(normalized: &Probe) -> Result<Figure, Error> {
+    gradient_histograms(
+        "gradients-normalized",
+        "Back-propagated gradients ∂L/∂aˡ, normalized init",
+        normalized,
+    )
+}
+
+/// Per-layer histograms of the hidden activations h^l.
+fn activation_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let (lo, hi) = match p.activations[0] {
         Activation::Sigmoid => (0.0, 1.0),
         _ => (-1.0, 1.0),
     };
     let mut chart = HistogramPanel::new(name, title)
-        .x_label("h^l (no unit)")
+        .x_label("hˡ (no unit)")
         .range(lo, hi)
-        .columns(5);
+        .columns(2);
     for l in 1..=hidden(p) {
         chart = chart.panel(format!("layer {l}"), &p.act_values[l - 1]);
     }
     chart.render()
 }
 
-/// Per-layer histograms of the back-propagated gradients dL/da^l of the hidden layers
-/// (Glorot and Bengio's Figure 7), over +-4 times the largest layer's standard deviation.
-pub fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
+/// Per-layer histograms of the back-propagated gradients dL/da^l of the hidden layers,
+/// over +-4 times the largest layer's standard deviation.
+fn gradient_histograms(name: &str, title: &str, p: &Probe) -> Result<Figure, Error> {
     let range = 4.0 * p.grad_std[..hidden(p)].iter().copied().fold(0.0, f64::max);
     let mut chart = HistogramPanel::new(name, title)
-        .x_label("dL/da^l")
+        .x_label("∂L/∂aˡ")
         .range(-range, range)
-        .columns(5);
+        .columns(2);
     for l in 1..=hidden(p) {
         chart = chart.panel(format!("layer {l}"), &p.grad_values[l - 1]);
     }
     chart.render()
 }
 
+/// Std of a^l per layer in Glorot and Bengio's tanh network, standard and normalized init:
+/// measured, mean field and linear regime.
+pub fn std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Error> {
+    std_chart(
+        "std-by-layer",
+        "Std of aˡ: measured and predicted (5 tanh layers of 300)",
+        &[("standard", standard), ("normalized", normalized)],
+        true,
+    )
+}
+
+/// Std of a^l per layer in 30 tanh layers of 200 with gains 1 and 5/3: measured and mean
+/// field.
+pub fn deep_tanh_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
+    std_chart(
+        "deep-tanh-std",
+        "Std of aˡ in 30 tanh layers of 200, LeCun × gain g",
+        &[("g = 1", g1), ("g = 5/3", g53)],
+        false,
+    )
+}
+
 /// Measured standard deviation of a^l per layer beside the mean-field prediction and,
 /// if `linear`, the linear-regime prediction. Hidden layers only.
-pub fn std_by_layer(
+fn std_chart(
     name: &str,
     title: &str,
     probes: &[(&str, &Probe)],
@@ -77,7 +138,7 @@ pub fn std_by_layer(
 ) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
-        .y_label("std of a^l (log scale)")
+        .y_label("std of aˡ (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::LowerLeft);
     for (label, p) in probes {
@@ -99,16 +160,31 @@ pub fn std_by_layer(
     chart.render()
 }
 
+/// Std of dL/da^l per layer in Glorot and Bengio's tanh network, standard and
+/// normalized init: measured and mean field.
+pub fn grad_std_by_layer(standard: &Probe, normalized: &Probe) -> Result<Figure, Error> {
+    grad_std_chart(
+        "grad-std-by-layer",
+        "Std of ∂L/∂aˡ: measured and predicted",
+        &[("standard", standard), ("normalized", normalized)],
+    )
+}
+
+/// Std of dL/da^l per layer in 30 tanh layers of 200 with gains 1 and 5/3.
+pub fn deep_tanh_grad_std(g1: &Probe, g53: &Probe) -> Result<Figure, Error> {
+    grad_std_chart(
+        "deep-tanh-grad-std",
+        "Std of ∂L/∂aˡ in 30 tanh layers of 200",
+        &[("g = 1", g1), ("g = 5/3", g53)],
+    )
+}
+
 /// Measured standard deviation of dL/da^l per layer beside the mean-field prediction
 /// (which starts from the measured top-layer gradient). Hidden layers only.
-pub fn grad_std_by_layer(
-    name: &str,
-    title: &str,
-    probes: &[(&str, &Probe)],
-) -> Result<Figure, Error> {
+fn grad_std_chart(name: &str, title: &str, probes: &[(&str, &Probe)]) -> Result<Figure, Error> {
     let mut chart = LineChart::new(name, title)
         .x_label(layers_label())
-        .y_label("std of dL/da^l (log scale)")
+        .y_label("std of ∂L/∂aˡ (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::LowerRight);
     for (label, p) in probes {
@@ -128,10 +204,10 @@ pub fn grad_std_by_layer(
 pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-forward",
-        "Linear funnel 512 → 16, forward: E[(a^l)²] / E[x²]",
+        "Linear funnel 512 → 16, forward: E[(aˡ)²] / E[x²]",
     )
     .x_label(layers_label())
-    .y_label("second moment of a^l over the input's (log scale)")
+    .y_label("second moment of aˡ over the input's (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
@@ -147,10 +223,10 @@ pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
 pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-backward",
-        "Linear funnel 512 → 16, backward: E[δ^l²] / E[δ^L²]",
+        "Linear funnel 512 → 16, backward: E[(δˡ)²] / E[(δᴸ)²]",
     )
     .x_label(layers_label())
-    .y_label("second moment of δ^l = dL/da^l over the top's (log scale)")
+    .y_label("second moment of δˡ = ∂L/∂aˡ over the top's (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
@@ -178,8 +254,30 @@ fn mean_by_epoch(
         .unzip()
 }
 
+/// Training loss by epoch of 8 tanh layers of 16 on circles, standard against normalized
+/// init ([`crate::training`]).
+pub fn training_standard_vs_normalized(runs: &Training) -> Result<Figure, Error> {
+    training_curves(
+        "training-standard-vs-normalized",
+        "8 tanh layers of 16 on circles",
+        runs,
+        ("standard", "normalized"),
+    )
+}
+
+/// Training loss by epoch of 4 layers of 16 on circles, sigmoid against tanh
+/// ([`crate::sigmoid_vs_tanh`]).
+pub fn training_sigmoid_vs_tanh(runs: &Training) -> Result<Figure, Error> {
+    training_curves(
+        "training-sigmoid-vs-tanh",
+        "4 layers of 16 on circles, normalized init",
+        runs,
+        ("sigmoid", "tanh"),
+    )
+}
+
 /// Training loss by epoch: mean over seeds (solid), and the highest and lowest seed (dashed).
-pub fn training_curves(
+fn training_curves(
     name: &str,
     title: &str,
     t: &Training,
@@ -217,17 +315,17 @@ pub fn training_curves(
     chart.render()
 }
 
-/// Mean of the top hidden layer's activation by epoch, averaged over seeds.
-pub fn top_layer_mean(
-    name: &str,
-    title: &str,
-    t: &Training,
-    labels: (&str, &str),
-) -> Result<Figure, Error> {
-    let mut chart = LineChart::new(name, title)
-        .x_label("epoch")
-        .y_label("mean of h^(L-1) on the training set")
-        .legend(SeriesLabelPosition::MiddleRight);
+/// Mean of the top hidden layer's activation by epoch, averaged over seeds, sigmoid
+/// against tanh ([`crate::sigmoid_vs_tanh`]).
+pub fn top_layer_mean(t: &Training) -> Result<Figure, Error> {
+    let labels = ("sigmoid", "tanh");
+    let mut chart = LineChart::new(
+        "top-layer-mean",
+        "Top hidden layer's mean activation during training",
+    )
+    .x_label("epoch")
+    .y_label("mean of hᴸ⁻¹ on the training set")
+    .legend(SeriesLabelPosition::MiddleRight);
     for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
         let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
         chart = chart.series(Series::from_ys(
@@ -244,10 +342,10 @@ pub fn activation_means(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> 
     let n = hidden(sigmoid);
     LineChart::new(
         "sigmoid-vs-tanh-means",
-        "Mean of h^l per layer (normalized init)",
+        "Mean of hˡ per layer (normalized init)",
     )
     .x_label(layers_label())
-    .y_label("mean of h^l over units and inputs")
+    .y_label("mean of hˡ over units and inputs")
     .legend(SeriesLabelPosition::MiddleRight)
     .series_as(
         Series::from_ys_1("logistic sigmoid: measured", &sigmoid.act_mean[..n]),
@@ -280,7 +378,7 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     let bound: Vec<f64> = (0..s.len()).map(|i| s[0] / 16f64.powi(i as i32)).collect();
     LineChart::new(
         "signal-variance",
-        "Input-dependent variance of a^l (normalized init)",
+        "Input-dependent variance of aˡ (normalized init)",
     )
     .x_label(layers_label())
     .y_label("mean over units of Var over inputs (log scale)")
@@ -288,7 +386,7 @@ pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     .series_as(Series::from_ys_1("tanh", &signal(tanh)), Mark::Points)
     .series_as(Series::from_ys_1("logistic sigmoid", &s), Mark::Points)
     .series_as(
-        Series::from_ys_1("sigmoid bound: layer 1 / 16^(l-1)", &bound),
+        Series::from_ys_1("sigmoid bound: layer 1 / 16ˡ⁻¹", &bound),
         Mark::Dashed,
     )
     .render()
@@ -311,16 +409,16 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
         .ok_or_else(|| Error::Draw("g = 5/3 > 1 must have a non-zero fixed point".into()))?;
     LineChart::new(
         "tanh-q-map",
-        "One tanh layer's variance map, Var(W) = g²/n_in",
+        "One tanh layer's variance map, Var(W) = g²/nᵢₙ",
     )
     .legend(SeriesLabelPosition::UpperLeft)
-    .x_label("q = Var(a^(l-1))")
-    .y_label("Var(a^l)")
+    .x_label("q = Var(aˡ⁻¹)")
+    .y_label("Var(aˡ)")
     .series(curve(1.0))
     .series(curve(5.0 / 3.0))
     .series_as(
         Series::new(
-            "diagonal: Var(a^l) = Var(a^(l-1))",
+            "diagonal: Var(aˡ) = Var(aˡ⁻¹)",
             qs.iter().map(|&q| (q, q)).collect(),
         ),
         Mark::Dashed,
@@ -333,82 +431,31 @@ pub fn tanh_q_map() -> Result<Figure, Error> {
 }
 
 /// Every chart of the chapter.
-pub fn figures() -> Result<Vec<Figure>, Box<dyn std::error::Error + Send + Sync>> {
+pub fn figures() -> book::Result<Vec<Figure>> {
     use crate::experiments::*;
-    let seeds = seeds();
+    let seeds = SEEDS;
     let (standard, normalized) = glorot_bengio(Activation::Tanh, 0)?;
     let (_, sigmoid) = glorot_bengio(Activation::Sigmoid, 0)?;
     let (lecun, glorot) = funnel(0)?;
     let (g1, g53) = (deep_tanh(1.0, 0)?, deep_tanh(5.0 / 3.0, 0)?);
-    let gb = [("standard", &standard), ("normalized", &normalized)];
-    let deep = [("g = 1", &g1), ("g = 5/3", &g53)];
     let trained = training(&seeds)?;
     let sig = sigmoid_vs_tanh(&seeds)?;
     Ok(vec![
-        activation_histograms(
-            "activations-standard",
-            "tanh activations h^l, standard init U[±1/√n]",
-            &standard,
-        )?,
-        activation_histograms(
-            "activations-normalized",
-            "tanh activations h^l, normalized init U[±√(6/(n_in+n_out))]",
-            &normalized,
-        )?,
-        gradient_histograms(
-            "gradients-standard",
-            "Back-propagated gradients dL/da^l, standard init",
-            &standard,
-        )?,
-        gradient_histograms(
-            "gradients-normalized",
-            "Back-propagated gradients dL/da^l, normalized init",
-            &normalized,
-        )?,
-        std_by_layer(
-            "std-by-layer",
-            "Std of a^l: measured and predicted (5 tanh layers of 300)",
-            &gb,
-            true,
-        )?,
-        grad_std_by_layer(
-            "grad-std-by-layer",
-            "Std of dL/da^l: measured and predicted",
-            &gb,
-        )?,
+        activations_standard(&standard)?,
+        activations_normalized(&normalized)?,
+        gradients_standard(&standard)?,
+        gradients_normalized(&normalized)?,
+        std_by_layer(&standard, &normalized)?,
+        grad_std_by_layer(&standard, &normalized)?,
         funnel_forward(&lecun, &glorot)?,
         funnel_backward(&lecun, &glorot)?,
-        training_curves(
-            "training-standard-vs-normalized",
-            "8 tanh layers of 16 on circles",
-            &trained,
-            ("standard", "normalized"),
-        )?,
+        training_standard_vs_normalized(&trained)?,
         activation_means(&sigmoid, &normalized)?,
         signal_variance(&sigmoid, &normalized)?,
-        training_curves(
-            "training-sigmoid-vs-tanh",
-            "4 layers of 16 on circles, normalized init",
-            &sig,
-            ("sigmoid", "tanh"),
-        )?,
-        top_layer_mean(
-            "top-layer-mean",
-            "Top hidden layer's mean activation during training",
-            &sig,
-            ("sigmoid", "tanh"),
-        )?,
+        training_sigmoid_vs_tanh(&sig)?,
+        top_layer_mean(&sig)?,
         tanh_q_map()?,
-        std_by_layer(
-            "deep-tanh-std",
-            "Std of a^l in 30 tanh layers of 200, LeCun × gain g",
-            &deep,
-            false,
-        )?,
-        grad_std_by_layer(
-            "deep-tanh-grad-std",
-            "Std of dL/da^l in 30 tanh layers of 200",
-            &deep,
-        )?,
+        deep_tanh_std(&g1, &g53)?,
+        deep_tanh_grad_std(&g1, &g53)?,
     ])
 }

@@ -194,6 +194,9 @@ impl Checker<'_> {
             .next()
             .and_then(|b| b.value().attr("href"))
         {
+            // An absolute <base> is mdBook's site-url (on the 404 page): where the book's
+            // root is served, whatever that path is.
+            Some(base) if base.starts_with('/') => self.root.to_path_buf(),
             Some(base) if !is_remote(base) => resolve(self.root, &dir, base).unwrap_or(dir.clone()),
             _ => dir.clone(),
         };

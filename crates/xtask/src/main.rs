@@ -1,17 +1,23 @@
 //! `cargo xtask <verb>`: the workspace tool of *Why Weight Initialization Matters*.
 //!
-//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`.
+//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`, and its
+//!   `generated()` blocks into `src/<chapter>.md` between their marker comments.
 //! - `notebooks`: write `notebooks/<chapter>.ipynb` from each chapter's markdown.
 //! - `book`: build the book into `book/` and check its links and that it is offline.
 //! - `serve`: build the book and serve it at <http://localhost:3000>.
-//! - `test`: every test of the workspace, the book and its links, every notebook headless.
+//! - `browser`: build the book and check every page in headless Chromium (light and dark
+//!   themes, desktop and phone widths).
+//! - `test`: every test of the workspace, the book and its links, the browser test, every
+//!   notebook headless.
 //! - `portable`: run `initlab` and a chapter's figures under an emulated CPU without AVX or
 //!   FMA (`qemu-x86_64 -cpu Nehalem-v2`) and check they are byte for byte the native ones.
 //!
 //! Tools are installed on first use, pinned, into `$XDG_CACHE_HOME/why-init/tools/`
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
 
+mod browser;
 mod links;
+mod mathml;
 mod portable;
 mod tools;
 
@@ -38,7 +44,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Verb {
-    /// Draw every chapter's charts into `src/figures/<chapter>/` (SVG + CSV).
+    /// Draw every chapter's charts into `src/figures/<chapter>/` (SVG + CSV) and write its generated blocks into `src/<chapter>.md`.
     Figures {
         /// Only these chapters (default: all).
         chapters: Vec<String>,
@@ -52,6 +58,21 @@ enum Verb {
         /// The port to serve on.
         #[arg(long, default_value_t = 3000)]
         port: u16,
+    },
+    /// Build the book, then load every page in headless Chromium (light and dark theme, 1280 and 390 px) and check what a reader sees.
+    Browser {
+        /// Check the book already in book/ instead of building it.
+        #[arg(long)]
+        no_build: bool,
+        /// Whether chart text under the minimum fails the run.
+        #[arg(long, value_enum, default_value_t = browser::CHART_TEXT)]
+        chart_text: browser::Severity,
+        /// Whether a `<cite>` that does not link fails the run.
+        #[arg(long, value_enum, default_value_t = browser::CITATIONS)]
+        citations: browser::Severity,
+        /// Only these pages (paths inside book/, like zero.html).
+        #[arg(long)]
+        only: Vec<String>,
     },
     /// Run notebooks headless with the evcxr kernel (default: all), failing on any cell error.
     Execute {
@@ -79,7 +100,13 @@ enum Verb {
         /// The chapters to draw.
         chapters: Vec<String>,
     },
-    /// Run everything: cargo test (all targets and doctests), the book with its links, every notebook headless.
+    /// The mdBook preprocessor that escapes KaTeX's MathML for Markdown (run by mdBook, see book.toml).
+    #[command(hide = true, name = "mathml-preprocessor")]
+    MathmlPreprocessor {
+        /// `supports <renderer>`, or nothing (then the book comes on stdin).
+        args: Vec<String>,
+    },
+    /// Run everything: cargo test (all targets and doctests), the book with its links, the browser test, every notebook headless.
     Test {
         /// Skip running the notebooks.
         #[arg(long)]
@@ -92,11 +119,35 @@ enum Verb {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Verb::MathmlPreprocessor { args } = &cli.verb {
+        return match mathml::run(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: mathml preprocessor: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match cli.verb {
+        Verb::MathmlPreprocessor { .. } => unreachable!("handled above"),
         Verb::Figures { chapters } => figures(&chapters),
         Verb::Notebooks => notebooks().map(|_| ()),
         Verb::Book => book().map(|_| ()),
         Verb::Serve { port } => serve(port),
+        Verb::Browser {
+            no_build,
+            chart_text,
+            citations,
+            only,
+        } => browser_verb(
+            no_build,
+            &browser::Options {
+                chart_text,
+                citations,
+                only,
+            },
+        ),
         Verb::Execute {
             chapters,
             notebook_timeout,
@@ -187,10 +238,16 @@ fn figures(only: &[String]) -> Result<()> {
                 removed += 1;
             }
         }
+        let (blocks, blocks_written) = generated(chapter)?;
         let line = format!(
-            "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {:.1} s",
+            "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {blocks} generated blocks{}, {:.1} s",
             chapter.name,
             figures.len(),
+            if blocks_written {
+                " (text written)"
+            } else {
+                ""
+            },
             start.elapsed().as_secs_f64()
         );
         // Printed above the bar on a terminal, and printed at all when there is none (CI).
@@ -199,6 +256,19 @@ fn figures(only: &[String]) -> Result<()> {
     }
     bar.finish_with_message("done");
     Ok(())
+}
+
+/// Write a chapter's generated blocks into its text `src/<name>.md`; returns how many
+/// blocks it has and whether the file changed.
+fn generated(chapter: &chapters::Chapter) -> Result<(usize, bool)> {
+    let blocks =
+        (chapter.generated)().map_err(|e| anyhow::anyhow!("chapter {}: {e}", chapter.name))?;
+    let path = root().join("src").join(format!("{}.md", chapter.name));
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let filled = book::generated::fill(&text, &blocks)
+        .map_err(|e| anyhow::anyhow!("src/{}.md: {e}", chapter.name))?;
+    Ok((blocks.len(), write_if_changed(&path, filled.as_bytes())?))
 }
 
 /// Write every notebook; returns how many changed.
@@ -275,10 +345,15 @@ fn execute(only: &[String], timeout: Duration) -> Result<String> {
 fn mdbook(args: &[&str]) -> Result<Command> {
     let mdbook = tools::ensure(&tools::MDBOOK)?;
     let katex = tools::ensure(&tools::MDBOOK_KATEX)?;
+    // This binary is on the PATH too: book.toml runs it as the `mathml` preprocessor.
+    let this = std::env::current_exe().context("locating the xtask binary")?;
     let mut cmd = Command::new(mdbook);
     cmd.args(args).current_dir(root()).env(
         "PATH",
-        tools::path_with(&[katex.parent().expect("bin dir")])?,
+        tools::path_with(&[
+            katex.parent().expect("bin dir"),
+            this.parent().expect("bin dir"),
+        ])?,
     );
     Ok(cmd)
 }
@@ -304,6 +379,16 @@ fn book() -> Result<usize> {
         report.pages, report.links
     );
     Ok(report.pages)
+}
+
+/// `cargo xtask browser`: build the book (unless `no_build`), then the browser test.
+fn browser_verb(no_build: bool, options: &browser::Options) -> Result<()> {
+    if !no_build {
+        book()?;
+    }
+    let note = browser::check(&root(), options)?;
+    println!("browser   {note}");
+    Ok(())
 }
 
 fn serve(port: u16) -> Result<()> {
@@ -367,6 +452,18 @@ fn test(with_notebooks: bool, notebook_timeout: Duration) -> Result<()> {
     step(&mut steps, "book: build, links, offline", || {
         book().map(|pages| format!("{pages} pages"))
     });
+    if steps.last().is_some_and(|s| s.ok) {
+        step(&mut steps, "browser: every page in Chromium", || {
+            browser::check(
+                &root(),
+                &browser::Options {
+                    chart_text: browser::CHART_TEXT,
+                    citations: browser::CITATIONS,
+                    only: Vec::new(),
+                },
+            )
+        });
+    }
     if with_notebooks {
         step(&mut steps, "notebooks: run headless", || {
             execute(&[], notebook_timeout)

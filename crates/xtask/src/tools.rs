@@ -181,6 +181,56 @@ pub fn python() -> Result<PathBuf> {
     Ok(python)
 }
 
+/// Debian's Chromium, which the browser test drives (never a browser that Playwright downloads).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The browser test's npm packages (playwright-core alone, pinned by `browser/package-lock.json`),
+/// installed once with `npm ci` into the tool cache, in a folder named after the lockfile's
+/// hash so that a changed pin installs afresh; returns its `node_modules`, for `NODE_PATH`.
+pub fn playwright(root: &Path) -> Result<PathBuf> {
+    let manifest = std::fs::read_to_string(root.join("browser/package.json"))?;
+    let lock = std::fs::read_to_string(root.join("browser/package-lock.json"))?;
+    let tag = format!("{:08x}", fnv(&format!("{manifest}\n{lock}")) as u32);
+    let dir = cache_dir()?.join("tools").join(format!("playwright-{tag}"));
+    let modules = dir.join("node_modules");
+    let done = dir.join(".complete");
+    if done.is_file() && modules.join("playwright-core").is_dir() {
+        return Ok(modules);
+    }
+    println!(
+        "tools     installing playwright-core with npm ci into {} (first use only; no browser is downloaded)",
+        dir.display()
+    );
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("package.json"), &manifest)?;
+    std::fs::write(dir.join("package-lock.json"), &lock)?;
+    let npm = std::env::var_os("WHY_INIT_NPM").unwrap_or_else(|| "npm".into());
+    let status = Command::new(&npm)
+        .args([
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
+        .current_dir(&dir)
+        // playwright-core downloads nothing by itself; say so anyway, should a pin change.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| {
+            format!("could not run {npm:?} (Node.js and npm are needed for the browser test)")
+        })?;
+    if !status.success() {
+        bail!("npm ci of the browser test's packages failed ({status})");
+    }
+    std::fs::write(&done, &lock)?;
+    Ok(modules)
+}
+
 /// A JSON string literal.
 fn json_string(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()

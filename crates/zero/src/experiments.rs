@@ -4,8 +4,6 @@
 //! The setting is the article's: `make_blobs` with 4 classes in 2 features
 //! (standardized), a 2-2-4 network, softmax cross-entropy, full-batch gradient descent.
 
-use std::ops::Range;
-
 use initnet::ndarray::Array2;
 use initnet::{
     Activation, Dataset, Error, Gradients, History, Init, Loss, Mlp, MlpSpec, Result, Scheme,
@@ -33,7 +31,7 @@ pub const ESCAPE_DROP: f64 = 0.01;
 /// Directions tried by the search for the best strip classifier.
 pub const DIRECTIONS: usize = 180;
 /// The seeds every random claim of the chapter is made over (data and weights).
-pub const SEEDS: Range<u64> = 0..20;
+pub const SEEDS: [u64; 20] = book::seeds(0);
 /// The hidden activations the chapter tries.
 pub const ACTIVATIONS: [Activation; 3] = [Activation::Sigmoid, Activation::Tanh, Activation::Relu];
 
@@ -356,7 +354,7 @@ pub fn outcome(
     start: &'static str,
     init: Init,
     n_samples: usize,
-    seeds: Range<u64>,
+    seeds: &[u64],
     epochs: usize,
 ) -> Result<Outcome> {
     if seeds.is_empty() {
@@ -368,7 +366,7 @@ pub fn outcome(
         activation,
         start,
         init,
-        seeds: seeds.clone().count(),
+        seeds: seeds.len(),
         identical_in_every_run: true,
         different_in_every_run: true,
         moved_max: Moved::default(),
@@ -383,10 +381,10 @@ pub fn outcome(
         initial_loss: Vec::new(),
         initial_accuracy: Vec::new(),
         max_loss_change: 0.0,
-        seed_list: seeds.clone().collect(),
+        seed_list: seeds.to_vec(),
         ends: Vec::new(),
     };
-    for seed in seeds {
+    for &seed in seeds {
         let data = blobs(n_samples, seed)?;
         let r = run(&data, activation, init, seed, epochs)?;
         o.identical_in_every_run &= r.identical_every_epoch;
@@ -410,10 +408,10 @@ pub fn outcome(
 }
 
 /// Zero initialization with each of [`ACTIVATIONS`], on `blobs(n_samples, seed)` for every seed.
-pub fn zero_table(n_samples: usize, seeds: Range<u64>, epochs: usize) -> Result<Vec<Outcome>> {
+pub fn zero_table(n_samples: usize, seeds: &[u64], epochs: usize) -> Result<Vec<Outcome>> {
     ACTIVATIONS
         .iter()
-        .map(|&act| outcome(act, "zero", ZERO, n_samples, seeds.clone(), epochs))
+        .map(|&act| outcome(act, "zero", ZERO, n_samples, seeds, epochs))
         .collect()
 }
 
@@ -437,7 +435,7 @@ pub struct Escape {
 pub fn escape(
     activation: Activation,
     n_samples: usize,
-    seeds: Range<u64>,
+    seeds: &[u64],
     epochs: usize,
 ) -> Result<Escape> {
     let mut e = Escape {
@@ -448,7 +446,7 @@ pub fn escape(
         identical_in_every_run: true,
     };
     let ln_k = (CLASSES as f64).ln();
-    for seed in seeds {
+    for &seed in seeds {
         let data = blobs(n_samples, seed)?;
         let net = network(activation, ZERO, seed)?;
         let (_, grads) = first_pass(&net, &data)?;
@@ -739,7 +737,7 @@ mod tests {
             "learning rate must be finite and > 0, got -1"
         );
         assert!(predict_classes(&net, &[1.0, 2.0, 3.0]).is_err());
-        assert!(outcome(Activation::Tanh, "zero", ZERO, 40, 0..0, 5).is_err());
+        assert!(outcome(Activation::Tanh, "zero", ZERO, 40, &[], 5).is_err());
         let deep = MlpSpec::new(&[2, 2, 2, 4], Activation::Tanh, ZERO)
             .build(0)
             .unwrap();

@@ -2,13 +2,11 @@
 //! block that shows a chart in the chapter and [`figures`] (which `cargo xtask figures`
 //! saves) draw the same thing.
 
+use book::{Error, Result};
 use charts::{DecisionMap, Figure, Grid, LineChart, Series};
 use initnet::{Activation, Dataset};
 
 use crate::experiments::{CLASSES, EPOCHS, Run, SAMPLES, STARTS, blobs, predict_classes, run};
-
-/// The error type of the figure functions: an experiment's or a chart's.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The activation of the charted runs.
 pub const FIGURE_ACTIVATION: Activation = Activation::Tanh;
@@ -28,13 +26,21 @@ pub struct Runs {
 
 /// Train the network with `activation` from each of the three starts on `blobs(SAMPLES, seed)`
 /// for [`EPOCHS`] steps.
-pub fn runs(activation: Activation, seed: u64) -> Result<Runs, BoxError> {
+pub fn runs(activation: Activation, seed: u64) -> Result<Runs> {
     let data = blobs(SAMPLES, seed)?;
     let runs = STARTS
         .iter()
         .map(|&(name, init)| Ok((name, run(&data, activation, init, seed, EPOCHS)?)))
-        .collect::<Result<Vec<_>, BoxError>>()?;
+        .collect::<Result<Vec<_>>>()?;
     Ok(Runs { data, runs })
+}
+
+fn unknown_run(name: &str) -> Error {
+    Error::Unknown {
+        what: "run",
+        name: name.to_string(),
+        expected: "zero, constant or random",
+    }
 }
 
 fn label(name: &str) -> &'static str {
@@ -47,7 +53,7 @@ fn label(name: &str) -> &'static str {
 
 /// The training loss of the three runs, with the level ln 4 of a network that predicts
 /// all classes with equal probability.
-pub fn loss_curves(runs: &Runs) -> Result<Figure, BoxError> {
+pub fn loss_curves(runs: &Runs) -> Result<Figure> {
     let mut chart = LineChart::new("loss-curves", "Training loss of the 2-2-4 tanh network")
         .x_label("gradient step (full batch)")
         .y_label("cross-entropy loss (nats)");
@@ -65,12 +71,12 @@ pub fn loss_curves(runs: &Runs) -> Result<Figure, BoxError> {
 }
 
 /// The incoming weights of both hidden units over training, for the run started by `name`.
-pub fn hidden_weights(runs: &Runs, name: &str) -> Result<Figure, BoxError> {
+pub fn hidden_weights(runs: &Runs, name: &str) -> Result<Figure> {
     let (_, r) = runs
         .runs
         .iter()
         .find(|(n, _)| *n == name)
-        .ok_or_else(|| format!("no run named {name:?}; expected zero, constant or random"))?;
+        .ok_or_else(|| unknown_run(name))?;
     let mut chart = LineChart::new(
         format!("hidden-weights-{name}"),
         format!("Hidden units' incoming weights, {}", label(name)),
@@ -90,12 +96,12 @@ pub fn hidden_weights(runs: &Runs, name: &str) -> Result<Figure, BoxError> {
 }
 
 /// The trained network's decision regions with the data on top, for the run started by `name`.
-pub fn decision_regions(runs: &Runs, name: &str) -> Result<Figure, BoxError> {
+pub fn decision_regions(runs: &Runs, name: &str) -> Result<Figure> {
     let (_, r) = runs
         .runs
         .iter()
         .find(|(n, _)| *n == name)
-        .ok_or_else(|| format!("no run named {name:?}; expected zero, constant or random"))?;
+        .ok_or_else(|| unknown_run(name))?;
     let points: Vec<(f64, f64)> = runs
         .data
         .x
@@ -123,7 +129,7 @@ pub fn decision_regions(runs: &Runs, name: &str) -> Result<Figure, BoxError> {
 }
 
 /// Every chart of the chapter.
-pub fn figures() -> Result<Vec<Figure>, BoxError> {
+pub fn figures() -> Result<Vec<Figure>> {
     let runs = runs(FIGURE_ACTIVATION, FIGURE_SEED)?;
     let mut out = vec![loss_curves(&runs)?];
     for (name, _) in STARTS {

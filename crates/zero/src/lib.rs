@@ -1,4 +1,4 @@
-#![doc = include_str!("../../../src/zero.md")]
+#![doc = book::include_chapter!()]
 // The crate's documentation is the chapter, written for mdBook and KaTeX, where
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -8,5 +8,13 @@ pub mod figures;
 
 pub use charts;
 pub use experiments::*;
-pub use figures::{BoxError, figures};
 pub use initnet;
+
+/// The chapter, for the book's registry.
+pub const CHAPTER: book::Chapter = book::Chapter {
+    name: env!("CARGO_PKG_NAME"),
+    markdown: book::include_chapter!(),
+    seeds: &SEEDS,
+    figures: figures::figures,
+    generated: book::nothing_generated,
+};

@@ -1,0 +1,116 @@
+//! `cargo xtask browser`: the built book in a real browser. `browser/check.cjs` serves
+//! `book/` on loopback and loads every page in headless Chromium (Debian's, driven by
+//! playwright-core), in a light and a dark theme, at 1280 px and 390 px; screenshots and
+//! `report.json` go to `target/browser/`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+
+use crate::tools;
+
+/// Whether a check fails the run or is only reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Severity {
+    /// Report, but pass.
+    Warn,
+    /// Fail the run.
+    Fatal,
+}
+
+impl Severity {
+    fn as_arg(self) -> &'static str {
+        match self {
+            Severity::Warn => "warn",
+            Severity::Fatal => "fatal",
+        }
+    }
+}
+
+/// Chart text under the minimum (12 CSS px as shown at 1280 px; the constant is
+/// `MIN_CHART_TEXT_PX` in `browser/check.cjs`). Fatal: every chart is drawn for the
+/// content column (the charts crate checks the same minimum when it renders). At 390 px
+/// the sizes are reported only.
+pub const CHART_TEXT: Severity = Severity::Fatal;
+
+/// `<cite>`s that do not link. Counted, not fatal, until the book has a bibliography for
+/// them to link to; then make this `Fatal`.
+pub const CITATIONS: Severity = Severity::Warn;
+
+/// What [`check`] is asked to do.
+pub struct Options {
+    pub chart_text: Severity,
+    pub citations: Severity,
+    /// Only these pages (paths inside `book/`, like `zero.html`); all when empty.
+    pub only: Vec<String>,
+}
+
+/// Run the browser test on the built book in `root/book`; returns a one-line summary.
+pub fn check(root: &Path, options: &Options) -> Result<String> {
+    let book = root.join("book");
+    if !book.join("index.html").is_file() {
+        bail!("no built book in {}: run cargo xtask book", book.display());
+    }
+    if !Path::new(tools::CHROMIUM).is_file() {
+        bail!(
+            "{} is missing: install Debian's chromium package (apt-get install chromium; .ci/run does this)",
+            tools::CHROMIUM
+        );
+    }
+    let modules = tools::playwright(root)?;
+    let out = root.join("target").join("browser");
+    std::fs::create_dir_all(&out)?;
+    let node = std::env::var_os("WHY_INIT_NODE").unwrap_or_else(|| "node".into());
+    let mut cmd = Command::new(&node);
+    cmd.arg(root.join("browser").join("check.cjs"))
+        .arg("--book")
+        .arg(&book)
+        .arg("--out")
+        .arg(&out)
+        .args(["--chart-text", options.chart_text.as_arg()])
+        .args(["--citations", options.citations.as_arg()]);
+    for page in &options.only {
+        cmd.args(["--only", page]);
+    }
+    cmd.env("NODE_PATH", &modules)
+        // playwright-core must never fetch a browser of its own.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .env("PLAYWRIGHT_BROWSERS_PATH", "0")
+        .stdin(Stdio::null());
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not run {node:?} (Node.js 20 or later is needed)"))?;
+    let report: serde_json::Value = std::fs::read_to_string(out.join("report.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    if !status.success() {
+        let fatal = report["fatal"].as_array().map_or(0, Vec::len);
+        bail!(
+            "the browser test failed ({status}): {fatal} problem{}; screenshots in {}",
+            if fatal == 1 { "" } else { "s" },
+            out.join("screenshots").display()
+        );
+    }
+    let count = |key: &str| report[key].as_array().map_or(0, Vec::len);
+    let loads = count("pages") * count("themes") * count("widths");
+    let mut note = format!("{loads} page loads");
+    if let Some(min) = report["charts"]["desktop"]["min"].as_f64() {
+        let under = report["charts"]["desktop"]["under"].as_u64().unwrap_or(0);
+        note.push_str(&format!(
+            "; chart text min {min:.1} px at 1280 px ({under} charts under the minimum{})",
+            if options.chart_text == Severity::Warn && under > 0 {
+                ", not fatal"
+            } else {
+                ""
+            }
+        ));
+    }
+    let unlinked = report["citations"]["unlinked"].as_u64().unwrap_or(0);
+    if unlinked > 0 {
+        note.push_str(&format!("; {unlinked} citations unlinked"));
+    }
+    Ok(note)
+}
