@@ -226,8 +226,8 @@ pub fn make_circles(n_samples: usize, noise: f64, factor: f64, seed: u64) -> Res
         let offset = if i == 0 { 0 } else { n_out };
         for k in 0..count {
             let t = 2.0 * PI * k as f64 / count as f64;
-            x[[offset + k, 0]] = radius * t.cos();
-            x[[offset + k, 1]] = radius * t.sin();
+            x[[offset + k, 0]] = radius * libm::cos(t);
+            x[[offset + k, 1]] = radius * libm::sin(t);
             y.push(class);
         }
     }
@@ -254,14 +254,14 @@ pub fn make_moons(n_samples: usize, noise: f64, seed: u64) -> Result<Dataset> {
     let mut y = Vec::with_capacity(n_samples);
     for k in 0..n_out {
         let t = angle(k, n_out);
-        x[[k, 0]] = t.cos();
-        x[[k, 1]] = t.sin();
+        x[[k, 0]] = libm::cos(t);
+        x[[k, 1]] = libm::sin(t);
         y.push(0);
     }
     for k in 0..n_in {
         let t = angle(k, n_in);
-        x[[n_out + k, 0]] = 1.0 - t.cos();
-        x[[n_out + k, 1]] = 1.0 - t.sin() - 0.5;
+        x[[n_out + k, 0]] = 1.0 - libm::cos(t);
+        x[[n_out + k, 1]] = 1.0 - libm::sin(t) - 0.5;
         y.push(1);
     }
     let mut rng = rng(seed);

@@ -36,14 +36,14 @@ impl GaussHermite {
             });
         }
         // Physicists' rule first: integral of exp(-x^2) f(x) ≈ Σ w_i f(x_i).
-        let pim4 = std::f64::consts::PI.powf(-0.25);
+        let pim4 = libm::pow(std::f64::consts::PI, -0.25);
         let nf = n as f64;
         let (mut x, mut w) = (vec![0.0; n], vec![0.0; n]);
         let mut z = 0.0;
         for i in 0..n.div_ceil(2) {
             z = match i {
-                0 => (2.0 * nf + 1.0).sqrt() - 1.85575 * (2.0 * nf + 1.0).powf(-1.0 / 6.0),
-                1 => z - 1.14 * nf.powf(0.426) / z,
+                0 => (2.0 * nf + 1.0).sqrt() - 1.85575 * libm::pow(2.0 * nf + 1.0, -1.0 / 6.0),
+                1 => z - 1.14 * libm::pow(nf, 0.426) / z,
                 2 => 1.86 * z - 0.86 * x[0],
                 3 => 1.91 * z - 0.91 * x[1],
                 _ => 2.0 * z - x[i - 2],
@@ -181,7 +181,7 @@ pub fn simpson(f: impl Fn(f64) -> f64, lo: f64, hi: f64, intervals: usize) -> f6
 
 /// The standard normal density φ(z) = exp(-z²/2) / √(2π).
 pub fn normal_pdf(z: f64) -> f64 {
-    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+    initnet::math::exp(-0.5 * z * z) / (2.0 * std::f64::consts::PI).sqrt()
 }
 
 /// The probability that a ~ N(0, sigma^2) lands beyond ±cutoff: 2 Φ(-cutoff/sigma), for a
@@ -210,7 +210,7 @@ pub fn digamma(x: f64) -> Result<f64> {
         x += 1.0;
     }
     let x2 = 1.0 / (x * x);
-    Ok(acc + x.ln()
+    Ok(acc + initnet::math::ln(x)
         - 0.5 / x
         - x2 * (1.0 / 12.0
             - x2 * (1.0 / 120.0 - x2 * (1.0 / 252.0 - x2 * (1.0 / 240.0 - x2 / 132.0)))))

@@ -9,6 +9,8 @@
 //!   themes, desktop and phone widths).
 //! - `test`: every test of the workspace, the book and its links, the browser test, every
 //!   notebook headless.
+//! - `portable`: run `initlab` and a chapter's figures under an emulated CPU without AVX or
+//!   FMA (`qemu-x86_64 -cpu Nehalem-v2`) and check they are byte for byte the native ones.
 //!
 //! Tools are installed on first use, pinned, into `$XDG_CACHE_HOME/why-init/tools/`
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
@@ -16,6 +18,7 @@
 mod browser;
 mod links;
 mod mathml;
+mod portable;
 mod tools;
 
 use std::collections::BTreeSet;
@@ -79,6 +82,24 @@ enum Verb {
         #[arg(long, default_value_t = 1200)]
         notebook_timeout: u64,
     },
+    /// Check that results do not depend on the CPU: run `initlab` and the figures of a cheap
+    /// chapter under `qemu-x86_64 -cpu <cpu>` (no AVX, no FMA by default) and compare them
+    /// byte for byte with the native output and the committed figures.
+    Portable {
+        /// The emulated CPU model (`qemu-x86_64 -cpu help` lists them).
+        #[arg(long, default_value = "Nehalem-v2")]
+        cpu: String,
+        /// The chapters whose figures are drawn under emulation.
+        #[arg(default_values_t = [String::from("intro"), String::from("zero")])]
+        chapters: Vec<String>,
+    },
+    /// Draw the chapters' figures and compare them with the committed ones, writing
+    /// nothing (what `portable` runs under emulation).
+    #[command(hide = true)]
+    CheckFigures {
+        /// The chapters to draw.
+        chapters: Vec<String>,
+    },
     /// The mdBook preprocessor that escapes KaTeX's MathML for Markdown (run by mdBook, see book.toml).
     #[command(hide = true, name = "mathml-preprocessor")]
     MathmlPreprocessor {
@@ -135,6 +156,8 @@ fn main() -> ExitCode {
             no_notebooks,
             notebook_timeout,
         } => test(!no_notebooks, Duration::from_secs(notebook_timeout)),
+        Verb::Portable { cpu, chapters } => portable::check(&cpu, &chapters),
+        Verb::CheckFigures { chapters } => portable::check_figures(&chapters),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

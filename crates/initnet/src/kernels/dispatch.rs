@@ -4,11 +4,13 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Define a function whose body is compiled three times on x86-64, for AVX-512F, AVX2 and
-/// the baseline (SSE2), the first the CPU supports running; elsewhere the body simply
-/// runs. The body and what it inlines (the `#[inline(always)]` functions of `math` and of
-/// the kernels) then use the widest vector registers. All three give the same bits: the
-/// compiler never forms a fused multiply-add, and every loop fixes its order of
-/// summation; only the speed differs.
+/// the baseline (SSE2), the first the CPU supports running (the two wide levels with FMA,
+/// which every CPU with AVX2 has); elsewhere the body simply runs. The body and what it
+/// inlines (the `#[inline(always)]` functions of `math` and of the kernels) then use the
+/// widest vector registers. All three give the same bits: the compiler never forms a fused
+/// multiply-add on its own (only an explicit `f64::mul_add` fuses, and that is correctly
+/// rounded at every level, one instruction with FMA and the C library's exact `fma`
+/// without), and every loop fixes its order of summation; only the speed differs.
 ///
 /// This macro holds the only `unsafe` of the workspace: each call of a
 /// `#[target_feature]` function right after the check that the CPU has that feature.
@@ -18,18 +20,21 @@ macro_rules! vectorized_fn {
         $vis fn $name($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
-                #[target_feature(enable = "avx512f")]
+                #[target_feature(enable = "avx512f,fma")]
                 fn avx512($($arg: $ty),*) $(-> $ret)? $body
-                #[target_feature(enable = "avx2")]
+                #[target_feature(enable = "avx2,fma")]
                 fn avx2($($arg: $ty),*) $(-> $ret)? $body
-                if $crate::kernels::dispatch::allows(2) && std::arch::is_x86_feature_detected!("avx512f") {
+                if $crate::kernels::dispatch::allows(2)
+                    && std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
                     // SAFETY: the CPU supports AVX-512F, checked just above; that is the
-                    // only requirement of a `#[target_feature(enable = "avx512f")]` fn.
+                    // only requirement of a `#[target_feature(enable = "avx512f,fma")]` fn.
                     #[allow(unsafe_code)]
                     return unsafe { avx512($($arg),*) };
                 }
-                if $crate::kernels::dispatch::allows(1) && std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU supports AVX2, checked just above.
+                if $crate::kernels::dispatch::allows(1) && std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU supports AVX2 and FMA, checked just above.
                     #[allow(unsafe_code)]
                     return unsafe { avx2($($arg),*) };
                 }

@@ -29,8 +29,14 @@
 //!   general matrix product, which dominated at widths 2 and 4. *Guarantee:* the direct
 //!   loops fix their order of summation (axpy is element-wise; dot and sum keep 16
 //!   partial sums combined in a fixed tree), so their bits do not depend on the vector
-//!   width. Larger layers go through matrixmultiply, whose kernel (with FMA or without)
-//!   and so whose last bits depend on the CPU.
+//!   width. Larger layers go through `gemm`.
+//! - **`gemm`**, the portable matrix product ([`matmul`], also what chapters use instead
+//!   of ndarray's `dot`): every element c_ij is one chain c = fma(a_ik, b_kj, c) over k in
+//!   increasing order, started from 0; rows of C are vector lanes, register-blocked
+//!   (16 x 4 accumulators) over panels of A and B packed for the cache, and large
+//!   products split their columns over threads. *Guarantee:* the same bits as that naive
+//!   chain, at every vector width, with any number of threads, on every CPU
+//!   (`f64::mul_add` is correctly rounded everywhere).
 //! - **`fused`**, the loss in one pass: softmax cross-entropy, its gradient and the
 //!   accuracy, column by column, so that exp (once, for the loss and the gradient) and ln
 //!   run vectorized over the batch. *Guarantee:* bit for bit log_sum_exp(z) - z_label,
@@ -62,12 +68,14 @@
 pub(crate) mod dispatch;
 mod elementwise;
 pub(crate) mod fused;
+mod gemm;
 mod layout;
 mod products;
 mod threads;
 
 pub use dispatch::{VectorLevel, max_vector_level, set_max_vector_level};
 pub use elementwise::{exp_slice, ln_slice, sigmoid_slice, tanh_slice};
+pub use gemm::matmul;
 pub use products::SMALL_LAYER;
 pub use threads::PARALLEL_MIN_LEN;
 

@@ -2,15 +2,17 @@
 //! a = h W^T + b (forward), dW = da^T h with db = column sums of da, and dh = da W
 //! (backward). Layers with at most [`SMALL_LAYER`] weights use direct loops over the
 //! column-major buffers, free of the setup cost of a general matrix product; larger layers
-//! go through ndarray's `general_mat_mul` (matrixmultiply), which blocks for the cache.
+//! go through the portable product of [`gemm`](super::gemm) (each element one chain of
+//! fused multiply-adds in increasing k), which blocks for the cache.
 //!
-//! The direct loops fix their order of summation, so their results do not depend on the
-//! vector width: an axpy is element-wise, and `dot` and `sum` keep `LANES` (16) partial sums,
-//! combined in a fixed tree.
+//! The direct loops fix their order of summation and never fuse, so their results do not
+//! depend on the vector width or the CPU: an axpy is element-wise, and `dot` and `sum`
+//! keep `LANES` (16) partial sums, combined in a fixed tree.
 
-use ndarray::{Array1, Array2, linalg::general_mat_mul};
+use ndarray::{Array1, Array2};
 
 use super::dispatch::vectorized_fn;
+use super::gemm::gemm_into;
 use super::layout::{col, col_mut, ensure};
 
 /// Layers with at most this many weights use the direct loops.
@@ -80,7 +82,7 @@ pub(crate) fn affine(h: &Array2<f64>, w: &Array2<f64>, b: &Array1<f64>, a: &mut 
     if n_out * n_in <= SMALL_LAYER && h.t().is_standard_layout() {
         affine_small(h, w, b, a);
     } else {
-        general_mat_mul(1.0, h, &w.t(), 0.0, a);
+        gemm_into(h.view(), w.t(), a);
         for j in 0..n_out {
             let bj = b[j];
             col_mut(a, j).iter_mut().for_each(|v| *v += bj);
@@ -105,7 +107,7 @@ pub(crate) fn weight_grads(
     if n_out * n_in <= SMALL_LAYER && h.t().is_standard_layout() {
         weight_grads_small(da, h, dw);
     } else {
-        general_mat_mul(1.0, &da.t(), h, 0.0, dw);
+        gemm_into(da.t(), h.view(), dw);
     }
     column_sums(da, db);
 }
@@ -117,7 +119,7 @@ pub(crate) fn back_prop(da: &Array2<f64>, w: &Array2<f64>, dh: &mut Array2<f64>)
     if n_out * n_in <= SMALL_LAYER {
         back_prop_small(da, w, dh);
     } else {
-        general_mat_mul(1.0, da, w, 0.0, dh);
+        gemm_into(da.view(), w.view(), dh);
     }
 }
 
@@ -179,7 +181,7 @@ mod tests {
         column_major(&Array2::from_shape_simple_fn(shape, || law.sample(&mut g)))
     }
 
-    /// Both paths (direct loops and general_mat_mul) agree with ndarray's `dot` to within
+    /// Both paths (direct loops and the portable product) agree with ndarray's `dot` to within
     /// rounding: |error| <= n eps sum |terms| for a sum of n products.
     #[test]
     fn products_match_ndarray_dot() {

@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 /// entries on several threads.
 pub const PARALLEL_MIN_LEN: usize = 1 << 16;
 
-/// The number of threads for large element-wise maps: the available cores, at most 4.
-fn threads() -> usize {
+/// The number of threads for large element-wise maps and large products: the available
+/// cores, at most 4.
+pub(crate) fn count() -> usize {
     static THREADS: OnceLock<usize> = OnceLock::new();
     *THREADS.get_or_init(|| {
         std::thread::available_parallelism()
@@ -21,7 +22,7 @@ fn threads() -> usize {
 /// with more than one core, on equal consecutive parts, one per thread. `op` must treat
 /// each entry alone (an element-wise map), so the result is the same bit for bit.
 pub(crate) fn for_each_part(data: &mut [f64], op: impl Fn(&mut [f64]) + Sync) {
-    let threads = threads();
+    let threads = count();
     if data.len() < PARALLEL_MIN_LEN || threads <= 1 {
         op(data);
         return;
