@@ -152,6 +152,19 @@ fn panelled(rule: &GaussLegendre, h: impl Fn(f64) -> f64, kink: f64, zones: &[Zo
     total
 }
 
+/// `c` if it is a correlation (in [-1, 1]; NaN is not), else an error naming it.
+fn correlation(c: f64) -> Result<f64> {
+    if (-1.0..=1.0).contains(&c) {
+        Ok(c)
+    } else {
+        Err(Error::OutOfRange {
+            name: "correlation c of two Gaussians",
+            expected: "in [-1, 1]",
+            value: c,
+        })
+    }
+}
+
 /// E[g(u1, u2)] for (u1, u2) jointly Gaussian with mean 0, variances q and correlation c:
 /// u1 = √q z1, u2 = √q (c z1 + √(1 - c²) z2) with z1, z2 independent N(0, 1).
 ///
@@ -168,13 +181,7 @@ fn panelled(rule: &GaussLegendre, h: impl Fn(f64) -> f64, kink: f64, zones: &[Zo
 /// not finite, or a c outside [-1, 1], is an error naming it.
 pub fn correlated_expectation(g: impl Fn(f64, f64) -> f64, q: f64, c: f64) -> Result<f64> {
     let q = non_negative("variance q of a Gaussian", q)?;
-    if !(-1.0..=1.0).contains(&c) {
-        return Err(Error::OutOfRange {
-            name: "correlation c of two Gaussians",
-            expected: "in [-1, 1]",
-            value: c,
-        });
-    }
+    let c = correlation(c)?;
     if c == 1.0 {
         return gaussian_expectation(|a| g(a, a), q);
     }
@@ -265,13 +272,7 @@ pub fn arc_cosine_kernel(q: f64, c: f64) -> f64 {
 /// finite, or a c outside [-1, 1], is an error naming it.
 pub fn piecewise_linear_covariance(activation: Activation, q: f64, c: f64) -> Result<Option<f64>> {
     let q = non_negative("variance q of a Gaussian", q)?;
-    if !(-1.0..=1.0).contains(&c) {
-        return Err(Error::OutOfRange {
-            name: "correlation c of two Gaussians",
-            expected: "in [-1, 1]",
-            value: c,
-        });
-    }
+    let c = correlation(c)?;
     Ok(slopes(activation)
         .map(|(alpha, _)| alpha * q * c + (1.0 - alpha).powi(2) * arc_cosine_kernel(q, c)))
 }
