@@ -309,6 +309,9 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
         .env("JUPYTER_PLATFORM_DIRS", "1")
         .env("LD_LIBRARY_PATH", library_path)
         .env("EVCXR_TMPDIR", &evcxr_tmp)
+        // evcxr runs cargo in its own folder and looks for the library it built there:
+        // a target folder set for the workspace (as `.ci/run` does) would hide it.
+        .env_remove("CARGO_TARGET_DIR")
         .env("EVCXR_CONFIG_DIR", &evcxr_config)
         // evcxr keeps its compile cache in $XDG_CACHE_HOME/evcxr: put it in ours.
         .env("XDG_CACHE_HOME", cache.join("xdg"))
