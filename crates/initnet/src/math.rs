@@ -387,7 +387,13 @@ pub(crate) mod tests {
             // Rust's own atanh, ln_1p(2x / (1 - x)) / 2, loses digits near ±1 (37618 ulp
             // at -0.999999, where libm's is correctly rounded), so the reference is
             // (ln(1 + x) - ln(1 - x)) / 2, whose two terms never cancel.
-            ("atanh", atanh, |x| 0.5 * (x.ln_1p() - (-x).ln_1p()), -0.999, 0.999),
+            (
+                "atanh",
+                atanh,
+                |x| 0.5 * (x.ln_1p() - (-x).ln_1p()),
+                -0.999,
+                0.999,
+            ),
         ];
         for (name, ours, platform, lo, hi) in pairs {
             let (d, x) = worst(&arguments(lo, hi, 50_000, 8), ours, platform);

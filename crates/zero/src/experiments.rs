@@ -445,7 +445,7 @@ pub fn escape(
         final_accuracy: vec![],
         identical_in_every_run: true,
     };
-    let ln_k = (CLASSES as f64).ln();
+    let ln_k = initnet::math::ln(CLASSES as f64);
     for &seed in seeds {
         let data = blobs(n_samples, seed)?;
         let net = network(activation, ZERO, seed)?;
@@ -476,7 +476,7 @@ pub fn frequencies(data: &Dataset) -> Vec<f64> {
 pub fn entropy(pi: &[f64]) -> f64 {
     -pi.iter()
         .filter(|&&p| p > 0.0)
-        .map(|p| p * p.ln())
+        .map(|p| p * initnet::math::ln(*p))
         .sum::<f64>()
 }
 
@@ -491,7 +491,7 @@ pub fn log_frequency_bias(pi: &[f64]) -> Result<Vec<f64>> {
             value: p,
         });
     }
-    let logs: Vec<f64> = pi.iter().map(|p| p.ln()).collect();
+    let logs: Vec<f64> = pi.iter().map(|&p| initnet::math::ln(p)).collect();
     let mean = logs.iter().sum::<f64>() / logs.len() as f64;
     Ok(logs.iter().map(|l| l - mean).collect())
 }
@@ -546,7 +546,7 @@ pub fn limit(outcome: &Outcome, n_samples: usize, epochs: usize) -> Result<Limit
             l.entropy = entropy(&pi);
             l.b2_target = log_frequency_bias(&pi)?;
             let start = l.b2_target.iter().fold(0.0, |m: f64, t| m.max(t.abs()));
-            l.b2_distance_predicted = start * (1.0 - LR / 4.0).powi(epochs as i32);
+            l.b2_distance_predicted = start * initnet::math::powi(1.0 - LR / 4.0, epochs as i32);
             l.frequencies = pi;
             counts = Some(data.class_counts());
         }
@@ -580,7 +580,7 @@ pub fn strip_accuracy(data: &Dataset, theta: f64) -> Result<f64> {
             got: vec![data.features()],
         });
     }
-    let (c, s) = (theta.cos(), theta.sin());
+    let (c, s) = (initnet::math::cos(theta), initnet::math::sin(theta));
     let mut order: Vec<(f64, usize)> = data
         .x
         .rows()
@@ -669,7 +669,8 @@ pub fn strips(outcome: &Outcome, n_samples: usize, directions: usize) -> Result<
     for (&seed, net) in outcome.seed_list.iter().zip(&outcome.ends) {
         let data = blobs(n_samples, seed)?;
         let u = net.layer(1).w.row(0).to_owned();
-        s.along_u.push(strip_accuracy(&data, u[1].atan2(u[0]))?);
+        s.along_u
+            .push(strip_accuracy(&data, initnet::math::atan2(u[1], u[0]))?);
         s.best.push(best_strip_accuracy(&data, directions)?);
     }
     Ok(s)
@@ -695,10 +696,10 @@ mod tests {
 
     #[test]
     fn entropy_and_log_frequencies() {
-        assert!((entropy(&[0.25; 4]) - 4f64.ln()).abs() < 1e-15);
+        assert!((entropy(&[0.25; 4]) - initnet::math::ln(4.0)).abs() < 1e-15);
         assert_eq!(entropy(&[1.0, 0.0]), 0.0);
         let b = log_frequency_bias(&[0.5, 0.25, 0.25]).unwrap();
-        assert!((b[0] - b[1] - 2f64.ln()).abs() < 1e-15);
+        assert!((b[0] - b[1] - initnet::math::ln(2.0)).abs() < 1e-15);
         assert!(b.iter().sum::<f64>().abs() < 1e-15);
         let e = log_frequency_bias(&[1.0, 0.0]).unwrap_err();
         assert_eq!(e.to_string(), "class frequency must be in (0, 1], got 0");

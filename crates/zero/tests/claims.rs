@@ -13,7 +13,7 @@ use zero::*;
 /// summation order.
 fn at_most(x: f64) -> String {
     assert!(x > 0.0 && x.is_finite(), "{x}");
-    format!("1e{}", x.log10().ceil() as i32)
+    format!("1e{}", initnet::math::log10(x).ceil() as i32)
 }
 
 fn max(values: impl IntoIterator<Item = f64>) -> f64 {
@@ -36,7 +36,7 @@ fn every_number_in_the_chapter_is_computed() {
         .add("seeds", n_seeds);
 
     // Zero init, balanced data: the loss ln 4, the tie broken to class 0.
-    let ln4 = (CLASSES as f64).ln();
+    let ln4 = initnet::math::ln(CLASSES as f64);
     c.add("ln4", format!("{ln4:.4}"));
     let table = zero_table(SAMPLES, &SEEDS, ZERO_EPOCHS).unwrap();
     let pi0 = frequencies(&data)[0];
