@@ -299,6 +299,15 @@ fn sigmoid_claims(c: &mut Claims) {
         .iter()
         .filter(|c| c.top_mean.last().unwrap() < &c.top_mean[0])
         .count();
+    // Robust, not a fact of the last bits: every seed's top-layer mean falls by far more
+    // than a last-bit change of the arithmetic could move it (these sigmoid runs do not
+    // learn, so nothing amplifies such a change; 1e-6 leaves nine orders of margin).
+    let smallest_fall = t
+        .first
+        .iter()
+        .map(|c| c.top_mean[0] - c.top_mean.last().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(smallest_fall > 1e-6, "smallest fall {smallest_fall}");
     c.add("sig_top_drop_count", drop);
     let sat = t
         .first
