@@ -16,11 +16,20 @@ impl Scale {
     /// Where `v` falls between the ends: 0 at `lo`, 1 at `hi`.
     pub(crate) fn unit(&self, v: f64) -> f64 {
         if self.log {
-            (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+            (libm::log(v) - libm::log(self.lo)) / (libm::log(self.hi) - libm::log(self.lo))
         } else {
             (v - self.lo) / (self.hi - self.lo)
         }
     }
+}
+
+/// 10^k, multiplied out in a fixed order (the platform's `powi` leaves its rounding
+/// unspecified): exact for 0 <= k <= 22, and 1 / 10^|k|, rounded once, below.
+/// Positions on a log axis use `libm`'s log, not the platform's, so that a chart is the
+/// same bytes on every CPU.
+pub(crate) fn pow10(k: i32) -> f64 {
+    let p = (0..k.unsigned_abs()).fold(1.0, |p, _| p * 10.0);
+    if k < 0 { 1.0 / p } else { p }
 }
 
 /// The ticks of an axis: labelled values (with grid lines) and unlabelled ones (light
@@ -92,11 +101,11 @@ fn fits(scale: &Scale, ticks: &[(f64, String)], length: f64, dir: Direction) -> 
 fn linear_ticks(scale: &Scale, integer: bool, length: f64, dir: Direction) -> Vec<(f64, String)> {
     let (lo, hi) = (scale.lo, scale.hi);
     let span = hi - lo;
-    let first = (span / 100.0).log10().floor() as i32;
+    let first = libm::log10(span / 100.0).floor() as i32;
     let mut fallback = Vec::new();
     for k in first..first + 8 {
         for m in [1.0, 2.0, 5.0] {
-            let step = m * 10f64.powi(k);
+            let step = m * pow10(k);
             if integer && step < 1.0 {
                 continue;
             }
@@ -133,7 +142,7 @@ fn label_linear(values: &[f64], step: f64) -> Vec<(f64, String)> {
     }
     let decimals = (0..10)
         .find(|&d| {
-            let scaled = step * 10f64.powi(d);
+            let scaled = step * pow10(d);
             (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
         })
         .unwrap_or(10) as usize;
@@ -172,15 +181,15 @@ fn scientific(v: f64) -> String {
 /// Ticks of a log axis (see [`ticks`]).
 fn log_ticks(scale: &Scale, length: f64, dir: Direction) -> Ticks {
     let (lo, hi) = (scale.lo, scale.hi);
-    let d0 = (lo.log10() - 1e-9).ceil() as i32;
-    let d1 = (hi.log10() + 1e-9).floor() as i32;
+    let d0 = (libm::log10(lo) - 1e-9).ceil() as i32;
+    let d1 = (libm::log10(hi) + 1e-9).floor() as i32;
     let inside = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
     // Multiples m x 10^k of a decade that lie inside the range.
     let multiples_of = |ms: &[f64]| -> Vec<f64> {
         let mut out = Vec::new();
         for k in d0 - 1..=d1 {
             for &m in ms {
-                let v = m * 10f64.powi(k);
+                let v = m * pow10(k);
                 if inside(v) {
                     out.push(v);
                 }
@@ -195,13 +204,13 @@ fn log_ticks(scale: &Scale, length: f64, dir: Direction) -> Ticks {
             let major: Vec<f64> = decades
                 .iter()
                 .filter(|d| d.rem_euclid(stride) == 0)
-                .map(|&d| 10f64.powi(d))
+                .map(|&d| pow10(d))
                 .collect();
             let labelled = label_log(&major);
             if labelled.len() >= 2 && (fits(scale, &labelled, length, dir) || stride == 100) {
                 let mut minor: Vec<f64> = decades
                     .iter()
-                    .map(|&d| 10f64.powi(d))
+                    .map(|&d| pow10(d))
                     .filter(|v| !major.contains(v))
                     .collect();
                 if stride == 1 && decades.len() <= 4 {
@@ -278,6 +287,18 @@ mod tests {
 
     fn log(lo: f64, hi: f64) -> Scale {
         Scale { lo, hi, log: true }
+    }
+
+    #[test]
+    fn powers_of_ten_are_exact_and_log_positions_exact_at_decades() {
+        assert_eq!(pow10(0), 1.0);
+        assert_eq!(pow10(22), 1e22);
+        assert_eq!(pow10(-3), 0.001);
+        assert_eq!(pow10(-22), 1e-22);
+        for k in -30..=30 {
+            assert_eq!(libm::log10(pow10(k)), f64::from(k), "10^{k}");
+        }
+        assert_eq!(log(1e-3, 1e3).unit(1.0), 0.5);
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub(crate) fn linear_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) 
 pub(crate) fn log_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = min_max(values);
     if hi > lo {
-        let pad = 10f64.powf(0.05 * (hi / lo).log10());
+        let pad = libm::pow(10.0, 0.05 * libm::log10(hi / lo));
         (lo / pad, hi * pad)
     } else {
         (lo / 10f64.sqrt(), hi * 10f64.sqrt())

@@ -675,7 +675,10 @@ fn decision_maps_merge_cells_into_runs_and_stay_small() {
     let points: Vec<(f64, f64)> = (0..400)
         .map(|i| {
             let t = i as f64 * 0.7;
-            (3.0 * t.sin() * (i % 7) as f64 / 7.0, 2.0 * t.cos())
+            (
+                3.0 * libm::sin(t) * (i % 7) as f64 / 7.0,
+                2.0 * libm::cos(t),
+            )
         })
         .collect();
     let classes: Vec<usize> = (0..400).map(|i| i % 4).collect();

@@ -152,7 +152,7 @@ pub fn shrink_factor(stds: &[f64]) -> Result<f64> {
     }
     Ok(match stds {
         [] | [_] => 1.0,
-        [first, .., last] => (first / last).powf(1.0 / (stds.len() - 1) as f64),
+        [first, .., last] => initnet::math::pow(first / last, 1.0 / (stds.len() - 1) as f64),
     })
 }
 

@@ -185,8 +185,10 @@ impl FrameworkRow {
             weight_gain,
             vs_lecun: var / Init::lecun_normal().variance(n, n),
             vs_he: var / Init::he_normal().variance(n, n),
-            relu_shrink: 1.0 / (weight_gain / activation_gain(Activation::Relu).powi(2)).sqrt(),
-            tanh_shrink: 1.0 / (weight_gain / activation_gain(Activation::Tanh).powi(2)).sqrt(),
+            relu_shrink: 1.0
+                / (weight_gain / initnet::math::powi(activation_gain(Activation::Relu), 2)).sqrt(),
+            tanh_shrink: 1.0
+                / (weight_gain / initnet::math::powi(activation_gain(Activation::Tanh), 2)).sqrt(),
         })
     }
 }

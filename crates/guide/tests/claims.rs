@@ -72,12 +72,15 @@ fn at_majority(tasks: &[Vec<Summary>], task: Task, key: &str) -> usize {
 /// Mean difference of test accuracy a - b over its standard error.
 fn z_test(a: &Summary, b: &Summary) -> f64 {
     (a.test_accuracy.0 - b.test_accuracy.0)
-        / (a.test_standard_error().powi(2) + b.test_standard_error().powi(2)).sqrt()
+        / (initnet::math::powi(a.test_standard_error(), 2)
+            + initnet::math::powi(b.test_standard_error(), 2))
+        .sqrt()
 }
 
 fn z_train(a: &Summary, b: &Summary) -> f64 {
     let se = |s: &Summary| s.train_accuracy.1 / ((s.runs.len() - s.diverged) as f64).sqrt();
-    (a.train_accuracy.0 - b.train_accuracy.0) / (se(a).powi(2) + se(b).powi(2)).sqrt()
+    (a.train_accuracy.0 - b.train_accuracy.0)
+        / (initnet::math::powi(se(a), 2) + initnet::math::powi(se(b), 2)).sqrt()
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
     let single: Vec<f64> = study
         .relative_variance
         .iter()
-        .map(|v| (1.0 + v).ln().sqrt() / 2.0)
+        .map(|v| initnet::math::ln(1.0 + v).sqrt() / 2.0)
         .collect();
     LineChart::new(
         "signal-walk",

@@ -184,7 +184,7 @@ impl StackStudy {
     pub fn mean_square_ratio(&self) -> Vec<f64> {
         (0..self.stack.depth)
             .map(|l| {
-                let q = self.predicted[l].powi(2);
+                let q = initnet::math::powi(self.predicted[l], 2);
                 self.rms.iter().map(|r| r[l] * r[l] / q).sum::<f64>() / self.rms.len() as f64
             })
             .collect()
@@ -204,7 +204,13 @@ impl StackStudy {
     pub fn geometric_mean_rms(&self) -> Vec<f64> {
         (0..self.stack.depth)
             .map(|l| {
-                (self.rms.iter().map(|r| r[l].ln()).sum::<f64>() / self.rms.len() as f64).exp()
+                initnet::math::exp(
+                    self.rms
+                        .iter()
+                        .map(|r| initnet::math::ln(r[l]))
+                        .sum::<f64>()
+                        / self.rms.len() as f64,
+                )
             })
             .collect()
     }
@@ -214,7 +220,7 @@ impl StackStudy {
         let last = self.stack.depth - 1;
         self.rms
             .iter()
-            .map(|r| (r[last] / r[0]).powf(1.0 / last as f64))
+            .map(|r| initnet::math::pow(r[last] / r[0], 1.0 / last as f64))
             .collect()
     }
 
@@ -222,7 +228,16 @@ impl StackStudy {
     /// random walk of the log.
     pub fn log_rms_sd(&self) -> Vec<f64> {
         (0..self.stack.depth)
-            .map(|l| initnet::mean_std(&self.rms.iter().map(|r| r[l].ln()).collect::<Vec<_>>()).1)
+            .map(|l| {
+                initnet::mean_std(
+                    &self
+                        .rms
+                        .iter()
+                        .map(|r| initnet::math::ln(r[l]))
+                        .collect::<Vec<_>>(),
+                )
+                .1
+            })
             .collect()
     }
 }
@@ -272,8 +287,16 @@ mod tests {
             Activation::Identity,
         ] {
             let n = z.len() as f64;
-            let m2 = z.iter().map(|&v| act.f(v).powi(2)).sum::<f64>() / n;
-            let m4 = z.iter().map(|&v| act.f(v).powi(4)).sum::<f64>() / n;
+            let m2 = z
+                .iter()
+                .map(|&v| initnet::math::powi(act.f(v), 2))
+                .sum::<f64>()
+                / n;
+            let m4 = z
+                .iter()
+                .map(|&v| initnet::math::powi(act.f(v), 4))
+                .sum::<f64>()
+                / n;
             let keep = kept_fraction(act).unwrap();
             assert!((m2 - keep).abs() < 5.0 * (3.0 / n).sqrt(), "{act}: {m2}");
             let k = m4 / (m2 * m2) - 1.0;
@@ -292,7 +315,7 @@ mod tests {
             .predicted_second_moment(Activation::Relu, Init::lecun_normal())
             .unwrap();
         for (l, q) in lecun.iter().enumerate() {
-            assert!((q - 0.5f64.powi(l as i32)).abs() < 1e-12);
+            assert!((q - initnet::math::powi(0.5, l as i32)).abs() < 1e-12);
         }
     }
 }

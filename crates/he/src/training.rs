@@ -267,7 +267,7 @@ mod tests {
         let scale = setting.output_scale(Init::he_normal(), Init::lecun_normal());
         // LeCun's variance is half of He's in every layer (also the first, with n_in = 2),
         // so each of the five layers contributes 1/sqrt(2).
-        assert!((scale - 0.5f64.sqrt().powi(5)).abs() < 1e-15);
+        assert!((scale - initnet::math::powi(0.5f64.sqrt(), 5)).abs() < 1e-15);
         let x = setting.data(0).unwrap().x;
         let a = setting
             .network(Init::he_normal(), 0)

@@ -59,7 +59,7 @@ fn the_chapter_states_what_the_experiments_give() {
     // draws), and ReLU is positively homogeneous, so rms^l differs by exactly 2^(-l/2).
     for (a, b) in he.rms.iter().zip(&lecun.rms) {
         for (l, (x, y)) in a.iter().zip(b).enumerate() {
-            let expected = x * 0.5f64.powf((l + 1) as f64 / 2.0);
+            let expected = x * initnet::math::pow(0.5, (l + 1) as f64 / 2.0);
             assert!(
                 (y / expected - 1.0).abs() < 1e-9,
                 "layer {}: {y} vs {expected}",
@@ -92,16 +92,18 @@ fn the_chapter_states_what_the_experiments_give() {
     let se = (k / n).sqrt() / 2.0 / ((last as f64) * s.len() as f64).sqrt();
     for (study, predicted) in [(he, 1.0f64), (lecun, 0.5f64.sqrt())] {
         let f = study.per_layer_factor();
-        let mean_log = f.iter().map(|v| v.ln()).sum::<f64>() / f.len() as f64;
-        let lo = predicted.ln() - k / (4.0 * n) - 5.0 * se;
-        let hi = predicted.ln() + 5.0 * se;
+        let mean_log = f.iter().map(|v| initnet::math::ln(*v)).sum::<f64>() / f.len() as f64;
+        let lo = initnet::math::ln(predicted) - k / (4.0 * n) - 5.0 * se;
+        let hi = initnet::math::ln(predicted) + 5.0 * se;
         assert!(
             lo < mean_log && mean_log < hi,
             "{}: {mean_log} not in ({lo}, {hi})",
             study.init
         );
     }
-    let geo = |f: Vec<f64>| (f.iter().map(|v| v.ln()).sum::<f64>() / f.len() as f64).exp();
+    let geo = |f: Vec<f64>| {
+        initnet::math::exp(f.iter().map(|v| initnet::math::ln(*v)).sum::<f64>() / f.len() as f64)
+    };
     c.add("he_factor", format!("{:.3}", geo(he.per_layer_factor())));
     c.add(
         "lecun_factor",
@@ -134,7 +136,7 @@ fn the_chapter_states_what_the_experiments_give() {
             .zip(study.log_rms_sd())
             .enumerate()
         {
-            let single = (1.0 + v).ln().sqrt() / 2.0;
+            let single = initnet::math::ln(1.0 + v).sqrt() / 2.0;
             assert!(
                 measured < single * allowance,
                 "{} layer {}: {measured} vs {single}",
@@ -143,7 +145,7 @@ fn the_chapter_states_what_the_experiments_give() {
             );
         }
     }
-    let single = (1.0 + he.relative_variance[last]).ln().sqrt() / 2.0;
+    let single = initnet::math::ln(1.0 + he.relative_variance[last]).sqrt() / 2.0;
     let measured = he.log_rms_sd()[last];
     c.add("log_sd_last", format!("{:.2}", measured));
     c.add("log_sd_single", format!("{:.2}", single));
@@ -203,7 +205,7 @@ fn the_chapter_states_what_the_experiments_give() {
     );
     let xa_loss = xavier_runs.final_losses();
     c.add("xavier_loss_mean", format!("{:.2}", mean_std(&xa_loss).0));
-    c.add("ln2", format!("{:.3}", 2f64.ln()));
+    c.add("ln2", format!("{:.3}", initnet::math::ln(2.0)));
     // Gradient norm of layer 1 at initialization, median over seeds.
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);

@@ -670,7 +670,7 @@ pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<Tra
         .filter(|&&c| c > 0)
         .map(|&c| {
             let p = c as f64 / n_train;
-            p * p.ln()
+            p * initnet::math::ln(p)
         })
         .sum::<f64>();
     Ok(TrainReport {

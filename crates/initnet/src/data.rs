@@ -406,7 +406,7 @@ mod tests {
         let d = make_circles(100, 0.0, 0.5, 0).unwrap();
         assert_eq!(d.class_counts(), vec![50, 50]);
         for (row, &y) in d.x.rows().into_iter().zip(&d.y) {
-            let r = row.dot(&row).sqrt();
+            let r = crate::kernels::dot(&row, &row).sqrt();
             assert!((r - if y == 0 { 1.0 } else { 0.5 }).abs() < 1e-12);
         }
         let m = make_moons(101, 0.1, 0).unwrap();

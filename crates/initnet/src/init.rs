@@ -379,7 +379,7 @@ mod tests {
             for init in inits {
                 let w = init.sample(n_in, n_out, &mut rng(seed)).unwrap();
                 let mean = w.mean().unwrap();
-                let var = w.mapv(|x| (x - mean).powi(2)).sum() / (n - 1.0);
+                let var = w.mapv(|x| (x - mean) * (x - mean)).sum() / (n - 1.0);
                 let expected = init.variance(n_in, n_out);
                 let rel_sd = if init.is_normal() {
                     (2.0 / n).sqrt()

@@ -29,6 +29,15 @@
 //! follow IEEE/C99: `exp(-inf) = 0`, `exp(inf) = inf`, `ln(0) = -inf`, `ln(x < 0) = NaN`,
 //! `tanh(-0) = -0`, `tanh(±inf) = ±1`, NaN in gives NaN out.
 //!
+//! The other functions chapter code needs ([`log10`], [`pow`], [`sin`], [`cos`], [`asin`],
+//! [`acos`], [`atan2`], [`atanh`]) are the pure-Rust `libm` crate's (a port of musl's),
+//! here so that one import gives every portable function; they are plain Rust too, so
+//! they give the same bits on every CPU, and are tested against the platform's within an
+//! ulp or two like the others. [`powi`] multiplies in a fixed order of its own, unlike
+//! `f64::powi`, whose precision Rust leaves unspecified (LLVM expands it or calls a
+//! runtime helper, depending on the exponent and the optimization level).
+//! Workspace code may not call the platform's functions: `clippy.toml` disallows them.
+//!
 //! The methods are the classic ones (Tang's for exp, FreeBSD's `e_log.c` for ln): reduce
 //! the argument by a multiple of ln 2, evaluate a polynomial on the small remainder and
 //! scale by a power of two built directly in the exponent bits.
@@ -195,7 +204,78 @@ pub fn ln_1p(x: f64) -> f64 {
     select(x == f64::INFINITY, f64::INFINITY, v)
 }
 
+/// log₁₀ x (`libm`'s): exact at powers of ten, so `log10(1000.0).floor()` is 3.
+#[inline]
+pub fn log10(x: f64) -> f64 {
+    libm::log10(x)
+}
+
+/// x^y (`libm`'s `pow`, within an ulp; IEEE/C99 special cases: `pow(x, 0) = 1`, ...).
+#[inline]
+pub fn pow(x: f64, y: f64) -> f64 {
+    libm::pow(x, y)
+}
+
+/// x^n for an integer n by repeated squaring, in a fixed order: the factor x^(2^i) of
+/// each set bit i of |n| multiplies the result from the lowest bit up, and a negative n
+/// takes the reciprocal at the end. Exact while the result and the squares fit in 53
+/// bits (`powi(10.0, 15)`); otherwise a few roundings (for |n| < 64 within about 6 ulp).
+#[inline]
+pub fn powi(x: f64, n: i32) -> f64 {
+    let mut e = n.unsigned_abs();
+    let mut square = x;
+    let mut result = 1.0;
+    while e > 0 {
+        if e & 1 == 1 {
+            result *= square;
+        }
+        e >>= 1;
+        if e > 0 {
+            square *= square;
+        }
+    }
+    if n < 0 { 1.0 / result } else { result }
+}
+
+/// sin x (`libm`'s).
+#[inline]
+pub fn sin(x: f64) -> f64 {
+    libm::sin(x)
+}
+
+/// cos x (`libm`'s).
+#[inline]
+pub fn cos(x: f64) -> f64 {
+    libm::cos(x)
+}
+
+/// arcsin x in [-π/2, π/2] (`libm`'s); NaN outside [-1, 1].
+#[inline]
+pub fn asin(x: f64) -> f64 {
+    libm::asin(x)
+}
+
+/// arccos x in [0, π] (`libm`'s); NaN outside [-1, 1].
+#[inline]
+pub fn acos(x: f64) -> f64 {
+    libm::acos(x)
+}
+
+/// The angle of the point (x, y) in (-π, π] (`libm`'s `atan2(y, x)`).
+#[inline]
+pub fn atan2(y: f64, x: f64) -> f64 {
+    libm::atan2(y, x)
+}
+
+/// artanh x = ln((1 + x) / (1 - x)) / 2 (`libm`'s); ±inf at ±1, NaN beyond.
+#[inline]
+pub fn atanh(x: f64) -> f64 {
+    libm::atanh(x)
+}
+
 #[cfg(test)]
+// These tests compare initnet's functions with the platform's, on purpose.
+#[allow(clippy::disallowed_methods)]
 pub(crate) mod tests {
     use super::*;
     use rand::Rng;
@@ -292,6 +372,63 @@ pub(crate) mod tests {
         for (lo, hi) in [(-1e-12, 1e-12), (-0.5, 1.0), (0.0, 1e6)] {
             let (d, x) = worst(&arguments(lo, hi, 200_000, 7), ln_1p, f64::ln_1p);
             assert!(d <= 2, "ln_1p({x:e}) is {d} ulp from libm's");
+        }
+    }
+
+    #[test]
+    fn libm_functions_are_within_two_ulp_of_the_platform() {
+        type Pair = (&'static str, fn(f64) -> f64, fn(f64) -> f64, f64, f64);
+        let pairs: [Pair; 6] = [
+            ("log10", log10, f64::log10, 1e-300, 1e300),
+            ("sin", sin, f64::sin, -100.0, 100.0),
+            ("cos", cos, f64::cos, -100.0, 100.0),
+            ("asin", asin, f64::asin, -1.0, 1.0),
+            ("acos", acos, f64::acos, -1.0, 1.0),
+            // Rust's own atanh, ln_1p(2x / (1 - x)) / 2, loses digits near ±1 (37618 ulp
+            // at -0.999999, where libm's is correctly rounded), so the reference is
+            // (ln(1 + x) - ln(1 - x)) / 2, whose two terms never cancel.
+            (
+                "atanh",
+                atanh,
+                |x| 0.5 * (x.ln_1p() - (-x).ln_1p()),
+                -0.999,
+                0.999,
+            ),
+        ];
+        for (name, ours, platform, lo, hi) in pairs {
+            let (d, x) = worst(&arguments(lo, hi, 50_000, 8), ours, platform);
+            assert!(d <= 2, "{name}({x:e}) is {d} ulp from the platform's");
+        }
+        assert_eq!(atanh(-0.999_999), -7.254_328_619_247_669);
+        for k in -300..=300 {
+            let x: f64 = format!("1e{k}").parse().expect("a power of ten");
+            assert_eq!(log10(x), f64::from(k), "log10(1e{k})");
+        }
+        let args = arguments(0.01, 100.0, 20_000, 9);
+        for (i, &x) in args.iter().enumerate() {
+            let y = args[(i * 7 + 3) % args.len()] / 10.0 - 5.0;
+            let d = ulps(pow(x, y), x.powf(y));
+            assert!(d <= 2, "pow({x:e}, {y:e}) is {d} ulp from the platform's");
+            let d = ulps(atan2(y, x - 50.0), y.atan2(x - 50.0));
+            assert!(d <= 2, "atan2({y:e}, {x:e}) is {d} ulp from the platform's");
+        }
+    }
+
+    #[test]
+    fn powi_multiplies_in_a_fixed_order() {
+        assert_eq!(powi(10.0, 15), 1e15);
+        assert_eq!(powi(2.0, -3), 0.125);
+        assert_eq!(powi(-3.0, 3), -27.0);
+        assert_eq!(powi(0.0, 0), 1.0);
+        assert_eq!(powi(0.0, -1), f64::INFINITY);
+        assert!(powi(f64::NAN, 2).is_nan());
+        // x^5 = x * (x^2)^2, rounded after each product: the order is the definition.
+        let x = 1.1;
+        assert_eq!(powi(x, 5).to_bits(), (x * ((x * x) * (x * x))).to_bits());
+        for (i, &x) in arguments(-3.0, 3.0, 2_000, 10).iter().enumerate() {
+            let n = (i % 41) as i32 - 20;
+            let d = ulps(powi(x, n), x.powi(n));
+            assert!(d <= 8, "powi({x:e}, {n}) is {d} ulp from f64::powi");
         }
     }
 

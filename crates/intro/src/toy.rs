@@ -41,8 +41,10 @@ pub fn nearest_centre_accuracy(seed: u64) -> initnet::Result<f64> {
         .into_iter()
         .zip(&data.y)
         .filter(|(x, y)| {
-            let distance =
-                |c: usize| (x[0] - centres[[c, 0]]).powi(2) + (x[1] - centres[[c, 1]]).powi(2);
+            let distance = |c: usize| {
+                initnet::math::powi(x[0] - centres[[c, 0]], 2)
+                    + initnet::math::powi(x[1] - centres[[c, 1]], 2)
+            };
             (0..CLASSES).min_by(|&a, &b| distance(a).total_cmp(&distance(b))) == Some(**y)
         })
         .count();

@@ -66,7 +66,7 @@ impl Tower {
             Activation::Relu => log_relu_square_moments(self.width)?,
             _ => log_chi_square_moments(self.width, 1.0)?,
         };
-        let mean = 0.5 * (m + (self.weight_std * self.weight_std).ln());
+        let mean = 0.5 * (m + initnet::math::ln(self.weight_std * self.weight_std));
         Ok((mean, 0.5 * (v / self.depth as f64).sqrt()))
     }
 
@@ -100,7 +100,7 @@ pub struct TowerRun {
 fn mean_log_row_norm(m: &Array2<f64>) -> f64 {
     m.rows()
         .into_iter()
-        .map(|r| 0.5 * r.dot(&r).ln())
+        .map(|r| 0.5 * initnet::math::ln(initnet::kernels::dot(&r, &r)))
         .sum::<f64>()
         / m.nrows() as f64
 }
@@ -121,7 +121,7 @@ pub fn tower_run(tower: &Tower, seed: u64) -> Result<TowerRun, Error> {
         .map(|l| mean_log_row_norm(trace.h(l)))
         .collect();
     // dh[l-1] holds dL/dh^l; dL/dh^0 = dL/da^1 W^1.
-    let d_in = grads.da[0].dot(&net.layer(1).w);
+    let d_in = initnet::kernels::matmul(&grads.da[0], &net.layer(1).w);
     let log_grad_norm = std::iter::once(mean_log_row_norm(&d_in))
         .chain(grads.dh.iter().map(mean_log_row_norm))
         .collect();
@@ -149,7 +149,7 @@ impl TowerSweep {
         let l = self.tower.depth;
         self.runs
             .iter()
-            .map(|r| ((r.log_act_norm[l] - r.log_act_norm[0]) / l as f64).exp())
+            .map(|r| initnet::math::exp((r.log_act_norm[l] - r.log_act_norm[0]) / l as f64))
             .collect()
     }
     /// Per seed, the measured per-layer growth factor of the gradients, from the output
@@ -158,7 +158,7 @@ impl TowerSweep {
         let l = self.tower.depth;
         self.runs
             .iter()
-            .map(|r| ((r.log_grad_norm[0] - r.log_grad_norm[l]) / l as f64).exp())
+            .map(|r| initnet::math::exp((r.log_grad_norm[0] - r.log_grad_norm[l]) / l as f64))
             .collect()
     }
     /// The largest |ln factor - mean| / sd over seeds, activations and gradients.
@@ -167,7 +167,7 @@ impl TowerSweep {
         self.act_factors()
             .iter()
             .chain(&self.grad_factors())
-            .map(|f| (f.ln() - m).abs() / sd)
+            .map(|f| (initnet::math::ln(*f) - m).abs() / sd)
             .fold(0.0, f64::max)
     }
 }
@@ -246,7 +246,7 @@ mod tests {
         // The mean log factor lies just below ln of the rms factor (Jensen).
         let t = Tower::new(Activation::Identity);
         let (m, sd) = t.log_factor_moments().unwrap();
-        assert!(m < 5f64.ln() && m > 5f64.ln() - 0.02 && sd > 0.0);
+        assert!(m < initnet::math::ln(5.0) && m > initnet::math::ln(5.0) - 0.02 && sd > 0.0);
     }
 
     #[test]

@@ -154,7 +154,7 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> book::Result<Figure> {
         // mean-field prediction and is not one of the stack's layers.
         let depth = g.stack.depth;
         let measured: Vec<f64> = (0..depth)
-            .map(|l| mean(g.per_seed.iter().map(|s| s[l].ln())).exp())
+            .map(|l| initnet::math::exp(mean(g.per_seed.iter().map(|s| initnet::math::ln(s[l])))))
             .collect();
         chart = chart.series_in(
             Series::from_ys_1(format!("{}, measured", stack_label(&g.stack)), &measured),
@@ -173,7 +173,7 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> book::Result<Figure> {
         );
         if g.stack.activation == Activation::Sigmoid {
             let bound: Vec<f64> = (0..depth)
-                .map(|l| measured[depth - 1] * 0.25f64.powi((depth - 1 - l) as i32))
+                .map(|l| measured[depth - 1] * initnet::math::powi(0.25, (depth - 1 - l) as i32))
                 .collect();
             chart = chart.series_in(
                 Series::from_ys_1("sigmoid bound, 1/4 per layer", &bound),
@@ -273,7 +273,7 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
             .map(|l| {
                 (
                     l as f64,
-                    mean(t.runs.iter().map(|r| r.log_act_norm[l])).exp(),
+                    initnet::math::exp(mean(t.runs.iter().map(|r| r.log_act_norm[l]))),
                 )
             })
             .collect();
@@ -281,13 +281,13 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
             .map(|k| {
                 (
                     k as f64,
-                    mean(t.runs.iter().map(|r| r.log_grad_norm[depth - k])).exp(),
+                    initnet::math::exp(mean(t.runs.iter().map(|r| r.log_grad_norm[depth - k]))),
                 )
             })
             .collect();
         let factor = t.log_factor.0;
         let pred: Vec<(f64, f64)> = (0..=depth)
-            .map(|l| (l as f64, act[0].1 * (factor * l as f64).exp()))
+            .map(|l| (l as f64, act[0].1 * initnet::math::exp(factor * l as f64)))
             .collect();
         // Activations in the activation's colour, gradients in a lighter companion
         // (blue / sky blue, orange / vermillion), the prediction dashed in the first.
@@ -305,7 +305,10 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
             )
             .series_in(
                 Series::new(
-                    format!("{name}: prediction, ×{:.2} per layer", factor.exp()),
+                    format!(
+                        "{name}: prediction, ×{:.2} per layer",
+                        initnet::math::exp(factor)
+                    ),
                     pred,
                 ),
                 Mark::Dashed,

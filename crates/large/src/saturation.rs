@@ -186,9 +186,9 @@ pub fn log_grid(lo: f64, hi: f64, per_decade: usize) -> Result<Vec<f64>, Error> 
             what: "points per decade".to_string(),
         });
     }
-    let steps = ((hi / lo).log10() * per_decade as f64).round() as usize;
+    let steps = (initnet::math::log10(hi / lo) * per_decade as f64).round() as usize;
     Ok((0..=steps)
-        .map(|i| lo * (hi / lo).powf(i as f64 / steps.max(1) as f64))
+        .map(|i| lo * initnet::math::pow(hi / lo, i as f64 / steps.max(1) as f64))
         .collect())
 }
 
@@ -255,16 +255,16 @@ pub fn std_for_fraction(
             value: fraction,
         });
     }
-    let (mut lo, mut hi) = (1e-6f64.ln(), 1e6f64.ln());
+    let (mut lo, mut hi) = (initnet::math::ln(1e-6), initnet::math::ln(1e6));
     for _ in 0..100 {
         let mid = 0.5 * (lo + hi);
-        if predict(layer, activation, mid.exp(), input_scale)?.p < fraction {
+        if predict(layer, activation, initnet::math::exp(mid), input_scale)?.p < fraction {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    Ok((0.5 * (lo + hi)).exp())
+    Ok(initnet::math::exp(0.5 * (lo + hi)))
 }
 
 #[cfg(test)]
@@ -279,7 +279,7 @@ mod tests {
         assert!(big.p > 0.9999 && big.sd < 1e-3);
         // The naive prediction with |x|^2 = n is close for n = 100.
         let p = predict(layer, Activation::Sigmoid, 0.5, 1.0).unwrap().p;
-        assert!((p - gaussian_tail(99f64.ln(), 5.0)).abs() < 0.01);
+        assert!((p - gaussian_tail(initnet::math::ln(99.0), 5.0)).abs() < 0.01);
     }
 
     #[test]

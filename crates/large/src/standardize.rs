@@ -36,7 +36,7 @@ pub fn predicted_saturation(x: &Array2<f64>, weight_std: f64) -> Result<f64, Err
     let t = saturation_cutoff(Activation::Tanh)?;
     Ok(x.rows()
         .into_iter()
-        .map(|r| gaussian_tail(t, weight_std * r.dot(&r).sqrt()))
+        .map(|r| gaussian_tail(t, weight_std * initnet::kernels::dot(&r, &r).sqrt()))
         .sum::<f64>()
         / x.nrows() as f64)
 }
@@ -63,8 +63,12 @@ pub fn compare(seed: u64, lr: f64, epochs: usize) -> Result<(Side, Side), Error>
         let (x, y) = features(seed, standardized)?;
         let mut net = spec.build(seed)?;
         let h1 = net.forward(&x)?.h(1).clone();
-        let mean_norm =
-            x.rows().into_iter().map(|r| r.dot(&r).sqrt()).sum::<f64>() / x.nrows() as f64;
+        let mean_norm = x
+            .rows()
+            .into_iter()
+            .map(|r| initnet::kernels::dot(&r, &r).sqrt())
+            .sum::<f64>()
+            / x.nrows() as f64;
         Ok(Side {
             mean_norm,
             saturated: saturated_fraction(Activation::Tanh, &h1, THRESHOLD),

@@ -164,13 +164,20 @@ impl StackGradients {
         let hidden = self.stack.depth;
         self.per_seed
             .iter()
-            .map(|g| (g[hidden - 1] / g[0]).powf(1.0 / (hidden - 1) as f64))
+            .map(|g| initnet::math::pow(g[hidden - 1] / g[0], 1.0 / (hidden - 1) as f64))
             .collect()
     }
     /// The mean-field per-layer shrink (geometric mean of 1 / factor).
     pub fn predicted_shrink(&self) -> f64 {
         let k = self.predicted_factors.len() as f64;
-        (-self.predicted_factors.iter().map(|f| f.ln()).sum::<f64>() / k).exp()
+        initnet::math::exp(
+            -self
+                .predicted_factors
+                .iter()
+                .map(|f| initnet::math::ln(*f))
+                .sum::<f64>()
+                / k,
+        )
     }
 }
 

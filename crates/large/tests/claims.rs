@@ -118,7 +118,7 @@ fn derivatives(c: &mut Claims) {
     // f' / (its integral) is a probability density (the logistic law, scaled by 1/2 for
     // tanh) with variance m2 = pi^2/3 (sigmoid) or pi^2/12 (tanh); expanding phi(a / sigma)
     // gives E[f'(a)] = asymptote (1 - m2 / (2 sigma^2) + O(sigma^-4)).
-    let pi2 = std::f64::consts::PI.powi(2);
+    let pi2 = initnet::math::powi(std::f64::consts::PI, 2);
     for (f, name, max, m2) in [
         (Activation::Tanh, "tanh", 1.0, pi2 / 12.0),
         (Activation::Sigmoid, "sigmoid", 0.25, pi2 / 3.0),
@@ -153,7 +153,7 @@ fn stacks_claims(c: &mut Claims) {
         let tol = 4.0 * 0.5 * (2.0 / (n * (stack.depth - 1) as f64)).sqrt() + 1.0 / n;
         for s in &shrink {
             assert!(
-                (s.ln() - pred.ln()).abs() < tol,
+                (initnet::math::ln(*s) - initnet::math::ln(pred)).abs() < tol,
                 "{name}: shrink {s} against mean field {pred}"
             );
         }
@@ -185,7 +185,11 @@ fn stacks_claims(c: &mut Claims) {
             assert!(lo > 4.0, "a sigmoid stack shrank by only {lo}");
             c.add("sig_shrink_min", format!("{lo:.2}"))
                 .add("sig_shrink_max", format!("{hi:.2}"));
-            let total = mean(g.per_seed.iter().map(|s| (s[stack.depth - 1] / s[0]).ln())).exp();
+            let total = initnet::math::exp(mean(
+                g.per_seed
+                    .iter()
+                    .map(|s| initnet::math::ln(s[stack.depth - 1] / s[0])),
+            ));
             c.add("sig_total", format!("{:.1e}", total));
         }
     }
@@ -242,7 +246,7 @@ fn standardize(c: &mut Claims) {
     let pairs = compare_seeds(&SEEDS).unwrap();
     // The mean norm of a centre drawn uniformly in the square (-10, 10)^2: 10 times the mean
     // distance from the centre of the unit-half-width square, (sqrt 2 + ln(1 + sqrt 2)) / 3.
-    let box_mean = 10.0 * (2f64.sqrt() + (1.0 + 2f64.sqrt()).ln()) / 3.0;
+    let box_mean = 10.0 * (2f64.sqrt() + initnet::math::ln(1.0 + 2f64.sqrt())) / 3.0;
     c.add("box_norm", format!("{box_mean:.2}"));
     c.add(
         "raw_norm",
@@ -303,7 +307,7 @@ fn exploding(c: &mut Claims) {
         );
         c.add(
             &format!("{name}_pred"),
-            format!("{:.2}", t.log_factor.0.exp()),
+            format!("{:.2}", initnet::math::exp(t.log_factor.0)),
         );
         c.add(
             &format!("{name}_meas_act"),
@@ -315,7 +319,10 @@ fn exploding(c: &mut Claims) {
         );
         c.add(
             &format!("{name}_total"),
-            format!("{:.1e}", (t.log_factor.0 * t.tower.depth as f64).exp()),
+            format!(
+                "{:.1e}",
+                initnet::math::exp(t.log_factor.0 * t.tower.depth as f64)
+            ),
         );
         // The per-layer log factor of one sample has exactly the sd `log_factor.1`
         // (independent layers; the batch mean can only be less variable), so a seed beyond
@@ -346,7 +353,7 @@ fn exploding(c: &mut Claims) {
         assert!(o.dead.contains(&1.0), "{:?}", o.dead);
     }
     c.add("div_rest", rest.len())
-        .add("ln4", format!("{:.3}", 4f64.ln()));
+        .add("ln4", format!("{:.3}", initnet::math::ln(4.0)));
     c.add(
         "div_rest_loss",
         format!(

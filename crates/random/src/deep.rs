@@ -240,7 +240,7 @@ mod tests {
         };
         let mf = mean_field(stack, 0.0, 1.0).unwrap();
         for (l, q) in mf.q.iter().enumerate() {
-            let linear = (500.0 * 1e-8f64).powi(l as i32 + 1);
+            let linear = initnet::math::powi(500.0 * 1e-8f64, l as i32 + 1);
             assert!(
                 (q / linear - 1.0).abs() < 1e-5,
                 "layer {}: {q} vs {linear}",

@@ -1,6 +1,7 @@
 //! Products of random matrices: the length of W^L ... W^1 x for L independent n x n
 //! matrices with entries N(0, s^2).
 
+use initnet::kernels::dot;
 use initnet::{Error, Init, rng};
 
 /// ln |W^L ... W^1 x| for every L, for one gain c (s = c/sqrt(n)).
@@ -76,9 +77,10 @@ pub fn product_norms(
                     let mut curve = vec![0.0];
                     for _ in 0..depth {
                         let w = init.sample(n, n, &mut r)?;
-                        let v = w.dot(&u);
-                        let len = v.dot(&v).sqrt();
-                        acc += len.ln();
+                        let v: initnet::ndarray::Array1<f64> =
+                            w.rows().into_iter().map(|row| dot(&row, &u)).collect();
+                        let len = dot(&v, &v).sqrt();
+                        acc += initnet::math::ln(len);
                         curve.push(acc);
                         u = v / len;
                     }
@@ -94,7 +96,10 @@ pub fn product_norms(
                 n,
                 gain,
                 log_norm,
-                log_rms: ls.clone().map(|l| l as f64 * gain.ln()).collect(),
+                log_rms: ls
+                    .clone()
+                    .map(|l| l as f64 * initnet::math::ln(gain))
+                    .collect(),
                 mean: ls.clone().map(|l| l as f64 * per_factor_mean).collect(),
                 sd: ls.map(|l| (l as f64 * per_factor_var).sqrt()).collect(),
             })

@@ -1,6 +1,7 @@
 //! How the pre-activation of one layer grows with its fan-in n when the weights are
 //! N(0, 1): Var(a) = n Var(w) E[h^2], so std(a) = sqrt(n) for standard-normal inputs.
 
+use initnet::kernels::matmul;
 use initnet::{Error, Init, rng, saturated_fraction};
 
 use theory::{gaussian_tail, normal_pdf, simpson, tanh_cutoff};
@@ -63,7 +64,7 @@ pub fn width_scaling(
                     let mut r = rng(seed);
                     let x = initnet::random::normal_matrix((batch, n), 1.0, &mut r)?;
                     let w = standard.sample(n, units, &mut r)?;
-                    let a = x.dot(&w.t());
+                    let a = matmul(&x, &w.t());
                     Ok((a.iter().map(|v| v * v).sum::<f64>() / a.len() as f64).sqrt())
                 })
                 .collect::<Result<Vec<f64>, Error>>()?;
@@ -121,7 +122,7 @@ pub fn toy_saturation_prediction() -> f64 {
             if t == 0.0 {
                 0.0
             } else {
-                t * (-0.5 * t * t).exp() * gaussian_tail(c, t)
+                t * initnet::math::exp(-0.5 * t * t) * gaussian_tail(c, t)
             }
         },
         0.0,
@@ -146,7 +147,7 @@ pub fn toy_saturation(units: usize, batch: usize, seeds: &[u64]) -> Result<ToySa
             let mut r = rng(seed);
             let x = initnet::random::normal_matrix((batch, 2), 1.0, &mut r)?;
             let w = standard.sample(2, units, &mut r)?;
-            let h = x.dot(&w.t()).mapv(f64::tanh);
+            let h = matmul(&x, &w.t()).mapv(initnet::math::tanh);
             Ok(saturated_fraction(initnet::Activation::Tanh, &h, THRESHOLD))
         })
         .collect::<Result<Vec<f64>, Error>>()?;
@@ -170,7 +171,7 @@ pub fn toy_density(a: f64) -> f64 {
             if t == 0.0 {
                 0.0
             } else {
-                (-0.5 * t * t).exp() * normal_pdf(a / t)
+                initnet::math::exp(-0.5 * t * t) * normal_pdf(a / t)
             }
         },
         0.0,
@@ -186,7 +187,10 @@ mod tests {
     #[test]
     fn toy_density_is_laplace() {
         for a in [0.3, 1.0, 2.5, 6.0] {
-            assert!((toy_density(a) - 0.5 * (-a).exp()).abs() < 1e-9, "{a}");
+            assert!(
+                (toy_density(a) - 0.5 * initnet::math::exp(-a)).abs() < 1e-9,
+                "{a}"
+            );
         }
         // Hence P(|a| > c) = e^{-c}, and with c = atanh(0.99) = ln(199)/2 that is 1/sqrt(199).
         assert!((toy_saturation_prediction() - 1.0 / 199f64.sqrt()).abs() < 1e-9);

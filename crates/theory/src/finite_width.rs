@@ -2,6 +2,7 @@
 //! width n around it, which add up over depth like a random walk, and the chance that a
 //! narrow ReLU network is born dead.
 
+use initnet::math;
 use initnet::{Error, Result};
 
 fn at_least_one(what: &str, n: usize) -> Result<()> {
@@ -29,7 +30,7 @@ pub fn relative_variance(kappa: f64, n: usize, layers: usize) -> Result<Vec<f64>
     let k = initnet::error::non_negative("kappa", kappa)?;
     let n = n as f64;
     Ok((1..=layers)
-        .map(|l| (1.0 + 2.0 / n).powi(2) * (1.0 + k / n).powi(l as i32 - 1) - 1.0)
+        .map(|l| math::powi(1.0 + 2.0 / n, 2) * math::powi(1.0 + k / n, l as i32 - 1) - 1.0)
         .collect())
 }
 
@@ -93,7 +94,7 @@ pub fn linear_stack_rms_sd(n: usize, batch: usize, l: usize) -> Result<f64> {
 pub fn born_alive_probability(width: usize, depth: usize) -> Result<Vec<f64>> {
     at_least_one("width", width)?;
     // Binomial(width, 1/2) probabilities, by the recurrence C(n, j+1) = C(n, j) (n-j)/(j+1).
-    let mut binom = vec![0.5f64.powi(width as i32); width + 1];
+    let mut binom = vec![math::powi(0.5, width as i32); width + 1];
     for j in 0..width {
         binom[j + 1] = binom[j] * (width - j) as f64 / (j + 1) as f64;
     }
@@ -125,7 +126,7 @@ mod tests {
         for width in 1..=6 {
             let alive = born_alive_probability(width, 40).unwrap();
             for (l, p) in alive.iter().enumerate() {
-                let closed = (1.0 - 0.5f64.powi(width as i32)).powi(l as i32 + 1);
+                let closed = math::powi(1.0 - math::powi(0.5, width as i32), l as i32 + 1);
                 assert!((p - closed).abs() < 1e-12, "width {width}, layer {}", l + 1);
             }
         }
@@ -138,7 +139,7 @@ mod tests {
     fn relative_variance_closed_form() {
         // One layer: only the two chi-square norms, (1 + 2/n)^2 - 1.
         let v = relative_variance(5.0, 100, 3).unwrap();
-        assert!((v[0] - (1.02f64.powi(2) - 1.0)).abs() < 1e-15);
+        assert!((v[0] - (math::powi(1.02, 2) - 1.0)).abs() < 1e-15);
         // Each further layer multiplies 1 + v by 1 + kappa/n.
         assert!(((1.0 + v[2]) / (1.0 + v[1]) - 1.05).abs() < 1e-14);
         assert!(relative_variance(5.0, 0, 3).is_err());

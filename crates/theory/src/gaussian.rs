@@ -13,6 +13,7 @@ use initnet::error::non_negative;
 use initnet::{Activation, Error, Result};
 
 use crate::special::{GaussLegendre, normal_pdf, simpson};
+use initnet::math;
 
 /// The rules integrate z = a/√q over [-12, 12]: the Gaussian mass outside is 2Φ(-12),
 /// below 4e-33.
@@ -252,7 +253,7 @@ pub fn kept_fraction(activation: Activation) -> Option<f64> {
 pub fn kappa(activation: Activation) -> Option<f64> {
     let (alpha, _) = slopes(activation)?;
     let a2 = alpha * alpha;
-    Some(6.0 * (1.0 + a2 * a2) / (1.0 + a2).powi(2) - 1.0)
+    Some(6.0 * (1.0 + a2 * a2) / math::powi(1.0 + a2, 2) - 1.0)
 }
 
 /// E[relu(u1) relu(u2)] for (u1, u2) jointly Gaussian with variances q and correlation c:
@@ -261,7 +262,7 @@ pub fn kappa(activation: Activation) -> Option<f64> {
 /// NaN; [`piecewise_linear_covariance`] checks them.
 pub fn arc_cosine_kernel(q: f64, c: f64) -> f64 {
     let pi = std::f64::consts::PI;
-    q / (2.0 * pi) * ((1.0 - c * c).sqrt() + (pi - c.acos()) * c)
+    q / (2.0 * pi) * ((1.0 - c * c).sqrt() + (pi - math::acos(c)) * c)
 }
 
 /// E[f(u1) f(u2)] in closed form for a piecewise-linear f, (u1, u2) as in
@@ -274,7 +275,7 @@ pub fn piecewise_linear_covariance(activation: Activation, q: f64, c: f64) -> Re
     let q = non_negative("variance q of a Gaussian", q)?;
     let c = correlation(c)?;
     Ok(slopes(activation)
-        .map(|(alpha, _)| alpha * q * c + (1.0 - alpha).powi(2) * arc_cosine_kernel(q, c)))
+        .map(|(alpha, _)| alpha * q * c + math::powi(1.0 - alpha, 2) * arc_cosine_kernel(q, c)))
 }
 
 #[cfg(test)]
@@ -308,18 +309,27 @@ mod tests {
         for q in QS {
             assert!(close(e(|_| 1.0, q), 1.0, 1e-13), "q = {q}");
             assert!(close(e(|a| a * a, q), q, 1e-12), "q = {q}");
-            assert!(close(e(|a| a.powi(4), q), 3.0 * q * q, 1e-12), "q = {q}");
+            assert!(
+                close(e(|a| math::powi(a, 4), q), 3.0 * q * q, 1e-12),
+                "q = {q}"
+            );
             // E|a| = sqrt(2q/pi): a kink at 0.
             assert!(
                 close(e(f64::abs, q), (2.0 * q / PI).sqrt(), CORNER),
                 "q = {q}"
             );
             // Odd moments vanish by symmetry, up to rounding of terms of size q^(3/2).
-            assert!(e(|a| a.powi(3), q).abs() < 1e-13 * q.powf(1.5), "q = {q}");
+            assert!(
+                e(|a| math::powi(a, 3), q).abs() < 1e-13 * math::pow(q, 1.5),
+                "q = {q}"
+            );
         }
         // The characteristic function: E[cos a] = exp(-q/2), analytic in q.
         for q in [0.1, 1.0, 4.0, 30.0] {
-            assert!((e(f64::cos, q) - (-q / 2.0).exp()).abs() < 1e-13, "q = {q}");
+            assert!(
+                (e(math::cos, q) - math::exp(-q / 2.0)).abs() < 1e-13,
+                "q = {q}"
+            );
         }
     }
 
@@ -327,7 +337,10 @@ mod tests {
     fn relu_and_leaky_relu_have_their_closed_forms() {
         for q in QS {
             // E[relu(a)^2] = q/2, E[relu(a)] = sqrt(q/(2 pi)).
-            assert!(close(e(|a| relu(a).powi(2), q), q / 2.0, 1e-12), "q = {q}");
+            assert!(
+                close(e(|a| math::powi(relu(a), 2), q), q / 2.0, 1e-12),
+                "q = {q}"
+            );
             assert!(
                 close(e(relu, q), (q / (2.0 * PI)).sqrt(), CORNER),
                 "q = {q}"
@@ -341,8 +354,14 @@ mod tests {
             for alpha in [0.01, 0.3] {
                 let f = Activation::LeakyRelu(alpha);
                 let keep = kept_fraction(f).unwrap();
-                assert!(close(e(|a| f.f(a).powi(2), q), keep * q, 1e-12), "q = {q}");
-                assert!(close(e(|a| f.df(a).powi(2), q), keep, 1e-12), "q = {q}");
+                assert!(
+                    close(e(|a| math::powi(f.f(a), 2), q), keep * q, 1e-12),
+                    "q = {q}"
+                );
+                assert!(
+                    close(e(|a| math::powi(f.df(a), 2), q), keep, 1e-12),
+                    "q = {q}"
+                );
             }
         }
         // kept_fraction against the rule for every piecewise-linear activation.
@@ -352,7 +371,10 @@ mod tests {
             Activation::LeakyRelu(0.2),
         ] {
             let keep = kept_fraction(f).unwrap();
-            assert!(close(e(|a| f.f(a).powi(2), 3.0), 3.0 * keep, 1e-12), "{f}");
+            assert!(
+                close(e(|a| math::powi(f.f(a), 2), 3.0), 3.0 * keep, 1e-12),
+                "{f}"
+            );
         }
         assert_eq!(kept_fraction(Activation::Tanh), None);
         assert_eq!(kept_fraction(Activation::Sigmoid), None);
@@ -365,8 +387,8 @@ mod tests {
         let sig1 = |a: f64| Activation::Sigmoid.df(a);
         // Small q: E[tanh^2 a] = q - 2 q^2 + 17/3 q^3 + O(q^4) (tanh^2 a = a^2 - 2a^4/3 + 17a^6/45).
         let q: f64 = 1e-3;
-        let series = q - 2.0 * q * q + 17.0 / 3.0 * q.powi(3);
-        assert!((e(|a| t(a).powi(2), q) - series).abs() < 1e-10);
+        let series = q - 2.0 * q * q + 17.0 / 3.0 * math::powi(q, 3);
+        assert!((e(|a| math::powi(t(a), 2), q) - series).abs() < 1e-10);
         // Large q, both rules: E[sech^2 a] = (2 phi(0)/sqrt q)(1 - pi^2/(24 q) + O(q^-2)),
         // since sech^2 integrates to 2 and its second moment to pi^2/6; likewise
         // E[sigmoid'(a)] = (phi(0)/sqrt q)(1 - pi^2/(6 q) + O(q^-2)).
@@ -385,7 +407,7 @@ mod tests {
             );
             // tanh^2 = 1 - sech^2.
             assert!(
-                (e(|a| t(a).powi(2), q) + e(sech2, q) - 1.0).abs() < 1e-13,
+                (e(|a| math::powi(t(a), 2), q) + e(sech2, q) - 1.0).abs() < 1e-13,
                 "q = {q}"
             );
         }
@@ -413,14 +435,14 @@ mod tests {
             let s = f64::sqrt(q);
             for f in fs {
                 for g in [
-                    &(|a: f64| f.f(a).powi(2)) as &dyn Fn(f64) -> f64,
+                    &(|a: f64| math::powi(f.f(a), 2)) as &dyn Fn(f64) -> f64,
                     &|a: f64| f.f(a),
                 ] {
                     let simpson_in_z = simpson(|z| g(s * z) * normal_pdf(z), -12.0, 12.0, 4800);
                     assert_eq!(e(g, q), simpson_in_z, "{f}, q = {q}");
                 }
                 if f != Activation::Relu {
-                    let g = |a: f64| f.df(a).powi(2);
+                    let g = |a: f64| math::powi(f.df(a), 2);
                     let simpson_in_z = simpson(|z| g(s * z) * normal_pdf(z), -12.0, 12.0, 4800);
                     assert_eq!(e(g, q), simpson_in_z, "{f}', q = {q}");
                 }
@@ -432,9 +454,9 @@ mod tests {
     fn the_two_rules_meet_at_wide() {
         // Just below and just above WIDE the two rules agree to their accuracy.
         for g in [
-            |a: f64| Activation::Tanh.f(a).powi(2),
-            |a: f64| Activation::Tanh.df(a).powi(2),
-            |a: f64| Activation::Sigmoid.f(a).powi(2),
+            |a: f64| math::powi(Activation::Tanh.f(a), 2),
+            |a: f64| math::powi(Activation::Tanh.df(a), 2),
+            |a: f64| math::powi(Activation::Sigmoid.f(a), 2),
         ] {
             let below = e(g, WIDE);
             let above = e(g, WIDE * (1.0 + 1e-15));
@@ -489,16 +511,19 @@ mod tests {
                     c,
                 )
                 .unwrap();
-                let want = 0.25 + c.asin() / (2.0 * PI);
+                let want = 0.25 + math::asin(c) / (2.0 * PI);
                 assert!((both - want).abs() < 1e-12, "q = {q}, c = {c}: {both}");
             }
         }
         // Independence (c = 0) factorizes: E[tanh(u1)^2 cos(u2)] = E[tanh^2] E[cos].
         for q in [0.7, 5.0] {
-            let got =
-                correlated_expectation(|a, b| Activation::Tanh.f(a).powi(2) * b.cos(), q, 0.0)
-                    .unwrap();
-            let want = e(|a| Activation::Tanh.f(a).powi(2), q) * (-q / 2.0).exp();
+            let got = correlated_expectation(
+                |a, b| math::powi(Activation::Tanh.f(a), 2) * math::cos(b),
+                q,
+                0.0,
+            )
+            .unwrap();
+            let want = e(|a| math::powi(Activation::Tanh.f(a), 2), q) * math::exp(-q / 2.0);
             assert!((got - want).abs() < 1e-12, "q = {q}: {got} vs {want}");
         }
         // The rule integrates over u2 inside and u1 outside; swapping the arguments of a
@@ -508,8 +533,8 @@ mod tests {
         let sig = |a: f64| Activation::Sigmoid.f(a);
         for q in [0.7, 30.0, 1e3, 1e8] {
             for c in [-0.8, 0.3, 0.99] {
-                let ab = correlated_expectation(|a, b| t(a).powi(2) * sig(b), q, c).unwrap();
-                let ba = correlated_expectation(|a, b| t(b).powi(2) * sig(a), q, c).unwrap();
+                let ab = correlated_expectation(|a, b| math::powi(t(a), 2) * sig(b), q, c).unwrap();
+                let ba = correlated_expectation(|a, b| math::powi(t(b), 2) * sig(a), q, c).unwrap();
                 assert!((ab - ba).abs() < 1e-12, "q = {q}, c = {c}: {ab} vs {ba}");
             }
         }
@@ -539,8 +564,8 @@ mod tests {
         assert_eq!(kappa(Activation::Tanh), None);
         // Against the rule: kappa = E[f^4]/E[f^2]^2 - 1.
         let f = Activation::LeakyRelu(0.3);
-        let m2 = e(|a| f.f(a).powi(2), 1.0);
-        let m4 = e(|a| f.f(a).powi(4), 1.0);
+        let m2 = e(|a| math::powi(f.f(a), 2), 1.0);
+        let m4 = e(|a| math::powi(f.f(a), 4), 1.0);
         assert!((m4 / (m2 * m2) - 1.0 - kappa(f).unwrap()).abs() < 1e-12);
         assert_eq!(slopes(Activation::Sigmoid), None);
     }

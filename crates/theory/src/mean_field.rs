@@ -24,6 +24,7 @@ use initnet::error::non_negative;
 use initnet::{Activation, Error, Init, Result};
 
 use crate::gaussian::{correlated_expectation, gaussian_expectation, kept_fraction};
+use initnet::math;
 
 /// Check that σ_w² and σ_b² are finite and >= 0.
 fn variances(sigma_w2: f64, sigma_b2: f64) -> Result<()> {
@@ -38,7 +39,7 @@ fn variances(sigma_w2: f64, sigma_b2: f64) -> Result<()> {
 /// that is negative or not finite, or a result that overflows, is an error naming it.
 pub fn q_map(activation: Activation, sigma_w2: f64, sigma_b2: f64, q: f64) -> Result<f64> {
     variances(sigma_w2, sigma_b2)?;
-    let out = sigma_w2 * gaussian_expectation(|a| activation.f(a).powi(2), q)? + sigma_b2;
+    let out = sigma_w2 * gaussian_expectation(|a| math::powi(activation.f(a), 2), q)? + sigma_b2;
     initnet::error::finite("q-map (it overflowed)", out)
 }
 
@@ -49,7 +50,7 @@ pub fn q_map(activation: Activation, sigma_w2: f64, sigma_b2: f64, q: f64) -> Re
 /// the [`c_map`] at c = 1. A variance that is negative or not finite is an error naming it.
 pub fn chi(activation: Activation, sigma_w2: f64, q: f64) -> Result<f64> {
     variances(sigma_w2, 0.0)?;
-    Ok(sigma_w2 * gaussian_expectation(|a| activation.df(a).powi(2), q)?)
+    Ok(sigma_w2 * gaussian_expectation(|a| math::powi(activation.df(a), 2), q)?)
 }
 
 /// The mean E[f(√q z)] of an activation fed N(0, q): 0 for tanh and odd f, 1/2 for the

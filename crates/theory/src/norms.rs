@@ -10,6 +10,7 @@
 use initnet::{Error, Result};
 
 use crate::special::{digamma, simpson, trigamma};
+use initnet::math;
 
 fn at_least_one(what: &str, n: usize) -> Result<()> {
     if n == 0 {
@@ -37,11 +38,12 @@ fn density(n: usize, r: f64) -> f64 {
         };
     }
     let k = n as f64;
-    ((k - 1.0) * r.ln()
-        - 0.5 * r * r
-        - (0.5 * k - 1.0) * std::f64::consts::LN_2
-        - libm::lgamma(0.5 * k))
-    .exp()
+    math::exp(
+        (k - 1.0) * math::ln(r)
+            - 0.5 * r * r
+            - (0.5 * k - 1.0) * std::f64::consts::LN_2
+            - libm::lgamma(0.5 * k),
+    )
 }
 
 /// E[g(R)] for R ~ chi(n), by Simpson's rule (8000 intervals) over R's bulk: R has mean
@@ -71,7 +73,7 @@ pub fn log_chi_square_moments(k: usize, scale2: f64) -> Result<(f64, f64)> {
     at_least_one("degrees of freedom of the chi-square", k)?;
     let scale2 = initnet::error::positive("scale s^2 of the chi-square", scale2)?;
     let half = 0.5 * k as f64;
-    Ok(((2.0 * scale2).ln() + digamma(half)?, trigamma(half)?))
+    Ok((math::ln(2.0 * scale2) + digamma(half)?, trigamma(half)?))
 }
 
 /// Mean and variance of ln S, S = Σ_j relu(g_j)² over n iid standard normal g_j: one step
@@ -90,14 +92,14 @@ pub fn log_relu_square_moments(n: usize) -> Result<(f64, f64)> {
     let weights = (1..=n)
         .map(|k| {
             let (m, v) = log_chi_square_moments(k, 1.0)?;
-            Ok(((ln_choose(k) + ln_half_n).exp(), m, v))
+            Ok((math::exp(ln_choose(k) + ln_half_n), m, v))
         })
         .collect::<Result<Vec<(f64, f64, f64)>>>()?;
     let total: f64 = weights.iter().map(|w| w.0).sum();
     let mean = weights.iter().map(|(p, m, _)| p * m).sum::<f64>() / total;
     let var = weights
         .iter()
-        .map(|(p, m, v)| p * (v + (m - mean).powi(2)))
+        .map(|(p, m, v)| p * (v + math::powi(m - mean, 2)))
         .sum::<f64>()
         / total;
     Ok((mean, var))
@@ -117,7 +119,7 @@ mod tests {
         }
         // chi(2) is the Rayleigh law r e^(-r^2/2); chi(1) the half-normal.
         let r = 1.3f64;
-        assert!((chi_density(2, r).unwrap() - r * (-r * r / 2.0).exp()).abs() < 1e-15);
+        assert!((chi_density(2, r).unwrap() - r * math::exp(-r * r / 2.0)).abs() < 1e-15);
         let half_normal = 2.0 * crate::normal_pdf(r);
         assert!((chi_density(1, r).unwrap() - half_normal).abs() < 1e-15);
         assert_eq!(chi_density(3, 0.0).unwrap(), 0.0);
@@ -132,17 +134,17 @@ mod tests {
         // r = 0 limits Simpson to about 1e-8 for small k).
         for k in [3, 50, 100] {
             let (m, v) = log_chi_square_moments(k, 1.0).unwrap();
-            let q = chi_expectation(k, |r| (r * r).ln()).unwrap();
-            let q2 = chi_expectation(k, |r| ((r * r).ln() - q).powi(2)).unwrap();
+            let q = chi_expectation(k, |r| math::ln(r * r)).unwrap();
+            let q2 = chi_expectation(k, |r| math::powi(math::ln(r * r) - q, 2)).unwrap();
             assert!((m - q).abs() < 1e-7 && (v - q2).abs() < 1e-7, "k = {k}");
         }
         // The scale shifts the mean by ln s^2 and leaves the variance.
         let (m1, v1) = log_chi_square_moments(10, 1.0).unwrap();
         let (m2, v2) = log_chi_square_moments(10, 0.25).unwrap();
-        assert!((m2 - m1 - 0.25f64.ln()).abs() < 1e-14 && v1 == v2);
+        assert!((m2 - m1 - math::ln(0.25)).abs() < 1e-14 && v1 == v2);
         // ln 2 + psi(k/2) = ln k - 1/k + O(k^-2).
         let (m, _) = log_chi_square_moments(1000, 1.0).unwrap();
-        assert!((m - (1000f64.ln() - 1e-3)).abs() < 1e-6, "{m}");
+        assert!((m - (math::ln(1000.0) - 1e-3)).abs() < 1e-6, "{m}");
         assert!(log_chi_square_moments(0, 1.0).is_err());
         let e = log_chi_square_moments(4, -1.0).unwrap_err();
         assert!(e.to_string().contains("-1"), "{e}");
@@ -155,7 +157,7 @@ mod tests {
         let n = 400;
         let (m, v) = log_relu_square_moments(n).unwrap();
         let nf = n as f64;
-        assert!((m - ((nf / 2.0).ln() - 2.5 / nf)).abs() < 1e-4, "{m}");
+        assert!((m - (math::ln(nf / 2.0) - 2.5 / nf)).abs() < 1e-4, "{m}");
         assert!((v * nf / 5.0 - 1.0).abs() < 0.02, "{v}");
         // n = 1: K = 1 always once K = 0 is left out, so ln S = ln chi2(1).
         let (m1, v1) = log_relu_square_moments(1).unwrap();

@@ -4,6 +4,7 @@
 use initnet::{Activation, Error, Result};
 
 use crate::gaussian_tail;
+use initnet::math;
 
 /// The book's saturation threshold on the activation h = f(a): a tanh unit is saturated
 /// when |h| > 0.99, a logistic-sigmoid unit when h > 0.99 or h < 0.01. Pass it to
@@ -29,8 +30,8 @@ pub fn saturation_cutoff_at(activation: Activation, threshold: f64) -> Result<Op
         });
     }
     Ok(Some(match activation {
-        Activation::Tanh => threshold.atanh(),
-        _ => (threshold / (1.0 - threshold)).ln(),
+        Activation::Tanh => math::atanh(threshold),
+        _ => math::ln(threshold / (1.0 - threshold)),
     }))
 }
 
@@ -47,13 +48,13 @@ pub fn saturation_cutoff(activation: Activation) -> Option<f64> {
 
 /// atanh(0.99) = ln(199)/2 ≈ 2.647: |tanh a| > 0.99 exactly when |a| exceeds it.
 pub fn tanh_cutoff() -> f64 {
-    SATURATION_THRESHOLD.atanh()
+    math::atanh(SATURATION_THRESHOLD)
 }
 
 /// logit(0.99) = ln 99 ≈ 4.595: the sigmoid of a is above 0.99 or below 0.01 exactly when
 /// |a| exceeds it.
 pub fn sigmoid_cutoff() -> f64 {
-    (SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD)).ln()
+    math::ln(SATURATION_THRESHOLD / (1.0 - SATURATION_THRESHOLD))
 }
 
 /// The slope f'(a) at the saturation cutoff, from the threshold θ = 0.99 alone:
@@ -85,10 +86,10 @@ mod tests {
     fn cutoffs_invert_the_threshold() {
         let t = saturation_cutoff(Activation::Tanh).unwrap();
         assert!((Activation::Tanh.f(t) - 0.99).abs() < 1e-15);
-        assert!((t - 0.5 * 199f64.ln()).abs() < 1e-14);
+        assert!((t - 0.5 * math::ln(199.0)).abs() < 1e-14);
         let s = saturation_cutoff(Activation::Sigmoid).unwrap();
         assert!((initnet::sigmoid(s) - 0.99).abs() < 1e-15);
-        assert!((s - 99f64.ln()).abs() < 1e-14);
+        assert!((s - math::ln(99.0)).abs() < 1e-14);
         for f in [
             Activation::Identity,
             Activation::Relu,
@@ -110,7 +111,7 @@ mod tests {
         let t9 = saturation_cutoff_at(Activation::Tanh, 0.9)
             .unwrap()
             .unwrap();
-        assert!((t9 - 0.5 * 19f64.ln()).abs() < 1e-15);
+        assert!((t9 - 0.5 * math::ln(19.0)).abs() < 1e-15);
     }
 
     #[test]
@@ -131,7 +132,7 @@ mod tests {
         // q = cutoff^2 / 1.96^2 puts the cutoff at 1.96 standard deviations: 5%.
         for f in [Activation::Tanh, Activation::Sigmoid] {
             let t = saturation_cutoff(f).unwrap();
-            let q = (t / 1.959_963_984_540_054).powi(2);
+            let q = math::powi(t / 1.959_963_984_540_054, 2);
             let p = saturation_probability(f, q).unwrap();
             assert!((p - 0.05).abs() < 1e-9, "{f}: {p}");
             // Against quadrature of the density of a ~ N(0, 4) beyond the cutoff.

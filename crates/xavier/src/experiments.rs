@@ -88,10 +88,10 @@ fn signal_share(a: &Array2<f64>) -> f64 {
     let within: f64 = a
         .columns()
         .into_iter()
-        .map(|c| mean_std(c.iter()).1.powi(2))
+        .map(|c| initnet::math::powi(mean_std(c.iter()).1, 2))
         .sum::<f64>()
         / a.ncols() as f64;
-    within / rms(a).powi(2)
+    within / initnet::math::powi(rms(a), 2)
 }
 
 /// What a probe back-propagates from the top.
@@ -145,7 +145,7 @@ pub fn probe(
         widths: widths.to_vec(),
         activations: activations.clone(),
         init,
-        q0: rms(&x).powi(2),
+        q0: initnet::math::powi(rms(&x), 2),
         pre_std: vec![],
         pre_rms: vec![],
         act_mean: vec![],
@@ -186,7 +186,7 @@ pub fn probe(
         p.grad_values.push(every_kth(da));
     }
     let q0 = p.q0;
-    let r_top = p.grad_rms[depth - 1].powi(2);
+    let r_top = initnet::math::powi(p.grad_rms[depth - 1], 2);
     p.predicted = mean_field(widths, &activations, init, q0, r_top)?;
     p.linear = mean_field(widths, &vec![Activation::Identity; depth], init, q0, r_top)?;
     Ok(p)

@@ -231,7 +231,7 @@ pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     .legend(SeriesLabelPosition::UpperLeft);
     for (label, p) in [("LeCun", lecun), ("Glorot", glorot)] {
         let depth = p.grad_rms.len();
-        let top = p.grad_rms[depth - 1].powi(2);
+        let top = initnet::math::powi(p.grad_rms[depth - 1], 2);
         let measured: Vec<f64> = p.grad_rms.iter().map(|r| r * r / top).collect();
         let closed: Vec<f64> = p
             .predicted
@@ -371,11 +371,13 @@ pub fn activation_means(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> 
 pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
     let signal = |p: &Probe| -> Vec<f64> {
         (0..hidden(p))
-            .map(|i| p.signal_share[i] * p.pre_rms[i].powi(2))
+            .map(|i| p.signal_share[i] * initnet::math::powi(p.pre_rms[i], 2))
             .collect()
     };
     let s = signal(sigmoid);
-    let bound: Vec<f64> = (0..s.len()).map(|i| s[0] / 16f64.powi(i as i32)).collect();
+    let bound: Vec<f64> = (0..s.len())
+        .map(|i| s[0] / initnet::math::powi(16.0, i as i32))
+        .collect();
     LineChart::new(
         "signal-variance",
         "Input-dependent variance of aˡ (normalized init)",

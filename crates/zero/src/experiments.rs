@@ -428,6 +428,114 @@ pub struct Escape {
     pub final_accuracy: Vec<f64>,
     /// Whether the two hidden units stayed bit-identical at every epoch of every seed.
     pub identical_in_every_run: bool,
+    /// The factor by which a hidden unit's distance from zero (its incoming weights, bias
+    /// and outgoing weights) grew per step, per seed, measured while that distance rose
+    /// from [`GROWTH_WINDOW`]`.0` to `.1` (None if it never did).
+    pub growth: Vec<Option<f64>>,
+    /// The same factor predicted by [`saddle_growth`] from the seed's data, per seed
+    /// (for the sigmoid; empty for other activations).
+    pub predicted_growth: Vec<f64>,
+}
+
+/// The distances from zero between which [`Escape::growth`] is measured: far above the
+/// rounding residue (1e-16 and below) that starts the escape, and far below the order-one
+/// distances where the loss starts to move and the linearization stops holding.
+pub const GROWTH_WINDOW: (f64, f64) = (1e-12, 1e-4);
+
+/// The per-step growth factor of gradient descent with step `lr` away from the zero point
+/// of the sigmoid 2-2-4 network on `data` (balanced classes): the largest eigenvalue of
+/// one step linearized at zero, in the subspace where the two hidden units are equal.
+///
+/// At zero, p = 1/4, h = σ(0) = 1/2 and σ'(0) = 1/4. With m_k the mean of class k minus
+/// the mean of all inputs, a unit's incoming weights w, outgoing weights v = W²'s column
+/// and the output biases b² obey, to first order,
+/// dL/dw = -(1/16) Σ_k v_k m_k, dL/dv = -(1/16) (m_k · w)_k + (1/8) P(v + b²),
+/// dL/db² = (1/4) P(v + b²), where P removes the mean over the four classes (the
+/// hidden bias's gradient is second order). The cross term couples w and v through the
+/// class means: that is the saddle's downhill direction. The factor is found by power
+/// iteration of the linear step. `data` must hold all four classes.
+pub fn saddle_growth(data: &Dataset, lr: f64) -> Result<f64> {
+    if !(lr > 0.0 && lr.is_finite()) {
+        return Err(Error::OutOfRange {
+            name: "learning rate",
+            expected: "finite and > 0",
+            value: lr,
+        });
+    }
+    if data.x.ncols() != 2 {
+        return Err(Error::OutOfRange {
+            name: "number of input features",
+            expected: "2",
+            value: data.x.ncols() as f64,
+        });
+    }
+    let counts = data.class_counts();
+    if counts.len() != CLASSES || counts.contains(&0) {
+        return Err(Error::OutOfRange {
+            name: "number of classes present",
+            expected: "all four",
+            value: counts.iter().filter(|&&c| c > 0).count() as f64,
+        });
+    }
+    let n = data.len() as f64;
+    let mut mean_all = [0.0; 2];
+    let mut m = [[0.0; 2]; CLASSES];
+    for (row, &y) in data.x.rows().into_iter().zip(&data.y) {
+        for d in 0..2 {
+            mean_all[d] += row[d] / n;
+            m[y][d] += row[d] / counts[y] as f64;
+        }
+    }
+    for mk in &mut m {
+        for d in 0..2 {
+            mk[d] -= mean_all[d];
+        }
+    }
+    let centre = |u: [f64; CLASSES]| {
+        let mean = u.iter().sum::<f64>() / CLASSES as f64;
+        u.map(|x| x - mean)
+    };
+    // The state (w, v, b²), started off every eigenvector's null set.
+    let (mut w, mut v, mut b) = ([1.0, 0.5], [0.3, -0.7, 0.2, 0.9], [0.1, 0.4, -0.3, 0.6]);
+    let mut factor = 0.0;
+    for _ in 0..20_000 {
+        let ps = centre(std::array::from_fn(|k| v[k] + b[k]));
+        let mtv: [f64; 2] = std::array::from_fn(|d| (0..CLASSES).map(|k| m[k][d] * v[k]).sum());
+        let mw: [f64; CLASSES] = std::array::from_fn(|k| m[k][0] * w[0] + m[k][1] * w[1]);
+        let w1: [f64; 2] = std::array::from_fn(|d| w[d] + lr / 16.0 * mtv[d]);
+        let v1: [f64; CLASSES] = std::array::from_fn(|k| v[k] + lr * (mw[k] / 16.0 - ps[k] / 8.0));
+        let b1: [f64; CLASSES] = std::array::from_fn(|k| b[k] - lr / 4.0 * ps[k]);
+        let norm = w1
+            .iter()
+            .chain(&v1)
+            .chain(&b1)
+            .map(|x| x * x)
+            .sum::<f64>()
+            .sqrt();
+        factor = norm;
+        w = w1.map(|x| x / norm);
+        v = v1.map(|x| x / norm);
+        b = b1.map(|x| x / norm);
+    }
+    Ok(factor)
+}
+
+/// The per-step factor by which a hidden unit's distance from zero grew in `run`, while
+/// it rose through [`GROWTH_WINDOW`] (None if it never got there).
+pub fn measured_growth(run: &Run) -> Option<f64> {
+    let distance: Vec<f64> = run
+        .units
+        .iter()
+        .map(|u| u[0].parameters().iter().map(|p| p * p).sum::<f64>().sqrt())
+        .collect();
+    let (lo, hi) = GROWTH_WINDOW;
+    let a = distance.iter().position(|&d| d >= lo)?;
+    let b = distance.iter().position(|&d| d >= hi)?;
+    (b > a).then(|| {
+        initnet::math::exp(
+            (initnet::math::ln(distance[b]) - initnet::math::ln(distance[a])) / (b - a) as f64,
+        )
+    })
 }
 
 /// Train the zero-initialized network with `activation` on `blobs(n_samples, seed)` for
@@ -444,8 +552,10 @@ pub fn escape(
         final_loss: vec![],
         final_accuracy: vec![],
         identical_in_every_run: true,
+        growth: vec![],
+        predicted_growth: vec![],
     };
-    let ln_k = (CLASSES as f64).ln();
+    let ln_k = initnet::math::ln(CLASSES as f64);
     for &seed in seeds {
         let data = blobs(n_samples, seed)?;
         let net = network(activation, ZERO, seed)?;
@@ -453,6 +563,10 @@ pub fn escape(
         e.first_gradient
             .push(grads.db[1].iter().fold(0.0, |m: f64, g| m.max(g.abs())));
         let r = train_net(net, &data, LR, epochs)?;
+        e.growth.push(measured_growth(&r));
+        if activation == Activation::Sigmoid {
+            e.predicted_growth.push(saddle_growth(&data, LR)?);
+        }
         e.escape_epoch.push(
             r.history
                 .records
@@ -476,7 +590,7 @@ pub fn frequencies(data: &Dataset) -> Vec<f64> {
 pub fn entropy(pi: &[f64]) -> f64 {
     -pi.iter()
         .filter(|&&p| p > 0.0)
-        .map(|p| p * p.ln())
+        .map(|p| p * initnet::math::ln(*p))
         .sum::<f64>()
 }
 
@@ -491,7 +605,7 @@ pub fn log_frequency_bias(pi: &[f64]) -> Result<Vec<f64>> {
             value: p,
         });
     }
-    let logs: Vec<f64> = pi.iter().map(|p| p.ln()).collect();
+    let logs: Vec<f64> = pi.iter().map(|&p| initnet::math::ln(p)).collect();
     let mean = logs.iter().sum::<f64>() / logs.len() as f64;
     Ok(logs.iter().map(|l| l - mean).collect())
 }
@@ -546,7 +660,7 @@ pub fn limit(outcome: &Outcome, n_samples: usize, epochs: usize) -> Result<Limit
             l.entropy = entropy(&pi);
             l.b2_target = log_frequency_bias(&pi)?;
             let start = l.b2_target.iter().fold(0.0, |m: f64, t| m.max(t.abs()));
-            l.b2_distance_predicted = start * (1.0 - LR / 4.0).powi(epochs as i32);
+            l.b2_distance_predicted = start * initnet::math::powi(1.0 - LR / 4.0, epochs as i32);
             l.frequencies = pi;
             counts = Some(data.class_counts());
         }
@@ -580,7 +694,7 @@ pub fn strip_accuracy(data: &Dataset, theta: f64) -> Result<f64> {
             got: vec![data.features()],
         });
     }
-    let (c, s) = (theta.cos(), theta.sin());
+    let (c, s) = (initnet::math::cos(theta), initnet::math::sin(theta));
     let mut order: Vec<(f64, usize)> = data
         .x
         .rows()
@@ -669,7 +783,8 @@ pub fn strips(outcome: &Outcome, n_samples: usize, directions: usize) -> Result<
     for (&seed, net) in outcome.seed_list.iter().zip(&outcome.ends) {
         let data = blobs(n_samples, seed)?;
         let u = net.layer(1).w.row(0).to_owned();
-        s.along_u.push(strip_accuracy(&data, u[1].atan2(u[0]))?);
+        s.along_u
+            .push(strip_accuracy(&data, initnet::math::atan2(u[1], u[0]))?);
         s.best.push(best_strip_accuracy(&data, directions)?);
     }
     Ok(s)
@@ -694,11 +809,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn saddle_growth_is_above_one_and_names_bad_input() {
+        let data = blobs(SAMPLES, 0).unwrap();
+        let mu = saddle_growth(&data, LR).unwrap();
+        assert!(mu > 1.0 && mu < 1.0 + LR, "{mu}");
+        // A smaller step grows less per step.
+        assert!(saddle_growth(&data, LR / 2.0).unwrap() < mu);
+        let e = saddle_growth(&data, -1.0).unwrap_err().to_string();
+        assert!(e.contains("learning rate") && e.contains("-1"), "{e}");
+        let first_class: Vec<usize> = (0..data.len()).filter(|&i| data.y[i] == 0).collect();
+        let one = data.select(&first_class);
+        let e = saddle_growth(&one, LR).unwrap_err().to_string();
+        assert!(e.contains("classes present") && e.contains('1'), "{e}");
+    }
+
+    #[test]
     fn entropy_and_log_frequencies() {
-        assert!((entropy(&[0.25; 4]) - 4f64.ln()).abs() < 1e-15);
+        assert!((entropy(&[0.25; 4]) - initnet::math::ln(4.0)).abs() < 1e-15);
         assert_eq!(entropy(&[1.0, 0.0]), 0.0);
         let b = log_frequency_bias(&[0.5, 0.25, 0.25]).unwrap();
-        assert!((b[0] - b[1] - 2f64.ln()).abs() < 1e-15);
+        assert!((b[0] - b[1] - initnet::math::ln(2.0)).abs() < 1e-15);
         assert!(b.iter().sum::<f64>().abs() < 1e-15);
         let e = log_frequency_bias(&[1.0, 0.0]).unwrap_err();
         assert_eq!(e.to_string(), "class frequency must be in (0, 1], got 0");

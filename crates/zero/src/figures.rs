@@ -59,7 +59,7 @@ pub fn loss_curves(runs: &Runs) -> Result<Figure> {
         .y_label("cross-entropy loss (nats)");
     // ln 4 first, so that the zero-init curve, which lies on it, is drawn on top.
     let steps = runs.runs[0].1.history.records.len() - 1;
-    let ln_k = (CLASSES as f64).ln();
+    let ln_k = initnet::math::ln(CLASSES as f64);
     chart = chart.series(Series::new(
         "ln 4 (equal odds)",
         vec![(0.0, ln_k), (steps as f64, ln_k)],

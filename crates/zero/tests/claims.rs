@@ -13,7 +13,7 @@ use zero::*;
 /// summation order.
 fn at_most(x: f64) -> String {
     assert!(x > 0.0 && x.is_finite(), "{x}");
-    format!("1e{}", x.log10().ceil() as i32)
+    format!("1e{}", initnet::math::log10(x).ceil() as i32)
 }
 
 fn max(values: impl IntoIterator<Item = f64>) -> f64 {
@@ -36,7 +36,7 @@ fn every_number_in_the_chapter_is_computed() {
         .add("seeds", n_seeds);
 
     // Zero init, balanced data: the loss ln 4, the tie broken to class 0.
-    let ln4 = (CLASSES as f64).ln();
+    let ln4 = initnet::math::ln(CLASSES as f64);
     c.add("ln4", format!("{ln4:.4}"));
     let table = zero_table(SAMPLES, &SEEDS, ZERO_EPOCHS).unwrap();
     let pi0 = frequencies(&data)[0];
@@ -138,6 +138,39 @@ fn every_number_in_the_chapter_is_computed() {
         .iter()
         .map(|e| e.expect("every seed escapes"))
         .collect();
+    // The rate of the escape, from the mathematics: the linearized step at zero
+    // (`saddle_growth`) predicts each seed's per-step growth factor from its class means.
+    // The measured factor is a ratio of distances 1e-12 and 1e-4 from zero, where the
+    // rounding residue (below 1e-16) adds at most 1e-4 relative and the quadratic terms
+    // at most about 1e-4 relative (distance 1e-4 squared over distance): 1e-4 in all.
+    assert_eq!(esc.growth.len(), n_seeds);
+    for (s, (g, p)) in esc.growth.iter().zip(&esc.predicted_growth).enumerate() {
+        let g = g.expect("the distance from zero passes through the window");
+        assert!((g / p - 1.0).abs() < 1e-4, "seed {s}: {g} vs {p}");
+    }
+    c.add("growth_tolerance", "0.01");
+    let lowest = esc
+        .predicted_growth
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let highest = max(esc.predicted_growth.iter().copied());
+    c.add("growth_min", format!("{lowest:.3}"))
+        .add("growth_max", format!("{highest:.3}"));
+    // At factor μ a residue of 1e-17 reaches order one after ln(1e17) / ln μ steps.
+    let steps_to_one = |mu: f64| initnet::math::ln(1e17) / initnet::math::ln(mu);
+    // A range, so rounded outward.
+    c.add("escape_scale_min", steps_to_one(highest).floor())
+        .add("escape_scale_max", steps_to_one(lowest).ceil());
+    // What holds whatever the arithmetic: a residue is at most a few times 1e-16 (the
+    // first one, claimed above, is below 1e-16), so no seed can reach order one before
+    // μ^t >= 1e15.
+    for (s, (&t, &mu)) in steps.iter().zip(&esc.predicted_growth).enumerate() {
+        assert!(
+            t as f64 * initnet::math::ln(mu) >= initnet::math::ln(1e15),
+            "seed {s} escaped at step {t}, earlier than a residue of 1e-15 could grow"
+        );
+    }
     c.add("escape_first", steps.iter().min().unwrap());
     c.add("escape_last", steps.iter().max().unwrap());
     let acc = Spread::of(&esc.final_accuracy);

@@ -138,7 +138,7 @@ mod tests {
         });
         let bits = |x: &Array2<f64>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         for a in [a.clone(), crate::kernels::column_major(&a)] {
-            let g = a.mapv(|v| (v * 0.7).cos());
+            let g = a.mapv(|v| crate::math::cos(v * 0.7));
             for act in ALL {
                 let h = act.apply(&a);
                 let d = act.derivative_given(&a, &h);

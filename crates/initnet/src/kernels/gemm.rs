@@ -15,7 +15,7 @@
 //! first continues each chain from the value the previous block stored in C (a store and
 //! a load change no bit), so the order of every chain is k = 0, 1, 2, ...
 
-use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
+use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix1, Ix2, ShapeBuilder};
 
 use super::dispatch::vectorized_fn;
 
@@ -111,6 +111,30 @@ where
     let mut c = Array2::zeros((a.nrows(), b.ncols()).f());
     gemm_into(a.view(), b.view(), &mut c);
     c
+}
+
+/// The portable dot product of two vectors, the replacement for ndarray's `dot` in code
+/// whose bits reach the book: the chain s = fma(a_k, b_k, s) over k = 0, 1, ... started
+/// from 0, which is also each element of [`matmul`] (a row times a column).
+///
+/// ```
+/// use initnet::kernels::dot;
+/// use initnet::ndarray::array;
+///
+/// let x = array![3.0, 4.0];
+/// assert_eq!(dot(&x, &x).sqrt(), 5.0);
+/// ```
+///
+/// # Panics
+///
+/// When the lengths differ.
+pub fn dot<A, B>(a: &ArrayBase<A, Ix1>, b: &ArrayBase<B, Ix1>) -> f64
+where
+    A: Data<Elem = f64>,
+    B: Data<Elem = f64>,
+{
+    assert_eq!(a.len(), b.len(), "vector lengths");
+    a.iter().zip(b).fold(0.0, |s, (x, y)| x.mul_add(*y, s))
 }
 
 /// C = A B into the column-major m x n buffer `c`: the columns split over threads when the
@@ -319,6 +343,15 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn dot_is_an_element_of_matmul() {
+        let a = random((1, 300), 11);
+        let b = random((300, 1), 12);
+        let want = matmul(&a, &b)[[0, 0]];
+        assert_eq!(dot(&a.row(0), &b.column(0)).to_bits(), want.to_bits());
+        assert_eq!(naive(&a, &b), vec![want.to_bits()]);
     }
 
     fn bits_col_major(c: &Array2<f64>) -> Vec<u64> {

@@ -30,8 +30,8 @@
 //!   loops fix their order of summation (axpy is element-wise; dot and sum keep 16
 //!   partial sums combined in a fixed tree), so their bits do not depend on the vector
 //!   width. Larger layers go through `gemm`.
-//! - **`gemm`**, the portable matrix product ([`matmul`], also what chapters use instead
-//!   of ndarray's `dot`): every element c_ij is one chain c = fma(a_ik, b_kj, c) over k in
+//! - **`gemm`**, the portable matrix product ([`matmul`], and [`dot`] for two vectors:
+//!   what chapters use instead of ndarray's `dot`, which `clippy.toml` disallows): every element c_ij is one chain c = fma(a_ik, b_kj, c) over k in
 //!   increasing order, started from 0; rows of C are vector lanes, register-blocked
 //!   (16 x 4 accumulators) over panels of A and B packed for the cache, and large
 //!   products split their columns over threads. *Guarantee:* the same bits as that naive
@@ -75,7 +75,7 @@ mod threads;
 
 pub use dispatch::{VectorLevel, max_vector_level, set_max_vector_level};
 pub use elementwise::{exp_slice, ln_slice, sigmoid_slice, tanh_slice};
-pub use gemm::matmul;
+pub use gemm::{dot, matmul};
 pub use products::SMALL_LAYER;
 pub use threads::PARALLEL_MIN_LEN;
 

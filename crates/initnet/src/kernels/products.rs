@@ -184,6 +184,8 @@ mod tests {
     /// Both paths (direct loops and the portable product) agree with ndarray's `dot` to within
     /// rounding: |error| <= n eps sum |terms| for a sum of n products.
     #[test]
+    // ndarray's `dot` is the independent reference here, on purpose.
+    #[allow(clippy::disallowed_methods)]
     fn products_match_ndarray_dot() {
         let eps = f64::EPSILON;
         for (batch, n_in, n_out) in [(7, 2, 2), (400, 2, 4), (33, 8, 8), (50, 30, 20)] {

@@ -50,7 +50,7 @@ mod tests {
     fn parallel_apply_is_the_sequential_map_bit_for_bit() {
         let n = PARALLEL_MIN_LEN + 7;
         let a = ndarray::Array2::from_shape_fn((n / 7 + 1, 7), |(i, j)| {
-            ((i * 7 + j) as f64 * 0.37).sin() * 4.0
+            crate::math::sin((i * 7 + j) as f64 * 0.37) * 4.0
         });
         let transposed = a.t().to_owned();
         for act in ALL {
