@@ -132,7 +132,7 @@ pub fn mean_slope() -> book::Result<Figure> {
 
 /// The label of a stack in charts and tables.
 pub fn stack_label(stack: &Stack) -> String {
-    format!("{}, s = {}/√n", stack.activation, stack.gain)
+    format!("{}, g = {}", stack.activation, stack.gain)
 }
 
 /// The gradient's std per layer, geometric mean over the seeds, for each stack, with the

@@ -205,7 +205,10 @@ pub struct Comparison {
 impl Comparison {
     /// The final accuracy of every run.
     pub fn accuracies(&self) -> Vec<f64> {
-        self.runs.iter().map(|r| r.history.last().accuracy).collect()
+        self.runs
+            .iter()
+            .map(|r| r.history.last().accuracy)
+            .collect()
     }
     /// The mean training loss over the runs, epoch by epoch (epoch 0 first).
     pub fn mean_losses(&self) -> Vec<f64> {
@@ -250,7 +253,13 @@ mod tests {
         assert!(fit.mean.iter().all(|m| m.abs() < 1e-12));
         assert!(fit.std.iter().all(|s| (s - 1.0).abs() < 1e-12));
         let (c, _) = features(0, Inputs::Centred).unwrap();
-        assert!(Standardizer::fit(&c).unwrap().mean.iter().all(|m| m.abs() < 1e-12));
+        assert!(
+            Standardizer::fit(&c)
+                .unwrap()
+                .mean
+                .iter()
+                .all(|m| m.abs() < 1e-12)
+        );
         let (raw, _) = features(0, Inputs::Raw).unwrap();
         assert!(predicted_saturation(&raw, 1.0).unwrap() > predicted_saturation(&x, 1.0).unwrap());
     }

@@ -296,7 +296,10 @@ mod tests {
             assert!((rms_derivative(f, 1e-6).unwrap() - f.df(0.0)).abs() < 1e-9);
             // The area of f'^2, by quadrature.
             let area = theory::simpson(|a| f.df(a) * f.df(a), -40.0, 40.0, 8000);
-            assert!((area - squared_slope_area(f).unwrap()).abs() < 1e-10, "{f}: {area}");
+            assert!(
+                (area - squared_slope_area(f).unwrap()).abs() < 1e-10,
+                "{f}: {area}"
+            );
         }
         assert!(rms_derivative_asymptote(Activation::Relu, 1.0).is_err());
     }

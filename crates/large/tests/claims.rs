@@ -12,8 +12,7 @@ use large::saturation::{
 use large::standardize::{Inputs, compare_seeds, raw_feature_sd};
 use large::vanishing::{
     Stack, derivative_at_saturation, derivative_from_threshold, mean_derivative,
-    mean_derivative_asymptote, rms_derivative, rms_derivative_asymptote, stack_gradients,
-    toy_runs,
+    mean_derivative_asymptote, rms_derivative, rms_derivative_asymptote, stack_gradients, toy_runs,
 };
 use large::{CHAPTER, INPUT_SEEDS, SEEDS, divergence_runs, stacks, toy_inits};
 
@@ -90,13 +89,7 @@ fn saturation(c: &mut Claims) {
             format!("{:.2}", std_for_fraction(layer, f, 0.5, 1.0).unwrap()),
         );
         // LeCun's weights in the 100-input layer fed inputs at the raw blobs' scale.
-        let blobs = predict(
-            layer,
-            f,
-            1.0 / (layer.n_in as f64).sqrt(),
-            raw_feature_sd(),
-        )
-        .unwrap();
+        let blobs = predict(layer, f, 1.0 / (layer.n_in as f64).sqrt(), raw_feature_sd()).unwrap();
         c.add(&format!("sat_blobs_{name}"), format!("{:.2}", blobs.p));
     }
     c.add("raw_sd", format!("{:.1}", raw_feature_sd()));
@@ -114,10 +107,7 @@ fn saturation(c: &mut Claims) {
         .filter(|p| cells * p.predicted.p >= 1.0 && cells * (1.0 - p.predicted.p) >= 1.0)
         .collect();
     let all = ws.len() + is.len();
-    let checks = informative
-        .iter()
-        .map(|p| p.measured.len())
-        .sum::<usize>();
+    let checks = informative.iter().map(|p| p.measured.len()).sum::<usize>();
     let max_z = informative.iter().map(|p| p.max_z()).fold(0.0, f64::max);
     assert!(
         max_z < 4.0,
@@ -152,7 +142,10 @@ fn derivatives(c: &mut Claims) {
         // as 1 - m2' / (4 sigma^2); m2' < m2 (f'^2 is narrower than f'), so within m2 / 400.
         let r = rms_derivative(f, 10.0).unwrap();
         let ratio = r / rms_derivative_asymptote(f, 10.0).unwrap();
-        assert!(ratio < 1.0 && ratio > 1.0 - m2 / 400.0 - 0.002, "{f}: {ratio}");
+        assert!(
+            ratio < 1.0 && ratio > 1.0 - m2 / 400.0 - 0.002,
+            "{f}: {ratio}"
+        );
         c.add(&format!("rms10_{name}"), format!("{r:.3}"));
         c.add(
             &format!("rms10_asym_{name}"),
@@ -187,7 +180,10 @@ fn sigmoid_gains(c: &mut Claims) {
     for (k, g) in [1.0f64, 4.0, 10.0].into_iter().enumerate() {
         let q = large::theory::q_trajectory(f, g * g, 0.0, g * g, 200).unwrap();
         let (q_star, q_prev) = (q[199], q[198]);
-        assert!((q_star - q_prev).abs() < 1e-12 * q_star, "gain {g}: q not settled");
+        assert!(
+            (q_star - q_prev).abs() < 1e-12 * q_star,
+            "gain {g}: q not settled"
+        );
         let factor = large::theory::chi(f, g * g, q_star).unwrap().sqrt();
         let sat = large::theory::saturation_probability(f, q_star).unwrap();
         assert!(factor > last && factor < 1.0, "gain {g}: {factor}");
@@ -222,7 +218,10 @@ fn stacks_claims(c: &mut Claims) {
         if stack.activation == Activation::Tanh {
             let alt = mean_slope_shrink(stack);
             let alt_gap = (mean(logs.iter().copied()) - alt.ln()).abs();
-            assert!(alt_gap > 4.0 * se, "{name}: E[f'] fits too: {alt_gap} ({se})");
+            assert!(
+                alt_gap > 4.0 * se,
+                "{name}: E[f'] fits too: {alt_gap} ({se})"
+            );
         }
         let (lo, hi) = shrink
             .iter()
@@ -328,7 +327,11 @@ fn standardize(c: &mut Claims) {
     let norm = |k: usize| mean(versions[k].runs.iter().map(|r| r.mean_norm));
     c.add("norm_ratio", format!("{:.1}", norm(0) / norm(3)));
     let accs: Vec<Vec<f64>> = versions.iter().map(|v| v.accuracies()).collect();
-    for (k, (v, name)) in versions.iter().zip(["raw", "cen", "sca", "std"]).enumerate() {
+    for (k, (v, name)) in versions
+        .iter()
+        .zip(["raw", "cen", "sca", "std"])
+        .enumerate()
+    {
         c.add(&format!("{name}_norm"), format!("{:.2}", norm(k)));
         let meas: Vec<f64> = v.runs.iter().map(|r| r.saturated).collect();
         let pred: Vec<f64> = v.runs.iter().map(|r| r.predicted).collect();
@@ -337,7 +340,13 @@ fn standardize(c: &mut Claims) {
         // about its prediction, computed exactly by `saturation_moments`; the mean over
         // the seeds of (measured - predicted) has sd sqrt(sum of those) / seeds.
         let seeds = meas.len() as f64;
-        let sd = v.runs.iter().map(|r| r.unit_variance / 2.0).sum::<f64>().sqrt() / seeds;
+        let sd = v
+            .runs
+            .iter()
+            .map(|r| r.unit_variance / 2.0)
+            .sum::<f64>()
+            .sqrt()
+            / seeds;
         let (m, p) = (mean(meas.iter().copied()), mean(pred.iter().copied()));
         assert!(
             (m - p).abs() < 4.0 * sd + 1e-12,
@@ -350,10 +359,7 @@ fn standardize(c: &mut Claims) {
         }
         c.add(
             &format!("{name}_loss"),
-            format!(
-                "{:.2}",
-                mean(v.runs.iter().map(|r| r.history.last().loss))
-            ),
+            format!("{:.2}", mean(v.runs.iter().map(|r| r.history.last().loss))),
         );
         let (am, asd) = mean_std(&accs[k]);
         c.add(&format!("{name}_acc"), format!("{am:.2}"))
@@ -364,7 +370,11 @@ fn standardize(c: &mut Claims) {
             c.add(&format!("{name}_better"), better);
         }
     }
-    let stuck = versions[0].runs.iter().filter(|r| r.saturated == 1.0).count();
+    let stuck = versions[0]
+        .runs
+        .iter()
+        .filter(|r| r.saturated == 1.0)
+        .count();
     c.add("raw_all_saturated", stuck);
     // The loss figure: the first epoch from which the standardized mean loss stays below
     // the raw one (it is above it early on, where raw inputs take larger steps).
