@@ -468,6 +468,88 @@ fn exploding(c: &mut Claims) {
     c.add("div_epochs", he[0].losses.len() - 1);
 }
 
+/// The worked solutions of the exercises.
+fn exercises(c: &mut Claims) {
+    // 1. The shortcut |x| = s_x sqrt(n) against the exact average over the chi law, on the
+    // weight sweep's grid (s_x = 1), for two and for a hundred inputs.
+    let grid = large::saturation::log_grid(0.01, 10.0, 5).unwrap();
+    for (n, name) in [(2usize, "ex1_n2"), (100, "ex1_n100")] {
+        let layer = Layer {
+            n_in: n,
+            ..Layer::default()
+        };
+        let (mut gap, mut at_s, mut at_f) = (0.0f64, 0.0, Activation::Tanh);
+        let mut few = 0;
+        for f in [Activation::Tanh, Activation::Sigmoid] {
+            let t = saturation_cutoff(f).unwrap();
+            for &s in &grid {
+                let exact = predict(layer, f, s, 1.0).unwrap().p;
+                let naive = gaussian_tail(t, s * (n as f64).sqrt());
+                if n == 2 && exact > 1e-6 && exact < 0.1 {
+                    // Few units saturate: the shortcut underestimates (long inputs do).
+                    assert!(naive < exact, "{f} at s = {s}: {naive} >= {exact}");
+                    few += 1;
+                }
+                if (exact - naive).abs() > gap {
+                    (gap, at_s, at_f) = ((exact - naive).abs(), s, f);
+                }
+            }
+        }
+        assert!(
+            n != 2 || few >= 4,
+            "only {few} points with few saturated units"
+        );
+        c.add(&format!("{name}_gap"), format!("{gap:.3}"));
+        if n == 2 {
+            // At the largest gap the shortcut overestimates (short inputs stay unsaturated).
+            let exact = predict(layer, at_f, at_s, 1.0).unwrap().p;
+            let naive = gaussian_tail(saturation_cutoff(at_f).unwrap(), at_s * 2f64.sqrt());
+            assert!(naive > exact, "{naive} <= {exact}");
+            c.add("ex1_n2_s", format!("{at_s:.2}"));
+            c.add("ex1_n2_f", at_f.to_string());
+        }
+    }
+    // 2. A threshold of 0.9: the cutoffs, and the half-saturation scales, which move in
+    // proportion to the cutoff because p depends on s only through s / t. Checked by
+    // evaluating p with the new cutoff at the moved scale.
+    let layer = Layer::default();
+    for (f, name) in [(Activation::Tanh, "tanh"), (Activation::Sigmoid, "sigmoid")] {
+        let t = saturation_cutoff(f).unwrap();
+        let t9 = large::theory::saturation_cutoff_at(f, 0.9)
+            .unwrap()
+            .unwrap();
+        let half = std_for_fraction(layer, f, 0.5, 1.0).unwrap();
+        let moved = half * t9 / t;
+        let p = large::math::chi_expectation(layer.n_in, |r| gaussian_tail(t9, moved * r)).unwrap();
+        assert!((p - 0.5).abs() < 1e-9, "{f}: {p}");
+        c.add(&format!("ex2_cut_{name}"), format!("{t9:.3}"));
+        c.add(&format!("ex2_half_{name}"), format!("{moved:.2}"));
+    }
+    // 3. The sigmoid gain at which sqrt(chi_1) = 0.9 at the fixed point, by bisection (the
+    // factor grows with the gain: see `sigmoid_gains`), and the saturated fraction there.
+    let f = Activation::Sigmoid;
+    let at_fixed_point = |g: f64| {
+        let q = large::theory::q_trajectory(f, g * g, 0.0, g * g, 200).unwrap()[199];
+        (
+            large::theory::chi(f, g * g, q).unwrap().sqrt(),
+            large::theory::saturation_probability(f, q).unwrap(),
+        )
+    };
+    let (mut lo, mut hi) = (4.0, 10.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if at_fixed_point(mid).0 < 0.9 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let (factor, sat) = at_fixed_point(0.5 * (lo + hi));
+    assert!((factor - 0.9).abs() < 1e-9);
+    c.add("ex3_gain", format!("{:.2}", 0.5 * (lo + hi)));
+    c.add("ex3_sat", format!("{sat:.2}"));
+}
+
 #[test]
 fn every_number_in_the_chapter_is_computed() {
     let mut c = Claims::new();
@@ -475,6 +557,7 @@ fn every_number_in_the_chapter_is_computed() {
     derivatives(&mut c);
     stacks_claims(&mut c);
     sigmoid_gains(&mut c);
+    exercises(&mut c);
     toy(&mut c);
     standardize(&mut c);
     exploding(&mut c);
