@@ -548,6 +548,23 @@ fn exercises(c: &mut Claims) {
     assert!((factor - 0.9).abs() < 1e-9);
     c.add("ex3_gain", format!("{:.2}", 0.5 * (lo + hi)));
     c.add("ex3_sat", format!("{sat:.2}"));
+    // 4. The largest learning rate on a grid of halvings from 0.1 at which no seed of the
+    // large ReLU network (s = 0.5) diverges within 30 epochs, for s = 0.5 and s = 0.4.
+    for (s, name) in [(0.5, "ex4_lr_05"), (0.4, "ex4_lr_04")] {
+        let init = large::initnet::Init::normal(s).unwrap();
+        let stable = (0..16)
+            .map(|k| 0.1 * 0.5f64.powi(k))
+            .find(|&lr| {
+                SEEDS.iter().all(|&seed| {
+                    large::exploding::train_relu(&large::RELU_WIDTHS, init, lr, 30, seed)
+                        .unwrap()
+                        .diverged
+                        .is_none()
+                })
+            })
+            .expect("a stable learning rate on the grid");
+        c.add(name, format!("{stable:.1e}"));
+    }
 }
 
 #[test]
