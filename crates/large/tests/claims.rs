@@ -370,6 +370,13 @@ fn standardize(c: &mut Claims) {
             c.add(&format!("{name}_better"), better);
         }
     }
+    // Paired over the shared seeds: how many standard errors the standardized runs' accuracy
+    // leads each other version's.
+    for (k, name) in [(0, "raw"), (1, "cen"), (2, "sca")] {
+        let d: Vec<f64> = accs[3].iter().zip(&accs[k]).map(|(s, o)| s - o).collect();
+        let z = mean(d.iter().copied()) / (sample_sd(&d) / (d.len() as f64).sqrt());
+        c.add(&format!("{name}_lead_z"), format!("{z:.1}"));
+    }
     let stuck = versions[0]
         .runs
         .iter()
