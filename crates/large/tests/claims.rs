@@ -61,7 +61,8 @@ fn saturation(c: &mut Claims) {
         })
         .map(|p| p.weight_std)
         .fold(0.0, f64::max);
-    c.add("sat_zero_upto", format!("{zero_upto:.2}"));
+    // A bound stated for the grid point itself: three significant digits, not rounded up.
+    c.add("sat_zero_upto", format!("{zero_upto:.4}"));
     // The shortcut |x| = c sqrt(n) against the exact average over the chi law.
     let t = |f| saturation_cutoff(f).unwrap();
     let gap = ws
@@ -73,7 +74,11 @@ fn saturation(c: &mut Claims) {
         })
         .fold(0.0, f64::max);
     assert!(gap < 0.01);
-    c.add("naive_gap", format!("{gap:.3}"));
+    // "At most": a bound, so rounded up.
+    c.add(
+        "naive_gap",
+        format!("{:.3}", (gap * 1000.0).ceil() / 1000.0),
+    );
     for (f, name) in [(Activation::Tanh, "tanh"), (Activation::Sigmoid, "sigmoid")] {
         let p = at(&ws, f, 1.0);
         c.add(
@@ -433,7 +438,11 @@ fn exploding(c: &mut Claims) {
         assert!(t.max_z() < 4.0, "{name}: {}", t.max_z());
         max_z = max_z.max(t.max_z());
     }
-    c.add("tower_max_z", format!("{max_z:.1}"));
+    // "No seed is more than ...": a bound, so rounded up.
+    c.add(
+        "tower_max_z",
+        format!("{:.1}", (max_z * 10.0).ceil() / 10.0),
+    );
     let t = Tower::new(Activation::Identity);
     c.add("tower_width", t.width)
         .add("tower_depth", t.depth)
