@@ -10,9 +10,9 @@ use crate::exploding::{Outcome, Tower, TowerSweep, tower_sweep};
 use crate::saturation::{
     Layer, Point, SATURATING, input_scale_sweep, log_grid, predict, weight_std_sweep,
 };
-use crate::standardize::{Side, compare_seeds};
+use crate::standardize::{Comparison, compare_seeds};
 use crate::vanishing::{
-    Stack, StackGradients, ToyRun, derivative_curve, mean_derivative, mean_derivative_asymptote,
+    Stack, StackGradients, ToyRun, derivative_curve, mean_derivative, rms_derivative,
     stack_gradients, toy_runs,
 };
 use crate::{INPUT_SEEDS, SEEDS, divergence_runs, stacks, toy_inits};
@@ -80,7 +80,7 @@ pub fn saturation_vs_input_scale(points: &[Point]) -> book::Result<Figure> {
     saturation_chart(
         "saturation-vs-input-scale",
         "Saturated units against the input scale (s = 1/√n)",
-        "input standard deviation c (log scale)",
+        "input standard deviation s_x (log scale)",
         points,
         |p| p.input_scale,
         |x, p| (p.weight_std, x),
@@ -98,44 +98,41 @@ pub fn derivatives() -> book::Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// E[f'(a)] for a ~ N(0, sigma^2), with its large-sigma asymptote, log-log.
+/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, sigma^2), which sets the
+/// gradient's size, with the mean slope E[f'(a)] dashed beside it, log-log.
 pub fn mean_slope() -> book::Result<Figure> {
     let sigmas = log_grid(0.1, 100.0, 20)?;
-    let mut chart = LineChart::new("mean-slope", "Mean slope E[f'(a)] for a ~ N(0, σ²)")
+    let mut chart = LineChart::new("mean-slope", "Slopes of a layer fed a ~ N(0, σ²)")
         .x_label("pre-activation std σ (log scale)")
-        .y_label("E[f'(a)] (log scale)")
+        .y_label("slope (log scale)")
         .log_x()
         .log_y()
         .legend(SeriesLabelPosition::LowerLeft);
     for (k, f) in SATURATING.into_iter().enumerate() {
-        chart = chart.series_in(
-            Series::new(
-                format!("{f}, E[f'(a)]"),
-                sigmas
-                    .iter()
-                    .map(|&s| Ok((s, mean_derivative(f, s)?)))
-                    .collect::<Result<_, initnet::Error>>()?,
-            ),
-            Mark::Line,
-            k,
-        );
-        let asym = sigmas
-            .iter()
-            .filter(|&&s| s >= 1.0)
-            .map(|&s| mean_derivative_asymptote(f, s).map(|m| (s, m)))
-            .collect::<Result<Vec<_>, _>>()?;
-        chart = chart.series_in(
-            Series::new(format!("{f}, asymptote"), asym),
-            Mark::Dashed,
-            k,
-        );
+        let curve = |g: fn(Activation, f64) -> Result<f64, initnet::Error>| {
+            sigmas
+                .iter()
+                .map(|&s| Ok((s, g(f, s)?)))
+                .collect::<Result<Vec<_>, initnet::Error>>()
+        };
+        chart = chart
+            .series_in(
+                Series::new(format!("{f}, √E[f'(a)²]"), curve(rms_derivative)?),
+                Mark::Line,
+                k,
+            )
+            .series_in(
+                Series::new(format!("{f}, E[f'(a)]"), curve(mean_derivative)?),
+                Mark::Dashed,
+                k,
+            );
     }
     Ok(chart.render()?)
 }
 
 /// The label of a stack in charts and tables.
 pub fn stack_label(stack: &Stack) -> String {
-    format!("{}, s = {}/√n", stack.activation, stack.gain)
+    format!("{}, g = {}", stack.activation, stack.gain)
 }
 
 /// The gradient's std per layer, geometric mean over the seeds, for each stack, with the
@@ -204,55 +201,37 @@ pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> book::Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// Raw against standardized inputs: saturated fraction at initialization and accuracy
+/// The four versions of the inputs: saturated fraction at initialization and accuracy
 /// after training, mean and standard deviation over the seeds.
-pub fn raw_vs_standardized(pairs: &[(Side, Side)]) -> book::Result<Figure> {
+pub fn raw_vs_standardized(versions: &[Comparison]) -> book::Result<Figure> {
     let mut chart = BarChart::new(
         "raw-vs-standardized",
-        "Same weights, raw or standardized inputs",
+        "Same weights, four versions of the inputs",
     )
     .x_label("")
     .y_label("mean over 20 seeds (bars: ± one standard deviation)");
-    for (k, name) in ["raw", "standardized"].iter().enumerate() {
-        let side = |p: &(Side, Side)| if k == 0 { p.0.clone() } else { p.1.clone() };
-        let sat: Vec<f64> = pairs.iter().map(|p| side(p).saturated).collect();
-        let acc: Vec<f64> = pairs
-            .iter()
-            .map(|p| side(p).history.last().accuracy)
-            .collect();
+    for v in versions {
+        let sat: Vec<f64> = v.runs.iter().map(|r| r.saturated).collect();
         let (m, s) = initnet::mean_std(&sat);
-        chart = chart.bar("hidden units saturated at init", name, m, s);
-        let (m, s) = initnet::mean_std(&acc);
-        chart = chart.bar("accuracy after 300 epochs", name, m, s);
+        chart = chart.bar("hidden units saturated at init", v.inputs.label(), m, s);
+        let (m, s) = initnet::mean_std(&v.accuracies());
+        chart = chart.bar("accuracy after 300 epochs", v.inputs.label(), m, s);
     }
     Ok(chart.render()?)
 }
 
-/// Raw against standardized inputs: mean loss per epoch.
-pub fn raw_vs_standardized_loss(pairs: &[(Side, Side)]) -> book::Result<Figure> {
-    let epochs = pairs[0].0.history.records.len();
-    let curve = |k: usize| -> Vec<f64> {
-        (0..epochs)
-            .map(|e| {
-                mean(pairs.iter().map(|p| {
-                    if k == 0 {
-                        p.0.history.records[e].loss
-                    } else {
-                        p.1.history.records[e].loss
-                    }
-                }))
-            })
-            .collect()
-    };
-    Ok(LineChart::new(
+/// The four versions of the inputs: mean loss per epoch.
+pub fn raw_vs_standardized_loss(versions: &[Comparison]) -> book::Result<Figure> {
+    let mut chart = LineChart::new(
         "raw-vs-standardized-loss",
-        "Training loss with raw or standardized inputs",
+        "Training loss for four versions of the inputs",
     )
     .x_label("epoch")
-    .y_label("training loss, mean of 20 seeds")
-    .series(Series::from_ys("raw inputs", &curve(0)))
-    .series(Series::from_ys("standardized inputs", &curve(1)))
-    .render()?)
+    .y_label("training loss, mean of 20 seeds");
+    for v in versions {
+        chart = chart.series(Series::from_ys(v.inputs.label(), &v.mean_losses()));
+    }
+    Ok(chart.render()?)
 }
 
 /// Activation and gradient norms against depth, geometric mean over seeds, with the
@@ -349,7 +328,7 @@ pub fn figures() -> book::Result<Vec<Figure>> {
     let towers =
         [Activation::Identity, Activation::Relu].map(|a| tower_sweep(Tower::new(a), &seeds));
     let towers = towers.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let pairs = compare_seeds(&seeds)?;
+    let versions = compare_seeds(&seeds)?;
     Ok(vec![
         saturation_vs_weight_std(&weight_std_sweep(layer, &seeds)?)?,
         saturation_vs_input_scale(&input_scale_sweep(layer, &INPUT_SEEDS)?)?,
@@ -357,8 +336,8 @@ pub fn figures() -> book::Result<Vec<Figure>> {
         mean_slope()?,
         gradient_per_layer(&grads)?,
         toy_loss_curves(&toy)?,
-        raw_vs_standardized(&pairs)?,
-        raw_vs_standardized_loss(&pairs)?,
+        raw_vs_standardized(&versions)?,
+        raw_vs_standardized_loss(&versions)?,
         depth_norms(&towers)?,
         divergence_loss(&divergence_runs(0)?)?,
     ])

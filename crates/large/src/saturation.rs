@@ -1,9 +1,9 @@
 //! How many units saturate, measured and predicted.
 //!
-//! One layer a = W x with W_ij ~ N(0, s^2) and inputs x ~ N(0, c^2 I_n). Given x,
+//! One layer a = W x with W_ij ~ N(0, s^2) and inputs x ~ N(0, s_x^2 I_n). Given x,
 //! a_j ~ N(0, s^2 |x|^2), so P(saturated | x) = 2 Phi(-t / (s |x|)) with t the cutoff
-//! (atanh 0.99 for tanh, ln 99 for the sigmoid). |x| = c R with R ~ chi(n), so
-//! p = E_R[2 Phi(-t / (s c R))]: it depends on s and c only through s c.
+//! (atanh 0.99 for tanh, ln 99 for the sigmoid). |x| = s_x R with R ~ chi(n), so
+//! p = E_R[2 Phi(-t / (s s_x R))]: it depends on s and s_x only through s s_x.
 
 use initnet::error::non_negative;
 use initnet::ndarray::Array2;
@@ -67,7 +67,7 @@ pub struct Prediction {
 /// The closed form. The N m indicators 1[|a_ij| > t] are not independent: two in the same
 /// row share x_i, two in the same column share w_j, two that share neither are
 /// independent. By symmetry both shared cases have covariance V = Var_R[g(R)] with
-/// g(r) = 2 Phi(-t / (s c r)) (the variance of P(saturated | |x|), and the same for |w|),
+/// g(r) = 2 Phi(-t / (s s_x r)) (the variance of P(saturated | |x|), and the same for |w|),
 /// so the variance of the measured fraction is the binomial one with a design effect:
 ///
 /// Var = [p(1 - p) + (N - 1) V + (m - 1) V] / (N m).
@@ -92,7 +92,7 @@ pub fn predict(
     })
 }
 
-/// The pre-activations a = x W^T of one draw: x ~ N(0, c^2) (N x n), W ~ N(0, s^2) (m x n),
+/// The pre-activations a = x W^T of one draw: x ~ N(0, s_x^2) (N x n), W ~ N(0, s^2) (m x n),
 /// both from `seed`, through initnet's [`Dense`] layer (identity activation, zero bias).
 pub fn pre_activations(
     layer: Layer,
@@ -131,14 +131,14 @@ pub fn measure(
     Ok(SATURATING.map(|f| saturated_fraction(f, &f.apply(&a), THRESHOLD)))
 }
 
-/// One setting (weight std s, input scale c, activation) measured over many seeds.
+/// One setting (weight std s, input scale s_x, activation) measured over many seeds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     /// The activation.
     pub activation: Activation,
     /// s.
     pub weight_std: f64,
-    /// c.
+    /// s_x.
     pub input_scale: f64,
     /// The fraction saturated, one per seed.
     pub measured: Vec<f64>,
@@ -220,7 +220,7 @@ pub fn sweep(layer: Layer, settings: &[(f64, f64)], seeds: &[u64]) -> Result<Vec
 }
 
 /// The chapter's sweep over the weight std: s from 0.01 to 10, five points per decade,
-/// standard normal inputs (c = 1).
+/// standard normal inputs (s_x = 1).
 pub fn weight_std_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error> {
     let settings: Vec<(f64, f64)> = log_grid(0.01, 10.0, 5)?
         .into_iter()
@@ -229,7 +229,7 @@ pub fn weight_std_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error
     sweep(layer, &settings, seeds)
 }
 
-/// The chapter's sweep over the input scale: c from 0.1 to 100, five points per decade,
+/// The chapter's sweep over the input scale: s_x from 0.1 to 100, five points per decade,
 /// with LeCun's weight std s = 1/sqrt(n) (the article's "Xavier" code).
 pub fn input_scale_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error> {
     let s = 1.0 / (layer.n_in as f64).sqrt();

@@ -51,6 +51,31 @@ pub fn mean_derivative_asymptote(activation: Activation, sigma: f64) -> Result<f
     Ok(area / (sigma * (2.0 * std::f64::consts::PI).sqrt()))
 }
 
+/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, sigma^2): what a layer's slopes
+/// do to the back-propagated gradient's size (the square root of [`theory::chi`] at a gain of
+/// 1). A sigma that is not finite is an error naming it.
+pub fn rms_derivative(activation: Activation, sigma: f64) -> Result<f64, Error> {
+    Ok(theory::chi(activation, 1.0, sigma * sigma)?.sqrt())
+}
+
+/// The integral of f'(a)^2 over the line: 4/3 for tanh (of sech^4 a), 1/6 for the sigmoid
+/// (of sigma^2 (1 - sigma)^2, which is the integral of u (1 - u) over u in (0, 1)).
+pub fn squared_slope_area(activation: Activation) -> Result<f64, Error> {
+    match activation {
+        Activation::Tanh => Ok(4.0 / 3.0),
+        Activation::Sigmoid => Ok(1.0 / 6.0),
+        other => saturation_cutoff(other).map(|_| f64::NAN),
+    }
+}
+
+/// For large sigma, E[f'(a)^2] ~ (integral of f'^2) phi(0) / sigma, so the root-mean-square
+/// slope falls like sigma^(-1/2): sqrt(4 / (3 sigma sqrt(2 pi))) for tanh and
+/// sqrt(1 / (6 sigma sqrt(2 pi))) for the sigmoid.
+pub fn rms_derivative_asymptote(activation: Activation, sigma: f64) -> Result<f64, Error> {
+    let area = squared_slope_area(activation)?;
+    Ok((area / (sigma * (2.0 * std::f64::consts::PI).sqrt())).sqrt())
+}
+
 /// A deep stack: `depth` hidden layers of `width` units fed `width` standard-normal
 /// inputs, then `classes` outputs, weights N(0, (gain^2) / width).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -273,7 +298,17 @@ mod tests {
                 mean_derivative(f, 100.0).unwrap() / mean_derivative_asymptote(f, 100.0).unwrap();
             assert!((r - 1.0).abs() < 1e-3, "{f}: {r}");
             assert!((mean_derivative(f, 1e-6).unwrap() - f.df(0.0)).abs() < 1e-9);
+            let r = rms_derivative(f, 100.0).unwrap() / rms_derivative_asymptote(f, 100.0).unwrap();
+            assert!((r - 1.0).abs() < 1e-3, "{f}: {r}");
+            assert!((rms_derivative(f, 1e-6).unwrap() - f.df(0.0)).abs() < 1e-9);
+            // The area of f'^2, by quadrature.
+            let area = theory::simpson(|a| f.df(a) * f.df(a), -40.0, 40.0, 8000);
+            assert!(
+                (area - squared_slope_area(f).unwrap()).abs() < 1e-10,
+                "{f}: {area}"
+            );
         }
+        assert!(rms_derivative_asymptote(Activation::Relu, 1.0).is_err());
     }
 
     #[test]
