@@ -95,14 +95,12 @@ fn marker_error(line: usize, problem: String) -> Error {
 /// The next line after `offset` that is not blank: its 1-based number and its text,
 /// trimmed (None at the end of the text).
 fn next_line(markdown: &str, offset: usize) -> Option<(usize, &str)> {
-    let mut number = markdown[..offset].matches('\n').count() + 1;
-    for line in markdown[offset..].split_inclusive('\n') {
-        if !line.trim().is_empty() {
-            return Some((number, line.trim()));
-        }
-        number += 1;
-    }
-    None
+    let first = markdown[..offset].matches('\n').count() + 1;
+    markdown[offset..]
+        .split_inclusive('\n')
+        .enumerate()
+        .find(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| (first + i, line.trim()))
 }
 
 /// The Rust blocks of `markdown` that run as doctests and call `print!` or `println!`, in

@@ -2,7 +2,7 @@
 //!
 //! The build script compiles every printing code block of every chapter (a Rust block
 //! that runs as a doctest and calls `print!` or `println!`, found by
-//! [`book::outputs::printing_blocks`]) into a function of its own, with `print!` and
+//! `book::outputs::printing_blocks`) into a function of its own, with `print!` and
 //! `println!` writing into a string instead of stdout; the block's code is the chapter's,
 //! hidden lines included, unchanged. [`run`] runs a chapter's blocks in order and returns
 //! what each printed: `cargo xtask figures` writes it under the blocks, and the workspace
