@@ -149,6 +149,131 @@ fn every_generated_block_is_what_the_chapter_computes_now() {
 }
 
 #[test]
+fn every_output_under_code_is_what_the_block_prints_now() {
+    let mut problems = Vec::new();
+    for chapter in chapters::all() {
+        let printed = outputs::run(chapter.name)
+            .unwrap_or_else(|e| panic!("chapter {}: a printing block failed: {e}", chapter.name));
+        match book::outputs::stale(chapter.markdown, &printed) {
+            Ok(stale) => problems.extend(stale.iter().map(|line| {
+                format!(
+                    "src/{}.md: the output under the code block on line {line} differs from what it prints",
+                    chapter.name
+                )
+            })),
+            Err(e) => problems.push(format!("src/{}.md: {e}", chapter.name)),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "run `cargo xtask figures`:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The longest code line a block shows without scrolling in the book's column at a
+/// 1280 px window: mdBook's 750 px column, less the block's padding, in its 14 px
+/// monospace font (8.4 px a character).
+const MAX_CODE_LINE: usize = 86;
+
+#[test]
+fn no_code_line_is_wider_than_its_block() {
+    let mut long = Vec::new();
+    for chapter in chapters::all() {
+        let doc = Document::parse(chapter.markdown);
+        for block in doc.code_blocks() {
+            // What the reader sees: a Rust block without its hidden lines; any other block
+            // (outputs among them) whole.
+            let lines = if block.info.is_rust() {
+                block.shown_lines()
+            } else {
+                block.body.lines().map(str::to_string).collect()
+            };
+            for (i, line) in lines.iter().enumerate() {
+                let width = line.chars().count();
+                if width > MAX_CODE_LINE {
+                    long.push(format!(
+                        "src/{}.md, the code block on line {}, its line {}: {width} characters",
+                        chapter.name,
+                        block.span.line,
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "code lines longer than the {MAX_CODE_LINE} characters a block shows (break them as rustfmt would, or print less):\n{}",
+        long.join("\n")
+    );
+}
+
+/// The anchors of the bibliography's entries, `<a id="key"></a>` in `src/references.md`.
+fn bibliography_keys() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root().join("src/references.md")).unwrap();
+    text.split("<a id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(key, _)| key.to_string()))
+        .collect()
+}
+
+#[test]
+fn every_citation_has_its_entry_and_every_entry_is_cited() {
+    let entries = bibliography_keys();
+    let mut cited = BTreeSet::new();
+    let mut problems = Vec::new();
+    for chapter in chapters::all() {
+        let doc = Document::parse(chapter.markdown);
+        for c in doc.citations() {
+            let whole = doc.text(&c.range);
+            let text = whole
+                .trim_start_matches("<cite>")
+                .trim_end_matches("</cite>");
+            match book::crossref::key(text) {
+                Some(key) if entries.contains(&key) => {
+                    cited.insert(key);
+                }
+                Some(key) => problems.push(format!(
+                    "src/{}.md line {}: {whole} has no entry {key:?} in src/references.md",
+                    chapter.name, c.line
+                )),
+                None => problems.push(format!(
+                    "src/{}.md line {}: {whole} is not \"Author, year\"",
+                    chapter.name, c.line
+                )),
+            }
+        }
+    }
+    for key in entries.difference(&cited) {
+        problems.push(format!(
+            "src/references.md: the entry {key:?} is cited by no chapter"
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_chart_is_a_numbered_figure_and_every_figure_reference_resolves() {
+    let mut problems = Vec::new();
+    for chapter in chapters::all() {
+        // The chapter number does not change what can fail.
+        if let Err(e) = book::crossref::number_figures(chapter.markdown, Some(1)) {
+            problems.push(format!("src/{}.md: {e}", chapter.name));
+        }
+        for chart in book::crossref::charts(chapter.markdown) {
+            if chart.alt.contains('\n') || chart.alt.chars().count() > 200 {
+                problems.push(format!(
+                    "src/{}.md line {}: the caption of {} must be one line of at most 200 characters",
+                    chapter.name, chart.line, chart.target
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
 fn every_chapter_text_is_src_name_md() {
     for chapter in chapters::all() {
         let path = root().join("src").join(format!("{}.md", chapter.name));

@@ -12,14 +12,18 @@
 //!   documentation and for [`Chapter::markdown`].
 //! - [`mean`], [`sample_sd`], [`mean_sd`]: statistics over seeds.
 //! - [`generated`]: text the code computes, written into the chapter between markers.
+//! - [`crossref`]: citations linked to the bibliography, charts numbered with captions.
+//! - [`outputs`]: what a chapter's code blocks print, written beneath them.
 //! - [`markdown`]: the one reader of the chapters' markdown (pulldown-cmark, math on,
 //!   byte offsets kept), used by the claims check, the notebook generator and the
 //!   workspace tests.
 
 mod chapter;
+pub mod crossref;
 mod error;
 pub mod generated;
 pub mod markdown;
+pub mod outputs;
 mod stats;
 
 pub use chapter::{Chapter, nothing_generated, seeds};

@@ -124,7 +124,7 @@ impl Builder {
 ///   prose verbatim.
 /// - Everything else is prose: the markdown between two code cells becomes one markdown
 ///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws those charts) and runs
-///   of blank lines collapsed. Math (`$..$`, `$$..$$`) is kept: Jupyter renders it with
+///   of blank lines collapsed, and outputs under code ([`book::outputs`]) left out. Math (`$..$`, `$$..$$`) is kept: Jupyter renders it with
 ///   MathJax, using the same delimiters as mdbook-katex.
 pub fn cells(markdown: &str) -> Vec<Cell> {
     let doc = Document::parse(markdown);
@@ -136,16 +136,26 @@ pub fn cells(markdown: &str) -> Vec<Cell> {
         .filter(|i| i.own_line && !i.html && i.target.starts_with("figures/"))
         .map(|i| i.span.line)
         .collect();
+    // Outputs under code (`book::outputs`): the notebook shows the real output when its
+    // cell runs, so their lines, markers included, are left out.
+    let output_lines: BTreeSet<usize> = book::outputs::regions(markdown)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|r| doc.line(r.whole.start)..doc.line(r.whole.end))
+        .collect();
     let mut b = Builder {
         cells: Vec::new(),
         prose: Vec::new(),
     };
     for block in doc.blocks() {
         match block {
+            Block::Code(code) if output_lines.contains(&code.span.line) => {}
             Block::Code(code) => b.block(code, doc.text(&code.span.range)),
             Block::Prose(span) => {
                 for (i, line) in doc.text(&span.range).lines().enumerate() {
-                    if !figure_lines.contains(&(span.line + i)) {
+                    let line_number = span.line + i;
+                    if !figure_lines.contains(&line_number) && !output_lines.contains(&line_number)
+                    {
                         b.prose_line(line);
                     }
                 }
@@ -262,6 +272,15 @@ mod tests {
             vec![md(
                 "A\n\nB\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)"
             )]
+        );
+    }
+
+    #[test]
+    fn outputs_under_code_are_left_out() {
+        let text = "A\n\n```rust\nprintln!(\"7\");\n```\n\n<!-- output -->\n\n<div class=\"output\">\n\n```text\n7\n```\n\n</div>\n\n<!-- /output -->\n\nB\n";
+        assert_eq!(
+            cells(text),
+            vec![md("A"), code("println!(\"7\");"), md("B")]
         );
     }
 

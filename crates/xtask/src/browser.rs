@@ -29,15 +29,16 @@ impl Severity {
     }
 }
 
-/// Chart text under the minimum (12 CSS px as shown at 1280 px; the constant is
-/// `MIN_CHART_TEXT_PX` in `browser/check.cjs`). Fatal: every chart is drawn for the
-/// content column (the charts crate checks the same minimum when it renders). At 390 px
-/// the sizes are reported only.
+/// Chart text under the minimum: 12 CSS px as shown at 1280 px, 10 px at 390 px (the
+/// constants `MIN_CHART_TEXT_PX` and `MIN_PHONE_CHART_TEXT_PX` in `browser/check.cjs`).
+/// Fatal: every chart is drawn for the content column (the charts crate checks the
+/// desktop minimum when it renders), and on a phone it is shown at least 504 px wide in a
+/// box that scrolls sideways (`theme/book.css`).
 pub const CHART_TEXT: Severity = Severity::Fatal;
 
-/// `<cite>`s that do not link. Counted, not fatal, until the book has a bibliography for
-/// them to link to; then make this `Fatal`.
-pub const CITATIONS: Severity = Severity::Warn;
+/// `<cite>`s that do not link to their entry in the bibliography (`src/references.md`,
+/// linked by the `crossref` preprocessor). Fatal.
+pub const CITATIONS: Severity = Severity::Fatal;
 
 /// What [`check`] is asked to do.
 pub struct Options {

@@ -1,7 +1,9 @@
 //! `cargo xtask <verb>`: the workspace tool of *Why Weight Initialization Matters*.
 //!
-//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`, and its
-//!   `generated()` blocks into `src/<chapter>.md` between their marker comments.
+//! - `figures`: run every chapter's `figures()` and write `src/figures/<chapter>/`, its
+//!   `generated()` blocks into `src/<chapter>.md` between their marker comments, and what
+//!   its printing code blocks print beneath them (the `outputs` crate).
+//! - `outputs`: only the outputs under the printing code blocks (`figures` writes them too).
 //! - `notebooks`: write `notebooks/<chapter>.ipynb` from each chapter's markdown.
 //! - `book`: build the book into `book/` and check its links and that it is offline.
 //! - `serve`: build the book and serve it at <http://localhost:3000>.
@@ -16,6 +18,7 @@
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
 
 mod browser;
+mod crossref;
 mod links;
 mod mathml;
 mod portable;
@@ -46,6 +49,11 @@ struct Cli {
 enum Verb {
     /// Draw every chapter's charts into `src/figures/<chapter>/` (SVG + CSV) and write its generated blocks into `src/<chapter>.md`.
     Figures {
+        /// Only these chapters (default: all).
+        chapters: Vec<String>,
+    },
+    /// Write what each chapter's printing code blocks print beneath them in `src/<chapter>.md` (also done by `figures`).
+    Outputs {
         /// Only these chapters (default: all).
         chapters: Vec<String>,
     },
@@ -100,6 +108,12 @@ enum Verb {
         /// The chapters to draw.
         chapters: Vec<String>,
     },
+    /// The mdBook preprocessor that links citations and numbers figures (run by mdBook, see book.toml).
+    #[command(hide = true, name = "crossref-preprocessor")]
+    CrossrefPreprocessor {
+        /// `supports <renderer>`, or nothing (then the book comes on stdin).
+        args: Vec<String>,
+    },
     /// The mdBook preprocessor that escapes KaTeX's MathML for Markdown (run by mdBook, see book.toml).
     #[command(hide = true, name = "mathml-preprocessor")]
     MathmlPreprocessor {
@@ -129,9 +143,22 @@ fn main() -> ExitCode {
             }
         };
     }
+    if let Verb::CrossrefPreprocessor { args } = &cli.verb {
+        return match crossref::run(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: crossref preprocessor: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match cli.verb {
-        Verb::MathmlPreprocessor { .. } => unreachable!("handled above"),
+        Verb::MathmlPreprocessor { .. } | Verb::CrossrefPreprocessor { .. } => {
+            unreachable!("handled above")
+        }
         Verb::Figures { chapters } => figures(&chapters),
+        Verb::Outputs { chapters } => outputs_verb(&chapters),
         Verb::Notebooks => notebooks().map(|_| ()),
         Verb::Book => book().map(|_| ()),
         Verb::Serve { port } => serve(port),
@@ -186,7 +213,9 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<bool> {
     Ok(true)
 }
 
-fn figures(only: &[String]) -> Result<()> {
+/// The chapters named in `only` (all if it is empty), in book order; fails on a name
+/// that is no chapter.
+fn select(only: &[String]) -> Result<Vec<chapters::Chapter>> {
     let all = chapters::all();
     for name in only {
         if !all.iter().any(|c| c.name == name) {
@@ -196,10 +225,43 @@ fn figures(only: &[String]) -> Result<()> {
             );
         }
     }
-    let selected: Vec<_> = all
+    Ok(all
         .into_iter()
         .filter(|c| only.is_empty() || only.iter().any(|n| n == c.name))
-        .collect();
+        .collect())
+}
+
+/// `cargo xtask outputs`: write the outputs under the printing code blocks, nothing else.
+fn outputs_verb(only: &[String]) -> Result<()> {
+    for chapter in select(only)? {
+        let start = Instant::now();
+        let (count, written) = write_outputs(chapter.name)?;
+        println!(
+            "outputs   {:<8} {count} outputs{}, {:.1} s",
+            chapter.name,
+            if written { " (text written)" } else { "" },
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// Run a chapter's printing blocks and write what they print beneath them in
+/// `src/<name>.md`; returns how many there are and whether the file changed. The blocks
+/// were compiled from the text on disk (the outputs crate's build script), so they are
+/// this text's blocks.
+fn write_outputs(name: &str) -> Result<(usize, bool)> {
+    let printed = outputs::run(name)?;
+    let path = root().join("src").join(format!("{name}.md"));
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let filled =
+        book::outputs::fill(&text, &printed).map_err(|e| anyhow::anyhow!("src/{name}.md: {e}"))?;
+    Ok((printed.len(), write_if_changed(&path, filled.as_bytes())?))
+}
+
+fn figures(only: &[String]) -> Result<()> {
+    let selected = select(only)?;
     let bar = ProgressBar::new(selected.len() as u64);
     bar.set_style(
         ProgressStyle::with_template(
@@ -258,8 +320,8 @@ fn figures(only: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Write a chapter's generated blocks into its text `src/<name>.md`; returns how many
-/// blocks it has and whether the file changed.
+/// Write a chapter's generated blocks and the outputs of its printing code blocks into its
+/// text `src/<name>.md`; returns how many blocks it has and whether the file changed.
 fn generated(chapter: &chapters::Chapter) -> Result<(usize, bool)> {
     let blocks =
         (chapter.generated)().map_err(|e| anyhow::anyhow!("chapter {}: {e}", chapter.name))?;
@@ -268,7 +330,9 @@ fn generated(chapter: &chapters::Chapter) -> Result<(usize, bool)> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let filled = book::generated::fill(&text, &blocks)
         .map_err(|e| anyhow::anyhow!("src/{}.md: {e}", chapter.name))?;
-    Ok((blocks.len(), write_if_changed(&path, filled.as_bytes())?))
+    let written = write_if_changed(&path, filled.as_bytes())?;
+    let (printed, outputs_written) = write_outputs(chapter.name)?;
+    Ok((blocks.len() + printed, written || outputs_written))
 }
 
 /// Write every notebook; returns how many changed.
