@@ -6,6 +6,12 @@ Each notebook runs in its own folder (so `:dep x = { path = "../crates/x" }` res
 cell by cell, within SECONDS in total. The last line for each notebook is
 `RESULT <name> ok|fail <seconds>`. Outputs are never written back.
 
+A notebook fails unless every code cell displays exactly the charts the book shows after
+its code block (the count the generator writes into the cell's metadata, `why_init.charts`,
+from the chapter's `![..](figures/..)` image lines): a chart is an `image/svg+xml` output
+or an `<img data-chart=..>` in a `text/html` output (`charts::show_all`). It also fails on
+a bare `()` printed as a cell's value.
+
 A cell fails when it reports an error (evcxr does so for compile errors) or writes to
 stderr: evcxr_jupyter 0.22 answers "ok" for a cell that panics or whose `?` returns an
 error, and only prints the message to stderr. Its stderr can reach the client after the
@@ -74,6 +80,31 @@ def forget_last_session():
                 os.remove(found)
 
 
+CHART_IMG = re.compile(r"<img\b[^>]*\bdata-chart=")
+
+
+def charts_shown(cell):
+    """How many charts a cell displays: SVG outputs, and the charts of an HTML gallery."""
+    n = 0
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "image/svg+xml" in data:
+            n += 1
+        html = data.get("text/html", "")
+        n += len(CHART_IMG.findall(html if isinstance(html, str) else "".join(html)))
+    return n
+
+
+def untidy(cell):
+    """A complaint about a cell's output that no reader wants, or None."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "execute_result":
+            text = out.get("data", {}).get("text/plain", "")
+            if (text if isinstance(text, str) else "".join(text)).strip() == "()":
+                return "printed a bare `()` (end the cell with `;`)"
+    return None
+
+
 def run(path, timeout):
     name = os.path.splitext(os.path.basename(path))[0]
     nb = nbformat.read(path, as_version=4)
@@ -90,6 +121,7 @@ def run(path, timeout):
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     print(f"notebook  {name}: {len(code_cells)} code cells", flush=True)
     failure = None
+    charts_total = 0
     try:
         with client.setup_kernel():
             for n, index in enumerate(code_cells, 1):
@@ -108,13 +140,30 @@ def run(path, timeout):
                 if stderr.strip():
                     failure = (index, cell, "wrote to stderr (a panic or an error returned by `?`):\n" + ANSI.sub("", stderr).strip())
                     break
-                print(f"notebook  {name}: cell {n}/{len(code_cells)} ({cell.get('id')}) ok, {time.monotonic() - t:.1f} s", flush=True)
+                wanted = cell.get("metadata", {}).get("why_init", {}).get("charts", 0)
+                shown = charts_shown(cell)
+                charts_total += shown
+                if shown != wanted:
+                    failure = (index, cell, f"displayed {shown} charts; the book shows {wanted} after this code (one output per kind per cell: use charts::show_all)")
+                    break
+                complaint = untidy(cell)
+                if complaint:
+                    failure = (index, cell, complaint)
+                    break
+                print(f"notebook  {name}: cell {n}/{len(code_cells)} ({cell.get('id')}) ok, {time.monotonic() - t:.1f} s" + (f", {shown} charts" if shown else ""), flush=True)
     except Exception as e:  # a dead kernel, a timeout, or anything else: report, go on
         failure = failure or (None, None, f"{type(e).__name__}: {e}")
     seconds = time.monotonic() - start
+    book_charts = nb.metadata.get("why_init", {}).get("charts")
+    if not failure and book_charts is None:
+        failure = (None, None, "the notebook has no why_init.charts in its metadata (run `cargo xtask notebooks`)")
+    elif not failure and charts_total != book_charts:
+        failure = (None, None, f"displayed {charts_total} charts; the chapter shows {book_charts}")
+    if not failure:
+        print(f"notebook  {name}: {charts_total} charts displayed, as many as the chapter shows", flush=True)
     if failure:
         index, cell, text = failure
-        where = f"cell {index} ({cell.get('id')})" if cell is not None else "the kernel"
+        where = f"cell {index} ({cell.get('id')})" if cell is not None else "the notebook"
         print(f"FAILED    {name}: {where} failed:", flush=True)
         if cell is not None:
             print("  source:\n    " + "\n    ".join(cell.source.splitlines()[:12]), flush=True)
