@@ -65,6 +65,29 @@ fn trim_blank_lines(lines: &[String]) -> String {
     lines[start..end].join("\n")
 }
 
+/// A cell that ends with a loop or an `if` (its closing `}` at column 0) gets a `;` after
+/// it: evcxr prints the value of a cell's last expression, and a loop's is a bare `()`.
+fn quiet_final_loop(code: String) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let Some((last, before)) = lines.split_last() else {
+        return code;
+    };
+    let opener = before
+        .iter()
+        .rev()
+        .find(|l| !l.starts_with(char::is_whitespace) && !l.starts_with('}') && !l.is_empty());
+    let is_loop = opener.is_some_and(|l| {
+        ["for ", "while ", "loop ", "if "]
+            .iter()
+            .any(|k| l.starts_with(k))
+    });
+    if *last == "}" && is_loop {
+        format!("{code};")
+    } else {
+        code
+    }
+}
+
 struct Builder {
     cells: Vec<Cell>,
     prose: Vec<String>,
@@ -97,7 +120,7 @@ impl Builder {
                         RustLine::Hidden(s) => Some(s),
                     })
                     .collect();
-                let code = trim_blank_lines(&code);
+                let code = quiet_final_loop(trim_blank_lines(&code));
                 if !code.is_empty() {
                     self.flush();
                     self.cells.push(Cell::code(code));
@@ -406,6 +429,22 @@ mod tests {
                 code("let open = 1;")
             ]
         );
+    }
+
+    #[test]
+    fn a_final_loop_is_quiet_and_other_endings_stay() {
+        let looped = "let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n}\n# Ok::<(), E>(())";
+        assert_eq!(
+            cells(&format!("```rust\n{looped}\n```\n")),
+            vec![code("let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n};")]
+        );
+        for kept in [
+            "fn f() {\n    g();\n}",
+            "let s = S {\n    a: 1,\n};",
+            "for x in v {\n    f(x);\n}\nx + 1",
+        ] {
+            assert_eq!(cells(&format!("```rust\n{kept}\n```\n")), vec![code(kept)]);
+        }
     }
 
     #[test]

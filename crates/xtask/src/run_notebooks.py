@@ -1,10 +1,11 @@
 """Execute notebooks headless with nbclient and report, per notebook, which cell failed.
 
-Usage: run_notebooks.py --timeout SECONDS NOTEBOOK...
+Usage: run_notebooks.py --timeout SECONDS [--out DIR] NOTEBOOK...
 
 Each notebook runs in its own folder (so `:dep x = { path = "../crates/x" }` resolves),
 cell by cell, within SECONDS in total. The last line for each notebook is
-`RESULT <name> ok|fail <seconds>`. Outputs are never written back.
+`RESULT <name> ok|fail <seconds>`. Outputs are never written back; with `--out DIR` the
+executed notebook, outputs and all, is written to DIR/<name>.ipynb for a look.
 
 A notebook fails unless every code cell displays exactly the charts the book shows after
 its code block (the count the generator writes into the cell's metadata, `why_init.charts`,
@@ -105,7 +106,7 @@ def untidy(cell):
     return None
 
 
-def run(path, timeout):
+def run(path, timeout, out_dir=None):
     name = os.path.splitext(os.path.basename(path))[0]
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -168,6 +169,9 @@ def run(path, timeout):
         if cell is not None:
             print("  source:\n    " + "\n    ".join(cell.source.splitlines()[:12]), flush=True)
         print("  error:\n    " + "\n    ".join(text.splitlines()[:40]), flush=True)
+    if out_dir:
+        os.makedirs(out_dir, exist_ok=True)
+        nbformat.write(nb, os.path.join(out_dir, f"{name}.ipynb"))
     print(f"RESULT {name} {'fail' if failure else 'ok'} {seconds:.1f}", flush=True)
     return failure is None, (failure[2] if failure else "")
 
@@ -175,12 +179,12 @@ def run(path, timeout):
 INFRASTRUCTURE = ("Error renaming", "dlopen failed", "dlsym failed", "Kernel died")
 
 
-def run_with_retry(path, timeout):
+def run_with_retry(path, timeout, out_dir):
     """Run a notebook; rerun it once if evcxr itself (not the notebook's code) failed."""
-    ok, text = run(path, timeout)
+    ok, text = run(path, timeout, out_dir)
     if not ok and any(marker in text for marker in INFRASTRUCTURE):
         print("notebook  the kernel failed for a reason outside the notebook; retrying once", flush=True)
-        ok, text = run(path, timeout)
+        ok, text = run(path, timeout, out_dir)
     return ok
 
 
@@ -189,7 +193,11 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     timeout = int(argv[1])
-    ok = [run_with_retry(path, timeout) for path in argv[2:]]
+    paths = argv[2:]
+    out_dir = None
+    if paths[:1] == ["--out"] and len(paths) >= 2:
+        out_dir, paths = paths[1], paths[2:]
+    ok = [run_with_retry(path, timeout, out_dir) for path in paths]
     return 0 if all(ok) else 1
 
 

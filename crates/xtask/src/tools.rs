@@ -298,7 +298,10 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
     let mut cmd = Command::new(&python);
     cmd.arg(&script)
         .arg("--timeout")
-        .arg(timeout.as_secs().to_string());
+        .arg(timeout.as_secs().to_string())
+        // The executed notebooks, outputs and all, for a look (target/ is not committed).
+        .arg("--out")
+        .arg(root.join("target").join("notebooks"));
     for name in names {
         cmd.arg(root.join("notebooks").join(format!("{name}.ipynb")));
     }
