@@ -1,6 +1,7 @@
 """Execute notebooks headless with nbclient and report, per notebook, which cell failed.
 
 Usage: run_notebooks.py --timeout SECONDS [--out DIR] NOTEBOOK...
+       run_notebooks.py --forget   (only clear the last kernel session's build, see below)
 
 Each notebook runs in its own folder (so `:dep x = { path = "../crates/x" }` resolves),
 cell by cell, within SECONDS in total. The last line for each notebook is
@@ -189,6 +190,9 @@ def run_with_retry(path, timeout, out_dir):
 
 
 def main(argv):
+    if argv == ["--forget"]:
+        forget_last_session()
+        return 0
     if len(argv) < 3 or argv[0] != "--timeout":
         print(__doc__, file=sys.stderr)
         return 2
