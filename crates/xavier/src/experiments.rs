@@ -225,11 +225,18 @@ pub const FUNNEL_WIDTHS: [usize; 6] = [512, 256, 128, 64, 32, 16];
 /// The batch of the funnel probe.
 pub const FUNNEL_BATCH: usize = 500;
 
-/// The funnel probe for one seed: (LeCun normal, Glorot normal), identity activations.
+/// The funnel probe for one seed: (LeCun normal, Glorot normal), identity activations,
+/// widths [`FUNNEL_WIDTHS`]. [`funnel_with`] takes any widths.
 pub fn funnel(seed: u64) -> Result<(Probe, Probe)> {
+    funnel_with(&FUNNEL_WIDTHS, seed)
+}
+
+/// The linear probe of [`funnel`] with any `widths` (n_0, n_1, ..., n_L; at least two):
+/// (LeCun normal, Glorot normal), identity activations, a batch of [`FUNNEL_BATCH`].
+pub fn funnel_with(widths: &[usize], seed: u64) -> Result<(Probe, Probe)> {
     Ok((
         probe(
-            &FUNNEL_WIDTHS,
+            widths,
             Activation::Identity,
             Init::lecun_normal(),
             FUNNEL_BATCH,
@@ -237,7 +244,7 @@ pub fn funnel(seed: u64) -> Result<(Probe, Probe)> {
             seed,
         )?,
         probe(
-            &FUNNEL_WIDTHS,
+            widths,
             Activation::Identity,
             Init::xavier_normal(),
             FUNNEL_BATCH,
