@@ -14,7 +14,7 @@ mod notebook;
 
 pub use book::Chapter;
 pub use notebook::{
-    Cell, CellKind, SETUP_SECONDS_COLD, cells, for_jupyter, notebook, notebook_json, setup_note,
+    Cell, CellKind, cells, for_jupyter, notebook, notebook_json, setup_note,
 };
 
 /// Every chapter of the book, in reading order.
