@@ -463,7 +463,9 @@ mod tests {
         let looped = "let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n}\n# Ok::<(), E>(())";
         assert_eq!(
             cells(&format!("```rust\n{looped}\n```\n")),
-            vec![code("let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n};")]
+            vec![code(
+                "let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n};"
+            )]
         );
         for kept in [
             "fn f() {\n    g();\n}",
@@ -548,8 +550,14 @@ mod tests {
         assert_eq!(cells[0]["source"], json!(["# Demo\n", "\n", "Text."]));
         assert_eq!(cells[1]["cell_type"], "markdown");
         let note = cells[1]["source"][0].as_str().unwrap();
-        assert!(note.contains("compiles this chapter's crate `demo`"), "{note}");
-        assert!(note.contains("EVCXR_TMPDIR") && note.contains("Broken pipe"), "{note}");
+        assert!(
+            note.contains("compiles this chapter's crate `demo`"),
+            "{note}"
+        );
+        assert!(
+            note.contains("EVCXR_TMPDIR") && note.contains("Broken pipe"),
+            "{note}"
+        );
         assert_eq!(
             cells[2]["source"],
             json!([":opt 2\n", ":dep demo = { path = \"../crates/demo\" }"])

@@ -482,10 +482,16 @@ mod tests {
         let (lecun, glorot) = funnel_with(&[16, 32, 64], 0).unwrap();
         assert_eq!(lecun.widths, [16, 32, 64]);
         let svg = funnel_forward(&lecun, &glorot).unwrap().svg;
-        assert!(svg.contains("<title>Linear network 16 → 64, forward"), "{svg}");
+        assert!(
+            svg.contains("<title>Linear network 16 → 64, forward"),
+            "{svg}"
+        );
         assert_eq!(funnel(0).unwrap(), funnel_with(&FUNNEL_WIDTHS, 0).unwrap());
         let (lecun, glorot) = funnel(0).unwrap();
         let svg = funnel_backward(&lecun, &glorot).unwrap().svg;
-        assert!(svg.contains("<title>Linear funnel 512 → 16, backward"), "{svg}");
+        assert!(
+            svg.contains("<title>Linear funnel 512 → 16, backward"),
+            "{svg}"
+        );
     }
 }

@@ -81,7 +81,13 @@ pub fn check(root: &Path, names: &[&str]) -> Result<String> {
     let mut server = Command::new(&python);
     tools::kernel_environment(&mut server)?;
     server
-        .args(["-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1"])
+        .args([
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+        ])
         .arg(format!("--ServerApp.port={port}"))
         .arg("--ServerApp.port_retries=0")
         .arg(format!("--IdentityProvider.token={token}"))

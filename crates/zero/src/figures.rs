@@ -267,7 +267,8 @@ mod tests {
             assert_eq!(run.start.layer(1).activation, Activation::Sigmoid);
         }
         let svg = loss_curves(&r).unwrap().svg;
-        let title = "Training loss of the 2-2-4 sigmoid network, η = 0.1, 20 steps, 80 samples, seed 3";
+        let title =
+            "Training loss of the 2-2-4 sigmoid network, η = 0.1, 20 steps, 80 samples, seed 3";
         assert!(svg.contains(&format!("<title>{title}</title>")), "{svg}");
     }
 }
