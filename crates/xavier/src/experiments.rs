@@ -318,9 +318,21 @@ pub fn circles(seed: u64) -> Result<initnet::Dataset> {
 /// ([`BATCH_SIZE`], [`LEARNING_RATE`], no momentum) for `epochs`, recording loss,
 /// accuracy and the top hidden layer.
 pub fn train_curve(spec: &MlpSpec, epochs: usize, seed: u64) -> Result<Curve> {
-    let data = circles(seed)?;
+    train_curve_on(spec, &circles(seed)?, LEARNING_RATE, epochs, seed)
+}
+
+/// [`train_curve`] on any data set and with any learning rate `lr` (mini-batches of
+/// [`BATCH_SIZE`] shuffled by `seed`, weights drawn from `seed`): for the exercises, e.g.
+/// `train_curve_on(&spec, &initnet::make_moons(200, 0.1, seed)?, 0.1, 50, seed)`.
+pub fn train_curve_on(
+    spec: &MlpSpec,
+    data: &initnet::Dataset,
+    lr: f64,
+    epochs: usize,
+    seed: u64,
+) -> Result<Curve> {
     let mut net = spec.build(seed)?;
-    let cfg = TrainConfig::new(LEARNING_RATE, epochs).mini_batch(BATCH_SIZE, seed);
+    let cfg = TrainConfig::new(lr, epochs).mini_batch(BATCH_SIZE, seed);
     let top = spec.widths.len() - 2;
     let (mut top_mean, mut top_saturated) = (vec![], vec![]);
     let history = initnet::train_with(&mut net, &data.x, &data.y, &cfg, |_, net| {

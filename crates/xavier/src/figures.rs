@@ -494,4 +494,19 @@ mod tests {
             "{svg}"
         );
     }
+
+    #[test]
+    fn train_curve_is_train_curve_on_the_circles() {
+        use crate::{
+            DEEP_TRAIN_WIDTHS, LEARNING_RATE, circles, normalized_init, train_curve, train_curve_on,
+        };
+        use initnet::{Activation, MlpSpec};
+        let spec = MlpSpec::new(&DEEP_TRAIN_WIDTHS, Activation::Tanh, normalized_init());
+        let on = train_curve_on(&spec, &circles(1).unwrap(), LEARNING_RATE, 3, 1).unwrap();
+        assert_eq!(train_curve(&spec, 3, 1).unwrap(), on);
+        assert_eq!(on.loss.len(), 4);
+        let moons = initnet::make_moons(100, 0.1, 1).unwrap();
+        let slow = train_curve_on(&spec, &moons, 0.01, 3, 1).unwrap();
+        assert_ne!(slow.loss, on.loss);
+    }
 }
