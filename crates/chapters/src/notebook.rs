@@ -152,9 +152,12 @@ impl Builder {
 /// - Blocks in other languages (```` ```text ````, ```` ```console ````, ...) stay in the
 ///   prose verbatim.
 /// - Everything else is prose: the markdown between two code cells becomes one markdown
-///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws those charts) and runs
-///   of blank lines collapsed. Math (`$..$`, `$$..$$`) is kept: Jupyter renders it with
-///   MathJax, using the same delimiters as mdbook-katex.
+///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws
+///   those charts; each dropped image counts one chart of the code cell before it, in
+///   [`Cell::charts`]) and runs of blank lines collapsed. Math (`$..$`, `$$..$$`) is kept:
+///   Jupyter renders it with MathJax, using the same delimiters as mdbook-katex. Claims,
+///   citations and hints are first rewritten for JupyterLab by [`for_jupyter`].
+/// - A code cell that ends with a loop gets a `;` after it, so that evcxr prints no `()`.
 pub fn cells(markdown: &str) -> Vec<Cell> {
     let markdown = for_jupyter(markdown);
     let doc = Document::parse(&markdown);
@@ -285,8 +288,11 @@ fn source_lines(text: &str) -> Value {
 }
 
 /// The notebook of a chapter as JSON (nbformat 4.5): its cells from [`cells`], with the
-/// setup cell before the first code cell, cell ids `<chapter>-<index>`, no outputs,
-/// and the evcxr kernel (`rust`) as kernelspec.
+/// setup note and the setup cell before the first code cell, cell ids `<chapter>-<index>`,
+/// no outputs, and the evcxr kernel (`rust`) as kernelspec. Each code cell's metadata
+/// holds `why_init.charts`, the charts it must display ([`Cell::charts`]), and the
+/// notebook's metadata `why_init.charts`, their sum: the headless runner and the
+/// JupyterLab test count the charts shown against them.
 pub fn notebook_json(chapter: &Chapter) -> Value {
     let mut all = cells(chapter.markdown);
     let first_code = all
