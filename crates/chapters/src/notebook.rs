@@ -23,6 +23,10 @@ pub struct Cell {
     pub kind: CellKind,
     /// The cell's text, without a trailing newline.
     pub source: String,
+    /// For a code cell, how many charts it draws: the book's `![..](figures/..)` image
+    /// lines between this code block and the next, which the notebook drops because the
+    /// cell draws them. Always 0 for a markdown cell.
+    pub charts: usize,
 }
 
 impl Cell {
@@ -30,12 +34,14 @@ impl Cell {
         Cell {
             kind: CellKind::Markdown,
             source: source.into(),
+            charts: 0,
         }
     }
     fn code(source: impl Into<String>) -> Self {
         Cell {
             kind: CellKind::Code,
             source: source.into(),
+            charts: 0,
         }
     }
 }
@@ -57,6 +63,29 @@ fn trim_blank_lines(lines: &[String]) -> String {
         .rposition(|l| !l.trim().is_empty())
         .map_or(start, |e| e + 1);
     lines[start..end].join("\n")
+}
+
+/// A cell that ends with a loop or an `if` (its closing `}` at column 0) gets a `;` after
+/// it: evcxr prints the value of a cell's last expression, and a loop's is a bare `()`.
+fn quiet_final_loop(code: String) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let Some((last, before)) = lines.split_last() else {
+        return code;
+    };
+    let opener = before
+        .iter()
+        .rev()
+        .find(|l| !l.starts_with(char::is_whitespace) && !l.starts_with('}') && !l.is_empty());
+    let is_loop = opener.is_some_and(|l| {
+        ["for ", "while ", "loop ", "if "]
+            .iter()
+            .any(|k| l.starts_with(k))
+    });
+    if *last == "}" && is_loop {
+        format!("{code};")
+    } else {
+        code
+    }
 }
 
 struct Builder {
@@ -91,7 +120,7 @@ impl Builder {
                         RustLine::Hidden(s) => Some(s),
                     })
                     .collect();
-                let code = trim_blank_lines(&code);
+                let code = quiet_final_loop(trim_blank_lines(&code));
                 if !code.is_empty() {
                     self.flush();
                     self.cells.push(Cell::code(code));
@@ -123,11 +152,16 @@ impl Builder {
 /// - Blocks in other languages (```` ```text ````, ```` ```console ````, ...) stay in the
 ///   prose verbatim.
 /// - Everything else is prose: the markdown between two code cells becomes one markdown
-///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws those charts) and runs
-///   of blank lines collapsed, and outputs under code ([`book::outputs`]) left out. Math (`$..$`, `$$..$$`) is kept: Jupyter renders it with
-///   MathJax, using the same delimiters as mdbook-katex.
+///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws
+///   those charts; each dropped image counts one chart of the code cell before it, in
+///   [`Cell::charts`]), runs of blank lines collapsed, and outputs under code
+///   ([`book::outputs`]) left out. Math (`$..$`, `$$..$$`) is kept:
+///   Jupyter renders it with MathJax, using the same delimiters as mdbook-katex. Claims,
+///   citations and hints are first rewritten for JupyterLab by [`for_jupyter`].
+/// - A code cell that ends with a loop gets a `;` after it, so that evcxr prints no `()`.
 pub fn cells(markdown: &str) -> Vec<Cell> {
-    let doc = Document::parse(markdown);
+    let markdown = for_jupyter(markdown);
+    let doc = Document::parse(&markdown);
     // `![..](figures/..)` on a line of its own: the committed chart, which the notebook
     // draws by running the code instead.
     let figure_lines: BTreeSet<usize> = doc
@@ -138,7 +172,7 @@ pub fn cells(markdown: &str) -> Vec<Cell> {
         .collect();
     // Outputs under code (`book::outputs`): the notebook shows the real output when its
     // cell runs, so their lines, markers included, are left out.
-    let output_lines: BTreeSet<usize> = book::outputs::regions(markdown)
+    let output_lines: BTreeSet<usize> = book::outputs::regions(&markdown)
         .unwrap_or_default()
         .iter()
         .flat_map(|r| doc.line(r.whole.start)..doc.line(r.whole.end))
@@ -154,9 +188,15 @@ pub fn cells(markdown: &str) -> Vec<Cell> {
             Block::Prose(span) => {
                 for (i, line) in doc.text(&span.range).lines().enumerate() {
                     let line_number = span.line + i;
-                    if !figure_lines.contains(&line_number) && !output_lines.contains(&line_number)
-                    {
+                    if output_lines.contains(&line_number) {
+                        continue;
+                    }
+                    if !figure_lines.contains(&line_number) {
                         b.prose_line(line);
+                    } else if let Some(cell) =
+                        b.cells.iter_mut().rev().find(|c| c.kind == CellKind::Code)
+                    {
+                        cell.charts += 1;
                     }
                 }
             }
@@ -164,6 +204,87 @@ pub fn cells(markdown: &str) -> Vec<Cell> {
     }
     b.flush();
     b.cells
+}
+
+/// The chapter's markdown as JupyterLab should read it (its renderer is not mdBook's):
+///
+/// - a claim `<var data-claim="k">0.25</var>` becomes its text `0.25` (JupyterLab drops
+///   the attribute and would show the number in italics);
+/// - a citation `<cite>Author, 2010</cite>` becomes plain text `(Author, 2010)`, tags
+///   inside it (a link to the bibliography) removed: the book's bibliography has no
+///   address a notebook could link to;
+/// - a `<summary>` line of a `<details>` hint gets a blank line after it, and `</details>`
+///   one before it: markdown (code spans, emphasis) in an HTML block is only read after a
+///   blank line ends the block.
+pub fn for_jupyter(markdown: &str) -> String {
+    let doc = Document::parse(markdown);
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = doc
+        .claims()
+        .iter()
+        .map(|c| (c.range.clone(), c.text.clone()))
+        .collect();
+    for cite in doc.citations() {
+        let inner = without_tags(doc.text(&cite.range));
+        edits.push((cite.range.clone(), format!("({})", inner.trim())));
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        // A claim inside a citation (never written) would overlap: the outer edit wins.
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    let lines: Vec<&str> = out.lines().collect();
+    let mut spaced = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t == "</details>" && spaced.last().is_some_and(|l: &&str| !l.trim().is_empty()) {
+            spaced.push("");
+        }
+        spaced.push(line);
+        let next_blank = lines.get(i + 1).is_none_or(|l| l.trim().is_empty());
+        if t.starts_with("<details") && t.ends_with("</summary>") && !next_blank {
+            spaced.push("");
+        }
+    }
+    let mut text = spaced.join("\n");
+    if markdown.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// The text of a citation without its tags (`<cite><a href="..">A, 2010</a></cite>` ->
+/// `A, 2010`), read as inline markdown.
+fn without_tags(html: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    Parser::new(html)
+        .filter_map(|event| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.to_string()),
+            Event::SoftBreak | Event::HardBreak => Some(" ".to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The markdown cell before the setup cell: what it does and how long it takes.
+pub fn setup_note(chapter: &str) -> Cell {
+    Cell::markdown(format!(
+        "**Run the cells in order, from the top.** The next cell compiles this chapter's crate \
+         `{chapter}` and its dependencies (the network library `initnet` and the `charts`), \
+         optimized: about a minute on two cores the first time (longer on a machine that has \
+         never built them), during which the cell shows nothing. If Jupyter was started with \
+         `EVCXR_TMPDIR` set to a folder of your own (see the book's README), a restarted \
+         kernel reuses that build and the cell takes seconds. Every chart is drawn by the cell \
+         that computes it. If the kernel dies (\"Broken pipe\", or cells that stay queued), \
+         restart it and run again from the top."
+    ))
 }
 
 /// The first code cell of a chapter's notebook: load the chapter's crate (by its path
@@ -180,8 +301,11 @@ fn source_lines(text: &str) -> Value {
 }
 
 /// The notebook of a chapter as JSON (nbformat 4.5): its cells from [`cells`], with the
-/// setup cell before the first code cell, cell ids `<chapter>-<index>`, no outputs,
-/// and the evcxr kernel (`rust`) as kernelspec.
+/// setup note and the setup cell before the first code cell, cell ids `<chapter>-<index>`,
+/// no outputs, and the evcxr kernel (`rust`) as kernelspec. Each code cell's metadata
+/// holds `why_init.charts`, the charts it must display ([`Cell::charts`]), and the
+/// notebook's metadata `why_init.charts`, their sum: the headless runner and the
+/// JupyterLab test count the charts shown against them.
 pub fn notebook_json(chapter: &Chapter) -> Value {
     let mut all = cells(chapter.markdown);
     let first_code = all
@@ -189,6 +313,8 @@ pub fn notebook_json(chapter: &Chapter) -> Value {
         .position(|c| c.kind == CellKind::Code)
         .unwrap_or(all.len().min(1));
     all.insert(first_code, setup_cell(chapter.name));
+    all.insert(first_code, setup_note(chapter.name));
+    let charts: usize = all.iter().map(|c| c.charts).sum();
     let cells: Vec<Value> = all
         .iter()
         .enumerate()
@@ -200,7 +326,7 @@ pub fn notebook_json(chapter: &Chapter) -> Value {
                     "cell_type": "code",
                     "execution_count": null,
                     "id": id,
-                    "metadata": {},
+                    "metadata": {"why_init": {"charts": cell.charts}},
                     "outputs": [],
                     "source": source_lines(&cell.source),
                 }),
@@ -218,7 +344,8 @@ pub fn notebook_json(chapter: &Chapter) -> Value {
                 "name": "Rust",
                 "pygment_lexer": "rust",
                 "version": ""
-            }
+            },
+            "why_init": {"chapter": chapter.name, "charts": charts}
         },
         "nbformat": 4,
         "nbformat_minor": 5
@@ -323,10 +450,97 @@ mod tests {
         assert_eq!(
             cells(text),
             vec![
-                md("Math $W^l$ and $$a = b$$ and <var data-claim=\"k\">0.5</var>."),
+                md("Math $W^l$ and $$a = b$$ and 0.5."),
                 code("let open = 1;")
             ]
         );
+    }
+
+    /// What JupyterLab would show wrongly, in every chapter's notebook: claim and citation
+    /// markup (italics), a hint whose markdown is not read (no blank line after its summary).
+    #[test]
+    fn every_chapter_reads_in_jupyterlab_as_in_the_book() {
+        for chapter in crate::all() {
+            for cell in cells(chapter.markdown) {
+                if cell.kind != CellKind::Markdown {
+                    continue;
+                }
+                for tag in ["<var", "<cite"] {
+                    assert!(
+                        !cell.source.contains(tag),
+                        "{}: {tag} in a markdown cell",
+                        chapter.name
+                    );
+                }
+                let lines: Vec<&str> = cell.source.lines().collect();
+                for (i, line) in lines.iter().enumerate() {
+                    if line.trim_end().ends_with("</summary>") {
+                        assert!(
+                            lines.get(i + 1).is_some_and(|l| l.trim().is_empty()),
+                            "{}: no blank line after {line:?}",
+                            chapter.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_final_loop_is_quiet_and_other_endings_stay() {
+        let looped = "let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n}\n# Ok::<(), E>(())";
+        assert_eq!(
+            cells(&format!("```rust\n{looped}\n```\n")),
+            vec![code(
+                "let v = [1, 2];\nfor x in v {\n    println!(\"{x}\");\n};"
+            )]
+        );
+        for kept in [
+            "fn f() {\n    g();\n}",
+            "let s = S {\n    a: 1,\n};",
+            "for x in v {\n    f(x);\n}\nx + 1",
+        ] {
+            assert_eq!(cells(&format!("```rust\n{kept}\n```\n")), vec![code(kept)]);
+        }
+    }
+
+    #[test]
+    fn claims_and_citations_become_plain_text() {
+        let text = "We ran <var data-claim=\"seeds\">20</var> seeds, as in <cite>Glorot and Bengio, 2010</cite>\nand <cite><a href=\"references.md#he2015\">He et al., 2015</a></cite>; `<var>` in code stays.\n";
+        assert_eq!(
+            for_jupyter(text),
+            "We ran 20 seeds, as in (Glorot and Bengio, 2010)\nand (He et al., 2015); `<var>` in code stays.\n"
+        );
+    }
+
+    #[test]
+    fn hints_get_the_blank_lines_that_let_markdown_be_read_inside() {
+        let text = "1. Question?\n\n   <details><summary>Hint</summary>\n   Use `f`.\n   </details>\n\n2. Next.\n   <details><summary>Hint</summary>\n\n   Already `fine`.\n\n   </details>\n";
+        assert_eq!(
+            for_jupyter(text),
+            "1. Question?\n\n   <details><summary>Hint</summary>\n\n   Use `f`.\n\n   </details>\n\n2. Next.\n   <details><summary>Hint</summary>\n\n   Already `fine`.\n\n   </details>\n"
+        );
+    }
+
+    #[test]
+    fn each_code_cell_counts_the_charts_it_draws() {
+        let text = "A\n```rust\nlet a = 1;\n```\n\n![one](figures/c/one.svg)\n\n![two](figures/c/two.svg)\n\nB\n```rust\nlet b = 2;\n```\nC\n```rust\nlet c = 3;\n```\n![three](figures/c/three.svg)\n";
+        let charts: Vec<usize> = cells(text)
+            .iter()
+            .filter(|c| c.kind == CellKind::Code)
+            .map(|c| c.charts)
+            .collect();
+        assert_eq!(charts, [2, 0, 1]);
+        let nb = notebook_json(&chapter(Box::leak(text.to_string().into_boxed_str())));
+        assert_eq!(nb["metadata"]["why_init"]["charts"], 3);
+        let per_cell: Vec<Value> = nb["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["cell_type"] == "code")
+            .map(|c| c["metadata"]["why_init"]["charts"].clone())
+            .collect();
+        assert_eq!(per_cell, [json!(0), json!(2), json!(0), json!(1)]);
     }
 
     #[test]
@@ -359,14 +573,24 @@ mod tests {
         assert_eq!(nb["metadata"]["kernelspec"]["language"], "rust");
         assert_eq!(nb["metadata"]["language_info"]["name"], "Rust");
         let cells = nb["cells"].as_array().unwrap();
-        assert_eq!(cells.len(), 3);
+        assert_eq!(cells.len(), 4);
         assert_eq!(cells[0]["cell_type"], "markdown");
         assert_eq!(cells[0]["source"], json!(["# Demo\n", "\n", "Text."]));
+        assert_eq!(cells[1]["cell_type"], "markdown");
+        let note = cells[1]["source"][0].as_str().unwrap();
+        assert!(
+            note.contains("compiles this chapter's crate `demo`"),
+            "{note}"
+        );
+        assert!(
+            note.contains("EVCXR_TMPDIR") && note.contains("Broken pipe"),
+            "{note}"
+        );
         assert_eq!(
-            cells[1]["source"],
+            cells[2]["source"],
             json!([":opt 2\n", ":dep demo = { path = \"../crates/demo\" }"])
         );
-        assert_eq!(cells[2]["source"], json!(["let x = 1;\n", "x + 1"]));
+        assert_eq!(cells[3]["source"], json!(["let x = 1;\n", "x + 1"]));
         for (i, c) in cells.iter().enumerate() {
             assert_eq!(c["id"], format!("demo-{i:02}"));
             if c["cell_type"] == "code" {
@@ -394,7 +618,8 @@ mod tests {
     fn a_chapter_without_code_still_gets_its_setup_cell_after_the_title() {
         let nb = notebook_json(&chapter("# Only prose\n"));
         let cells = nb["cells"].as_array().unwrap();
-        assert_eq!(cells.len(), 2);
-        assert_eq!(cells[1]["cell_type"], "code");
+        assert_eq!(cells.len(), 3);
+        assert_eq!(cells[1]["cell_type"], "markdown");
+        assert_eq!(cells[2]["cell_type"], "code");
     }
 }

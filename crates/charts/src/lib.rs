@@ -132,6 +132,51 @@ impl Figure {
     }
 }
 
+/// Display several charts as one output when running under evcxr, side by side as far
+/// as the notebook's width allows (several per row, each at most its own 600 px); do
+/// nothing elsewhere. Use it where a cell draws more than one chart: evcxr keeps one
+/// output of each kind per cell, so a second [`Figure::show`] in the same cell replaces
+/// the first.
+///
+/// ```
+/// use charts::{LineChart, Series};
+///
+/// let line = |name: &str, k: f64| {
+///     LineChart::new(name, name)
+///         .x_label("x")
+///         .y_label("y")
+///         .series(Series::new("k·x", vec![(0.0, 0.0), (1.0, k)]))
+///         .render()
+/// };
+/// charts::show_all(&[line("one", 1.0)?, line("two", 2.0)?]); // one output, two charts
+/// # Ok::<(), charts::Error>(())
+/// ```
+pub fn show_all(figures: &[Figure]) {
+    if std::env::var_os("EVCXR_IS_RUNTIME").is_some() && !figures.is_empty() {
+        println!("{}", evcxr_content_all(figures));
+    }
+}
+
+/// The text [`show_all`] prints: one `text/html` output holding each chart as an
+/// `<img data-chart="<name>">` with the SVG as a base64 `data:` address (so that the
+/// charts' SVG stays self-contained and an HTML sanitizer keeps it), in a wrapping row.
+pub fn evcxr_content_all(figures: &[Figure]) -> String {
+    use base64::Engine as _;
+    let mut html = String::from(
+        "<div class=\"why-init-charts\" style=\"display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start\">",
+    );
+    for figure in figures {
+        let data = base64::engine::general_purpose::STANDARD.encode(figure.svg.trim_end());
+        let name = text::escape(&figure.name);
+        let _ = write!(
+            html,
+            "<img data-chart=\"{name}\" alt=\"chart {name}\" style=\"flex:1 1 300px;max-width:600px;min-width:0;height:auto\" src=\"data:image/svg+xml;base64,{data}\">"
+        );
+    }
+    html.push_str("</div>");
+    format!("EVCXR_BEGIN_CONTENT text/html\n{html}\nEVCXR_END_CONTENT")
+}
+
 /// What can go wrong when drawing a chart.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {

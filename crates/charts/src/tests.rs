@@ -745,3 +745,33 @@ fn long_titles_and_axis_labels_wrap_inside_the_chart() {
         .count();
     assert!(pieces >= 6, "{pieces}");
 }
+
+#[test]
+fn show_all_is_one_html_output_with_every_chart_in_order() {
+    use base64::Engine as _;
+    let a = sample_line().render().unwrap();
+    let mut b = a.clone();
+    b.name = "second <&>".into();
+    let content = evcxr_content_all(&[a.clone(), b.clone()]);
+    assert!(content.starts_with("EVCXR_BEGIN_CONTENT text/html\n<div"));
+    assert!(content.ends_with("</div>\nEVCXR_END_CONTENT"));
+    assert_eq!(content.matches("<img ").count(), 2);
+    assert_eq!(content.lines().count(), 3, "the HTML is one line");
+    let first = content.find("data-chart=\"lines\"").unwrap();
+    let second = content.find("data-chart=\"second &lt;&amp;&gt;\"").unwrap();
+    assert!(first < second);
+    let payload = content[first..]
+        .split("base64,")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let svg = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    assert_eq!(String::from_utf8(svg).unwrap(), a.svg.trim_end());
+    // Outside evcxr it prints nothing (and does not panic on an empty list).
+    show_all(&[a]);
+    show_all(&[]);
+}

@@ -225,11 +225,18 @@ pub const FUNNEL_WIDTHS: [usize; 6] = [512, 256, 128, 64, 32, 16];
 /// The batch of the funnel probe.
 pub const FUNNEL_BATCH: usize = 500;
 
-/// The funnel probe for one seed: (LeCun normal, Glorot normal), identity activations.
+/// The funnel probe for one seed: (LeCun normal, Glorot normal), identity activations,
+/// widths [`FUNNEL_WIDTHS`]. [`funnel_with`] takes any widths.
 pub fn funnel(seed: u64) -> Result<(Probe, Probe)> {
+    funnel_with(&FUNNEL_WIDTHS, seed)
+}
+
+/// The linear probe of [`funnel`] with any `widths` (n_0, n_1, ..., n_L; at least two):
+/// (LeCun normal, Glorot normal), identity activations, a batch of [`FUNNEL_BATCH`].
+pub fn funnel_with(widths: &[usize], seed: u64) -> Result<(Probe, Probe)> {
     Ok((
         probe(
-            &FUNNEL_WIDTHS,
+            widths,
             Activation::Identity,
             Init::lecun_normal(),
             FUNNEL_BATCH,
@@ -237,7 +244,7 @@ pub fn funnel(seed: u64) -> Result<(Probe, Probe)> {
             seed,
         )?,
         probe(
-            &FUNNEL_WIDTHS,
+            widths,
             Activation::Identity,
             Init::xavier_normal(),
             FUNNEL_BATCH,
@@ -311,9 +318,21 @@ pub fn circles(seed: u64) -> Result<initnet::Dataset> {
 /// ([`BATCH_SIZE`], [`LEARNING_RATE`], no momentum) for `epochs`, recording loss,
 /// accuracy and the top hidden layer.
 pub fn train_curve(spec: &MlpSpec, epochs: usize, seed: u64) -> Result<Curve> {
-    let data = circles(seed)?;
+    train_curve_on(spec, &circles(seed)?, LEARNING_RATE, epochs, seed)
+}
+
+/// [`train_curve`] on any data set and with any learning rate `lr` (mini-batches of
+/// [`BATCH_SIZE`] shuffled by `seed`, weights drawn from `seed`): for the exercises, e.g.
+/// `train_curve_on(&spec, &initnet::make_moons(200, 0.1, seed)?, 0.1, 50, seed)`.
+pub fn train_curve_on(
+    spec: &MlpSpec,
+    data: &initnet::Dataset,
+    lr: f64,
+    epochs: usize,
+    seed: u64,
+) -> Result<Curve> {
     let mut net = spec.build(seed)?;
-    let cfg = TrainConfig::new(LEARNING_RATE, epochs).mini_batch(BATCH_SIZE, seed);
+    let cfg = TrainConfig::new(lr, epochs).mini_batch(BATCH_SIZE, seed);
     let top = spec.widths.len() - 2;
     let (mut top_mean, mut top_saturated) = (vec![], vec![]);
     let history = initnet::train_with(&mut net, &data.x, &data.y, &cfg, |_, net| {

@@ -200,11 +200,22 @@ fn grad_std_chart(name: &str, title: &str, probes: &[(&str, &Probe)]) -> Result<
     chart.render()
 }
 
+/// "Linear funnel 512 → 16" (or "Linear network 16 → 512" when it widens), from the
+/// probe's widths.
+fn linear_title(p: &Probe) -> String {
+    let (first, last) = (
+        p.widths.first().copied().unwrap_or_default(),
+        p.widths.last().copied().unwrap_or_default(),
+    );
+    let kind = if first > last { "funnel" } else { "network" };
+    format!("Linear {kind} {first} → {last}")
+}
+
 /// A linear funnel, forward: E[(a^l)^2] / E[x^2] by layer, measured and in closed form.
 pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-forward",
-        "Linear funnel 512 → 16, forward: E[(aˡ)²] / E[x²]",
+        format!("{}, forward: E[(aˡ)²] / E[x²]", linear_title(lecun)),
     )
     .x_label(layers_label())
     .y_label("second moment of aˡ over the input's (log scale)")
@@ -223,7 +234,7 @@ pub fn funnel_forward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
 pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "funnel-backward",
-        "Linear funnel 512 → 16, backward: E[(δˡ)²] / E[(δᴸ)²]",
+        format!("{}, backward: E[(δˡ)²] / E[(δᴸ)²]", linear_title(lecun)),
     )
     .x_label(layers_label())
     .y_label("second moment of δˡ = ∂L/∂aˡ over the top's (log scale)")
@@ -461,4 +472,43 @@ pub fn figures() -> book::Result<Vec<Figure>> {
         deep_tanh_std(&g1, &g53)?,
         deep_tanh_grad_std(&g1, &g53)?,
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FUNNEL_WIDTHS, funnel, funnel_with};
+
+    #[test]
+    fn the_funnel_charts_follow_the_widths() {
+        let (lecun, glorot) = funnel_with(&[16, 32, 64], 0).unwrap();
+        assert_eq!(lecun.widths, [16, 32, 64]);
+        let svg = funnel_forward(&lecun, &glorot).unwrap().svg;
+        assert!(
+            svg.contains("<title>Linear network 16 → 64, forward"),
+            "{svg}"
+        );
+        assert_eq!(funnel(0).unwrap(), funnel_with(&FUNNEL_WIDTHS, 0).unwrap());
+        let (lecun, glorot) = funnel(0).unwrap();
+        let svg = funnel_backward(&lecun, &glorot).unwrap().svg;
+        assert!(
+            svg.contains("<title>Linear funnel 512 → 16, backward"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn train_curve_is_train_curve_on_the_circles() {
+        use crate::{
+            DEEP_TRAIN_WIDTHS, LEARNING_RATE, circles, normalized_init, train_curve, train_curve_on,
+        };
+        use initnet::{Activation, MlpSpec};
+        let spec = MlpSpec::new(&DEEP_TRAIN_WIDTHS, Activation::Tanh, normalized_init());
+        let on = train_curve_on(&spec, &circles(1).unwrap(), LEARNING_RATE, 3, 1).unwrap();
+        assert_eq!(train_curve(&spec, 3, 1).unwrap(), on);
+        assert_eq!(on.loss.len(), 4);
+        let moons = initnet::make_moons(100, 0.1, 1).unwrap();
+        let slow = train_curve_on(&spec, &moons, 0.01, 3, 1).unwrap();
+        assert_ne!(slow.loss, on.loss);
+    }
 }

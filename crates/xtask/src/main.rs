@@ -11,6 +11,8 @@
 //!   themes, desktop and phone widths).
 //! - `test`: every test of the workspace, the book and its links, the browser test, every
 //!   notebook headless.
+//! - `jupyterlab`: run notebooks in JupyterLab in headless Chromium (Run All) and check
+//!   that every cell runs and every chart appears.
 //! - `portable`: run `initlab` and a chapter's figures under an emulated CPU without AVX or
 //!   FMA (`qemu-x86_64 -cpu Nehalem-v2`) and check they are byte for byte the native ones.
 //!
@@ -19,6 +21,7 @@
 
 mod browser;
 mod crossref;
+mod jupyterlab;
 mod links;
 mod mathml;
 mod portable;
@@ -89,6 +92,12 @@ enum Verb {
         /// Time limit per notebook, in seconds.
         #[arg(long, default_value_t = 1200)]
         notebook_timeout: u64,
+    },
+    /// Open notebooks in JupyterLab (on loopback, evcxr kernel) in headless Chromium, Run All, and check that every cell runs and every chart appears (default: zero).
+    Jupyterlab {
+        /// The chapters whose notebooks are run.
+        #[arg(default_values_t = [String::from("zero")])]
+        chapters: Vec<String>,
     },
     /// Check that results do not depend on the CPU: run `initlab` and the figures of a cheap
     /// chapter under `qemu-x86_64 -cpu <cpu>` (no AVX, no FMA by default) and compare them
@@ -183,6 +192,7 @@ fn main() -> ExitCode {
             no_notebooks,
             notebook_timeout,
         } => test(!no_notebooks, Duration::from_secs(notebook_timeout)),
+        Verb::Jupyterlab { chapters } => jupyterlab_verb(&chapters),
         Verb::Portable { cpu, chapters } => portable::check(&cpu, &chapters),
         Verb::CheckFigures { chapters } => portable::check_figures(&chapters),
     };
@@ -406,6 +416,28 @@ fn execute(only: &[String], timeout: Duration) -> Result<String> {
     }
 }
 
+/// `cargo xtask jupyterlab`: the named chapters' notebooks in JupyterLab.
+fn jupyterlab_verb(only: &[String]) -> Result<()> {
+    let all = chapters::all();
+    let names: Vec<&str> = only
+        .iter()
+        .map(|name| {
+            all.iter()
+                .find(|c| c.name == name)
+                .map(|c| c.name)
+                .with_context(|| {
+                    format!(
+                        "no chapter {name:?}; the chapters are {:?}",
+                        all.iter().map(|c| c.name).collect::<Vec<_>>()
+                    )
+                })
+        })
+        .collect::<Result<_>>()?;
+    let note = jupyterlab::check(&root(), &names)?;
+    println!("jupyterlab {note}");
+    Ok(())
+}
+
 fn mdbook(args: &[&str]) -> Result<Command> {
     let mdbook = tools::ensure(&tools::MDBOOK)?;
     let katex = tools::ensure(&tools::MDBOOK_KATEX)?;
@@ -531,6 +563,9 @@ fn test(with_notebooks: bool, notebook_timeout: Duration) -> Result<()> {
     if with_notebooks {
         step(&mut steps, "notebooks: run headless", || {
             execute(&[], notebook_timeout)
+        });
+        step(&mut steps, "jupyterlab: zero, Run All in Chromium", || {
+            jupyterlab::check(&root(), &["zero"])
         });
     }
     println!("\n==> summary");

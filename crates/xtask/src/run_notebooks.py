@@ -1,10 +1,18 @@
 """Execute notebooks headless with nbclient and report, per notebook, which cell failed.
 
-Usage: run_notebooks.py --timeout SECONDS NOTEBOOK...
+Usage: run_notebooks.py --timeout SECONDS [--out DIR] NOTEBOOK...
+       run_notebooks.py --forget   (only clear the last kernel session's build, see below)
 
 Each notebook runs in its own folder (so `:dep x = { path = "../crates/x" }` resolves),
 cell by cell, within SECONDS in total. The last line for each notebook is
-`RESULT <name> ok|fail <seconds>`. Outputs are never written back.
+`RESULT <name> ok|fail <seconds>`. Outputs are never written back; with `--out DIR` the
+executed notebook, outputs and all, is written to DIR/<name>.ipynb for a look.
+
+A notebook fails unless every code cell displays exactly the charts the book shows after
+its code block (the count the generator writes into the cell's metadata, `why_init.charts`,
+from the chapter's `![..](figures/..)` image lines): a chart is an `image/svg+xml` output
+or an `<img data-chart=..>` in a `text/html` output (`charts::show_all`). It also fails on
+a bare `()` printed as a cell's value.
 
 A cell fails when it reports an error (evcxr does so for compile errors) or writes to
 stderr: evcxr_jupyter 0.22 answers "ok" for a cell that panics or whose `?` returns an
@@ -74,7 +82,32 @@ def forget_last_session():
                 os.remove(found)
 
 
-def run(path, timeout):
+CHART_IMG = re.compile(r"<img\b[^>]*\bdata-chart=")
+
+
+def charts_shown(cell):
+    """How many charts a cell displays: SVG outputs, and the charts of an HTML gallery."""
+    n = 0
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "image/svg+xml" in data:
+            n += 1
+        html = data.get("text/html", "")
+        n += len(CHART_IMG.findall(html if isinstance(html, str) else "".join(html)))
+    return n
+
+
+def untidy(cell):
+    """A complaint about a cell's output that no reader wants, or None."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "execute_result":
+            text = out.get("data", {}).get("text/plain", "")
+            if (text if isinstance(text, str) else "".join(text)).strip() == "()":
+                return "printed a bare `()` (end the cell with `;`)"
+    return None
+
+
+def run(path, timeout, out_dir=None):
     name = os.path.splitext(os.path.basename(path))[0]
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -90,6 +123,7 @@ def run(path, timeout):
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     print(f"notebook  {name}: {len(code_cells)} code cells", flush=True)
     failure = None
+    charts_total = 0
     try:
         with client.setup_kernel():
             for n, index in enumerate(code_cells, 1):
@@ -108,17 +142,37 @@ def run(path, timeout):
                 if stderr.strip():
                     failure = (index, cell, "wrote to stderr (a panic or an error returned by `?`):\n" + ANSI.sub("", stderr).strip())
                     break
-                print(f"notebook  {name}: cell {n}/{len(code_cells)} ({cell.get('id')}) ok, {time.monotonic() - t:.1f} s", flush=True)
+                wanted = cell.get("metadata", {}).get("why_init", {}).get("charts", 0)
+                shown = charts_shown(cell)
+                charts_total += shown
+                if shown != wanted:
+                    failure = (index, cell, f"displayed {shown} charts; the book shows {wanted} after this code (one output per kind per cell: use charts::show_all)")
+                    break
+                complaint = untidy(cell)
+                if complaint:
+                    failure = (index, cell, complaint)
+                    break
+                print(f"notebook  {name}: cell {n}/{len(code_cells)} ({cell.get('id')}) ok, {time.monotonic() - t:.1f} s" + (f", {shown} charts" if shown else ""), flush=True)
     except Exception as e:  # a dead kernel, a timeout, or anything else: report, go on
         failure = failure or (None, None, f"{type(e).__name__}: {e}")
     seconds = time.monotonic() - start
+    book_charts = nb.metadata.get("why_init", {}).get("charts")
+    if not failure and book_charts is None:
+        failure = (None, None, "the notebook has no why_init.charts in its metadata (run `cargo xtask notebooks`)")
+    elif not failure and charts_total != book_charts:
+        failure = (None, None, f"displayed {charts_total} charts; the chapter shows {book_charts}")
+    if not failure:
+        print(f"notebook  {name}: {charts_total} charts displayed, as many as the chapter shows", flush=True)
     if failure:
         index, cell, text = failure
-        where = f"cell {index} ({cell.get('id')})" if cell is not None else "the kernel"
+        where = f"cell {index} ({cell.get('id')})" if cell is not None else "the notebook"
         print(f"FAILED    {name}: {where} failed:", flush=True)
         if cell is not None:
             print("  source:\n    " + "\n    ".join(cell.source.splitlines()[:12]), flush=True)
         print("  error:\n    " + "\n    ".join(text.splitlines()[:40]), flush=True)
+    if out_dir:
+        os.makedirs(out_dir, exist_ok=True)
+        nbformat.write(nb, os.path.join(out_dir, f"{name}.ipynb"))
     print(f"RESULT {name} {'fail' if failure else 'ok'} {seconds:.1f}", flush=True)
     return failure is None, (failure[2] if failure else "")
 
@@ -126,21 +180,28 @@ def run(path, timeout):
 INFRASTRUCTURE = ("Error renaming", "dlopen failed", "dlsym failed", "Kernel died")
 
 
-def run_with_retry(path, timeout):
+def run_with_retry(path, timeout, out_dir):
     """Run a notebook; rerun it once if evcxr itself (not the notebook's code) failed."""
-    ok, text = run(path, timeout)
+    ok, text = run(path, timeout, out_dir)
     if not ok and any(marker in text for marker in INFRASTRUCTURE):
         print("notebook  the kernel failed for a reason outside the notebook; retrying once", flush=True)
-        ok, text = run(path, timeout)
+        ok, text = run(path, timeout, out_dir)
     return ok
 
 
 def main(argv):
+    if argv == ["--forget"]:
+        forget_last_session()
+        return 0
     if len(argv) < 3 or argv[0] != "--timeout":
         print(__doc__, file=sys.stderr)
         return 2
     timeout = int(argv[1])
-    ok = [run_with_retry(path, timeout) for path in argv[2:]]
+    paths = argv[2:]
+    out_dir = None
+    if paths[:1] == ["--out"] and len(paths) >= 2:
+        out_dir, paths = paths[1], paths[2:]
+    ok = [run_with_retry(path, timeout, out_dir) for path in paths]
     return 0 if all(ok) else 1
 
 

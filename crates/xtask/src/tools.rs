@@ -62,6 +62,86 @@ pub const PYTHON_PACKAGES: &[&str] = &[
     "tzdata==2026.6",
 ];
 
+/// JupyterLab, for the test that runs a notebook the way a reader does (`cargo xtask
+/// jupyterlab`), and what it pulls in beyond [`PYTHON_PACKAGES`], pinned; installed into the
+/// same virtualenv, whose pins it leaves as they are.
+pub const JUPYTERLAB_PACKAGES: &[&str] = &[
+    "anyio==4.16.0",
+    "argon2-cffi-bindings==26.2.0",
+    "argon2-cffi==25.1.0",
+    "arrow==1.4.0",
+    "asttokens==3.0.2",
+    "async-lru==2.4.0",
+    "babel==2.19.0",
+    "beautifulsoup4==4.15.0",
+    "bleach==6.4.0",
+    "certifi==2026.10.19.post1",
+    "cffi==2.1.1",
+    "charset-normalizer==3.5.3",
+    "comm==0.2.3",
+    "debugpy==1.8.22",
+    "defusedxml==0.7.1",
+    "executing==2.3.0",
+    "fqdn==1.6.0",
+    "h11==0.16.0",
+    "httpcore==1.0.9",
+    "httpx==0.28.1",
+    "idna==3.20",
+    "ipykernel==7.4.0",
+    "ipython==9.18.1",
+    "ipython_pygments_lexers==1.1.1",
+    "isoduration==20.11.0",
+    "jedi==0.20.1",
+    "Jinja2==3.1.6",
+    "json5==0.17.3",
+    "jsonpointer==3.12",
+    "jupyter-events==0.12.1",
+    "jupyter-lsp==2.3.1",
+    "jupyter_builder==1.3.0",
+    "jupyter_server==2.21.1",
+    "jupyter_server_terminals==0.5.4",
+    "jupyterlab==4.6.6",
+    "jupyterlab_pygments==0.3.0",
+    "jupyterlab_server==2.28.1",
+    "lark==1.3.1",
+    "MarkupSafe==3.0.4",
+    "matplotlib-inline==0.2.2",
+    "mistune==3.4.0",
+    "nbconvert==7.17.2",
+    "nest-asyncio2==1.7.4",
+    "notebook_shim==0.2.4",
+    "overrides==7.7.0",
+    "packaging==26.4",
+    "pandocfilters==1.5.1",
+    "parso==0.8.7",
+    "pexpect==4.9.0",
+    "prometheus_client==0.26.0",
+    "prompt_toolkit==3.0.53",
+    "psutil==7.2.2",
+    "ptyprocess==0.7.0",
+    "pure_eval==0.2.4",
+    "pycparser==3.12",
+    "Pygments==2.21.0",
+    "python-json-logger==4.2.0",
+    "PyYAML==6.0.4",
+    "requests==2.34.2",
+    "rfc3339-validator==0.1.4",
+    "rfc3986-validator==0.1.1",
+    "rfc3987-syntax==1.1.0",
+    "Send2Trash==2.2.0",
+    "six==1.17.0",
+    "soupsieve==4.1.3",
+    "stack-data==0.6.3",
+    "terminado==0.18.1",
+    "tinycss2==1.5.1",
+    "uri-template==1.3.0",
+    "urllib3==2.8.0",
+    "wcwidth==0.9.4",
+    "webcolors==25.10.0",
+    "webencodings==0.6.1",
+    "websocket-client==1.9.2",
+];
+
 /// `$XDG_CACHE_HOME/why-init`, or `~/.cache/why-init`.
 pub fn cache_dir() -> Result<PathBuf> {
     let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
@@ -181,6 +261,43 @@ pub fn python() -> Result<PathBuf> {
     Ok(python)
 }
 
+/// The Python of the notebook virtualenv ([`python`]) with [`JUPYTERLAB_PACKAGES`] added,
+/// installed on first use (about half a minute).
+pub fn python_with_jupyterlab() -> Result<PathBuf> {
+    let python = python()?;
+    let venv = python
+        .parent()
+        .and_then(Path::parent)
+        .context("the virtualenv's python has no folder")?;
+    let done = venv.join(".jupyterlab-complete");
+    let pins = JUPYTERLAB_PACKAGES.join("\n");
+    if std::fs::read_to_string(&done).is_ok_and(|d| d == pins) {
+        return Ok(python);
+    }
+    println!(
+        "tools     installing JupyterLab into {} (first use only, about half a minute)",
+        venv.display()
+    );
+    let status = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+        ])
+        .args(JUPYTERLAB_PACKAGES)
+        .args(PYTHON_PACKAGES)
+        .stdin(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("pip install of JupyterLab failed ({status})");
+    }
+    std::fs::write(&done, pins)?;
+    Ok(python)
+}
+
 /// Debian's Chromium, which the browser test drives (never a browser that Playwright downloads).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -265,57 +382,22 @@ pub struct NotebookRun {
 /// All notebooks share one evcxr build folder and compile cache in the cache folder, so
 /// the chapter crates' dependencies are compiled once.
 pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<Vec<NotebookRun>> {
-    let evcxr = ensure(&EVCXR_JUPYTER)?;
     let python = python()?;
-    let jupyter = kernel_spec(&evcxr)?;
+    let mut cmd = Command::new(&python);
+    kernel_environment(&mut cmd)?;
     let cache = cache_dir()?;
-    let evcxr_tmp = cache.join("evcxr-build");
-    let evcxr_config = cache.join("evcxr-config");
-    for dir in [
-        &evcxr_tmp,
-        &evcxr_config,
-        &jupyter.join("runtime"),
-        &jupyter.join("config"),
-    ] {
-        std::fs::create_dir_all(dir)?;
-    }
-    // No init.evcxr: evcxr's `:cache` of compiled cells made kernels fail to start
-    // ("dlsym failed") when a later session reused the build folder.
     let script = cache.join("run_notebooks.py");
     crate::write_if_changed(&script, include_str!("run_notebooks.py").as_bytes())?;
-    // evcxr links each cell against the shared libstd and sets a relative rpath that is
-    // right for target/<triple>/debug/deps but not for the copy it loads one folder up,
-    // so the kernel only starts when the toolchain's target libdir is on the search path.
-    let libdir = Command::new("rustc")
-        .args(["--print", "target-libdir"])
-        .output()
-        .context("could not run rustc")?;
-    let libdir = PathBuf::from(String::from_utf8(libdir.stdout)?.trim());
-    let library_path = {
-        let old = std::env::var_os("LD_LIBRARY_PATH").unwrap_or_default();
-        std::env::join_paths(std::iter::once(libdir).chain(std::env::split_paths(&old)))?
-    };
-    let mut cmd = Command::new(&python);
     cmd.arg(&script)
         .arg("--timeout")
-        .arg(timeout.as_secs().to_string());
+        .arg(timeout.as_secs().to_string())
+        // The executed notebooks, outputs and all, for a look (target/ is not committed).
+        .arg("--out")
+        .arg(root.join("target").join("notebooks"));
     for name in names {
         cmd.arg(root.join("notebooks").join(format!("{name}.ipynb")));
     }
-    cmd.env("JUPYTER_PATH", &jupyter)
-        .env("JUPYTER_DATA_DIR", &jupyter)
-        .env("JUPYTER_CONFIG_DIR", jupyter.join("config"))
-        .env("JUPYTER_RUNTIME_DIR", jupyter.join("runtime"))
-        .env("JUPYTER_PLATFORM_DIRS", "1")
-        .env("LD_LIBRARY_PATH", library_path)
-        .env("EVCXR_TMPDIR", &evcxr_tmp)
-        // evcxr runs cargo in its own folder and looks for the library it built there:
-        // a target folder set for the workspace (as `.ci/run` does) would hide it.
-        .env_remove("CARGO_TARGET_DIR")
-        .env("EVCXR_CONFIG_DIR", &evcxr_config)
-        // evcxr keeps its compile cache in $XDG_CACHE_HOME/evcxr: put it in ours.
-        .env("XDG_CACHE_HOME", cache.join("xdg"))
-        .env("PYTHONUNBUFFERED", "1")
+    cmd.env("PYTHONUNBUFFERED", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped());
     println!(
@@ -350,4 +432,52 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
         );
     }
     Ok(runs)
+}
+
+/// Set up `cmd`'s environment for the evcxr kernel (installed first if missing): its
+/// kernel spec in a Jupyter folder of the cache, a shared evcxr build folder, and the
+/// toolchain's library folder on the loader's path. Shared by the headless runner and the
+/// JupyterLab test.
+pub fn kernel_environment(cmd: &mut Command) -> Result<()> {
+    let evcxr = ensure(&EVCXR_JUPYTER)?;
+    let jupyter = kernel_spec(&evcxr)?;
+    let cache = cache_dir()?;
+    let evcxr_tmp = cache.join("evcxr-build");
+    let evcxr_config = cache.join("evcxr-config");
+    for dir in [
+        &evcxr_tmp,
+        &evcxr_config,
+        &jupyter.join("runtime"),
+        &jupyter.join("config"),
+    ] {
+        std::fs::create_dir_all(dir)?;
+    }
+    // No init.evcxr: evcxr's `:cache` of compiled cells made kernels fail to start
+    // ("dlsym failed") when a later session reused the build folder.
+    // evcxr links each cell against the shared libstd and sets a relative rpath that is
+    // right for target/<triple>/debug/deps but not for the copy it loads one folder up,
+    // so the kernel only starts when the toolchain's target libdir is on the search path.
+    let libdir = Command::new("rustc")
+        .args(["--print", "target-libdir"])
+        .output()
+        .context("could not run rustc")?;
+    let libdir = PathBuf::from(String::from_utf8(libdir.stdout)?.trim());
+    let library_path = {
+        let old = std::env::var_os("LD_LIBRARY_PATH").unwrap_or_default();
+        std::env::join_paths(std::iter::once(libdir).chain(std::env::split_paths(&old)))?
+    };
+    cmd.env("JUPYTER_PATH", &jupyter)
+        .env("JUPYTER_DATA_DIR", &jupyter)
+        .env("JUPYTER_CONFIG_DIR", jupyter.join("config"))
+        .env("JUPYTER_RUNTIME_DIR", jupyter.join("runtime"))
+        .env("JUPYTER_PLATFORM_DIRS", "1")
+        .env("LD_LIBRARY_PATH", library_path)
+        .env("EVCXR_TMPDIR", &evcxr_tmp)
+        // evcxr runs cargo in its own folder and looks for the library it built there:
+        // a target folder set for the workspace (as `.ci/run` does) would hide it.
+        .env_remove("CARGO_TARGET_DIR")
+        .env("EVCXR_CONFIG_DIR", &evcxr_config)
+        // evcxr keeps its compile cache in $XDG_CACHE_HOME/evcxr: put it in ours.
+        .env("XDG_CACHE_HOME", cache.join("xdg"));
+    Ok(())
 }

@@ -238,19 +238,19 @@ impl Run {
 
 /// Train `net` on `data` for `epochs` full-batch steps of learning rate `lr`, recording
 /// its hidden units at every epoch.
-pub fn train_net(mut net: Mlp, data: &Dataset, lr: f64, epochs: usize) -> Result<Run> {
+pub fn train_net(net: Mlp, data: &Dataset, lr: f64, epochs: usize) -> Result<Run> {
+    train_net_with(net, data, &TrainConfig::new(lr, epochs))
+}
+
+/// [`train_net`] with any training configuration, for example mini-batches:
+/// `train_net_with(net, &data, &TrainConfig::new(LR, 200).mini_batch(32, seed))`.
+pub fn train_net_with(mut net: Mlp, data: &Dataset, config: &TrainConfig) -> Result<Run> {
     check_one_hidden_layer(&net)?;
     let start = net.clone();
-    let mut units_by_epoch = Vec::with_capacity(epochs + 1);
-    let history = train_with(
-        &mut net,
-        &data.x,
-        &data.y,
-        &TrainConfig::new(lr, epochs),
-        |_, n| {
-            units_by_epoch.push(units_unchecked(n));
-        },
-    )?;
+    let mut units_by_epoch = Vec::new();
+    let history = train_with(&mut net, &data.x, &data.y, config, |_, n| {
+        units_by_epoch.push(units_unchecked(n));
+    })?;
     let identical_every_epoch = units_by_epoch.iter().all(|u| same_bits(u));
     Ok(Run {
         history,
@@ -832,6 +832,19 @@ mod tests {
         assert!(b.iter().sum::<f64>().abs() < 1e-15);
         let e = log_frequency_bias(&[1.0, 0.0]).unwrap_err();
         assert_eq!(e.to_string(), "class frequency must be in (0, 1], got 0");
+    }
+
+    #[test]
+    fn train_net_is_train_net_with_full_batches_and_mini_batches_differ() {
+        let data = blobs(SAMPLES, 0).unwrap();
+        let net = network(Activation::Sigmoid, ZERO, 0).unwrap();
+        let full = train_net(net.clone(), &data, LR, 5).unwrap();
+        let same = train_net_with(net.clone(), &data, &TrainConfig::new(LR, 5)).unwrap();
+        assert_eq!(full, same);
+        let mini = train_net_with(net, &data, &TrainConfig::new(LR, 5).mini_batch(32, 0)).unwrap();
+        assert_eq!(mini.units.len(), 6);
+        assert!(mini.identical_every_epoch);
+        assert_ne!(mini.history.losses(), full.history.losses());
     }
 
     #[test]

@@ -6,7 +6,9 @@ use book::{Error, Result};
 use charts::{DecisionMap, Figure, Grid, LineChart, Series};
 use initnet::{Activation, Dataset};
 
-use crate::experiments::{CLASSES, EPOCHS, Run, SAMPLES, STARTS, blobs, predict_classes, run};
+use crate::experiments::{
+    CLASSES, EPOCHS, LR, Run, SAMPLES, STARTS, blobs, network, predict_classes, train_net,
+};
 
 /// The activation of the charted runs.
 pub const FIGURE_ACTIVATION: Activation = Activation::Tanh;
@@ -15,24 +17,114 @@ pub const FIGURE_SEED: u64 = 0;
 /// Cells across and up of a decision-region grid.
 const GRID_CELLS: usize = 60;
 
+/// What the charted runs are: the knobs a reader can turn in the notebook. The default is
+/// the chapter's: the tanh network, learning rate [`LR`], [`EPOCHS`] steps on
+/// [`SAMPLES`] samples, seed [`FIGURE_SEED`] for both the data and the weights.
+///
+/// ```
+/// use zero::figures::Settings;
+/// use zero::initnet::Activation;
+///
+/// let sigmoid = Settings::default().activation(Activation::Sigmoid).lr(0.1).epochs(50);
+/// assert_eq!(sigmoid.title("Training loss"), "Training loss of the 2-2-4 sigmoid network, η = 0.1, 50 steps");
+/// assert_eq!(Settings::default().title("Training loss"), "Training loss of the 2-2-4 tanh network");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// The hidden layer's activation.
+    pub activation: Activation,
+    /// The learning rate η of full-batch gradient descent.
+    pub lr: f64,
+    /// The number of gradient steps.
+    pub epochs: usize,
+    /// The number of samples of the blobs (four classes).
+    pub samples: usize,
+    /// The seed of the data set and of the random start's weights.
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            activation: FIGURE_ACTIVATION,
+            lr: LR,
+            epochs: EPOCHS,
+            samples: SAMPLES,
+            seed: FIGURE_SEED,
+        }
+    }
+}
+
+impl Settings {
+    /// These settings with another activation.
+    pub fn activation(self, activation: Activation) -> Self {
+        Settings { activation, ..self }
+    }
+    /// These settings with another learning rate.
+    pub fn lr(self, lr: f64) -> Self {
+        Settings { lr, ..self }
+    }
+    /// These settings with another number of steps.
+    pub fn epochs(self, epochs: usize) -> Self {
+        Settings { epochs, ..self }
+    }
+    /// These settings with another number of samples.
+    pub fn samples(self, samples: usize) -> Self {
+        Settings { samples, ..self }
+    }
+    /// These settings with another seed.
+    pub fn seed(self, seed: u64) -> Self {
+        Settings { seed, ..self }
+    }
+    /// A chart title for these settings: `what` of the 2-2-4 network with its activation,
+    /// followed by whatever differs from the chapter's learning rate, steps, samples and seed.
+    pub fn title(&self, what: &str) -> String {
+        let chapter = Settings::default();
+        let mut title = format!("{what} of the 2-2-4 {} network", self.activation);
+        if self.lr != chapter.lr {
+            title.push_str(&format!(", η = {}", self.lr));
+        }
+        if self.epochs != chapter.epochs {
+            title.push_str(&format!(", {} steps", self.epochs));
+        }
+        if self.samples != chapter.samples {
+            title.push_str(&format!(", {} samples", self.samples));
+        }
+        if self.seed != chapter.seed {
+            title.push_str(&format!(", seed {}", self.seed));
+        }
+        title
+    }
+}
+
 /// The data set and the three runs (zero, constant, random start) the charts show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Runs {
+    /// What was run.
+    pub settings: Settings,
     /// The data set.
     pub data: Dataset,
     /// (start name, run) for each of [`STARTS`].
     pub runs: Vec<(&'static str, Run)>,
 }
 
-/// Train the network with `activation` from each of the three starts on `blobs(SAMPLES, seed)`
-/// for [`EPOCHS`] steps.
-pub fn runs(activation: Activation, seed: u64) -> Result<Runs> {
-    let data = blobs(SAMPLES, seed)?;
+/// Train the 2-2-4 network from each of the three starts with `settings`: on
+/// `blobs(settings.samples, settings.seed)`, for `settings.epochs` steps of learning rate
+/// `settings.lr`.
+pub fn runs(settings: &Settings) -> Result<Runs> {
+    let data = blobs(settings.samples, settings.seed)?;
     let runs = STARTS
         .iter()
-        .map(|&(name, init)| Ok((name, run(&data, activation, init, seed, EPOCHS)?)))
+        .map(|&(name, init)| {
+            let net = network(settings.activation, init, settings.seed)?;
+            Ok((name, train_net(net, &data, settings.lr, settings.epochs)?))
+        })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Runs { data, runs })
+    Ok(Runs {
+        settings: *settings,
+        data,
+        runs,
+    })
 }
 
 fn unknown_run(name: &str) -> Error {
@@ -54,7 +146,7 @@ fn label(name: &str) -> &'static str {
 /// The training loss of the three runs, with the level ln 4 of a network that predicts
 /// all classes with equal probability.
 pub fn loss_curves(runs: &Runs) -> Result<Figure> {
-    let mut chart = LineChart::new("loss-curves", "Training loss of the 2-2-4 tanh network")
+    let mut chart = LineChart::new("loss-curves", runs.settings.title("Training loss"))
         .x_label("gradient step (full batch)")
         .y_label("cross-entropy loss (nats)");
     // ln 4 first, so that the zero-init curve, which lies on it, is drawn on top.
@@ -130,7 +222,7 @@ pub fn decision_regions(runs: &Runs, name: &str) -> Result<Figure> {
 
 /// Every chart of the chapter.
 pub fn figures() -> Result<Vec<Figure>> {
-    let runs = runs(FIGURE_ACTIVATION, FIGURE_SEED)?;
+    let runs = runs(&Settings::default())?;
     let mut out = vec![loss_curves(&runs)?];
     for (name, _) in STARTS {
         out.push(hidden_weights(&runs, name)?);
@@ -154,8 +246,29 @@ mod tests {
             assert!(f.svg.starts_with("<svg"), "{}", f.name);
             assert!(f.csv.lines().count() > 1, "{}", f.name);
         }
-        let runs = runs(FIGURE_ACTIVATION, FIGURE_SEED).unwrap();
+        let runs = runs(&Settings::default()).unwrap();
         let err = hidden_weights(&runs, "ones").unwrap_err().to_string();
         assert!(err.contains("\"ones\""), "{err}");
+    }
+
+    #[test]
+    fn the_settings_reach_the_runs_and_the_title() {
+        let s = Settings::default()
+            .activation(Activation::Sigmoid)
+            .lr(0.1)
+            .epochs(20)
+            .samples(80)
+            .seed(3);
+        let r = runs(&s).unwrap();
+        assert_eq!(r.data.len(), 80);
+        assert_eq!(r.data, blobs(80, 3).unwrap());
+        for (_, run) in &r.runs {
+            assert_eq!(run.history.records.len(), 21);
+            assert_eq!(run.start.layer(1).activation, Activation::Sigmoid);
+        }
+        let svg = loss_curves(&r).unwrap().svg;
+        let title =
+            "Training loss of the 2-2-4 sigmoid network, η = 0.1, 20 steps, 80 samples, seed 3";
+        assert!(svg.contains(&format!("<title>{title}</title>")), "{svg}");
     }
 }

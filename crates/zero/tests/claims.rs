@@ -276,8 +276,7 @@ fn every_number_in_the_chapter_is_computed() {
     c.add("random_gain", format!("{:.3}", Spread::of(&gains).mean));
 
     // "Seeing it": the charted runs of seed 0 say what the text says about them.
-    let seed0 =
-        zero::figures::runs(zero::figures::FIGURE_ACTIVATION, zero::figures::FIGURE_SEED).unwrap();
+    let seed0 = zero::figures::runs(&zero::figures::Settings::default()).unwrap();
     let final_loss = |name: &str| {
         seed0
             .runs
