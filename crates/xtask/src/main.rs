@@ -13,8 +13,9 @@
 //!   notebook headless.
 //! - `jupyterlab`: run notebooks in JupyterLab in headless Chromium (Run All) and check
 //!   that every cell runs and every chart appears.
-//! - `portable`: run `initlab` and a chapter's figures under an emulated CPU without AVX or
-//!   FMA (`qemu-x86_64 -cpu Nehalem-v2`) and check they are byte for byte the native ones.
+//! - `portable`: run `initlab`, two chapters' figures and the zero chapter's claims test
+//!   under an emulated CPU without AVX or FMA (`qemu-x86_64 -cpu Nehalem-v2`) and check
+//!   they are byte for byte the native ones (the claims: that they hold).
 //!
 //! Tools are installed on first use, pinned, into `$XDG_CACHE_HOME/why-init/tools/`
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
@@ -99,9 +100,10 @@ enum Verb {
         #[arg(default_values_t = [String::from("zero")])]
         chapters: Vec<String>,
     },
-    /// Check that results do not depend on the CPU: run `initlab` and the figures of a cheap
-    /// chapter under `qemu-x86_64 -cpu <cpu>` (no AVX, no FMA by default) and compare them
-    /// byte for byte with the native output and the committed figures.
+    /// Check that results do not depend on the CPU: run `initlab`, the figures of cheap
+    /// chapters and the zero chapter's claims test under `qemu-x86_64 -cpu <cpu>` (no AVX,
+    /// no FMA by default) and compare them byte for byte with the native output and the
+    /// committed figures (the claims must hold).
     Portable {
         /// The emulated CPU model (`qemu-x86_64 -cpu help` lists them).
         #[arg(long, default_value = "Nehalem-v2")]

@@ -4,11 +4,18 @@
 //! library's software `fma`) and checks it byte for byte against the native run:
 //!
 //! 1. `initlab layers` (tanh, 4 layers of 300, batch 200, seed 1: the portable matrix
-//!    product forward and backward, tanh and the statistics) and `initlab train` (the
-//!    article's 2-2-4 network on the blobs, 300 epochs: the small-layer loops, exp, ln and
-//!    the fused loss), as JSON;
+//!    product forward and backward, tanh and the statistics), the same for a sigmoid and
+//!    a ReLU stack at He's scale (3 layers of 100: the theory crate's mean field, Gaussian
+//!    expectations, split at ReLU's kink, and the sigmoid's saturation cutoff, which every
+//!    `layers` run predicts beside what it measures), `initlab train` on the moons (libm's
+//!    sin and cos, standardized inputs, a 2-10-5-2 ReLU network) and on the blobs (the
+//!    article's 2-2-4 network, 300 epochs: the small-layer loops, exp, ln and the fused
+//!    loss), as JSON;
 //! 2. the figures (SVG and CSV) of a few cheap chapters, drawn by this very binary under
-//!    emulation and compared with the committed files.
+//!    emulation and compared with the committed files;
+//! 3. the zero chapter's claims test (its rounding-level claims: the sigmoid's escape from
+//!    the zero saddle, which class a rounding error favours), which must pass under
+//!    emulation too.
 //!
 //! The binaries are the workspace's own dev build, compiled for the x86-64 baseline
 //! (rustc's default `target-cpu`; the wider instruction sets are chosen at run time), so
@@ -23,7 +30,7 @@ use anyhow::{Context, Result, bail};
 use crate::{cargo, root, run};
 
 /// The `initlab` runs compared, as argument lists.
-const INITLAB_RUNS: [&[&str]; 2] = [
+const INITLAB_RUNS: [&[&str]; 5] = [
     &[
         "layers",
         "--init",
@@ -38,6 +45,55 @@ const INITLAB_RUNS: [&[&str]; 2] = [
         "200",
         "--seed",
         "1",
+        "--json",
+    ],
+    &[
+        "layers",
+        "--init",
+        "he",
+        "--activation",
+        "sigmoid",
+        "--depth",
+        "3",
+        "--width",
+        "100",
+        "--batch",
+        "100",
+        "--seed",
+        "2",
+        "--json",
+    ],
+    &[
+        "layers",
+        "--init",
+        "he",
+        "--activation",
+        "relu",
+        "--depth",
+        "3",
+        "--width",
+        "100",
+        "--batch",
+        "100",
+        "--seed",
+        "2",
+        "--json",
+    ],
+    &[
+        "train",
+        "--dataset",
+        "moons",
+        "--hidden",
+        "10,5",
+        "--activation",
+        "relu",
+        "--init",
+        "he",
+        "--standardize",
+        "--epochs",
+        "100",
+        "--seed",
+        "3",
         "--json",
     ],
     &[
@@ -101,8 +157,8 @@ pub(crate) fn check(cpu: &str, chapters: &[String]) -> Result<()> {
             );
         }
         println!(
-            "portable  initlab {:<6} same bytes under -cpu {cpu} ({} bytes, {:.0} s emulated)",
-            args[0],
+            "portable  initlab {:<28} same bytes under -cpu {cpu} ({} bytes, {:.0} s emulated)",
+            args[..5].join(" "),
             native.len(),
             start.elapsed().as_secs_f64()
         );
@@ -121,7 +177,52 @@ pub(crate) fn check(cpu: &str, chapters: &[String]) -> Result<()> {
         chapters.join(", "),
         start.elapsed().as_secs_f64()
     );
+    for chapter in CLAIMS_UNDER_EMULATION {
+        let test = claims_test_binary(chapter)?;
+        let start = Instant::now();
+        let mut claims = Command::new(&qemu);
+        claims
+            .args(["-cpu", cpu])
+            .arg(&test)
+            .arg("--quiet")
+            .current_dir(root().join("crates").join(chapter));
+        run(claims).with_context(|| format!("{chapter}'s claims under -cpu {cpu}"))?;
+        println!(
+            "portable  {chapter}'s claims hold under -cpu {cpu} ({:.0} s emulated)",
+            start.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
+}
+
+/// The chapters whose claims test runs under emulation: zero's states the rounding-level
+/// facts (the escape from the saddle at steps 572 to 808, the class-0 count), the claims
+/// most sensitive to a last-bit difference, and runs in about two minutes emulated.
+const CLAIMS_UNDER_EMULATION: [&str; 1] = ["zero"];
+
+/// Build `chapter`'s claims test (`crates/<chapter>/tests/claims.rs`) and return the path
+/// of its executable, read from cargo's JSON messages.
+fn claims_test_binary(chapter: &str) -> Result<PathBuf> {
+    let out = output(&mut cargo(&[
+        "test",
+        "-p",
+        chapter,
+        "--test",
+        "claims",
+        "--no-run",
+        "--message-format=json",
+    ]))?;
+    String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "claims")
+        .filter(|m| {
+            m["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains(&format!("/{chapter}#")))
+        })
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .with_context(|| format!("cargo built no claims test for {chapter}"))
 }
 
 /// Draw the chapters' figures and compare them with the committed files, byte for byte.
