@@ -2,6 +2,7 @@
 //! through a deep stack of wide tanh layers, with small and with N(0, 1) weights, beside
 //! the mean-field prediction of every layer's variance, forward and backward.
 
+use initnet::kernels::matmul;
 use initnet::ndarray::Array2;
 use initnet::{
     Activation, BiasInit, Dense, Error, Histogram, Init, Mlp, mean_std, rng, saturated_fraction,
@@ -96,23 +97,7 @@ pub fn run(stack: Stack, seed: u64) -> Result<Run, Error> {
 /// [`run`], also returning the activations h^1..h^L themselves (each batch x n), for
 /// drawing their histograms.
 pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<f64>>), Error> {
-    stack.check()?;
-    let mut r = rng(seed);
-    let x = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
-    let init = Init::normal(stack.sigma_w)?;
-    let layers = (0..stack.depth)
-        .map(|_| {
-            Dense::init(
-                stack.width,
-                stack.width,
-                Activation::Tanh,
-                init,
-                BiasInit::Zeros,
-                &mut r,
-            )
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let net = Mlp::from_layers(layers)?;
+    let (mut r, x, net) = build(stack, seed)?;
     let trace = net.forward(&x)?;
     let top = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
     let grads = net.backward(&trace, &top)?;
@@ -139,6 +124,51 @@ pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<
         },
         trace.post,
     ))
+}
+
+/// The generator after its draws, the inputs and the network of one run (see [`run`]).
+fn build(stack: Stack, seed: u64) -> Result<(initnet::Rng, Array2<f64>, Mlp), Error> {
+    stack.check()?;
+    let mut r = rng(seed);
+    let x = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
+    let init = Init::normal(stack.sigma_w)?;
+    let layers = (0..stack.depth)
+        .map(|_| {
+            Dense::init(
+                stack.width,
+                stack.width,
+                Activation::Tanh,
+                init,
+                BiasInit::Zeros,
+                &mut r,
+            )
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok((r, x, Mlp::from_layers(layers)?))
+}
+
+/// How far the stack of one run (the same inputs and weights as [`run`]) is from the
+/// linear map it would be without tanh: the relative Frobenius distance
+/// |h^L - x (W^1)^T ... (W^L)^T| / |x (W^1)^T ... (W^L)^T| over the batch. With tiny
+/// weights tanh(a) = a - a^3/3 + ..., so the distance is of the order of the first layer's
+/// q^1 (the later layers are smaller still): the stack is a small, nearly linear map of
+/// full rank (a product of Gaussian matrices is invertible with probability one), not a
+/// map that forgets its input.
+pub fn linear_deviation(stack: Stack, seed: u64) -> Result<f64, Error> {
+    let (_, x, net) = build(stack, seed)?;
+    let trace = net.forward(&x)?;
+    let mut linear = x;
+    for l in 1..=net.depth() {
+        linear = matmul(&linear, &net.layer(l).w.t());
+    }
+    let top = trace.h(stack.depth);
+    let gap: f64 = top
+        .iter()
+        .zip(&linear)
+        .map(|(h, y)| (h - y) * (h - y))
+        .sum();
+    let size: f64 = linear.iter().map(|y| y * y).sum();
+    Ok((gap / size).sqrt())
 }
 
 /// The mean-field prediction of every layer, for an infinitely wide stack.
