@@ -245,8 +245,8 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
 /// sd ≈ (1/2) sqrt(l (l+1) / n^2 + 2 (l+1) / (n B)),
 ///
 /// derived in [`theory::linear_stack_rms_sd`] (a Fuss–Catalan sum over the matrix product
-/// and a quadratic form over the batch). For l = 1 it is the closed form of
-/// [`crate::width::ratio_sd`] with n units. For tanh stacks it is an upper bound (nearly
+/// and a quadratic form over the batch). For l = 1 it agrees with the closed form of
+/// [`crate::width::ratio_sd`] with n units to leading order in 1/n (within 1 % here). For tanh stacks it is an upper bound (nearly
 /// attained when sigma_w is small). The same formula, with l replaced by the number of
 /// layers a gradient has crossed, describes the back-propagated gradient in the linear
 /// regime; in the saturated regime the gradient's fluctuations are larger (the factor
@@ -286,7 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn linear_sd_at_layer_one_is_the_exact_closed_form() {
+    fn linear_sd_at_layer_one_is_the_closed_form_to_leading_order() {
         let stack = Stack::cs231n(1.0);
         let exact = crate::width::ratio_sd(stack.width, stack.width, stack.batch).unwrap();
         assert!((linear_ratio_sd(stack, 1).unwrap() / exact - 1.0).abs() < 0.01);
