@@ -182,7 +182,8 @@ pub struct MeanField {
     pub grad_a_var: Vec<f64>,
     /// Var(dL/dh^l), l = 1..=L.
     pub grad_h_var: Vec<f64>,
-    /// The per-layer gain of the gradient variance, n sigma_w^2 E[tanh'(a^l)^2], l = 1..=L.
+    /// χ₁ of every layer, the factor on the gradient's variance,
+    /// g^2 E[tanh'(a^l)^2] = n sigma_w^2 E[tanh'(a^l)^2], l = 1..=L.
     pub chi: Vec<f64>,
 }
 
