@@ -48,7 +48,7 @@ pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Fig
     } else {
         format!("histograms-sigma-{sigma_w}")
     };
-    let title = format!("Activations h per layer, weights N(0, σ²), σ = {sigma_w}");
+    let title = format!("Activations h per layer, weights N(0, s²), s = {sigma_w}");
     let mut panel = HistogramPanel::new(name, title)
         .x_label("activation h")
         .range(-1.0, 1.0)
@@ -73,12 +73,12 @@ fn with_mean_field(
         let (measured, predicted) = pick(r, mf);
         chart = chart
             .series_in(
-                Series::from_ys_1(format!("mean field, σ_w = {s}"), &predicted),
+                Series::from_ys_1(format!("mean field, s = {s}"), &predicted),
                 Mark::Dashed,
                 i,
             )
             .series_in(
-                Series::from_ys_1(format!("measured, σ_w = {s}"), &measured),
+                Series::from_ys_1(format!("measured, s = {s}"), &measured),
                 Mark::Points,
                 i,
             );
@@ -133,7 +133,7 @@ pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure> {
     let title = format!("Length of a unit vector after L random n×n matrices, n = {n}");
     let mut chart = LineChart::new("product-norms", title)
         .x_label("number of factors L")
-        .y_label("ln |x_L|, entries N(0, c²/n)")
+        .y_label("ln |x_L|, entries N(0, g²/n)")
         .legend(SeriesLabelPosition::UpperLeft);
     for (i, c) in curves.iter().enumerate() {
         let depth = c.mean.len() - 1;
@@ -143,12 +143,12 @@ pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure> {
             .collect();
         chart = chart
             .series_in(
-                Series::from_ys(format!("c = {}, exact mean", c.gain), &c.mean),
+                Series::from_ys(format!("g = {}, exact mean", c.gain), &c.mean),
                 Mark::Dashed,
                 i,
             )
             .series_in(
-                Series::new(format!("c = {}, measured mean", c.gain), measured),
+                Series::new(format!("g = {}, measured mean", c.gain), measured),
                 Mark::Points,
                 i,
             );

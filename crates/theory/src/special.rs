@@ -9,7 +9,10 @@ use initnet::{Error, Result, normal_cdf};
 /// A Gauss–Hermite rule with `n` nodes, in the probabilists' form: for Z ~ N(0, 1),
 /// E[g(Z)] ≈ Σ_i `weights[i] * g(nodes[i])`. The rule is exact when g is a polynomial of
 /// degree below 2n, and converges fast for g analytic in a wide strip around the real
-/// axis. The weights are non-negative and sum to 1.
+/// axis. The weights are non-negative and sum to 1. Near z = 0 the nodes are about
+/// π/√n apart (the physicists' nodes x = z/√2 are π/√(2n) apart there), so a g that
+/// changes on a scale much narrower than π/√n around 0, like tanh(√q z)² for large q,
+/// falls between two nodes and the rule misses it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GaussHermite {
     /// The nodes z_i, in decreasing order, symmetric about 0.
@@ -268,6 +271,19 @@ mod tests {
         assert!((rule.expect(math::cos) - math::exp(-0.5)).abs() < 1e-14);
         assert!(GaussHermite::new(0).is_err());
         assert!(GaussHermite::new(151).is_err());
+    }
+
+    #[test]
+    fn hermite_nodes_near_zero_are_pi_over_root_n_apart() {
+        for n in [16, 64, 150] {
+            let rule = GaussHermite::new(n).unwrap();
+            // The nodes decrease; the gap between the two around 0 (n even).
+            let gap = rule.nodes[n / 2 - 1] - rule.nodes[n / 2];
+            let asymptotic = std::f64::consts::PI / (n as f64).sqrt();
+            assert!((gap / asymptotic - 1.0).abs() < 0.02, "n = {n}: {gap}");
+            // Not π/√(2n): that is the physicists' spacing.
+            assert!(gap > 1.3 * std::f64::consts::PI / (2.0 * n as f64).sqrt());
+        }
     }
 
     #[test]
