@@ -4,7 +4,7 @@
 
 use initnet::ndarray::Array2;
 use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
-use rand_distr::{Distribution, StandardNormal};
+use initnet::random::{Distribution, StandardNormal};
 
 use crate::{Error, Result, mean_sd};
 

@@ -18,7 +18,7 @@
 use initnet::ndarray::Array2;
 use initnet::rand::SeedableRng;
 use initnet::{Activation, Init, MlpSpec};
-use rand_distr::{Distribution, StandardNormal};
+use initnet::random::{Distribution, StandardNormal};
 
 use crate::Error;
 

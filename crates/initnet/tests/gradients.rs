@@ -7,7 +7,7 @@
 
 use initnet::ndarray::{Array2, array};
 use initnet::{Activation, BiasInit, Init, Loss, Mlp, MlpSpec};
-use rand_distr::{Distribution, StandardNormal};
+use initnet::random::{Distribution, StandardNormal};
 
 const EPS: f64 = 1e-5;
 const TOL: f64 = 1e-6;

@@ -2,7 +2,7 @@
 
 use initnet::ndarray::Array2;
 use initnet::{Activation, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction};
-use rand_distr::{Distribution, StandardNormal, Uniform};
+use initnet::random::{Distribution, StandardNormal, Uniform};
 
 use crate::theory::{Prediction, mean_field};
 
