@@ -3,8 +3,8 @@
 //! the measured Var(a^l).
 
 use initnet::ndarray::Array2;
-use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
 use initnet::random::{Distribution, StandardNormal};
+use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
 
 use crate::{Error, Result, mean_sd};
 

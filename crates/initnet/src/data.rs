@@ -2,9 +2,9 @@
 
 use std::f64::consts::PI;
 
+use crate::random::{Distribution, Normal, Uniform};
 use ndarray::{Array1, Array2, Axis};
 use rand::seq::SliceRandom;
-use crate::random::{Distribution, Normal, Uniform};
 
 use crate::error::{Error, Result, all_finite, non_negative};
 use crate::random::rng;

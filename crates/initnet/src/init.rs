@@ -18,9 +18,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::random::{Distribution, Normal, Uniform};
 use ndarray::{Array1, Array2};
 use rand::Rng;
-use crate::random::{Distribution, Normal, Uniform};
 
 use crate::error::{Error, Result, finite, non_negative, positive};
 

@@ -1,8 +1,8 @@
 //! The chapter's experiments: each takes explicit seeds and returns plain data.
 
 use initnet::ndarray::Array2;
-use initnet::{Activation, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction};
 use initnet::random::{Distribution, StandardNormal, Uniform};
+use initnet::{Activation, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction};
 
 use crate::theory::{Prediction, mean_field};
 
