@@ -3,8 +3,8 @@
 //! the measured Var(a^l).
 
 use initnet::ndarray::Array2;
+use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, BiasInit, Init, MlpSpec, mean_std};
-use rand_distr::{Distribution, StandardNormal};
 
 use crate::{Error, Result, mean_sd};
 

@@ -17,8 +17,8 @@
 
 use initnet::ndarray::Array2;
 use initnet::rand::SeedableRng;
+use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, Init, MlpSpec};
-use rand_distr::{Distribution, StandardNormal};
 
 use crate::Error;
 

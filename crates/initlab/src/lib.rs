@@ -24,11 +24,11 @@ use std::fmt::{self, Display, Write as _};
 use std::str::FromStr;
 
 use initnet::ndarray::Array2;
+use initnet::random::{Distribution, StandardNormal};
 use initnet::{
     Activation, Blobs, Init, Loss, Mlp, MlpSpec, Standardizer, TrainConfig, dead_fraction,
     layer_stats, make_circles, make_moons, saturated_fraction, stratified_split, train_with,
 };
-use rand_distr::{Distribution, StandardNormal};
 use serde::{Serialize, Serializer};
 
 /// |tanh(a)| above this (or a sigmoid above it or below 1 minus it) counts as saturated:

@@ -23,8 +23,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use initnet::kernels::{self, VectorLevel};
 use initnet::ndarray::Array2;
+use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, Blobs, Init, MlpSpec, TrainConfig, train};
-use rand_distr::{Distribution, StandardNormal};
 
 /// A `rows x cols` matrix of independent standard-normal draws from stream `stream` of the
 /// ChaCha8 generator seeded with `seed` (the draws of `initlab layers`' inputs and top

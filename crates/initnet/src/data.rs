@@ -2,9 +2,9 @@
 
 use std::f64::consts::PI;
 
+use crate::random::{Distribution, Normal, Uniform};
 use ndarray::{Array1, Array2, Axis};
 use rand::seq::SliceRandom;
-use rand_distr::{Distribution, Normal, Uniform};
 
 use crate::error::{Error, Result, all_finite, non_negative};
 use crate::random::rng;
@@ -173,7 +173,7 @@ impl Blobs {
         self.check()?;
         let mut rng = rng(seed);
         let centers = self.draw_centers(&mut rng);
-        let noise = Normal::new(0.0, self.cluster_std).expect("std checked");
+        let noise = Normal::new(0.0, self.cluster_std)?;
         let (k, n) = (self.centers, self.n_samples);
         let mut x = Array2::zeros((n, self.n_features));
         let mut y = Vec::with_capacity(n);
@@ -198,11 +198,12 @@ fn shuffle(data: Dataset, rng: &mut impl rand::Rng) -> Dataset {
     data.select(&order)
 }
 
-fn add_noise(x: &mut Array2<f64>, noise: f64, rng: &mut impl rand::Rng) {
+fn add_noise(x: &mut Array2<f64>, noise: f64, rng: &mut impl rand::Rng) -> Result<()> {
     if noise > 0.0 {
-        let law = Normal::new(0.0, noise).expect("noise checked");
+        let law = Normal::new(0.0, noise)?;
         x.mapv_inplace(|v| v + law.sample(rng));
     }
+    Ok(())
 }
 
 /// Two concentric circles, as scikit-learn's `make_circles`: the outer circle (radius 1,
@@ -233,7 +234,7 @@ pub fn make_circles(n_samples: usize, noise: f64, factor: f64, seed: u64) -> Res
     }
     let mut rng = rng(seed);
     let mut data = shuffle(Dataset { x, y, classes: 2 }, &mut rng);
-    add_noise(&mut data.x, noise, &mut rng);
+    add_noise(&mut data.x, noise, &mut rng)?;
     Ok(data)
 }
 
@@ -266,7 +267,7 @@ pub fn make_moons(n_samples: usize, noise: f64, seed: u64) -> Result<Dataset> {
     }
     let mut rng = rng(seed);
     let mut data = shuffle(Dataset { x, y, classes: 2 }, &mut rng);
-    add_noise(&mut data.x, noise, &mut rng);
+    add_noise(&mut data.x, noise, &mut rng)?;
     Ok(data)
 }
 

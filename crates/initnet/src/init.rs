@@ -18,9 +18,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::random::{Distribution, Normal, Uniform};
 use ndarray::{Array1, Array2};
 use rand::Rng;
-use rand_distr::{Distribution, Normal, Uniform};
 
 use crate::error::{Error, Result, finite, non_negative, positive};
 
@@ -213,7 +213,7 @@ impl Init {
             Scheme::Constant(c) => Array2::from_elem((n_out, n_in), self.gain * c),
             _ if var == 0.0 => Array2::zeros((n_out, n_in)),
             _ if self.is_normal() => {
-                let normal = Normal::new(0.0, var.sqrt()).expect("std checked finite and >= 0");
+                let normal = Normal::new(0.0, var.sqrt())?;
                 Array2::from_shape_simple_fn((n_out, n_in), || normal.sample(rng))
             }
             _ => {

@@ -29,10 +29,11 @@
 //! schemes and their variances), [`loss`] (softmax and binary cross-entropy), [`network`]
 //! (a^l = W^l h^{l-1} + b^l, h^l = f(a^l), and back-propagation),
 //! [`train`](mod@train) (gradient descent), [`data`], [`stats`], [`error`], [`random`]
-//! (seeded generators) and [`math`] (exp, ln and tanh, portable to the last bit). How all
-//! this runs fast over whole batches (CPU dispatch, vector loops, a fused loss, threads) is
-//! in [`kernels`], whose documentation says why each piece exists and what it guarantees:
-//! above all, the same bits as the definitions, at every vector width.
+//! (seeded generators and the normal law) and [`math`] (exp, ln and tanh, portable to the
+//! last bit). How all this runs fast over whole batches (CPU dispatch, vector loops, a
+//! fused loss, threads) is in [`kernels`], whose documentation says why each piece exists
+//! and what it guarantees: above all, the same bits as the definitions, at every vector
+//! width.
 
 pub mod activation;
 pub mod data;

@@ -491,7 +491,7 @@ mod tests {
     /// (direct loops) and large ones (general_mat_mul), whatever the input's layout.
     #[test]
     fn every_path_gives_the_forward_pass_bits() {
-        use rand_distr::{Distribution, Normal};
+        use crate::random::{Distribution, Normal};
         let law = Normal::new(0.0, 1.0).unwrap();
         let mut g = rng(9);
         for widths in [vec![2, 2, 4], vec![3, 40, 30, 2]] {

@@ -2,7 +2,10 @@
 //! explicit seed, so a seed gives the same numbers on every platform.
 //!
 //! Weights are drawn by an initializer ([`crate::Init::sample`]); inputs, noise and
-//! injected gradients, which are data rather than weights, by [`normal_matrix`].
+//! injected gradients, which are data rather than weights, by [`normal_matrix`]. Every
+//! normal draw comes from [`StandardNormal`] ([`normal`]), the ziggurat of `rand_distr`
+//! on initnet's portable exp and ln, so a seed gives the same bits on every platform;
+//! uniform draws from rand's [`Uniform`], which uses only correctly rounded arithmetic.
 //!
 //! ```
 //! let mut g = initnet::rng(7);
@@ -13,9 +16,15 @@
 //! ```
 
 use ndarray::Array2;
-use rand_distr::{Distribution, Normal};
 
 use crate::error::{Error, Result, non_negative};
+
+pub mod normal;
+
+pub use normal::{Normal, StandardNormal};
+/// The trait of a law to draw from (`law.sample(&mut rng)`), and rand's uniform law:
+/// re-exported so that code drawing from the book's laws needs only initnet.
+pub use rand::distr::{Distribution, Uniform};
 
 /// The seeded, portable random number generator every function of the library uses.
 pub type Rng = rand_chacha::ChaCha8Rng;
@@ -44,6 +53,6 @@ pub fn normal_matrix<R: rand::Rng + ?Sized>(
     if std == 0.0 {
         return Ok(Array2::zeros(shape));
     }
-    let law = Normal::new(0.0, std).expect("std checked finite and > 0");
+    let law = Normal::new(0.0, std)?;
     Ok(Array2::from_shape_simple_fn(shape, || law.sample(rng)))
 }

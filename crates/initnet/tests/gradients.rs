@@ -6,8 +6,8 @@
 //! error below 1e-6 separates a correct gradient from a wrong one by orders of magnitude.
 
 use initnet::ndarray::{Array2, array};
+use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, BiasInit, Init, Loss, Mlp, MlpSpec};
-use rand_distr::{Distribution, StandardNormal};
 
 const EPS: f64 = 1e-5;
 const TOL: f64 = 1e-6;

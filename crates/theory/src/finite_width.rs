@@ -119,7 +119,7 @@ pub fn born_alive_probability(width: usize, depth: usize) -> Result<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_distr::{Distribution, StandardNormal};
+    use initnet::random::{Distribution, StandardNormal};
 
     #[test]
     fn the_chain_gives_the_closed_form() {

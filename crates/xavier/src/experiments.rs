@@ -1,8 +1,8 @@
 //! The chapter's experiments: each takes explicit seeds and returns plain data.
 
 use initnet::ndarray::Array2;
+use initnet::random::{Distribution, StandardNormal, Uniform};
 use initnet::{Activation, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction};
-use rand_distr::{Distribution, StandardNormal, Uniform};
 
 use crate::theory::{Prediction, mean_field};
 

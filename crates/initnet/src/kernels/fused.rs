@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn softmax_cross_entropy_is_bit_identical_to_its_definition() {
-        use rand_distr::{Distribution, Normal};
+        use crate::random::{Distribution, Normal};
         let mut rng = crate::rng(3);
         for (scale, transposed) in [
             (0.1, false),

@@ -320,7 +320,7 @@ fn micro(
 mod tests {
     use super::*;
     use crate::kernels::dispatch::at_level;
-    use rand_distr::{Distribution, Normal};
+    use crate::random::{Distribution, Normal};
 
     fn random(shape: (usize, usize), seed: u64) -> Array2<f64> {
         let mut g = crate::rng(seed);

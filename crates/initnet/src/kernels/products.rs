@@ -173,7 +173,7 @@ vectorized_fn!(
 mod tests {
     use super::*;
     use crate::kernels::column_major;
-    use rand_distr::{Distribution, Normal};
+    use crate::random::{Distribution, Normal};
 
     fn random(shape: (usize, usize), seed: u64) -> Array2<f64> {
         let mut g = crate::rng(seed);
