@@ -262,15 +262,17 @@ pub fn train_net_with(mut net: Mlp, data: &Dataset, config: &TrainConfig) -> Res
 }
 
 /// The chapter's standard run: the 2-2-4 network with `activation` and `init` drawn from
-/// `seed`, trained on `data` with [`LR`] for `epochs` steps.
+/// `seed`, trained on `data` with learning rate `lr` (the chapter's is [`LR`]) for `epochs`
+/// steps.
 pub fn run(
     data: &Dataset,
     activation: Activation,
     init: Init,
     seed: u64,
+    lr: f64,
     epochs: usize,
 ) -> Result<Run> {
-    train_net(network(activation, init, seed)?, data, LR, epochs)
+    train_net(network(activation, init, seed)?, data, lr, epochs)
 }
 
 /// Mean and population standard deviation of a list of values.
@@ -312,6 +314,8 @@ pub struct Outcome {
     pub init: Init,
     /// Number of seeds.
     pub seeds: usize,
+    /// The learning rate of every run.
+    pub lr: f64,
     /// Whether the two hidden units were bit-identical at every epoch of every seed.
     pub identical_in_every_run: bool,
     /// Whether the two hidden units ended different, bit for bit, in every seed.
@@ -348,13 +352,14 @@ impl Outcome {
 }
 
 /// Train the 2-2-4 network with `activation` from `init` on `blobs(n_samples, seed)` for
-/// every seed, and summarize.
+/// every seed, with learning rate `lr` for `epochs` steps, and summarize.
 pub fn outcome(
     activation: Activation,
     start: &'static str,
     init: Init,
     n_samples: usize,
     seeds: &[u64],
+    lr: f64,
     epochs: usize,
 ) -> Result<Outcome> {
     if seeds.is_empty() {
@@ -367,6 +372,7 @@ pub fn outcome(
         start,
         init,
         seeds: seeds.len(),
+        lr,
         identical_in_every_run: true,
         different_in_every_run: true,
         moved_max: Moved::default(),
@@ -386,7 +392,7 @@ pub fn outcome(
     };
     for &seed in seeds {
         let data = blobs(n_samples, seed)?;
-        let r = run(&data, activation, init, seed, epochs)?;
+        let r = run(&data, activation, init, seed, lr, epochs)?;
         o.identical_in_every_run &= r.identical_every_epoch;
         o.different_in_every_run &= !same_bits(r.units.last().expect("epoch 0 is recorded"));
         let moved = r.moved()?;
@@ -407,11 +413,12 @@ pub fn outcome(
     Ok(o)
 }
 
-/// Zero initialization with each of [`ACTIVATIONS`], on `blobs(n_samples, seed)` for every seed.
-pub fn zero_table(n_samples: usize, seeds: &[u64], epochs: usize) -> Result<Vec<Outcome>> {
+/// Zero initialization with each of [`ACTIVATIONS`], on `blobs(n_samples, seed)` for every
+/// seed, learning rate `lr`, `epochs` steps.
+pub fn zero_table(n_samples: usize, seeds: &[u64], lr: f64, epochs: usize) -> Result<Vec<Outcome>> {
     ACTIVATIONS
         .iter()
-        .map(|&act| outcome(act, "zero", ZERO, n_samples, seeds, epochs))
+        .map(|&act| outcome(act, "zero", ZERO, n_samples, seeds, lr, epochs))
         .collect()
 }
 
@@ -539,11 +546,13 @@ pub fn measured_growth(run: &Run) -> Option<f64> {
 }
 
 /// Train the zero-initialized network with `activation` on `blobs(n_samples, seed)` for
-/// every seed and record when (if ever) its loss leaves ln 4.
+/// every seed (learning rate `lr`, `epochs` steps) and record when (if ever) its loss
+/// leaves ln 4.
 pub fn escape(
     activation: Activation,
     n_samples: usize,
     seeds: &[u64],
+    lr: f64,
     epochs: usize,
 ) -> Result<Escape> {
     let mut e = Escape {
@@ -562,10 +571,10 @@ pub fn escape(
         let (_, grads) = first_pass(&net, &data)?;
         e.first_gradient
             .push(grads.db[1].iter().fold(0.0, |m: f64, g| m.max(g.abs())));
-        let r = train_net(net, &data, LR, epochs)?;
+        let r = train_net(net, &data, lr, epochs)?;
         e.growth.push(measured_growth(&r));
         if activation == Activation::Sigmoid {
-            e.predicted_growth.push(saddle_growth(&data, LR)?);
+            e.predicted_growth.push(saddle_growth(&data, lr)?);
         }
         e.escape_epoch.push(
             r.history
@@ -635,7 +644,7 @@ pub struct Limit {
 }
 
 /// Compare the trained networks of `outcome` (zero init, data `blobs(n_samples, seed)`,
-/// [`LR`], `epochs` steps) with the closed forms.
+/// its learning rate, `epochs` steps) with the closed forms.
 pub fn limit(outcome: &Outcome, n_samples: usize, epochs: usize) -> Result<Limit> {
     let mut counts = None;
     let mut l = Limit {
@@ -660,7 +669,8 @@ pub fn limit(outcome: &Outcome, n_samples: usize, epochs: usize) -> Result<Limit
             l.entropy = entropy(&pi);
             l.b2_target = log_frequency_bias(&pi)?;
             let start = l.b2_target.iter().fold(0.0, |m: f64, t| m.max(t.abs()));
-            l.b2_distance_predicted = start * initnet::math::powi(1.0 - LR / 4.0, epochs as i32);
+            l.b2_distance_predicted =
+                start * initnet::math::powi(1.0 - outcome.lr / 4.0, epochs as i32);
             l.frequencies = pi;
             counts = Some(data.class_counts());
         }
@@ -872,7 +882,7 @@ mod tests {
     fn bad_input_is_an_error() {
         assert!(blobs(3, 0).is_err());
         let data = blobs(40, 0).unwrap();
-        assert!(run(&data, Activation::Tanh, ZERO, 0, 5).is_ok());
+        assert!(run(&data, Activation::Tanh, ZERO, 0, LR, 5).is_ok());
         let net = network(Activation::Tanh, RANDOM, 0).unwrap();
         let e = train_net(net.clone(), &data, -1.0, 5).unwrap_err();
         assert_eq!(
@@ -880,7 +890,7 @@ mod tests {
             "learning rate must be finite and > 0, got -1"
         );
         assert!(predict_classes(&net, &[1.0, 2.0, 3.0]).is_err());
-        assert!(outcome(Activation::Tanh, "zero", ZERO, 40, &[], 5).is_err());
+        assert!(outcome(Activation::Tanh, "zero", ZERO, 40, &[], LR, 5).is_err());
         let deep = MlpSpec::new(&[2, 2, 2, 4], Activation::Tanh, ZERO)
             .build(0)
             .unwrap();

@@ -38,7 +38,7 @@ fn every_number_in_the_chapter_is_computed() {
     // Zero init, balanced data: the loss ln 4, the tie broken to class 0.
     let ln4 = initnet::math::ln(CLASSES as f64);
     c.add("ln4", format!("{ln4:.4}"));
-    let table = zero_table(SAMPLES, &SEEDS, ZERO_EPOCHS).unwrap();
+    let table = zero_table(SAMPLES, &SEEDS, LR, ZERO_EPOCHS).unwrap();
     let pi0 = frequencies(&data)[0];
     for o in &table {
         assert!(o.identical_in_every_run, "{}", o.activation);
@@ -59,7 +59,7 @@ fn every_number_in_the_chapter_is_computed() {
     c.add("acc_start", format!("{pi0:.2}"));
 
     // The first gradient: rounding residue on balanced data, 1/4 - π on 402 samples.
-    let esc = escape(Activation::Sigmoid, SAMPLES, &SEEDS, ESCAPE_EPOCHS).unwrap();
+    let esc = escape(Activation::Sigmoid, SAMPLES, &SEEDS, LR, ESCAPE_EPOCHS).unwrap();
     assert!(
         esc.first_gradient.iter().all(|&g| g > 0.0),
         "some residue is exactly zero"
@@ -178,7 +178,7 @@ fn every_number_in_the_chapter_is_computed() {
         .add("escape_acc_std", format!("{:.3}", acc.std));
 
     // Nearly balanced classes: the closed-form limit.
-    let near = zero_table(NEARLY_BALANCED, &SEEDS, ZERO_EPOCHS).unwrap();
+    let near = zero_table(NEARLY_BALANCED, &SEEDS, LR, ZERO_EPOCHS).unwrap();
     let b2 = |o: &Outcome| {
         o.ends
             .iter()
@@ -230,6 +230,7 @@ fn every_number_in_the_chapter_is_computed() {
         CONSTANT,
         SAMPLES,
         &SEEDS,
+        LR,
         EPOCHS,
     )
     .unwrap();
@@ -257,7 +258,16 @@ fn every_number_in_the_chapter_is_computed() {
     );
 
     // Random start.
-    let random = outcome(Activation::Tanh, "random", RANDOM, SAMPLES, &SEEDS, EPOCHS).unwrap();
+    let random = outcome(
+        Activation::Tanh,
+        "random",
+        RANDOM,
+        SAMPLES,
+        &SEEDS,
+        LR,
+        EPOCHS,
+    )
+    .unwrap();
     assert!(random.different_in_every_run);
     let (loss, acc) = (random.loss(), random.accuracy());
     c.add("random_loss_mean", format!("{:.3}", loss.mean))
