@@ -13,7 +13,9 @@
 mod notebook;
 
 pub use book::Chapter;
-pub use notebook::{Cell, CellKind, cells, for_jupyter, notebook, notebook_json, setup_note};
+pub use notebook::{
+    Cell, CellKind, cells, chapter_cells, for_jupyter, notebook, notebook_json, setup_note,
+};
 
 /// Every chapter of the book, in reading order.
 ///

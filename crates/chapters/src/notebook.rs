@@ -152,16 +152,50 @@ impl Builder {
 /// - Blocks in other languages (```` ```text ````, ```` ```console ````, ...) stay in the
 ///   prose verbatim.
 /// - Everything else is prose: the markdown between two code cells becomes one markdown
-///   cell, with `![..](figures/..)` images on a line of their own dropped (the code draws
-///   those charts; each dropped image counts one chart of the code cell before it, in
-///   [`Cell::charts`]), runs of blank lines collapsed, and outputs under code
+///   cell, with `![..](figures/..)` images on a line of their own replaced by their caption
+///   (the code draws those charts; each counts one chart of the code cell before it, in
+///   [`Cell::charts`]; see [`chapter_cells`] for the numbering), runs of blank lines collapsed, and outputs under code
 ///   ([`book::outputs`]) left out. Math (`$..$`, `$$..$$`) is kept:
 ///   Jupyter renders it with MathJax, using the same delimiters as mdbook-katex. Claims,
 ///   citations and hints are first rewritten for JupyterLab by [`for_jupyter`].
 /// - A code cell that ends with a loop gets a `;` after it, so that evcxr prints no `()`.
 pub fn cells(markdown: &str) -> Vec<Cell> {
-    let markdown = for_jupyter(markdown);
+    chapter_cells(markdown, 0)
+}
+
+/// The charts of a chapter, in order: `![..](figures/..)` images on a line of their own,
+/// as `(name, alt text)` with the name the file's stem (the book's `#fig-<name>` anchor).
+fn charts(doc: &Document) -> Vec<(String, String)> {
+    doc.images()
+        .iter()
+        .filter(|i| i.own_line && !i.html && i.target.starts_with("figures/"))
+        .map(|i| {
+            let file = i.target.rsplit('/').next().unwrap_or(&i.target);
+            let name = file.strip_suffix(".svg").unwrap_or(file).to_string();
+            let syntax = doc.text(&i.span.range);
+            let alt = syntax
+                .strip_prefix("![")
+                .and_then(|rest| rest.split("](").next())
+                .unwrap_or("")
+                .to_string();
+            (name, alt)
+        })
+        .collect()
+}
+
+/// [`cells`] for chapter `number` of the book (the introduction is 0): the cells of
+/// `markdown`, with each dropped chart's caption set under the cell that draws it as
+/// "*Figure n.k.* caption", the way the book numbers and captions its charts, and every
+/// reference `[Figure](#fig-<name>)` written as "Figure n.k".
+pub fn chapter_cells(markdown: &str, number: u32) -> Vec<Cell> {
+    let markdown = for_jupyter(markdown, number);
     let doc = Document::parse(&markdown);
+    let captions: Vec<String> = charts(&doc)
+        .iter()
+        .enumerate()
+        .map(|(k, (_, alt))| format!("*Figure {number}.{}.* {alt}", k + 1))
+        .collect();
+    let mut next_caption = captions.iter();
     // `![..](figures/..)` on a line of its own: the committed chart, which the notebook
     // draws by running the code instead.
     let figure_lines: BTreeSet<usize> = doc
@@ -193,10 +227,14 @@ pub fn cells(markdown: &str) -> Vec<Cell> {
                     }
                     if !figure_lines.contains(&line_number) {
                         b.prose_line(line);
-                    } else if let Some(cell) =
-                        b.cells.iter_mut().rev().find(|c| c.kind == CellKind::Code)
+                        continue;
+                    }
+                    if let Some(cell) = b.cells.iter_mut().rev().find(|c| c.kind == CellKind::Code)
                     {
                         cell.charts += 1;
+                    }
+                    if let Some(caption) = next_caption.next() {
+                        b.prose_line(caption);
                     }
                 }
             }
@@ -216,13 +254,27 @@ pub fn cells(markdown: &str) -> Vec<Cell> {
 /// - a `<summary>` line of a `<details>` hint gets a blank line after it, and `</details>`
 ///   one before it: markdown (code spans, emphasis) in an HTML block is only read after a
 ///   blank line ends the block.
-pub fn for_jupyter(markdown: &str) -> String {
+pub fn for_jupyter(markdown: &str, number: u32) -> String {
     let doc = Document::parse(markdown);
     let mut edits: Vec<(std::ops::Range<usize>, String)> = doc
         .claims()
         .iter()
         .map(|c| (c.range.clone(), c.text.clone()))
         .collect();
+    // `[Figure](#fig-<name>)`: the book's preprocessor numbers it; a notebook has no
+    // anchors, so it becomes the plain "Figure n.k" of the caption under the chart.
+    let charts = charts(&doc);
+    for link in doc.links() {
+        let Some(name) = link.target.strip_prefix("#fig-") else {
+            continue;
+        };
+        if let Some(k) = charts.iter().position(|(n, _)| n == name) {
+            edits.push((
+                link.span.range.clone(),
+                format!("Figure {number}.{}", k + 1),
+            ));
+        }
+    }
     for cite in doc.citations() {
         let inner = without_tags(doc.text(&cite.range));
         edits.push((cite.range.clone(), format!("({})", inner.trim())));
@@ -307,7 +359,13 @@ fn source_lines(text: &str) -> Value {
 /// notebook's metadata `why_init.charts`, their sum: the headless runner and the
 /// JupyterLab test count the charts shown against them.
 pub fn notebook_json(chapter: &Chapter) -> Value {
-    let mut all = cells(chapter.markdown);
+    // The chapter's number in the book: its place in the registry (the introduction, an
+    // unnumbered chapter, is 0, as in the book's figure numbers).
+    let number = crate::all()
+        .iter()
+        .position(|c| c.name == chapter.name)
+        .map_or(0, |i| i as u32);
+    let mut all = chapter_cells(chapter.markdown, number);
     let first_code = all
         .iter()
         .position(|c| c.kind == CellKind::Code)
@@ -392,13 +450,18 @@ mod tests {
     }
 
     #[test]
-    fn figure_lines_are_dropped_and_blank_runs_collapsed() {
-        let text = "A\n\n![chart](figures/zero/loss.svg)\n\nB\n\n\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)\n";
+    fn charts_become_numbered_captions_and_blank_runs_collapse() {
+        let text = "A, see [Figure](#fig-loss).\n\n![chart](figures/zero/loss.svg)\n\nB\n\n\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)\n";
         assert_eq!(
-            cells(text),
+            chapter_cells(text, 1),
             vec![md(
-                "A\n\nB\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)"
+                "A, see Figure 1.1.\n\n*Figure 1.1.* chart\n\nB\n\nC ![inline](figures/x.svg) stays\n![other](https://example.org/a.png)"
             )]
+        );
+        // A reference to no chart of the page is left as it is (the book's build rejects it).
+        assert_eq!(
+            chapter_cells("See [Figure](#fig-none).\n", 2),
+            vec![md("See [Figure](#fig-none).")]
         );
     }
 
@@ -508,7 +571,7 @@ mod tests {
     fn claims_and_citations_become_plain_text() {
         let text = "We ran <var data-claim=\"seeds\">20</var> seeds, as in <cite>Glorot and Bengio, 2010</cite>\nand <cite><a href=\"references.md#he2015\">He et al., 2015</a></cite>; `<var>` in code stays.\n";
         assert_eq!(
-            for_jupyter(text),
+            for_jupyter(text, 0),
             "We ran 20 seeds, as in (Glorot and Bengio, 2010)\nand (He et al., 2015); `<var>` in code stays.\n"
         );
     }
@@ -517,7 +580,7 @@ mod tests {
     fn hints_get_the_blank_lines_that_let_markdown_be_read_inside() {
         let text = "1. Question?\n\n   <details><summary>Hint</summary>\n   Use `f`.\n   </details>\n\n2. Next.\n   <details><summary>Hint</summary>\n\n   Already `fine`.\n\n   </details>\n";
         assert_eq!(
-            for_jupyter(text),
+            for_jupyter(text, 0),
             "1. Question?\n\n   <details><summary>Hint</summary>\n\n   Use `f`.\n\n   </details>\n\n2. Next.\n   <details><summary>Hint</summary>\n\n   Already `fine`.\n\n   </details>\n"
         );
     }
