@@ -248,9 +248,9 @@ pub fn chapter_cells(markdown: &str, number: u32) -> Vec<Cell> {
 ///
 /// - a claim `<var data-claim="k">0.25</var>` becomes its text `0.25` (JupyterLab drops
 ///   the attribute and would show the number in italics);
-/// - a citation `<cite>Author, 2010</cite>` becomes plain text `(Author, 2010)`, tags
-///   inside it (a link to the bibliography) removed: the book's bibliography has no
-///   address a notebook could link to;
+/// - a citation `<cite>Author, 2010</cite>` becomes `([Author, 2010](../src/references.md#author2010))`,
+///   a link to its entry in the bibliography's source, which JupyterLab opens (tags inside
+///   the citation removed);
 /// - a `<summary>` line of a `<details>` hint gets a blank line after it, and `</details>`
 ///   one before it: markdown (code spans, emphasis) in an HTML block is only read after a
 ///   blank line ends the block.
@@ -277,7 +277,14 @@ pub fn for_jupyter(markdown: &str, number: u32) -> String {
     }
     for cite in doc.citations() {
         let inner = without_tags(doc.text(&cite.range));
-        edits.push((cite.range.clone(), format!("({})", inner.trim())));
+        let inner = inner.trim();
+        let text = match book::crossref::key(inner) {
+            // The bibliography's source, which JupyterLab opens (its server's root is the
+            // project folder, where the README starts it).
+            Some(key) => format!("([{inner}](../src/references.md#{key}))"),
+            None => format!("({inner})"),
+        };
+        edits.push((cite.range.clone(), text));
     }
     edits.sort_by_key(|(range, _)| range.start);
     let mut out = String::with_capacity(markdown.len());
@@ -568,11 +575,11 @@ mod tests {
     }
 
     #[test]
-    fn claims_and_citations_become_plain_text() {
+    fn claims_become_plain_text_and_citations_links_to_the_bibliography() {
         let text = "We ran <var data-claim=\"seeds\">20</var> seeds, as in <cite>Glorot and Bengio, 2010</cite>\nand <cite><a href=\"references.md#he2015\">He et al., 2015</a></cite>; `<var>` in code stays.\n";
         assert_eq!(
             for_jupyter(text, 0),
-            "We ran 20 seeds, as in (Glorot and Bengio, 2010)\nand (He et al., 2015); `<var>` in code stays.\n"
+            "We ran 20 seeds, as in ([Glorot and Bengio, 2010](../src/references.md#glorot2010))\nand ([He et al., 2015](../src/references.md#he2015)); `<var>` in code stays.\n"
         );
     }
 
