@@ -2,9 +2,7 @@
 //! `book.toml`): it links every citation to the bibliography and numbers every chart with
 //! its caption (`book::crossref`, which the workspace tests check against the sources).
 
-use std::io::{Read, Write};
-
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 /// Apply `book::crossref` to every chapter of an mdBook `Book` in JSON; fails naming the
 /// chapter's file and line.
@@ -48,24 +46,7 @@ fn crossref_book(value: &mut serde_json::Value) -> Result<()> {
 /// The preprocessor's entry point: `supports <renderer>` answers whether it runs for that
 /// renderer (html only); otherwise it reads `[context, book]` on stdin and writes the book.
 pub fn run(args: &[String]) -> Result<bool> {
-    if let [supports, renderer] = args
-        && supports == "supports"
-    {
-        return Ok(renderer == "html");
-    }
-    let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input)?;
-    let parsed: serde_json::Value =
-        serde_json::from_str(&input).context("reading mdBook's [context, book] from stdin")?;
-    let mut book = parsed
-        .get(1)
-        .cloned()
-        .context("mdBook's input has no book")?;
-    crossref_book(&mut book)?;
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer(&mut stdout, &book)?;
-    stdout.flush()?;
-    Ok(true)
+    crate::mathml::preprocess(args, crossref_book)
 }
 
 #[cfg(test)]

@@ -80,6 +80,19 @@ fn escape_book(value: &mut serde_json::Value) {
 /// The preprocessor's entry point: `supports <renderer>` answers whether it runs for that
 /// renderer (html only); otherwise it reads `[context, book]` on stdin and writes the book.
 pub fn run(args: &[String]) -> Result<bool> {
+    preprocess(args, |book| {
+        escape_book(book);
+        Ok(())
+    })
+}
+
+/// An mdBook preprocessor of the html renderer: `supports <renderer>` answers whether it
+/// runs for that renderer; otherwise it reads `[context, book]` on stdin, lets `transform`
+/// change the book, and writes it to stdout. Shared by this one and `crossref`.
+pub fn preprocess(
+    args: &[String],
+    transform: impl FnOnce(&mut serde_json::Value) -> Result<()>,
+) -> Result<bool> {
     if let [supports, renderer] = args
         && supports == "supports"
     {
@@ -93,7 +106,7 @@ pub fn run(args: &[String]) -> Result<bool> {
         .get(1)
         .cloned()
         .context("mdBook's input has no book")?;
-    escape_book(&mut book);
+    transform(&mut book)?;
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer(&mut stdout, &book)?;
     stdout.flush()?;
