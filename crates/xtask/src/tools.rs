@@ -242,7 +242,15 @@ pub fn python() -> Result<PathBuf> {
     if !status.success() {
         bail!("{system:?} -m venv failed ({status})");
     }
-    let status = Command::new(&python)
+    pip_install(&python, &[PYTHON_PACKAGES], "the notebook runner")?;
+    std::fs::write(&done, PYTHON_PACKAGES.join("\n"))?;
+    Ok(python)
+}
+
+/// `python -m pip install` of the pinned `packages`, quietly and without prompts; fails
+/// naming `what` was being installed.
+fn pip_install(python: &Path, packages: &[&[&str]], what: &str) -> Result<()> {
+    let status = Command::new(python)
         .args([
             "-m",
             "pip",
@@ -251,14 +259,13 @@ pub fn python() -> Result<PathBuf> {
             "--disable-pip-version-check",
             "--no-input",
         ])
-        .args(PYTHON_PACKAGES)
+        .args(packages.iter().flat_map(|p| p.iter()))
         .stdin(Stdio::null())
         .status()?;
     if !status.success() {
-        bail!("pip install of the notebook runner failed ({status})");
+        bail!("pip install of {what} failed ({status})");
     }
-    std::fs::write(&done, PYTHON_PACKAGES.join("\n"))?;
-    Ok(python)
+    Ok(())
 }
 
 /// The Python of the notebook virtualenv ([`python`]) with [`JUPYTERLAB_PACKAGES`] added,
@@ -278,22 +285,12 @@ pub fn python_with_jupyterlab() -> Result<PathBuf> {
         "tools     installing JupyterLab into {} (first use only, about half a minute)",
         venv.display()
     );
-    let status = Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-input",
-        ])
-        .args(JUPYTERLAB_PACKAGES)
-        .args(PYTHON_PACKAGES)
-        .stdin(Stdio::null())
-        .status()?;
-    if !status.success() {
-        bail!("pip install of JupyterLab failed ({status})");
-    }
+    // The notebook runner's pins again, so that pip keeps them while resolving JupyterLab's.
+    pip_install(
+        &python,
+        &[JUPYTERLAB_PACKAGES, PYTHON_PACKAGES],
+        "JupyterLab",
+    )?;
     std::fs::write(&done, pins)?;
     Ok(python)
 }
