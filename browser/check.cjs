@@ -31,19 +31,7 @@ const MIN_CHART_TEXT_PX = 12;
  * 600 px) in a box that scrolls sideways (theme/book.css, `.chart-scroll`). */
 const MIN_PHONE_CHART_TEXT_PX = 10;
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-  // Belt and braces: no host name resolves except loopback, so nothing can leave the machine
-  // even if a page asked for it (the test still sees and fails such a request).
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
+const { CHROMIUM, FLAGS } = require('./chromium.cjs');
 const THEMES = ['light', 'navy'];
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 800, mobile: false, minChartText: MIN_CHART_TEXT_PX },
