@@ -198,6 +198,14 @@ fn log_ticks(scale: &Scale, length: f64, dir: Direction) -> Ticks {
         out
     };
     let all_nine = multiples_of(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    // Minor ticks at every multiple 1..9 of a power of ten that is not a major tick.
+    let nine_but = |major: &[f64]| -> Vec<f64> {
+        all_nine
+            .iter()
+            .copied()
+            .filter(|v| !major.contains(v))
+            .collect()
+    };
     if d1 - d0 + 1 >= 3 {
         let decades: Vec<i32> = (d0..=d1).collect();
         for stride in [1, 2, 3, 4, 5, 10, 20, 50, 100] {
@@ -214,11 +222,7 @@ fn log_ticks(scale: &Scale, length: f64, dir: Direction) -> Ticks {
                     .filter(|v| !major.contains(v))
                     .collect();
                 if stride == 1 && decades.len() <= 4 {
-                    minor = all_nine
-                        .iter()
-                        .copied()
-                        .filter(|v| !major.contains(v))
-                        .collect();
+                    minor = nine_but(&major);
                 }
                 return Ticks {
                     major: labelled,
@@ -234,11 +238,7 @@ fn log_ticks(scale: &Scale, length: f64, dir: Direction) -> Ticks {
         let major = multiples_of(ms);
         let labelled = label_log(&major);
         if labelled.len() >= 3 && fits(scale, &labelled, length, dir) {
-            let minor = all_nine
-                .iter()
-                .copied()
-                .filter(|v| !major.contains(v))
-                .collect();
+            let minor = nine_but(&major);
             return Ticks {
                 major: labelled,
                 minor,
