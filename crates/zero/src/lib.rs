@@ -4,10 +4,16 @@
 #![allow(rustdoc::broken_intra_doc_links)]
 
 pub mod experiments;
+pub mod breaking;
+pub mod dropout;
 pub mod figures;
+pub mod wide;
 
 pub use charts;
+pub use breaking::*;
+pub use dropout::*;
 pub use experiments::*;
+pub use wide::*;
 pub use initnet;
 
 /// The chapter, for the book's registry.
