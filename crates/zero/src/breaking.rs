@@ -34,7 +34,7 @@ pub struct PartStart {
 pub const PART_STD: f64 = 0.1;
 
 /// The starts the chapter compares: nothing different, then one part different at a time.
-pub const PART_STARTS: [PartStart; 6] = [
+pub const PART_STARTS: [PartStart; 5] = [
     PartStart {
         name: "nothing differs (all 0.5)",
         w_in: Fill::Same(0.5),
@@ -65,13 +65,15 @@ pub const PART_STARTS: [PartStart; 6] = [
         bias: Fill::Same(0.0),
         w_out: Fill::Random(PART_STD),
     },
-    PartStart {
-        name: "bias differs, W¹ = W² = 0",
-        w_in: Fill::Same(0.0),
-        bias: Fill::Random(PART_STD),
-        w_out: Fill::Same(0.0),
-    },
 ];
+
+/// The exercise's start: random biases, every weight 0.
+pub const BIAS_ONLY: PartStart = PartStart {
+    name: "bias differs, W¹ = W² = 0",
+    w_in: Fill::Same(0.0),
+    bias: Fill::Random(PART_STD),
+    w_out: Fill::Same(0.0),
+};
 
 fn fill(f: Fill, shape: (usize, usize), rng: &mut initnet::Rng) -> Result<Array2<f64>> {
     match f {

@@ -67,7 +67,11 @@ pub fn train_dropout(
         let a = &matmul(&data.x, &l1.w.t()) + &l1.b;
         let h = l1.activation.apply(&a);
         let mask = Array2::from_shape_simple_fn((data.len(), n_hidden), || {
-            if coin.sample(&mut rng) < rate { 0.0 } else { keep }
+            if coin.sample(&mut rng) < rate {
+                0.0
+            } else {
+                keep
+            }
         });
         let hm = &h * &mask;
         let z = &matmul(&hm, &l2.w.t()) + &l2.b;

@@ -266,7 +266,10 @@ pub fn quadrant_regions(runs: &ShowcaseRuns, name: &str) -> Result<Figure> {
         .ok_or_else(|| showcase_label("").unwrap_err())?;
     regions(
         format!("quadrants-{name}"),
-        format!("Four quadrants, sigmoid {label} (accuracy {:.3})", r.accuracy),
+        format!(
+            "Four quadrants, sigmoid {label} (accuracy {:.3})",
+            r.accuracy
+        ),
         &runs.data,
         &r.end,
         "no unit",

@@ -52,16 +52,24 @@ pub fn wide_network(widths: &[usize], init: Init, seed: u64) -> Result<Mlp> {
     MlpSpec::new(widths, WIDE_ACTIVATION, init).build(seed)
 }
 
-/// The angle in degrees between two vectors (0 if either is zero).
+/// The angle in degrees between two vectors of the same length (0 if either is zero).
+/// Two-dimensional vectors use atan2(|a × b|, a · b), which is exactly 0 for parallel
+/// vectors and accurate near 0 and 180 degrees; longer ones the arc cosine.
 pub fn angle_degrees(a: &[f64], b: &[f64]) -> f64 {
     let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    if let ([a0, a1], [b0, b1]) = (a, b) {
+        let cross = a0 * b1 - a1 * b0;
+        if (*a0 == 0.0 && *a1 == 0.0) || (*b0 == 0.0 && *b1 == 0.0) {
+            return 0.0;
+        }
+        return initnet::math::atan2(cross.abs(), dot).to_degrees();
+    }
     let na = a.iter().map(|x| x * x).sum::<f64>().sqrt();
     let nb = b.iter().map(|x| x * x).sum::<f64>().sqrt();
     if na == 0.0 || nb == 0.0 {
         return 0.0;
     }
-    let c = (dot / (na * nb)).clamp(-1.0, 1.0);
-    initnet::math::acos(c).to_degrees()
+    initnet::math::acos((dot / (na * nb)).clamp(-1.0, 1.0)).to_degrees()
 }
 
 /// The largest angle between the incoming weight vectors (rows of W¹) of two hidden
@@ -85,7 +93,9 @@ pub fn collapse(net: &Mlp) -> Result<Mlp> {
     let (l1, l2) = (net.layer(1), net.layer(2));
     let w1 = l1.w.slice(initnet::ndarray::s![0..1, ..]).to_owned();
     let b1 = l1.b.slice(initnet::ndarray::s![0..1]).to_owned();
-    let v = l2.w.sum_axis(initnet::ndarray::Axis(1)).insert_axis(initnet::ndarray::Axis(1));
+    let v =
+        l2.w.sum_axis(initnet::ndarray::Axis(1))
+            .insert_axis(initnet::ndarray::Axis(1));
     Mlp::from_layers(vec![
         initnet::Dense::new(w1, b1, l1.activation)?,
         initnet::Dense::new(v, l2.b.clone(), l2.activation)?,
@@ -114,13 +124,22 @@ pub struct WideRun {
 }
 
 /// Train a network of `widths` from `init` on `quadrants(QUADRANT_SAMPLES, seed)`.
-pub fn wide_run(widths: &[usize], init: Init, seed: u64, lr: f64, epochs: usize) -> Result<WideRun> {
+pub fn wide_run(
+    widths: &[usize],
+    init: Init,
+    seed: u64,
+    lr: f64,
+    epochs: usize,
+) -> Result<WideRun> {
     let data = quadrants(QUADRANT_SAMPLES, seed)?;
     let r = train_net(wide_network(widths, init, seed)?, &data, lr, epochs)?;
     let u = r.end.layer(1).w.row(0).to_owned();
     let z = r.end.predict(&data.x)?;
     let z1 = collapse(&r.end)?.predict(&data.x)?;
-    let collapse_error = z.iter().zip(&z1).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    let collapse_error = z
+        .iter()
+        .zip(&z1)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     Ok(WideRun {
         accuracy: r.history.last().accuracy,
         loss: r.history.last().loss,
@@ -162,10 +181,14 @@ pub fn wide(seeds: &[u64], lr: f64, epochs: usize, directions: usize) -> Result<
     };
     for &seed in seeds {
         w.zero_wide.push(wide_run(&WIDE, ZERO, seed, lr, epochs)?);
-        w.random_narrow.push(wide_run(&NARROW, RANDOM, seed, lr, epochs)?);
-        w.random_wide.push(wide_run(&WIDE, RANDOM, seed, lr, epochs)?);
-        w.best_strips
-            .push(best_strip_accuracy(&quadrants(QUADRANT_SAMPLES, seed)?, directions)?);
+        w.random_narrow
+            .push(wide_run(&NARROW, RANDOM, seed, lr, epochs)?);
+        w.random_wide
+            .push(wide_run(&WIDE, RANDOM, seed, lr, epochs)?);
+        w.best_strips.push(best_strip_accuracy(
+            &quadrants(QUADRANT_SAMPLES, seed)?,
+            directions,
+        )?);
     }
     Ok(w)
 }
