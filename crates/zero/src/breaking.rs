@@ -163,3 +163,22 @@ pub fn part_table(
         .map(|s| part_outcome(s, activation, seeds, lr, epochs))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_filled_as_asked() {
+        let net = part_network(&PART_STARTS[2], Activation::Tanh, 4).unwrap();
+        let (l1, l2) = (net.layer(1), net.layer(2));
+        assert!(l1.w.iter().all(|&w| w == 0.5) && l2.w.iter().all(|&w| w == 0.5));
+        assert_ne!(l1.b[0], l1.b[1]);
+        assert!(l2.b.iter().all(|&b| b == 0.0));
+        assert_eq!(
+            net,
+            part_network(&PART_STARTS[2], Activation::Tanh, 4).unwrap()
+        );
+        assert!(part_outcome(&PART_STARTS[0], Activation::Tanh, &[], 0.5, 1).is_err());
+    }
+}

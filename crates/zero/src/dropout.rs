@@ -105,3 +105,28 @@ pub fn train_dropout(
         end: net,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CONSTANT, LR, ZERO, blobs, network};
+    use initnet::Activation;
+
+    #[test]
+    fn dropout_splits_units_that_carry_a_signal_and_names_bad_input() {
+        let data = blobs(40, 0).unwrap();
+        let zero = network(Activation::Tanh, ZERO, 0).unwrap();
+        let r = train_dropout(zero.clone(), &data, LR, 5, DROPOUT_RATE, 0).unwrap();
+        assert!(r.identical_every_step && r.weights_moved == 0.0);
+        let constant = network(Activation::Tanh, CONSTANT, 0).unwrap();
+        let r = train_dropout(constant.clone(), &data, LR, 5, DROPOUT_RATE, 0).unwrap();
+        assert!(!r.identical_every_step);
+        // Rate 0 is plain gradient descent: the units stay identical.
+        let r = train_dropout(constant, &data, LR, 5, 0.0, 0).unwrap();
+        assert!(r.identical_every_step);
+        let e = train_dropout(zero.clone(), &data, LR, 5, 1.0, 0).unwrap_err();
+        assert_eq!(e.to_string(), "dropout rate must be in [0, 1), got 1");
+        let e = train_dropout(zero, &data, f64::NAN, 5, 0.5, 0).unwrap_err();
+        assert!(e.to_string().contains("learning rate"), "{e}");
+    }
+}

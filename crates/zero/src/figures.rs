@@ -309,6 +309,11 @@ mod tests {
         let runs = runs(&Settings::default()).unwrap();
         let err = hidden_weights(&runs, "ones").unwrap_err().to_string();
         assert!(err.contains("\"ones\""), "{err}");
+        let showcase = showcase_runs(0, LR, 2).unwrap();
+        let err = quadrant_regions(&showcase, "zero-2")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"zero-2\""), "{err}");
     }
 
     #[test]

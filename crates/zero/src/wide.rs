@@ -219,3 +219,43 @@ pub fn showcase_runs(seed: u64, lr: f64, epochs: usize) -> Result<ShowcaseRuns> 
         ],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quadrants_are_labelled_by_quadrant_and_bad_input_is_an_error() {
+        let d = quadrants(200, 3).unwrap();
+        for (x, &y) in d.x.rows().into_iter().zip(&d.y) {
+            let expected = match (x[0] >= 0.0, x[1] >= 0.0) {
+                (true, true) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+                (true, false) => 3,
+            };
+            assert_eq!(y, expected);
+            assert!(x[0].abs() <= 1.0 && x[1].abs() <= 1.0);
+        }
+        assert_eq!(d, quadrants(200, 3).unwrap());
+        assert!(quadrants(0, 3).is_err());
+        assert!(wide(&[], 0.5, 1, 4).is_err());
+    }
+
+    #[test]
+    fn angles_and_the_one_unit_collapse() {
+        assert_eq!(angle_degrees(&[1.0, 2.0], &[2.0, 4.0]), 0.0);
+        assert!((angle_degrees(&[1.0, 0.0], &[0.0, 3.0]) - 90.0).abs() < 1e-12);
+        assert!((angle_degrees(&[1.0, 0.0], &[-1.0, 0.0]) - 180.0).abs() < 1e-12);
+        assert!((angle_degrees(&[1.0, 0.0, 0.0], &[0.0, 1.0, 0.0]) - 90.0).abs() < 1e-12);
+        assert_eq!(angle_degrees(&[0.0, 0.0], &[1.0, 0.0]), 0.0);
+        let net = wide_network(&WIDE, crate::CONSTANT, 0).unwrap();
+        assert_eq!(widest_angle(&net), 0.0);
+        let x = quadrants(50, 1).unwrap().x;
+        let (a, b) = (
+            net.predict(&x).unwrap(),
+            collapse(&net).unwrap().predict(&x).unwrap(),
+        );
+        assert!(a.iter().zip(&b).all(|(p, q)| (p - q).abs() < 1e-12));
+    }
+}
