@@ -115,7 +115,7 @@ impl Candidate {
 /// The tasks every initializer is tried on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
-    /// The article's problem: four Gaussian blobs in two features, a 2-2-4 tanh network.
+    /// The post's problem: four Gaussian blobs in two features, a 2-2-4 tanh network.
     Blobs,
     /// Two concentric circles, a small 2-8-8-2 ReLU network.
     Circles,
