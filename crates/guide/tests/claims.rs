@@ -298,6 +298,21 @@ fn the_chapter_states_what_the_code_computes() {
     for task in [Task::DeepTanh, Task::DeepRelu] {
         assert_eq!(at_majority(&tasks, task, "small"), seeds.len(), "{task:?}");
     }
+    // Why: the input reaches the output of the deep nets scaled far below the output bias.
+    // The identity bounds both activations (tanh(a)² <= a², relu(a)² <= a²), so the mean
+    // field of an identity stack bounds the logits' std from above.
+    let widths = Task::DeepTanh.spec().widths;
+    let layers = widths.len() - 1;
+    let small = guide::initnet::Init::normal(0.01).unwrap();
+    let linear = guide::theory::mean_field(
+        &widths,
+        &vec![Activation::Identity; layers],
+        small,
+        1.0,
+        1.0,
+    )
+    .unwrap();
+    assert!(linear.q[layers - 1].sqrt() < 1e-12, "{:?}", linear.q);
     assert!(summary(&tasks, Task::Blobs, "small").train_accuracy.0 > 0.9);
     assert!(summary(&tasks, Task::Circles, "small").train_accuracy.0 < 0.6);
     // N(0, 1): saturates the deep tanh net (worse than Xavier, paired); on deep ReLU the
@@ -322,6 +337,14 @@ fn the_chapter_states_what_the_code_computes() {
     let stuck_w = at_majority(&tasks, Task::DeepRelu, "pytorchw");
     assert_eq!(stuck_w, seeds.len());
     c.add("pytorchw.majority", stuck_w);
+    // "Fine shallow" and "tolerable where the fan is tiny": on the shallow tasks neither
+    // PyTorch's default nor N(0, 1) differs significantly from LeCun (paired).
+    for task in [Task::Blobs, Task::Circles] {
+        for k in ["pytorch", "unit"] {
+            let p = pair(task, "lecun", k);
+            assert!(!p.significant(), "{task:?} {k}: {p:?}");
+        }
+    }
     let xp = pair(Task::DeepTanh, "xavier", "pytorch");
     assert!(xp.mean > 0.0 && xp.significant(), "{xp:?}");
     c.add("pt.deep-tanh.t", format!("{:.2}", xp.t));
