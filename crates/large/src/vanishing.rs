@@ -235,7 +235,7 @@ pub fn blobs_task(seed: u64) -> Result<(Array2<f64>, Vec<usize>), Error> {
     Ok((x, data.y))
 }
 
-/// One training run of the article's toy network (2-2-4, tanh) on [`blobs_task`].
+/// One training run of the post's toy network (2-2-4, tanh) on [`blobs_task`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToyRun {
     /// Saturated fraction of the hidden layer at initialization.

@@ -126,7 +126,7 @@ pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// ln |x_L| against L for each gain c: the exact mean (dashed) and, every fifth L, the
+/// ln |x_L| against L for each gain g: the exact mean (dashed) and, every fifth L, the
 /// mean over seeds (dots, same colour).
 pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure> {
     let n = curves.first().map_or(0, |c| c.n);
