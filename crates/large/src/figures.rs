@@ -98,12 +98,12 @@ pub fn derivatives() -> book::Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, sigma^2), which sets the
+/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, q), which sets the
 /// gradient's size, with the mean slope E[f'(a)] dashed beside it, log-log.
 pub fn mean_slope() -> book::Result<Figure> {
     let sigmas = log_grid(0.1, 100.0, 20)?;
-    let mut chart = LineChart::new("mean-slope", "Slopes of a layer fed a ~ N(0, σ²)")
-        .x_label("pre-activation std σ (log scale)")
+    let mut chart = LineChart::new("mean-slope", "Slopes of a layer fed a ~ N(0, q)")
+        .x_label("pre-activation std √q (log scale)")
         .y_label("slope (log scale)")
         .log_x()
         .log_y()
