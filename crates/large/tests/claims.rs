@@ -155,7 +155,10 @@ fn saturation(c: &mut Claims) {
         .add("sat_min_tail", format!("{min_tail:.2}"))
         .add(
             "sat_fewest",
-            format!("{:.1}", poisson.iter().map(|p| rare(p)).fold(f64::MAX, f64::min)),
+            format!(
+                "{:.1}",
+                poisson.iter().map(|p| rare(p)).fold(f64::MAX, f64::min)
+            ),
         )
         .add("sat_max_z", format!("{max_z:.1}"));
 }
@@ -501,11 +504,17 @@ fn exploding(c: &mut Claims) {
         for (factors, sd) in [(t.act_factors(), fwd), (t.grad_factors(), bwd)] {
             let logs: Vec<f64> = factors.iter().map(|&f| ln(f)).collect();
             let ratio = sample_sd(&logs) / sd;
-            assert!((ratio - 1.0).abs() < 0.45, "{name}: spread {ratio} of the model's");
+            assert!(
+                (ratio - 1.0).abs() < 0.45,
+                "{name}: spread {ratio} of the model's"
+            );
         }
         c.add(&format!("{name}_batch_sd"), format!("{fwd:.4}"));
         c.add(&format!("{name}_batch_sd_grad"), format!("{bwd:.4}"));
-        c.add(&format!("{name}_single_sd"), format!("{:.4}", t.log_factor.1));
+        c.add(
+            &format!("{name}_single_sd"),
+            format!("{:.4}", t.log_factor.1),
+        );
         // A seed beyond 4 of these sd would be a 6e-5 event for each of the 80 values.
         assert!(t.max_z() < 4.0, "{name}: {}", t.max_z());
         max_z = max_z.max(t.max_z());

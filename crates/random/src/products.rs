@@ -123,6 +123,10 @@ mod tests {
         // E[ln χ²_n] = ln 2 + ψ(n/2) -> ln n - 1/n + ...; at g = 1 the typical log-norm
         // drifts down by about 1/(2n) per factor.
         let curve = &product_norms(100, 1, &[1.0], &[0]).unwrap()[0];
-        assert!((curve.mean[1] + 0.5 / 100.0).abs() < 1e-4, "{}", curve.mean[1]);
+        assert!(
+            (curve.mean[1] + 0.5 / 100.0).abs() < 1e-4,
+            "{}",
+            curve.mean[1]
+        );
     }
 }
