@@ -109,8 +109,8 @@ fn saturation(c: &mut Claims) {
     // probability about 6e-5. Where it expects fewer than a hundred of the rarer outcome,
     // the count is far from normal (at s = 0.063, about 1.9 saturated pre-activations are
     // expected); there the design effect is negligible (the shared inputs and weights
-    // add (N + m - 2) V, which is below p / 10 for p < 1e-3) and the count is a Poisson
-    // variable, so the test uses its exact two-sided tail, against the same 6e-5.
+    // add (N + m - 2) V to p (1 - p), asserted below a tenth of it) and the count is a
+    // Poisson variable, so the test uses its exact two-sided tail, against the same 6e-5.
     let cells = (layer.batch * layer.units) as f64;
     let informative: Vec<&Point> = ws
         .iter()
@@ -138,6 +138,14 @@ fn saturation(c: &mut Claims) {
         // below = P(X < k), pmf = P(X = k)
         (2.0 * (below + pmf).min(1.0 - below)).min(1.0)
     };
+    for p in &poisson {
+        let pq = p.predicted.p * (1.0 - p.predicted.p);
+        let excess = p.predicted.sd * p.predicted.sd * cells / pq - 1.0;
+        assert!(
+            excess < 0.1,
+            "design effect {excess} where a Poisson count is assumed"
+        );
+    }
     let mut min_tail: f64 = 1.0;
     for p in &poisson {
         let lambda = rare(p);
