@@ -269,8 +269,8 @@ fn the_chapter_states_what_the_experiments_give() {
                 let tol = Z * linear_ratio_sd(r.stack, l + 1).unwrap() + 1.0 / r.stack.width as f64;
                 assert!(
                     dev.abs() < tol,
-                    "sigma_w {} seed {} layer {}: {dev:+.4} vs {tol:.4}",
-                    r.stack.sigma_w,
+                    "weight_std {} seed {} layer {}: {dev:+.4} vs {tol:.4}",
+                    r.stack.weight_std,
                     r.seed,
                     l + 1
                 );
@@ -403,15 +403,15 @@ fn gradient_agreement(cases: &[(&Vec<Run>, &MeanField)]) -> (f64, f64) {
             let m = mean(&devs);
             assert!(
                 m.abs() < Z * se + 1.0 / stack.width as f64,
-                "sigma_w {} layer {}: mean {m:+.4}, se {se:.4}",
-                stack.sigma_w,
+                "weight_std {} layer {}: mean {m:+.4}, se {se:.4}",
+                stack.weight_std,
                 l + 1
             );
             mean_worst = mean_worst.max(m.abs());
             let worst_here = max_abs(devs);
             if worst_here > seed_worst {
                 seed_worst = worst_here;
-                seed_worst_at = (stack.sigma_w, l + 1);
+                seed_worst_at = (stack.weight_std, l + 1);
             }
         }
     }
@@ -426,7 +426,7 @@ fn gradient_agreement(cases: &[(&Vec<Run>, &MeanField)]) -> (f64, f64) {
 
 /// The worked solutions of the exercises.
 fn exercises(claims: &mut claims::Claims, q_star: f64) {
-    // 1. ReLU: v = 2/n (a gain of sqrt 2) keeps q: the q-map with sigma_w^2 = 2 is the identity.
+    // 1. ReLU: v = 2/n (a gain of sqrt 2) keeps q: the q-map with weight_std^2 = 2 is the identity.
     for q in [0.25, 1.0, 4.0, 30.0] {
         let next = random::theory::q_map(Activation::Relu, 2.0, 0.0, q).unwrap();
         assert!((next / q - 1.0).abs() < 1e-9, "q = {q}: {next}");
