@@ -216,7 +216,7 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
     // The gain squared, g^2 = n v.
     let g2 = stack.weight_std * stack.weight_std * stack.width as f64;
     let q = theory::q_trajectory(tanh, g2, sigma_b2, g2 * q0 + sigma_b2, stack.depth)?;
-    // E[tanh(a)^2] is the q-map at g2 1 and no bias; E[tanh'(a)^2] is chi's.
+    // E[tanh(a)^2] is the q-map at gain 1 and no bias; E[tanh'(a)^2] is chi's.
     let h2 = q
         .iter()
         .map(|&q| theory::q_map(tanh, 1.0, 0.0, q))
