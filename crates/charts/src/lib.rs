@@ -71,29 +71,61 @@ pub const PHONE_WIDTH_PX: f64 = 350.0;
 /// The smallest text, in CSS px, a chart may show in the book's column.
 pub const MIN_TEXT_PX: f64 = 12.0;
 
-/// A drawn chart: `name` is the file stem, `svg` the picture, `csv` the data it shows
-/// (a header row, then one row per drawn value).
+/// A drawn chart: `name` is the file stem, `svg` the picture, `phone_svg` the same chart
+/// drawn for a phone, `csv` the data they show (a header row, then one row per drawn value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
     /// File stem, for example `"loss-curves"`.
     pub name: String,
-    /// The chart as a standalone SVG document.
+    /// The chart as a standalone SVG document, 600 px wide: what the book's column and
+    /// the notebooks show.
     pub svg: String,
+    /// The same chart from the same data and specification, drawn 350 px wide for a phone:
+    /// a lower plot, panels stacked one per row, fewer ticks, text as large as on the
+    /// desktop. The book shows it on narrow screens (see [`PHONE_WIDTH_PX`]).
+    pub phone_svg: String,
     /// Exactly the drawn data, in long format with a header row.
     pub csv: String,
 }
 
 impl Figure {
-    /// A figure whose SVG passed [`Audit::problems`], or [`Error::Layout`] naming what fails.
-    pub(crate) fn checked(name: String, svg: String, csv: String) -> Result<Figure, Error> {
-        let problems = Audit::of(&svg)?.problems();
+    /// A figure whose desktop SVG passed [`Audit::problems`] at the column width and whose
+    /// phone SVG passed it at [`PHONE_WIDTH_PX`], or [`Error::Layout`] naming what fails.
+    pub(crate) fn checked(
+        name: String,
+        svg: String,
+        phone_svg: String,
+        csv: String,
+    ) -> Result<Figure, Error> {
+        let mut problems = Audit::of(&svg)?.problems_at(style::Canvas::Desktop.display_width());
+        problems.extend(
+            Audit::of(&phone_svg)?
+                .problems_at(style::Canvas::Phone.display_width())
+                .into_iter()
+                .map(|p| format!("phone variant: {p}")),
+        );
         if !problems.is_empty() {
             return Err(Error::Layout {
                 chart: name,
                 problems,
             });
         }
-        Ok(Figure { name, svg, csv })
+        Ok(Figure {
+            name,
+            svg,
+            phone_svg,
+            csv,
+        })
+    }
+
+    /// The files of the figure: `<name>.svg`, `<name>.phone.svg` and `<name>.csv`, each
+    /// with its contents, as [`Figure::save`] writes them.
+    pub fn files(&self) -> [(String, &str); 3] {
+        [
+            (format!("{}.svg", self.name), self.svg.as_str()),
+            (format!("{}.phone.svg", self.name), self.phone_svg.as_str()),
+            (format!("{}.csv", self.name), self.csv.as_str()),
+        ]
     }
 
     /// Read the chart back from its SVG: its size, texts, legend and data marks (see
@@ -102,10 +134,13 @@ impl Figure {
         Audit::of(&self.svg)
     }
 
-    /// Write `dir/<name>.svg` and `dir/<name>.csv` (the folder must exist).
+    /// Write `dir/<name>.svg`, `dir/<name>.phone.svg` and `dir/<name>.csv` (the folder
+    /// must exist).
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::write(dir.join(format!("{}.svg", self.name)), &self.svg)?;
-        std::fs::write(dir.join(format!("{}.csv", self.name)), &self.csv)
+        for (file, data) in self.files() {
+            std::fs::write(dir.join(file), data)?;
+        }
+        Ok(())
     }
 
     /// Display the chart inline when running under evcxr (a Jupyter notebook with the
