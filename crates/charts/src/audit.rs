@@ -20,6 +20,14 @@ pub struct TextItem {
     bounds: Rect,
 }
 
+impl TextItem {
+    /// The top left corner of its estimated extent.
+    #[cfg(test)]
+    pub(crate) fn position(&self) -> (f64, f64) {
+        (self.bounds.x0, self.bounds.y0)
+    }
+}
+
 /// What a chart's SVG shows, read back from the SVG this crate writes: its size, its
 /// texts, its legend boxes and the extent of its data marks.
 #[derive(Debug, Clone)]

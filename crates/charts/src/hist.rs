@@ -181,13 +181,13 @@ impl HistogramPanel {
         };
         let mut csv = Csv::new(&["panel", "bin_low", "bin_high", "count", "fraction"]);
         for ((label, values), c) in self.panels.iter().zip(&counts) {
-            for i in 0..self.bins {
+            for (i, &k) in c.iter().enumerate() {
                 csv.row([
                     label.clone(),
                     csv_num(edge(i)),
                     csv_num(edge(i + 1)),
-                    c[i].to_string(),
-                    csv_num(c[i] as f64 / values.len() as f64),
+                    k.to_string(),
+                    csv_num(k as f64 / values.len() as f64),
                 ]);
             }
         }

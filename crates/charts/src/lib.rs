@@ -28,11 +28,16 @@
 //! ([`COLUMN_WIDTH_PX`]). Every chart is 600 px wide, so the column shows it at its own
 //! size, and no text in it is smaller than 14 px (a subscript without a Unicode form,
 //! such as the w of σ_w, 12 px); a chart of several panels stacks them two to a row
-//! rather than widening. Legends sit inside the plot
+//! rather than widening. Every chart is drawn a second time from the same specification
+//! for a phone ([`Figure::phone_svg`]): [`PHONE_WIDTH_PX`] wide, so a 390 px phone shows it
+//! at its own size with the same text sizes, with a lower plot, fewer ticks (ticks are
+//! spaced by pixels), legends below the plot where the narrower plot has no free corner,
+//! and panels one to a row. Legends sit inside the plot
 //! only where no data lies, and below it otherwise. Labels are typeset: write `a^l`,
 //! `16^(l-1)` or `σ_w` and the chart shows aˡ, 16ˡ⁻¹ and σ with a subscript w (the CSV
-//! keeps the label as written). Every rendered chart is checked by [`Audit`] before it is
-//! returned: text at least [`MIN_TEXT_PX`] in the column, no legend over a data mark, no
+//! keeps the label as written). Every rendered chart, and its phone variant, is checked by
+//! [`Audit`] before it is returned: text at least [`MIN_TEXT_PX`] in the column (on a phone,
+//! at [`PHONE_WIDTH_PX`]), no legend over a data mark, no
 //! text over text or off the canvas; a chart that fails is an [`Error::Layout`].
 //!
 //! Rendering is deterministic: the same input gives the same bytes, on every run and
@@ -66,7 +71,8 @@ pub use style::{PALETTE, Rgb, color, format_number};
 /// Width of the book's content column in CSS px (mdBook's default
 /// `--content-max-width` at a desktop window): a chart wider than this is scaled down.
 pub const COLUMN_WIDTH_PX: f64 = 750.0;
-/// About the width a phone (390 px wide) gives an image in the book.
+/// The width a phone 390 px wide gives an image in the book (mdBook's page and content
+/// padding take 40 px), and the width of every chart's phone variant.
 pub const PHONE_WIDTH_PX: f64 = 350.0;
 /// The smallest text, in CSS px, a chart may show in the book's column.
 pub const MIN_TEXT_PX: f64 = 12.0;
