@@ -457,13 +457,27 @@ pub fn sigmoid_shares(gain: f64, seed: u64) -> Result<Shares> {
         gain,
         sigmoid: shares(0.0),
         centred: shares(0.5),
-        sigmoid_mean_field: crate::theory::input_share(
-            Activation::Sigmoid,
-            gain * gain,
-            gain * gain,
-            layers,
-        )?,
+        sigmoid_mean_field: sigmoid_share_mean_field(gain, layers)?,
     })
+}
+
+/// [`crate::theory::input_share`] of the logistic sigmoid at σ_w² = gain² from q_1 = gain²,
+/// remembered per gain for the process: each is a few million evaluations of the sigmoid,
+/// the same for every seed.
+fn sigmoid_share_mean_field(gain: f64, layers: usize) -> Result<Vec<f64>> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static MEMO: OnceLock<Mutex<HashMap<(u64, usize), Vec<f64>>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = (gain.to_bits(), layers);
+    if let Some(v) = memo.lock().expect("no panic holds the lock").get(&key) {
+        return Ok(v.clone());
+    }
+    let v = crate::theory::input_share(Activation::Sigmoid, gain * gain, gain * gain, layers)?;
+    memo.lock()
+        .expect("no panic holds the lock")
+        .insert(key, v.clone());
+    Ok(v)
 }
 
 /// The logistic sigmoid network of [`sigmoid_vs_tanh`] with Glorot and Bengio's standard
