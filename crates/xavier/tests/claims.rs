@@ -50,6 +50,20 @@ impl Deviation {
     }
 }
 
+/// A bound ("at most", "within") rounded up to `d` decimals.
+fn ceil_dp(x: f64, d: usize) -> String {
+    let m = initnet::math::powi(10.0, d as i32);
+    format!("{:.d$}", (x * m).ceil() / m)
+}
+
+/// A bound rounded up to two significant digits, in the form 3.7e-4.
+fn ceil_2sig(x: f64) -> String {
+    let e = initnet::math::log10(x).floor() as i32;
+    let unit = initnet::math::powi(10.0, e - 1);
+    let d = (x / unit).ceil() / 10.0;
+    format!("{d:.1}e{e}")
+}
+
 fn f3(x: f64) -> String {
     format!("{x:.3}")
 }
@@ -248,7 +262,7 @@ fn glorot_bengio_claims(c: &mut Claims) {
             v.iter().cloned().fold(0.0, f64::max) / v.iter().cloned().fold(f64::INFINITY, f64::min)
         });
         let worst = spread.iter().cloned().fold(0.0, f64::max);
-        c.add(&format!("gb_{name}_dw_spread"), format!("{worst:.2}"));
+        c.add(&format!("gb_{name}_dw_spread"), ceil_dp(worst, 2));
         let dw = column(probes, |p| p.dw_std[0]);
         c.add(&format!("gb_{name}_dw1"), format!("{:.1e}", summary(&dw).0));
     }
@@ -298,7 +312,7 @@ fn sigmoid_claims(c: &mut Claims) {
         .iter()
         .flat_map(|p| p.saturated[..hidden].to_vec())
         .fold(0.0, f64::max);
-    c.add("sig_init_sat", format!("{sat:.5}"));
+    c.add("sig_init_sat", ceil_dp(sat, 5));
     for l in 2..=hidden {
         // sigma is 1/4-Lipschitz, so Var_x(h_i) <= Var_x(a_i) / 16 for every unit, and
         // E_W[signal of a^l] = n Var(W) mean_i Var_x(h_i) <= signal of a^{l-1} / 16 when
@@ -395,8 +409,8 @@ fn sigmoid_claims(c: &mut Claims) {
             .map(|c| (c.loss.last().unwrap() - ln2).abs())
             .fold(0.0, f64::max)
     };
-    c.add("sig_loss_dev", format!("{:.3}", dev(&t.first)))
-        .add("sig_std_loss_dev", format!("{:.3}", dev(&standard)));
+    c.add("sig_loss_dev", ceil_dp(dev(&t.first), 3))
+        .add("sig_std_loss_dev", ceil_dp(dev(&standard), 3));
     let acc = t
         .first
         .iter()
@@ -558,7 +572,7 @@ fn training_claims(c: &mut Claims) {
         .iter()
         .map(|c| (c.loss.last().unwrap() - ln2).abs())
         .fold(0.0, f64::max);
-    c.add("train_std_dev", format!("{dev:.1e}"));
+    c.add("train_std_dev", ceil_2sig(dev));
     let acc: Vec<f64> = t
         .first
         .iter()
