@@ -467,7 +467,9 @@ pub fn sigmoid_shares(gain: f64, seed: u64) -> Result<Shares> {
 fn sigmoid_share_mean_field(gain: f64, layers: usize) -> Result<Vec<f64>> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static MEMO: OnceLock<Mutex<HashMap<(u64, usize), Vec<f64>>>> = OnceLock::new();
+    /// Shares by (gain's bits, layers).
+    type Memo = Mutex<HashMap<(u64, usize), Vec<f64>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
     let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
     let key = (gain.to_bits(), layers);
     if let Some(v) = memo.lock().expect("no panic holds the lock").get(&key) {
