@@ -15,6 +15,7 @@ use initnet::{
 };
 
 use crate::Error;
+use crate::speed::{Memo, per_seed};
 
 /// The chapter's learning rates for the dying-ReLU sweep.
 pub const LEARNING_RATES: [f64; 7] = [0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 1.0];
@@ -120,22 +121,25 @@ impl LrSetting {
         })
     }
 
-    /// Train once per learning rate and seed.
+    /// Train once per learning rate and seed ([`Self::point`] for each learning rate).
     pub fn sweep(&self, lrs: &[f64], seeds: &[u64]) -> Result<Vec<LrPoint>, Error> {
+        lrs.iter().map(|&lr| self.point(lr, seeds)).collect()
+    }
+
+    /// Train once per seed at learning rate `lr`. A process computes each point once: a
+    /// second call with the same arguments (from a sweep or from the remedies) returns a
+    /// copy of the first result (the `speed` module).
+    pub fn point(&self, lr: f64, seeds: &[u64]) -> Result<LrPoint, Error> {
+        static POINTS: Memo<(LrSetting, f64, Vec<u64>), LrPoint> = Memo::new();
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        lrs.iter()
-            .map(|&lr| {
-                Ok(LrPoint {
-                    lr,
-                    runs: seeds
-                        .iter()
-                        .map(|&s| self.run(lr, s))
-                        .collect::<Result<_, Error>>()?,
-                })
+        POINTS.get_or_run((self.clone(), lr, seeds.to_vec()), || {
+            Ok(LrPoint {
+                lr,
+                runs: per_seed(seeds, |s| self.run(lr, s))?,
             })
-            .collect()
+        })
     }
 }
 

@@ -21,6 +21,7 @@ use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, Init, MlpSpec};
 
 use crate::Error;
+use crate::speed::{Memo, per_seed};
 
 /// A deep stack of equally wide layers fed with standard normal inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,26 +149,36 @@ pub struct StackStudy {
 }
 
 impl StackStudy {
-    /// Run the stack for every seed.
+    /// Run the stack for every seed. A process computes each study once: a second call
+    /// with the same arguments returns a copy of the first result (the `speed` module).
     pub fn run(
         stack: DeepStack,
         activation: Activation,
         init: Init,
         seeds: &[u64],
     ) -> Result<Self, Error> {
+        static RUNS: Memo<(DeepStack, Activation, Init, Vec<u64>), StackStudy> = Memo::new();
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
+        RUNS.get_or_run((stack, activation, init, seeds.to_vec()), || {
+            Self::compute(stack, activation, init, seeds)
+        })
+    }
+
+    fn compute(
+        stack: DeepStack,
+        activation: Activation,
+        init: Init,
+        seeds: &[u64],
+    ) -> Result<Self, Error> {
         let predicted = stack
             .predicted_second_moment(activation, init)?
             .iter()
             .map(|q| q.sqrt())
             .collect();
         let relative_variance = stack.relative_variance(activation)?;
-        let rms = seeds
-            .iter()
-            .map(|&s| stack.rms(activation, init, s))
-            .collect::<Result<_, _>>()?;
+        let rms = per_seed(seeds, |s| stack.rms(activation, init, s))?;
         Ok(StackStudy {
             stack,
             activation,
