@@ -206,6 +206,7 @@ impl TrainingStudy {
             .map(|l| LayerActivity {
                 zero_fraction: runs.iter().map(|r| r[l].zero_fraction).sum::<f64>() / k,
                 dead_fraction: runs.iter().map(|r| r[l].dead_fraction).sum::<f64>() / k,
+                rms: runs.iter().map(|r| r[l].rms).sum::<f64>() / k,
             })
             .collect()
     }
