@@ -141,7 +141,11 @@ impl LrSetting {
             dead_at_init: count(&before) as f64 / units,
             dead_after: count(&after) as f64 / units,
             dead_units_at_init: count(&before),
-            revived: before.iter().zip(&after).filter(|(b, a)| **b && !**a).count(),
+            revived: before
+                .iter()
+                .zip(&after)
+                .filter(|(b, a)| **b && !**a)
+                .count(),
             accuracy: history.last().accuracy,
             diverged_at: history.diverged.map(|d| d.epoch),
         })

@@ -213,9 +213,12 @@ pub fn remedies_chart(runs: &[(String, LrPoint)]) -> Result<Figure, charts::Erro
     for (name, p) in runs {
         let (m0, s0) = mean_std(&p.dead_at_init());
         let (m1, s1) = mean_std(&p.dead_after_runs(true));
-        chart = chart
-            .bar(name, "at initialization", m0, s0)
-            .bar(name, "after training, finished runs", m1, s1);
+        chart = chart.bar(name, "at initialization", m0, s0).bar(
+            name,
+            "after training, finished runs",
+            m1,
+            s1,
+        );
     }
     chart.render()
 }

@@ -117,12 +117,7 @@ impl DeepStack {
 /// (zero biases) drawn by `init` from `seed`. As the width grows it follows
 /// [`relu_cosine_map`] from c = 0. (A layer that is all zero for an input has no
 /// direction; the cosine is then taken to be 1: the two inputs are no longer told apart.)
-pub fn input_cosines(
-    width: usize,
-    depth: usize,
-    init: Init,
-    seed: u64,
-) -> Result<Vec<f64>, Error> {
+pub fn input_cosines(width: usize, depth: usize, init: Init, seed: u64) -> Result<Vec<f64>, Error> {
     let stack = DeepStack::new(width, depth, 2)?;
     let widths = vec![width; depth + 1];
     let net = MlpSpec::new(&widths, Activation::Relu, init)
@@ -136,11 +131,16 @@ pub fn input_cosines(
         .map(|l| {
             let h = trace.h(l);
             let (u, v) = (h.row(0), h.row(1));
-            let dot = |p: &initnet::ndarray::ArrayView1<f64>, q: &initnet::ndarray::ArrayView1<f64>| {
+            let dot = |p: &initnet::ndarray::ArrayView1<f64>,
+                       q: &initnet::ndarray::ArrayView1<f64>| {
                 p.iter().zip(q).map(|(a, b)| a * b).sum::<f64>()
             };
             let norms = (dot(&u, &u) * dot(&v, &v)).sqrt();
-            if norms == 0.0 { 1.0 } else { dot(&u, &v) / norms }
+            if norms == 0.0 {
+                1.0
+            } else {
+                dot(&u, &v) / norms
+            }
         })
         .collect())
 }

@@ -326,7 +326,13 @@ fn the_chapter_states_what_the_experiments_give() {
         .add("lr_dead_bigger", format!("{:.2}", dead_mean(5)));
     c.add("lr_huge", lrs[6])
         .add("lr_dead_huge", format!("{:.2}", dead_mean(6)));
-    for (i, name) in [(0, "small"), (3, "mid"), (4, "big"), (5, "bigger"), (6, "huge")] {
+    for (i, name) in [
+        (0, "small"),
+        (3, "mid"),
+        (4, "big"),
+        (5, "bigger"),
+        (6, "huge"),
+    ] {
         c.add(&format!("lr_done_{name}"), finished(i).len());
         c.add(&format!("lr_div_{name}"), sweep[i].diverged());
     }
@@ -476,9 +482,18 @@ fn the_chapter_states_what_the_experiments_give() {
     let (su, sn) = (uni.log_rms_sd()[last], nor.log_rms_sd()[last]);
     let log_gap = initnet::math::ln(su / sn).abs();
     assert!(log_gap < 4.0 * rel_se * 2f64.sqrt(), "{su} vs {sn}");
-    c.add("ex1_ratio_uniform", format!("{:.2}", uni.mean_square_ratio()[last]));
-    c.add("ex1_ratio_normal", format!("{:.2}", nor.mean_square_ratio()[last]));
-    c.add("ex1_ratio_sd", format!("{:.2}", uni.mean_square_ratio_sd()[last]));
+    c.add(
+        "ex1_ratio_uniform",
+        format!("{:.2}", uni.mean_square_ratio()[last]),
+    );
+    c.add(
+        "ex1_ratio_normal",
+        format!("{:.2}", nor.mean_square_ratio()[last]),
+    );
+    c.add(
+        "ex1_ratio_sd",
+        format!("{:.2}", uni.mean_square_ratio_sd()[last]),
+    );
     c.add("ex1_sd_uniform", format!("{su:.2}"));
     c.add("ex1_sd_normal", format!("{sn:.2}"));
     c.add("ex1_sd_rel_se", format!("{rel_se:.2}"));
@@ -540,7 +555,10 @@ fn the_chapter_states_what_the_experiments_give() {
     let nst = StackStudy::run(narrow, Activation::Relu, Init::he_normal(), &s).unwrap();
     let pred4 = single_sd(&nst, last);
     let meas4 = nst.log_rms_sd()[last];
-    assert!((initnet::math::ln(meas4 / pred4)).abs() < 4.0 * rel_se, "{meas4} {pred4}");
+    assert!(
+        (initnet::math::ln(meas4 / pred4)).abs() < 4.0 * rel_se,
+        "{meas4} {pred4}"
+    );
     let deep = DeepStack::new(32, 100, 1).unwrap();
     let v = deep.relative_variance(Activation::Relu).unwrap();
     let reach = v
