@@ -284,7 +284,8 @@ pub fn training_sigmoid_vs_tanh(runs: &Training) -> Result<Figure, Error> {
     )
 }
 
-/// Training loss by epoch: mean over seeds (solid), and the highest and lowest seed (dashed).
+/// Training loss by epoch: mean over seeds (solid), and the per-epoch largest and smallest
+/// loss over the seeds (dashed; each may come from a different seed at each epoch).
 fn training_curves(
     name: &str,
     title: &str,
@@ -312,11 +313,11 @@ fn training_curves(
                 &mean,
             ))
             .series_as(
-                Series::from_ys(format!("{label}: highest seed"), &hi),
+                Series::from_ys(format!("{label}: max over seeds"), &hi),
                 Mark::Dashed,
             )
             .series_as(
-                Series::from_ys(format!("{label}: lowest seed"), &lo),
+                Series::from_ys(format!("{label}: min over seeds"), &lo),
                 Mark::Dashed,
             );
     }
