@@ -427,6 +427,14 @@ pub struct Shares {
     /// The mean field's share for the logistic sigmoid ([`theory::input_share`]), for
     /// inputs of second moment 1; for the centred sigmoid it is exactly 1.
     pub sigmoid_mean_field: Vec<f64>,
+    /// Element k-1: the input-dependent variance itself (share times second moment) of
+    /// a^{k+1} after k logistic sigmoid layers.
+    pub sigmoid_signal: Vec<f64>,
+    /// The same after k centred sigmoid layers.
+    pub centred_signal: Vec<f64>,
+    /// Element k-1: the fraction of the sigmoid activations h^k (batch times units) below
+    /// 0.01 or above 0.99.
+    pub saturated: Vec<f64>,
 }
 
 /// [`Shares`] for one seed and gain: the network of [`GB_WIDTHS`] with weights
@@ -440,24 +448,39 @@ pub fn sigmoid_shares(gain: f64, seed: u64) -> Result<Shares> {
     let mut rng = initnet::rng(data_seed(seed));
     let x =
         Array2::from_shape_simple_fn((GB_BATCH, GB_WIDTHS[0]), || StandardNormal.sample(&mut rng));
-    let shares = |offset: f64| -> Vec<f64> {
+    // Per layer after the first: (share, input-dependent variance); and the saturated
+    // fraction of each hidden layer's sigmoid activations.
+    let shares = |offset: f64| -> (Vec<(f64, f64)>, Vec<f64>) {
         let mut h = x.clone();
-        let mut out = vec![];
+        let (mut out, mut sat) = (vec![], vec![]);
+        let hidden = net.layers.len() - 1;
         for (l, layer) in net.layers.iter().enumerate() {
             let a = layer.pre_activation(&h);
             if l > 0 {
-                out.push(signal_share(&a));
+                let share = signal_share(&a);
+                out.push((share, share * initnet::math::powi(rms(&a), 2)));
             }
             h = a.mapv(|v| initnet::math::sigmoid(v) - offset);
+            if l < hidden {
+                sat.push(saturated_fraction(
+                    Activation::Sigmoid,
+                    &h.mapv(|v| v + offset),
+                    theory::SATURATION_THRESHOLD,
+                ));
+            }
         }
-        out
+        (out, sat)
     };
     let layers = GB_WIDTHS.len() - 2;
+    let ((sig, saturated), (cen, _)) = (shares(0.0), shares(0.5));
     Ok(Shares {
         gain,
-        sigmoid: shares(0.0),
-        centred: shares(0.5),
+        sigmoid: sig.iter().map(|p| p.0).collect(),
+        centred: cen.iter().map(|p| p.0).collect(),
         sigmoid_mean_field: sigmoid_share_mean_field(gain, layers)?,
+        sigmoid_signal: sig.iter().map(|p| p.1).collect(),
+        centred_signal: cen.iter().map(|p| p.1).collect(),
+        saturated,
     })
 }
 

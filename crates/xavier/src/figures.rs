@@ -284,7 +284,8 @@ pub fn training_sigmoid_vs_tanh(runs: &Training) -> Result<Figure, Error> {
     )
 }
 
-/// Training loss by epoch: mean over seeds (solid), and the highest and lowest seed (dashed).
+/// Training loss by epoch: mean over seeds (solid), and the per-epoch largest and smallest
+/// loss over the seeds (dashed; each may come from a different seed at each epoch).
 fn training_curves(
     name: &str,
     title: &str,
@@ -312,11 +313,11 @@ fn training_curves(
                 &mean,
             ))
             .series_as(
-                Series::from_ys(format!("{label}: highest seed"), &hi),
+                Series::from_ys(format!("{label}: max over seeds"), &hi),
                 Mark::Dashed,
             )
             .series_as(
-                Series::from_ys(format!("{label}: lowest seed"), &lo),
+                Series::from_ys(format!("{label}: min over seeds"), &lo),
                 Mark::Dashed,
             );
     }
@@ -329,17 +330,20 @@ fn training_curves(
 pub fn top_layer_mean(t: &Training, standard: &[Curve]) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "top-layer-mean",
-        "Top hidden layer's mean activation during training",
+        "Change of the top hidden layer's mean activation in training",
     )
     .x_label("epoch")
-    .y_label("mean of hᴸ⁻¹ on the training set")
+    .y_label("mean of hᴸ⁻¹ minus its start")
     .legend(SeriesLabelPosition::MiddleRight);
     for (label, curves, mark) in [
         ("sigmoid, normalized", &t.first[..], Mark::Line),
         ("sigmoid, standard", standard, Mark::Dashed),
         ("tanh, normalized", &t.second[..], Mark::Line),
     ] {
+        // The change since epoch 0, so the sigmoid's small drift (a few hundredths from
+        // one half) is visible beside tanh's on one axis.
         let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
+        let mean: Vec<f64> = mean.iter().map(|m| m - mean[0]).collect();
         chart = chart.series_as(
             Series::from_ys(format!("{label}: mean over {} seeds", curves.len()), &mean),
             mark,
