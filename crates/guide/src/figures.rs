@@ -69,16 +69,18 @@ pub fn short_name(name: &str) -> &str {
 }
 
 /// The per-layer shrink factors of `runs` as a small table, predicted beside measured
-/// (mean ± spread over the seeds), at most 40 characters a line.
+/// (mean ± spread over the seeds), at most 34 characters a line (a phone's code block).
 pub fn factor_table(runs: &[(&'static str, Propagation)]) -> String {
-    let mut out = format!("{:<14}  {:>9}  {}\n", "stack", "predicted", "measured");
+    let mut out = format!("{:<12} {:>5}  {}\n", "stack", "pred.", "measured");
     for (name, p) in runs {
+        let name = match *name {
+            "PyTorch weights, zero bias" => "PyTorch, b=0",
+            "PyTorch weights and bias" => "PyTorch+bias",
+            name => name,
+        };
         out.push_str(&format!(
-            "{:<14}  {:>9.3}  {:.3} ± {:.3}\n",
-            short_name(name),
-            p.predicted_factor,
-            p.factor.0,
-            p.factor.1
+            "{:<12} {:>5.3}  {:.3} ± {:.3}\n",
+            name, p.predicted_factor, p.factor.0, p.factor.1
         ));
     }
     out
@@ -88,7 +90,8 @@ pub fn factor_table(runs: &[(&'static str, Propagation)]) -> String {
 /// (mean over seeds) as dots of the same colour. Stacks with the same prediction (Xavier's
 /// normal and Keras's uniform law in a tanh stack of equal widths) share one dashed line,
 /// labelled with both names, and the later one's measurement is drawn first, as a solid
-/// line, so that the earlier one's dots on top of it leave both visible.
+/// line, so that the earlier one's dots on top of it leave both visible. In a ReLU stack
+/// the input-dependent part of PyTorch's biased stack is drawn too, as a solid line.
 pub fn signal_chart(
     activation: Activation,
     runs: &[(&'static str, Propagation)],
@@ -144,6 +147,22 @@ pub fn signal_chart(
                 Mark::Points,
                 i,
             );
+    }
+    // Under PyTorch's bias the total levels off at a floor; its input-dependent part does
+    // not. Drawn as its own solid line, so the chart shows the collapse the total hides.
+    if activation == Activation::Relu {
+        for (name, p) in runs {
+            if *name == "PyTorch weights and bias" && !p.input_std.is_empty() {
+                chart = chart.series_in(
+                    Series::from_ys_1(
+                        format!("{}: input-dependent", short_name(name)),
+                        &p.input_std,
+                    ),
+                    Mark::Line,
+                    runs.len(),
+                );
+            }
+        }
     }
     chart.render()
 }

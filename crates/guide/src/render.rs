@@ -92,10 +92,10 @@ impl std::fmt::Display for Rendered {
 fn variance_formula(row: &Row) -> &'static str {
     use initnet::Scheme::*;
     match row.init.scheme {
-        LecunNormal | LecunUniform => "$1/n_{in}$",
-        XavierNormal | XavierUniform => "$2/(n_{in}+n_{out})$",
-        HeNormal { alpha } | HeUniform { alpha } if alpha == 0.0 => "$2/n_{in}$",
-        HeNormal { .. } | HeUniform { .. } => "$2/((1+\\alpha^2)\\,n_{in})$",
+        LecunNormal | LecunUniform => "$1/n_\\text{in}$",
+        XavierNormal | XavierUniform => "$2/(n_\\text{in}+n_\\text{out})$",
+        HeNormal { alpha } | HeUniform { alpha } if alpha == 0.0 => "$2/n_\\text{in}$",
+        HeNormal { .. } | HeUniform { .. } => "$2/((1+\\alpha^2)\\,n_\\text{in})$",
         _ => "fixed",
     }
 }

@@ -1,5 +1,5 @@
 //! How the scale of the signal travels through a deep stack: the mean-field prediction
-//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b) (the q-map of [`theory::q_map`]) beside
+//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + E[b^2] (the q-map of [`theory::q_map`]) beside
 //! the measured Var(a^l).
 
 use initnet::ndarray::Array2;
@@ -69,7 +69,7 @@ impl Stack {
     }
 
     /// The mean-field prediction of Var(a^l) for l = 1..=L: with inputs of unit variance
-    /// q_1 = n Var(W) + Var(b), then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b)
+    /// q_1 = n Var(W) + E[b^2], then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + E[b^2]
     /// ([`theory::q_trajectory`]).
     pub fn predicted_variance(&self) -> Result<Vec<f64>> {
         self.check()?;

@@ -23,14 +23,24 @@ fn quote(claims: &mut Claims, t: &Rendered, keys: &[&str]) {
     }
 }
 
+/// The finite-width offset allowed beside the sampling band: the mean field is the limit
+/// of infinite width, and at width n the measured factors sit off it by a relative O(1/n).
+/// Over 400 seeds (not the chapter's): He's ReLU factor measures 1.0058 ± 0.0012 against
+/// 1, PyTorch's zero-bias one 2.4627 against 2.449 (both about 0.6 % high), the
+/// input-dependent factor under PyTorch's bias 2.4567 ± 0.0029 against 2.449 (0.3 %), and
+/// Xavier's tanh std about 0.9 % below the mean field. One term `scale * k / n` with k = 2
+/// (1.6 % at n = 128) covers them all.
+fn offset(scale: f64) -> f64 {
+    2.0 * scale / STACK.0 as f64
+}
+
 /// |mean - predicted| within 4 standard errors of the mean over the seeds (the standard
-/// error estimated from their spread). The measured factor is a smooth function of sample
-/// variances over 128 x 128 values per layer, so its bias is of order the square of its
-/// relative spread (below 1e-3 here), far inside this band. With the spread estimated from
-/// 20 seeds the statistic follows Student's t with 19 degrees of freedom, so a correct
-/// prediction fails the check with probability below 1e-3.
+/// error estimated from their spread) plus the finite-width [`offset`]. With the spread
+/// estimated from 20 seeds the sampling part follows Student's t with 19 degrees of
+/// freedom, so a correct prediction fails the check with probability below 1e-3.
 fn agrees(p: &Propagation) -> bool {
-    (p.factor.0 - p.predicted_factor).abs() < 4.0 * p.factor_standard_error()
+    (p.factor.0 - p.predicted_factor).abs()
+        < 4.0 * p.factor_standard_error() + offset(p.predicted_factor)
 }
 
 fn by<'a>(runs: &'a [(&'static str, Propagation)], name: &str) -> &'a Propagation {
@@ -72,9 +82,10 @@ fn at_majority(tasks: &[Vec<Summary>], task: Task, key: &str) -> usize {
 }
 
 /// |measured - predicted| within 4 standard errors of the mean over the seeds (Student's t
-/// with 19 degrees of freedom: a correct prediction fails with probability below 1e-3).
+/// with 19 degrees of freedom: a correct prediction fails with probability below 1e-3)
+/// plus the finite-width [`offset`].
 fn within_4se((mean, sd): (f64, f64), predicted: f64, seeds: usize) -> bool {
-    (mean - predicted).abs() < 4.0 * sd / (seeds as f64).sqrt()
+    (mean - predicted).abs() < 4.0 * sd / (seeds as f64).sqrt() + offset(predicted)
 }
 
 #[test]
@@ -110,23 +121,14 @@ fn the_chapter_states_what_the_code_computes() {
         .add("stack.depth", depth)
         .add("stack.batch", batch);
     let relu = propagation(Activation::Relu, &seeds).unwrap();
-    for (key, name) in [
-        ("he", "He"),
-        ("keras", "Keras"),
-        ("pytorch", "PyTorch weights, zero bias"),
-    ] {
-        let p = by(&relu, name);
+    // "The measured shrink per layer sits on the prediction for every stack."
+    for (name, p) in &relu {
         assert!(
             agrees(p),
             "{name}: measured {:?}, predicted {}",
             p.factor,
             p.predicted_factor
         );
-        c.add(
-            &format!("relu.{key}.predicted"),
-            format!("{:.3}", p.predicted_factor),
-        );
-        c.add(&format!("relu.{key}.measured"), measured(p));
     }
     let pytorch = by(&relu, "PyTorch weights, zero bias");
     c.add("relu.pytorch.first", format!("{:.2}", pytorch.mean_std[0]));
@@ -142,20 +144,18 @@ fn the_chapter_states_what_the_code_computes() {
         (biased.predicted_std[depth - 1] / floor - 1.0).abs() < 0.01,
         "layer {depth} is at the floor"
     );
-    // The measured last-layer std agrees with the floor within 4 standard errors over seeds.
-    assert!(
-        (last.0 - floor).abs() < 4.0 * last.1 / (seeds.len() as f64).sqrt(),
-        "{last:?} vs {floor}"
-    );
+    // The measured last-layer std agrees with the floor within 4 standard errors over
+    // seeds plus the finite-width offset.
+    assert!(within_4se(last, floor, seeds.len()), "{last:?} vs {floor}");
     c.add("relu.floor.predicted", format!("{floor:.4}"));
     c.add(
         "relu.floor.measured",
         format!("{:.4} ± {:.4}", last.0, last.1),
     );
     // The input-dependent part keeps shrinking by 1/sqrt(chi_1) = sqrt(6) over the deep half.
-    // Per seed the factor is a geometric mean of six per-layer ratios, each a ratio of
-    // sample spreads over 128 units; its Jensen bias is of the order of the squared
-    // relative spread of one ratio (below 1e-3 here), far inside 4 standard errors.
+    // Per seed the factor is a geometric mean of six per-layer ratios of sample spreads over
+    // 128 units; it sits a relative O(1/n) off the mean field (2.4567 ± 0.0029 over 400
+    // seeds against 2.449), which the offset of `within_4se` covers.
     assert!((biased.predicted_deep_input_factor - 6f64.sqrt()).abs() < 1e-9);
     assert!(
         within_4se(
@@ -166,23 +166,11 @@ fn the_chapter_states_what_the_code_computes() {
         "{:?}",
         biased.deep_input_factor
     );
-    c.add(
-        "relu.input.measured",
-        format!(
-            "{:.3} ± {:.3}",
-            biased.deep_input_factor.0, biased.deep_input_factor.1
-        ),
-    );
-    c.add(
-        "relu.input.predicted",
-        format!("{:.3}", biased.predicted_deep_input_factor),
-    );
     let input_last = biased.input_std[depth - 1];
     assert!(
         input_last < 1e-3 * floor,
         "the input-dependent part is far below the floor"
     );
-    c.add("relu.input.last", format!("{input_last:.1e}"));
     // Exercise 2: the input-dependent share of the last layer's second moment.
     let share = initnet::math::powi(input_last / biased.mean_std[depth - 1], 2);
     c.add("ex2.share", format!("{share:.1e}"));
@@ -210,20 +198,27 @@ fn the_chapter_states_what_the_code_computes() {
         xavier.mean_std.windows(2).all(|w| w[1] < w[0]),
         "Xavier's tanh signal drifts down"
     );
-    // Each layer's measured std within 4 standard errors of the recursion's (t with 19
-    // degrees of freedom, as for the factors).
+    // Each layer's measured std within 4 standard errors of the mean field's plus the
+    // finite-width offset: at width 128 the measured std sits about 0.9 % below the mean
+    // field in the deep layers (z about -1.2 at 20 seeds, so 4 standard errors alone would
+    // pass or fail by the seeds).
     for l in 0..depth {
-        let se = xavier.sd_std[l] / (seeds.len() as f64).sqrt();
+        let m = (xavier.mean_std[l], xavier.sd_std[l]);
         assert!(
-            (xavier.mean_std[l] - xavier.predicted_std[l]).abs() < 4.0 * se,
+            within_4se(m, xavier.predicted_std[l], seeds.len()),
             "layer {}",
             l + 1
         );
     }
+    c.add("tanh.xavier.factor", format!("{:.3}", xavier.factor.0));
     c.add("tanh.xavier.first", format!("{:.2}", xavier.mean_std[0]));
     c.add(
         "tanh.xavier.last",
-        format!("{:.2}", xavier.mean_std[depth - 1]),
+        format!("{:.3}", xavier.mean_std[depth - 1]),
+    );
+    c.add(
+        "tanh.xavier.last.predicted",
+        format!("{:.3}", xavier.predicted_std[depth - 1]),
     );
 
     // Tanh's gain: the exact one-layer gain, the map at 5/3, its fixed point and chi_1 there.
@@ -241,19 +236,19 @@ fn the_chapter_states_what_the_code_computes() {
     assert!(chi > 1.0, "5/3 is on the chaotic side");
     c.add("t53.qstar", format!("{qstar:.3}"));
     c.add("t53.chi", format!("{chi:.3}"));
+    // The 10-layer ratio is below sqrt(chi_1)^10 at the fixed point because the first layer
+    // starts above q* (q = g^2 from unit-variance inputs), where chi_1 is smaller.
+    let q1 = initnet::math::powi(5.0 / 3.0, 2);
+    assert!(q1 > qstar);
+    c.add("t53.q1", format!("{q1:.2}"));
+    c.add("t53.ten", format!("{:.1}", initnet::math::powi(chi, 5)));
     let gains = gain::tanh_gain_table(&gain::DEPTHS).unwrap();
     quote(
         &mut c,
         &render::tanh_gain_table(&gains),
-        &[
-            "gain.5-3.10.grad",
-            "gain.1.10.grad",
-            "gain.1.100.grad",
-            "gain.5-3.100.grad",
-        ],
+        &["gain.5-3.10.grad"],
     );
     c.add("gain.depth.10", gain::DEPTHS[0]);
-    c.add("gain.depth.100", gain::DEPTHS[2]);
     // g = 1: the gradient ratio falls like 1/sqrt(L) (within 10 % of c/sqrt(L) with one c);
     // g = 5/3: it grows geometrically, by sqrt(chi_1) per layer once at the fixed point.
     let one: Vec<_> = gains.iter().filter(|r| r.gain == 1.0).collect();
@@ -348,9 +343,13 @@ fn the_chapter_states_what_the_code_computes() {
     let xp = pair(Task::DeepTanh, "xavier", "pytorch");
     assert!(xp.mean > 0.0 && xp.significant(), "{xp:?}");
     c.add("pt.deep-tanh.t", format!("{:.2}", xp.t));
+    // Whether PyTorch's bias adds to that is not resolved on these seeds (on seeds 100-119
+    // the same pair gives t = -2.16): the chapter states |t| and the detectable difference,
+    // and the non-significance below is a fact about these seeds only.
     let pw = pair(Task::DeepTanh, "pytorch", "pytorchw");
     assert!(!pw.significant(), "{pw:?}");
     c.add("ptw.deep-tanh.t", format!("{:.2}", pw.t.abs()));
+    c.add("ptw.deep-tanh.detectable", format!("{:.2}", pw.detectable));
     // LeCun, Xavier, He, Keras: no pair differs significantly on any task (paired t over the
     // shared seeds); the table states the largest |t| and the detectable difference.
     let table = render::paired_table(&tasks).unwrap();
@@ -358,6 +357,14 @@ fn the_chapter_states_what_the_code_computes() {
         let key = format!("paired.{}.significant", task.key());
         assert_eq!(table.get(&key), Some("0"), "{key}");
     }
+    quote(&mut c, &table, &["paired.deep-relu.detectable"]);
+    // On blobs every layer has fan-in 2, so He's v = 2/2 is N(0, 1): identical runs.
+    assert!(Task::Blobs.spec().widths[..2].iter().all(|&n| n == 2));
+    let (he, unit) = (
+        summary(&tasks, Task::Blobs, "he"),
+        summary(&tasks, Task::Blobs, "unit"),
+    );
+    assert_eq!(he.test_accuracy, unit.test_accuracy);
     c.add(
         "t.crit",
         format!("{:.3}", student_t_quantile(0.975, seeds.len() - 1)),
@@ -368,8 +375,8 @@ fn the_chapter_states_what_the_code_computes() {
         &mut c,
         &render::task_table(&specs),
         &[
-            "task.blobs.epochs",
-            "task.blobs.momentum",
+            "task.circles.epochs",
+            "task.circles.momentum",
             "task.deep-relu.lr",
         ],
     );
