@@ -282,6 +282,7 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("dead_init_first", format!("{:.2}", act0[0].dead_fraction));
     c.add("dead_init_last", format!("{:.2}", act0[last].dead_fraction));
     let act1 = he_runs.mean_activity(true);
+    c.add("dead_after_first", format!("{:.2}", act1[0].dead_fraction));
     c.add(
         "dead_after_last",
         format!("{:.2}", act1[last].dead_fraction),
@@ -527,6 +528,11 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("ex1_sd_uniform", format!("{su:.2}"));
     c.add("ex1_sd_normal", format!("{sn:.2}"));
     c.add("ex1_sd_rel_se", format!("{rel_se:.2}"));
+    // The exact single-input spread for normal weights at this width: a batch can only
+    // lower it, so the normal stack's spread stays below it (within the allowance).
+    let pred1 = he::signal::relu_log_rms_sd(64, 30).unwrap()[last];
+    assert!(sn < pred1 * allowance, "{sn} {pred1}");
+    c.add("ex1_sd_pred", format!("{pred1:.2}"));
 
     // 2. The cosine of two orthogonal inputs follows the arc-cosine map.
     let depth2 = stack.depth;
