@@ -129,6 +129,34 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
     }
 }
 
+/// Check a subset of a chapter's claims: every computed value must be stated in the text
+/// at least once, and every statement of it must show exactly it. Claims of the text that
+/// were not computed are ignored (the chapter's full [`check`] covers them); this serves a
+/// test that recomputes only some claims, e.g. under an emulated CPU.
+pub fn check_some(md: &str, claims: &Claims) -> Result<(), String> {
+    let found = vars(md);
+    let mut problems = Vec::new();
+    for (key, value) in &claims.values {
+        let stated: Vec<&Var> = found.iter().filter(|v| &v.key == key).collect();
+        if stated.is_empty() {
+            problems.push(format!("computed value {key:?} is not stated in the text"));
+        }
+        for var in stated {
+            if &var.text != value {
+                problems.push(format!(
+                    "line {}: claim {:?} says {:?} but the experiment gives {:?}",
+                    var.line, var.key, var.text, value
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
 /// Numbers in the prose that no claim covers: digits outside fenced, indented and inline
 /// code (and `<code>`), math (`$...$`, `$$...$$`), claims, `<cite>` citations, HTML tags
 /// and comments, link targets and ordered-list markers; that is, digits in
@@ -228,6 +256,27 @@ mod tests {
         let md = "<!-- generated: a -->\n\n| 0.5\u{a0}±\u{a0}0.1 | 2×3 |\n\n<!-- /generated -->\n\
                   <!-- generated: b -->\n\n| 1.94 | 0/6 |\n\n<!-- /generated -->\n";
         assert!(bare_numbers(md).is_empty(), "{:?}", bare_numbers(md));
+    }
+
+    /// A subset check: uncomputed claims are ignored; a computed one must be stated, and
+    /// every statement of it must match.
+    #[test]
+    fn check_some_ignores_other_claims_only() {
+        let md = "A <var data-claim=\"a\">1</var>, <var data-claim=\"b\">2</var>, \
+                  <var data-claim=\"a\">1</var>.";
+        let mut c = Claims::new();
+        c.add("a", 1);
+        assert_eq!(check_some(md, &c), Ok(()));
+        c.add("a", 3);
+        let err = check_some(md, &c).unwrap_err();
+        assert_eq!(err.lines().count(), 2, "{err}");
+        let mut c = Claims::new();
+        c.add("z", 1);
+        assert!(
+            check_some(md, &c)
+                .unwrap_err()
+                .contains("\"z\" is not stated")
+        );
     }
 
     #[test]

@@ -13,9 +13,9 @@
 //!   notebook headless.
 //! - `jupyterlab`: run notebooks in JupyterLab in headless Chromium (Run All) and check
 //!   that every cell runs and every chart appears.
-//! - `portable`: run `initlab`, two chapters' figures and the zero chapter's claims test
-//!   under an emulated CPU without AVX or FMA (`qemu-x86_64 -cpu Nehalem-v2`) and check
-//!   they are byte for byte the native ones (the claims: that they hold).
+//! - `portable`: run `initlab`, two chapters' figures and the zero chapter's rounding-level
+//!   claims under an emulated CPU without AVX or FMA (`qemu-x86_64 -cpu Nehalem-v2`) and
+//!   check they are byte for byte the native ones (the claims: that they hold).
 //!
 //! Tools are installed on first use, pinned, into `$XDG_CACHE_HOME/why-init/tools/`
 //! (default `~/.cache/why-init/tools/`), outside the checkout so that fresh clones reuse them.
@@ -101,7 +101,7 @@ enum Verb {
         chapters: Vec<String>,
     },
     /// Check that results do not depend on the CPU: run `initlab`, the figures of cheap
-    /// chapters and the zero chapter's claims test under `qemu-x86_64 -cpu <cpu>` (no AVX,
+    /// chapters and the zero chapter's rounding-level claims under `qemu-x86_64 -cpu <cpu>` (no AVX,
     /// no FMA by default) and compare them byte for byte with the native output and the
     /// committed figures (the claims must hold).
     Portable {
