@@ -8,17 +8,8 @@
 use zero::initnet::Activation;
 use zero::*;
 
-/// A rounding-level measurement stated as the power of ten it does not exceed, so that
-/// the text says what is robust (its order) rather than the last bits of one platform's
-/// summation order.
-fn at_most(x: f64) -> String {
-    assert!(x > 0.0 && x.is_finite(), "{x}");
-    format!("1e{}", initnet::math::log10(x).ceil() as i32)
-}
-
-fn max(values: impl IntoIterator<Item = f64>) -> f64 {
-    values.into_iter().fold(f64::NEG_INFINITY, f64::max)
-}
+mod common;
+use common::{at_most, max};
 
 #[test]
 fn every_number_in_the_chapter_is_computed() {
