@@ -105,16 +105,13 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
                 "line {}: claim {:?} has no computed value",
                 var.line, var.key
             )),
-            Some(v) if v != var.text => problems.push(format!(
-                "line {}: claim {:?} says {:?} but the experiment gives {:?}",
-                var.line, var.key, var.text, v
-            )),
+            Some(v) if v != var.text => problems.push(disagrees(var, v)),
             Some(_) => {}
         }
     }
     for key in claims.values.keys() {
         if !found.iter().any(|v| &v.key == key) {
-            problems.push(format!("computed value {key:?} is not stated in the text"));
+            problems.push(unstated(key));
         }
     }
     for (line, text) in bare_numbers(md) {
@@ -129,6 +126,19 @@ pub fn check(md: &str, claims: &Claims) -> Result<(), String> {
     }
 }
 
+/// The problem of a claim whose text is not its computed value.
+fn disagrees(var: &Var, value: &str) -> String {
+    format!(
+        "line {}: claim {:?} says {:?} but the experiment gives {:?}",
+        var.line, var.key, var.text, value
+    )
+}
+
+/// The problem of a computed value the text never states.
+fn unstated(key: &str) -> String {
+    format!("computed value {key:?} is not stated in the text")
+}
+
 /// Check a subset of a chapter's claims: every computed value must be stated in the text
 /// at least once, and every statement of it must show exactly it. Claims of the text that
 /// were not computed are ignored (the chapter's full [`check`] covers them); this serves a
@@ -139,14 +149,11 @@ pub fn check_some(md: &str, claims: &Claims) -> Result<(), String> {
     for (key, value) in &claims.values {
         let stated: Vec<&Var> = found.iter().filter(|v| &v.key == key).collect();
         if stated.is_empty() {
-            problems.push(format!("computed value {key:?} is not stated in the text"));
+            problems.push(unstated(key));
         }
         for var in stated {
             if &var.text != value {
-                problems.push(format!(
-                    "line {}: claim {:?} says {:?} but the experiment gives {:?}",
-                    var.line, var.key, var.text, value
-                ));
+                problems.push(disagrees(var, value));
             }
         }
     }
