@@ -1,0 +1,195 @@
+//! Every chart of the chapter, each drawn from an experiment's result, and [`figures`],
+//! which runs the experiments with the chapter's settings and draws them all.
+//!
+//! Values that come from nalgebra's SVD (singular values, and densities binned from them)
+//! are rounded to four significant digits before they are drawn, so that a last-bit
+//! difference between CPUs does not change a chart (see [`crate::spectrum`]).
+
+use charts::{Figure, HistogramPanel, LineChart, Mark, SeriesLabelPosition, Series};
+
+use crate::SEEDS;
+use crate::jacobian::{JacobianStudy, Network};
+use crate::linear::{self, ProductStudy, Weights};
+use crate::saxe::{self, SaxeStudy, Setting};
+use crate::spectrum::round_to;
+
+/// The density of `values` over `bins` equal bins of [lo, hi]: (bin centre, fraction per
+/// unit of x), rounded to four significant digits; empty bins left out.
+pub fn density(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<(f64, f64)> {
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0usize; bins];
+    for &v in values {
+        if v >= lo && v < hi {
+            counts[((v - lo) / width) as usize] += 1;
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(i, &c)| {
+            let x = lo + (i as f64 + 0.5) * width;
+            (round_to(x, 6), round_to(c as f64 / (values.len() as f64 * width), 4))
+        })
+        .collect()
+}
+
+/// The spectra of Gaussian products: the density of ln σ over all singular values of all
+/// seeds (dots) beside the Fuss–Catalan density of the n → ∞ limit (dashed), per depth.
+pub fn product_spectra(gaussian: &ProductStudy) -> book::Result<Figure> {
+    let (lo, hi) = (-8.0, 2.0);
+    let mut chart = LineChart::new(
+        "product-spectra",
+        format!("Singular values of a product of L Gaussian {0}×{0} matrices", gaussian.n),
+    )
+    .x_label("ln σ")
+    .y_label("density")
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (d, &l) in gaussian.depths.iter().enumerate() {
+        let measured = density(&gaussian.log_sigma(d), lo, hi, 40);
+        let theory: Vec<(f64, f64)> = theory::fuss_catalan_log_sigma_density(l, 400)?
+            .into_iter()
+            .filter(|(y, _)| *y >= lo && *y <= hi)
+            .map(|(y, p)| (round_to(y, 6), round_to(p, 6)))
+            .collect();
+        chart = chart.measured_and_predicted(
+            Series::new(format!("L = {l}: measured"), measured),
+            Series::new(format!("L = {l}: n → ∞"), theory),
+            d,
+        );
+    }
+    Ok(chart.render()?)
+}
+
+/// Epochs to reach the loss threshold against depth, median over seeds, for the three
+/// starts, with Saxe's prediction for the aligned start and the budget.
+pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
+    let xs: Vec<f64> = study.depths.iter().map(|&l| l as f64).collect();
+    let budget = study.setting.max_epochs as f64 + 1.0;
+    let mut chart = LineChart::new(
+        "saxe-epochs",
+        "Epochs to learn a linear map, by depth (median of 20 runs)",
+    )
+    .x_label("depth L (layers)")
+    .y_label("epochs to loss ≤ 0.01")
+    .log_x()
+    .log_y()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (i, start) in saxe::Start::ALL.iter().enumerate() {
+        let ys: Vec<f64> = (0..xs.len()).map(|d| study.median(i, d)).collect();
+        let mut series = Series::from_xy(format!("{}: measured", start.name()), &xs, &ys)?;
+        if i == 0 {
+            let pred = Series::from_xy(
+                "aligned: Saxe et al.'s prediction",
+                &xs,
+                &study.predicted.iter().map(|&p| round_to(p, 6)).collect::<Vec<_>>(),
+            )?;
+            chart = chart.measured_and_predicted(series, pred, 0);
+        } else {
+            series.label = format!("{}: median", start.name());
+            chart = chart.series_in(series, Mark::Line, i);
+        }
+    }
+    chart = chart.series_in(
+        Series::new(
+            format!("budget ({} epochs; not reached)", study.setting.max_epochs),
+            vec![(xs[0], budget), (xs[xs.len() - 1], budget)],
+        ),
+        Mark::Dashed,
+        3,
+    );
+    Ok(chart.markers().render()?)
+}
+
+/// The relative variance of the squared singular values of the Jacobian, by depth, for
+/// each network: measured (mean over seeds) and predicted (dashed).
+pub fn jacobian_spread(studies: &[&JacobianStudy]) -> book::Result<Figure> {
+    let mut chart = LineChart::new(
+        "jacobian-spread",
+        "Spread of the Jacobian's squared singular values",
+    )
+    .x_label("layer l")
+    .y_label("Var(λ) / mean(λ)², λ = σ²")
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (i, s) in studies.iter().enumerate() {
+        let pred: Vec<f64> = s.predicted.iter().map(|p| round_to(p.1, 6)).collect();
+        chart = chart.measured_and_predicted(
+            Series::from_ys_1(format!("{}: measured", s.network.name()), &s.relative_variance()),
+            Series::from_ys_1(format!("{}: predicted", s.network.name()), &pred),
+            i,
+        );
+    }
+    Ok(chart.render()?)
+}
+
+/// The mean squared singular value of the Jacobian by depth, measured (mean over seeds)
+/// beside the mean field's product of χ₁ (dashed), log scale.
+pub fn jacobian_mean(studies: &[&JacobianStudy]) -> book::Result<Figure> {
+    let mut chart = LineChart::new(
+        "jacobian-mean",
+        "Mean squared singular value of the Jacobian",
+    )
+    .x_label("layer l")
+    .y_label("mean of σ² (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::LowerLeft);
+    for (i, s) in studies.iter().enumerate() {
+        let pred: Vec<f64> = s.predicted.iter().map(|p| round_to(p.0, 6)).collect();
+        chart = chart.measured_and_predicted(
+            Series::from_ys_1(format!("{}: measured", s.network.name()), &s.mean_lambda()),
+            Series::from_ys_1(format!("{}: χ₁ product", s.network.name()), &pred),
+            i,
+        );
+    }
+    Ok(chart.render()?)
+}
+
+/// Histograms of log10 σ of the Jacobian at the last layer, one panel per network;
+/// singular values below 10⁻⁴ (numerically zero for ReLU) are counted in the first bin.
+pub fn jacobian_spectra(studies: &[&JacobianStudy]) -> book::Result<Figure> {
+    let depth = studies.first().map_or(0, |s| s.network.depth);
+    let mut chart = HistogramPanel::new(
+        "jacobian-spectra",
+        format!("Singular values of the Jacobian after {depth} layers, 20 networks"),
+    )
+    .x_label("log₁₀ σ")
+    .range(-4.0, 1.0)
+    .bins(25);
+    for s in studies {
+        let v: Vec<f64> = s
+            .log10_sigma()
+            .iter()
+            .map(|&x| round_to(x.clamp(-4.0, 1.0), 4))
+            .collect();
+        chart = chart.panel(s.network.name(), &v);
+    }
+    Ok(chart.render()?)
+}
+
+/// The four networks of the chapter's Jacobian study, in chart order.
+pub fn jacobian_networks() -> [Network; 4] {
+    [
+        Network::tanh(Weights::Gaussian),
+        Network::tanh(Weights::Orthogonal),
+        Network::relu(Weights::Gaussian),
+        Network::relu(Weights::Orthogonal),
+    ]
+}
+
+/// Every chart of the chapter, with the chapter's settings.
+pub fn figures() -> book::Result<Vec<Figure>> {
+    let gaussian = ProductStudy::run(linear::WIDTH, &linear::DEPTHS, Weights::Gaussian, &SEEDS)?;
+    let saxe = SaxeStudy::run(&Setting::chapter(), &saxe::DEPTHS, &SEEDS)?;
+    let jac = jacobian_networks()
+        .iter()
+        .map(|&n| JacobianStudy::run(n, &SEEDS))
+        .collect::<book::Result<Vec<_>>>()?;
+    let refs: Vec<&JacobianStudy> = jac.iter().collect();
+    Ok(vec![
+        product_spectra(&gaussian)?,
+        saxe_epochs(&saxe)?,
+        jacobian_mean(&refs)?,
+        jacobian_spread(&refs)?,
+        jacobian_spectra(&refs[..3])?,
+    ])
+}

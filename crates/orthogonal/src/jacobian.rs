@@ -1,0 +1,169 @@
+//! The input-output Jacobian J = ∂h^L/∂h^0 = D_L W_L ⋯ D_1 W_1 of a deep network at
+//! initialization, D_l = diag f'(a^l), for one input: its squared singular values λ.
+
+use initnet::kernels::matmul;
+use initnet::ndarray::{Array1, Array2};
+use initnet::{Activation, rng};
+
+use crate::Error;
+use crate::linear::Weights;
+use crate::spectrum::{lambda_moments, singular_values};
+
+/// A deep network to measure: `depth` square layers of `width` units, zero biases,
+/// Var(W) = σ_w²/n (Gaussian, or orthogonal times σ_w), fed one input with
+/// ‖x‖² = n q_in, so that q¹ = σ_w² q_in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Network {
+    /// The activation f.
+    pub activation: Activation,
+    /// σ_w² = n Var(W).
+    pub sigma_w2: f64,
+    /// How the weights are drawn.
+    pub weights: Weights,
+    /// Units per layer, n.
+    pub width: usize,
+    /// Layers, L.
+    pub depth: usize,
+    /// The input's mean square, q_in.
+    pub q_in: f64,
+}
+
+impl Network {
+    /// tanh at σ_w² = 1 (LeCun's and Glorot's rule for square layers, the critical point of
+    /// tanh without bias), n = 64, L = 16, q_in = 1.
+    pub fn tanh(weights: Weights) -> Self {
+        Network {
+            activation: Activation::Tanh,
+            sigma_w2: 1.0,
+            weights,
+            width: 64,
+            depth: 16,
+            q_in: 1.0,
+        }
+    }
+
+    /// ReLU at He's σ_w² = 2, otherwise as [`Network::tanh`].
+    pub fn relu(weights: Weights) -> Self {
+        Network {
+            activation: Activation::Relu,
+            sigma_w2: 2.0,
+            ..Self::tanh(weights)
+        }
+    }
+
+    /// A name for charts: "tanh, orthogonal".
+    pub fn name(&self) -> String {
+        format!("{}, {}", self.activation, self.weights.name())
+    }
+
+    /// The mean field's q_l for l = 1..=L and the predicted (mean λ, Var λ / mean²) after
+    /// every layer ([`theory::jacobian_spectrum`]).
+    pub fn predicted(&self) -> Result<Vec<(f64, f64)>, Error> {
+        let q = theory::q_trajectory(
+            self.activation,
+            self.sigma_w2,
+            0.0,
+            self.sigma_w2 * self.q_in,
+            self.depth,
+        )?;
+        (1..=self.depth)
+            .map(|l| {
+                Ok(theory::jacobian_spectrum(
+                    self.activation,
+                    self.sigma_w2,
+                    &q[..l],
+                    self.weights == Weights::Orthogonal,
+                )?)
+            })
+            .collect()
+    }
+
+    /// The Jacobian of the network of `seed` at its input, after every layer: the moments
+    /// (mean λ, mean λ²) from traces (portable) for l = 1..=L, and the singular values of
+    /// the whole J (nalgebra's SVD).
+    pub fn measure(&self, seed: u64) -> Result<(Vec<(f64, f64)>, Vec<f64>), Error> {
+        if self.width == 0 || self.depth == 0 {
+            return Err(Error::Zero("width and depth of the network"));
+        }
+        let n = self.width;
+        let init = self.weights.init(self.sigma_w2.sqrt())?;
+        let mut g = rng(seed);
+        // x with ‖x‖² = n q_in exactly: a Gaussian direction, rescaled.
+        let z = initnet::random::normal_matrix((n, 1), 1.0, &mut g)?;
+        let norm2: f64 = z.iter().map(|v| v * v).sum();
+        let mut h: Array2<f64> = z.mapv(|v| v * (n as f64 * self.q_in / norm2).sqrt());
+        let mut j = Array2::eye(n);
+        let mut moments = Vec::with_capacity(self.depth);
+        for _ in 0..self.depth {
+            let w = init.sample(n, n, &mut g)?;
+            let a = matmul(&w, &h);
+            let d: Array1<f64> = a.column(0).mapv(|v| self.activation.df(v));
+            let mut wj = matmul(&w, &j);
+            for (mut row, di) in wj.rows_mut().into_iter().zip(&d) {
+                row.mapv_inplace(|v| v * di);
+            }
+            j = wj;
+            h = self.activation.apply(&a);
+            moments.push(lambda_moments(&j));
+        }
+        Ok((moments, singular_values(&j)))
+    }
+}
+
+/// One network kind over seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JacobianStudy {
+    /// The network.
+    pub network: Network,
+    /// `moments[s][l-1]`: (mean λ, mean λ²) of seed s after layer l.
+    pub moments: Vec<Vec<(f64, f64)>>,
+    /// `sigma[s]`: the singular values of J at depth L, seed s.
+    pub sigma: Vec<Vec<f64>>,
+    /// The prediction after every layer: (mean λ, relative variance).
+    pub predicted: Vec<(f64, f64)>,
+}
+
+impl JacobianStudy {
+    /// Measures the network for every seed.
+    pub fn run(network: Network, seeds: &[u64]) -> Result<Self, Error> {
+        if seeds.is_empty() {
+            return Err(Error::NoSeeds);
+        }
+        let (mut moments, mut sigma) = (Vec::new(), Vec::new());
+        for &seed in seeds {
+            let (m, s) = network.measure(seed)?;
+            moments.push(m);
+            sigma.push(s);
+        }
+        Ok(JacobianStudy {
+            network,
+            moments,
+            sigma,
+            predicted: network.predicted()?,
+        })
+    }
+
+    /// After every layer, the mean over seeds of mean λ (the mean squared singular value).
+    pub fn mean_lambda(&self) -> Vec<f64> {
+        (0..self.network.depth)
+            .map(|l| book::mean(self.moments.iter().map(|m| m[l].0)))
+            .collect()
+    }
+
+    /// After every layer, the mean over seeds of each network's relative variance of λ,
+    /// mean λ² / (mean λ)² - 1.
+    pub fn relative_variance(&self) -> Vec<f64> {
+        (0..self.network.depth)
+            .map(|l| book::mean(self.moments.iter().map(|m| m[l].1 / (m[l].0 * m[l].0) - 1.0)))
+            .collect()
+    }
+
+    /// log10 σ of every singular value of every seed, at depth L.
+    pub fn log10_sigma(&self) -> Vec<f64> {
+        self.sigma
+            .iter()
+            .flatten()
+            .map(|&s| initnet::math::log10(s))
+            .collect()
+    }
+}
