@@ -648,11 +648,17 @@ mod tests {
         } else {
             (w.to_owned(), n_out)
         };
-        let other = if n_out >= n_in { w.to_owned() } else { w.t().to_owned() };
+        let other = if n_out >= n_in {
+            w.to_owned()
+        } else {
+            w.t().to_owned()
+        };
         let mut worst: f64 = 0.0;
         for i in 0..k {
             for j in 0..k {
-                let dot: f64 = (0..gram.ncols()).map(|t| gram[[i, t]] * other[[t, j]]).sum();
+                let dot: f64 = (0..gram.ncols())
+                    .map(|t| gram[[i, t]] * other[[t, j]])
+                    .sum();
                 let target = if i == j { g * g } else { 0.0 };
                 worst = worst.max((dot - target).abs());
             }
@@ -711,7 +717,10 @@ mod tests {
         let draws = 4000;
         let critical = 1.95 / (draws as f64).sqrt();
         for (n, cdf) in [
-            (3, Box::new(|t: f64| (1.0 + t) / 2.0) as Box<dyn Fn(f64) -> f64>),
+            (
+                3,
+                Box::new(|t: f64| (1.0 + t) / 2.0) as Box<dyn Fn(f64) -> f64>,
+            ),
             (5, Box::new(|t: f64| 0.5 + (3.0 * t - t * t * t) / 4.0)),
         ] {
             let mut r = rng(2024 + n as u64);

@@ -5,7 +5,7 @@
 //! are rounded to four significant digits before they are drawn, so that a last-bit
 //! difference between CPUs does not change a chart (see [`crate::spectrum`]).
 
-use charts::{Figure, HistogramPanel, LineChart, Mark, SeriesLabelPosition, Series};
+use charts::{Figure, HistogramPanel, LineChart, Mark, Series, SeriesLabelPosition};
 
 use crate::SEEDS;
 use crate::jacobian::{JacobianStudy, Network};
@@ -29,7 +29,10 @@ pub fn density(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<(f64, f64)>
         .filter(|(_, c)| **c > 0)
         .map(|(i, &c)| {
             let x = lo + (i as f64 + 0.5) * width;
-            (round_to(x, 6), round_to(c as f64 / (values.len() as f64 * width), 4))
+            (
+                round_to(x, 6),
+                round_to(c as f64 / (values.len() as f64 * width), 4),
+            )
         })
         .collect()
 }
@@ -40,7 +43,10 @@ pub fn product_spectra(gaussian: &ProductStudy) -> book::Result<Figure> {
     let (lo, hi) = (-8.0, 2.0);
     let mut chart = LineChart::new(
         "product-spectra",
-        format!("Singular values of a product of L Gaussian {0}×{0} matrices", gaussian.n),
+        format!(
+            "Singular values of a product of L Gaussian {0}×{0} matrices",
+            gaussian.n
+        ),
     )
     .x_label("ln σ")
     .y_label("density")
@@ -82,7 +88,11 @@ pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
             let pred = Series::from_xy(
                 "aligned: Saxe et al.'s prediction",
                 &xs,
-                &study.predicted.iter().map(|&p| round_to(p, 6)).collect::<Vec<_>>(),
+                &study
+                    .predicted
+                    .iter()
+                    .map(|&p| round_to(p, 6))
+                    .collect::<Vec<_>>(),
             )?;
             chart = chart.measured_and_predicted(series, pred, 0);
         } else {
@@ -114,7 +124,10 @@ pub fn jacobian_spread(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     for (i, s) in studies.iter().enumerate() {
         let pred: Vec<f64> = s.predicted.iter().map(|p| round_to(p.1, 6)).collect();
         chart = chart.measured_and_predicted(
-            Series::from_ys_1(format!("{}: measured", s.network.name()), &s.relative_variance()),
+            Series::from_ys_1(
+                format!("{}: measured", s.network.name()),
+                &s.relative_variance(),
+            ),
             Series::from_ys_1(format!("{}: predicted", s.network.name()), &pred),
             i,
         );

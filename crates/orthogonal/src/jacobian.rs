@@ -9,6 +9,10 @@ use crate::Error;
 use crate::linear::Weights;
 use crate::spectrum::{lambda_moments, singular_values};
 
+/// One network's Jacobian: (mean λ, mean λ²) after every layer, and the singular values of
+/// the whole J.
+pub type Measured = (Vec<(f64, f64)>, Vec<f64>);
+
 /// A deep network to measure: `depth` square layers of `width` units, zero biases,
 /// Var(W) = σ_w²/n (Gaussian, or orthogonal times σ_w), fed one input with
 /// ‖x‖² = n q_in, so that q¹ = σ_w² q_in.
@@ -81,7 +85,7 @@ impl Network {
     /// The Jacobian of the network of `seed` at its input, after every layer: the moments
     /// (mean λ, mean λ²) from traces (portable) for l = 1..=L, and the singular values of
     /// the whole J (nalgebra's SVD).
-    pub fn measure(&self, seed: u64) -> Result<(Vec<(f64, f64)>, Vec<f64>), Error> {
+    pub fn measure(&self, seed: u64) -> Result<Measured, Error> {
         if self.width == 0 || self.depth == 0 {
             return Err(Error::Zero("width and depth of the network"));
         }
@@ -154,7 +158,13 @@ impl JacobianStudy {
     /// mean λ² / (mean λ)² - 1.
     pub fn relative_variance(&self) -> Vec<f64> {
         (0..self.network.depth)
-            .map(|l| book::mean(self.moments.iter().map(|m| m[l].1 / (m[l].0 * m[l].0) - 1.0)))
+            .map(|l| {
+                book::mean(
+                    self.moments
+                        .iter()
+                        .map(|m| m[l].1 / (m[l].0 * m[l].0) - 1.0),
+                )
+            })
             .collect()
     }
 

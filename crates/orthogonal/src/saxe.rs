@@ -37,6 +37,9 @@ impl Start {
     }
 }
 
+/// A task: the target A and its singular vectors U and V.
+pub type Task = (Array2<f64>, Array2<f64>, Array2<f64>);
+
 /// The task and the training.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
@@ -67,7 +70,7 @@ impl Setting {
     }
 
     /// The target A = U diag(s) Vᵀ of `seed`, with U and V Haar, and U, V.
-    pub fn task(&self, seed: u64) -> Result<(Array2<f64>, Array2<f64>, Array2<f64>), Error> {
+    pub fn task(&self, seed: u64) -> Result<Task, Error> {
         let mut g = rng(seed ^ 0x5A5E);
         let u = Init::orthogonal().sample(self.n, self.n, &mut g)?;
         let v = Init::orthogonal().sample(self.n, self.n, &mut g)?;
@@ -109,7 +112,12 @@ impl Setting {
 /// sign: only then can gradient descent reach A without passing through a singular
 /// product (the invertible matrices form two components, det > 0 and det < 0). The sign
 /// of a determinant that is far from zero is robust to rounding (nalgebra's LU).
-pub fn same_component(setting: &Setting, depth: usize, start: Start, seed: u64) -> Result<bool, Error> {
+pub fn same_component(
+    setting: &Setting,
+    depth: usize,
+    start: Start,
+    seed: u64,
+) -> Result<bool, Error> {
     let (a, _, _) = setting.task(seed)?;
     let n = setting.n;
     let mut p = Array2::eye(n);
@@ -145,7 +153,11 @@ pub fn train(setting: &Setting, depth: usize, start: Start, seed: u64) -> Result
     let n = setting.n;
     let flat = |m: &Array2<f64>| m.iter().copied().collect::<Vec<f64>>();
     let a = flat(&a);
-    let mut w: Vec<Vec<f64>> = setting.layers(depth, start, seed)?.iter().map(flat).collect();
+    let mut w: Vec<Vec<f64>> = setting
+        .layers(depth, start, seed)?
+        .iter()
+        .map(flat)
+        .collect();
     let step = setting.eta / depth as f64;
     let mut eye = vec![0.0; n * n];
     for i in 0..n {
@@ -153,7 +165,8 @@ pub fn train(setting: &Setting, depth: usize, start: Start, seed: u64) -> Result
     }
     // prefix[l] = W_l ⋯ W_1 (prefix[0] = I).
     let mut prefix = vec![eye; depth + 1];
-    let (mut back, mut next_back, mut grad) = (vec![0.0; n * n], vec![0.0; n * n], vec![0.0; n * n]);
+    let (mut back, mut next_back, mut grad) =
+        (vec![0.0; n * n], vec![0.0; n * n], vec![0.0; n * n]);
     let mut losses = Vec::new();
     loop {
         for l in 1..=depth {
@@ -167,7 +180,8 @@ pub fn train(setting: &Setting, depth: usize, start: Start, seed: u64) -> Result
         }
         current *= 0.5;
         losses.push(current);
-        if current <= setting.threshold || !current.is_finite() || losses.len() > setting.max_epochs {
+        if current <= setting.threshold || !current.is_finite() || losses.len() > setting.max_epochs
+        {
             break;
         }
         // Going down, back = (W_L ⋯ W_{l+1})ᵀ E; grad_l = back prefix[l-1]ᵀ.
@@ -300,7 +314,11 @@ impl SaxeStudy {
             .collect();
         v.sort_by(f64::total_cmp);
         let k = v.len();
-        if k % 2 == 1 { v[k / 2] } else { 0.5 * (v[k / 2 - 1] + v[k / 2]) }
+        if k % 2 == 1 {
+            v[k / 2]
+        } else {
+            0.5 * (v[k / 2 - 1] + v[k / 2])
+        }
     }
 
     /// How many runs did not reach the threshold within the budget.

@@ -51,7 +51,10 @@ fn the_chapter_states_what_the_experiments_give() {
         assert!((ml - el).abs() < 5.0 * sel, "L {l}: mean ln σ {ml} vs {el}");
         // The spread of ln σ exceeds the n → ∞ limit at this width, within 20%.
         let (v, limit) = (gaussian.var_log(d), fuss_catalan_log_variance(l).unwrap());
-        assert!(v > limit && v < 1.2 * limit, "L {l}: var ln σ {v} vs {limit}");
+        assert!(
+            v > limit && v < 1.2 * limit,
+            "L {l}: var ln σ {v} vs {limit}"
+        );
         // Orthogonal moments are exactly 1 to rounding.
         assert!(orth.moments[d].iter().all(|m| (m.0 - 1.0).abs() < 1e-12));
     }
@@ -60,7 +63,10 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("var_log_8", format!("{:.1}", gaussian.var_log(last)))
         .add(
             "var_log_8_limit",
-            format!("{:.1}", fuss_catalan_log_variance(linear::DEPTHS[last]).unwrap()),
+            format!(
+                "{:.1}",
+                fuss_catalan_log_variance(linear::DEPTHS[last]).unwrap()
+            ),
         );
 
     // ---- Saxe et al. ---------------------------------------------------------------------
@@ -135,8 +141,11 @@ fn the_chapter_states_what_the_experiments_give() {
                 k + 1,
                 s.predicted[k].0
             );
-            let spreads: Vec<f64> =
-                s.moments.iter().map(|m| m[k].1 / (m[k].0 * m[k].0) - 1.0).collect();
+            let spreads: Vec<f64> = s
+                .moments
+                .iter()
+                .map(|m| m[k].1 / (m[k].0 * m[k].0) - 1.0)
+                .collect();
             let (r, se) = mean_se(&spreads);
             let p = s.predicted[k].1;
             assert!(
@@ -162,8 +171,8 @@ fn the_chapter_states_what_the_experiments_give() {
     assert!(haar_entry_ks(2, draws, 7).unwrap() < critical);
     for l in [1usize, 5, 16] {
         for q in [0.1, 1.0, 7.0] {
-            let (_, r) = theory::jacobian_spectrum(Activation::Relu, 2.0, &vec![q; l], true)
-                .unwrap();
+            let (_, r) =
+                theory::jacobian_spectrum(Activation::Relu, 2.0, &vec![q; l], true).unwrap();
             assert!((r - l as f64).abs() < 1e-9);
         }
     }

@@ -102,12 +102,12 @@ pub fn fuss_catalan_expectation(depth: usize, g: impl Fn(f64) -> f64) -> Result<
     let h = half / 128.0;
     let mut total = 0.0;
     for p in 0..128 {
-        total += rule.integrate(&f, p as f64 * h, (p + 1) as f64 * h);
+        total += rule.integrate(f, p as f64 * h, (p + 1) as f64 * h);
     }
     // [end - half 2^-k, end - half 2^-(k+1)] for k = 0, 1, ..., 59.
     let mut width = half;
     for _ in 0..60 {
-        total += rule.integrate(&f, end - width, end - 0.5 * width);
+        total += rule.integrate(f, end - width, end - 0.5 * width);
         width *= 0.5;
     }
     Ok(total)
@@ -244,8 +244,20 @@ pub fn jacobian_spectrum(
                 value: ql,
             });
         }
-        let mu1 = gaussian_expectation(|a| { let d = activation.df(a); d * d }, ql)?;
-        let mu2 = gaussian_expectation(|a| { let d = activation.df(a); d * d * d * d }, ql)?;
+        let mu1 = gaussian_expectation(
+            |a| {
+                let d = activation.df(a);
+                d * d
+            },
+            ql,
+        )?;
+        let mu2 = gaussian_expectation(
+            |a| {
+                let d = activation.df(a);
+                d * d * d * d
+            },
+            ql,
+        )?;
         mean *= sigma_w2 * mu1;
         rel += mu2 / (mu1 * mu1) - 1.0 + if orthogonal { 0.0 } else { 1.0 };
     }
@@ -322,7 +334,10 @@ mod tests {
         // ReLU at He's sigma_w^2 = 2: mean 1, relative variance 2L or L.
         let q = vec![2.0; 10];
         let (m, r) = jacobian_spectrum(Activation::Relu, 2.0, &q, false).unwrap();
-        assert!((m - 1.0).abs() < 1e-12 && (r - 20.0).abs() < 1e-9, "{m} {r}");
+        assert!(
+            (m - 1.0).abs() < 1e-12 && (r - 20.0).abs() < 1e-9,
+            "{m} {r}"
+        );
         let (_, r) = jacobian_spectrum(Activation::Relu, 2.0, &q, true).unwrap();
         assert!((r - 10.0).abs() < 1e-9);
         // Linear network: Gaussian L (Fuss–Catalan: E x^2 - 1 = L), orthogonal 0.
