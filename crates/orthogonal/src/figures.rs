@@ -13,12 +13,15 @@ use crate::linear::{self, ProductStudy, Weights};
 use crate::saxe::{self, SaxeStudy, Setting};
 use crate::spectrum::round_to;
 
-/// The density of `values` over `bins` equal bins of [lo, hi]: (bin centre, fraction per
+/// The density of `values` (each rounded to eight significant digits) over `bins` equal
+/// bins of [lo, hi]: (bin centre, fraction per
 /// unit of x), rounded to four significant digits; empty bins left out.
 pub fn density(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<(f64, f64)> {
     let width = (hi - lo) / bins as f64;
     let mut counts = vec![0usize; bins];
     for &v in values {
+        // Rounded first, so that a last-bit difference cannot move a value across an edge.
+        let v = round_to(v, 8);
         if v >= lo && v < hi {
             counts[((v - lo) / width) as usize] += 1;
         }
