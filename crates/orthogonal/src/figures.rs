@@ -12,6 +12,7 @@ use crate::jacobian::{JacobianStudy, Network};
 use crate::linear::{self, ProductStudy, Weights};
 use crate::saxe::{self, SaxeStudy, Setting};
 use crate::spectrum::round_to;
+use crate::speed::{Speed, SpeedStudy};
 
 /// The density of `values` (each rounded to eight significant digits) over `bins` equal
 /// bins of [lo, hi]: (bin centre, fraction per
@@ -182,6 +183,51 @@ pub fn jacobian_spectra(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     Ok(chart.render()?)
 }
 
+/// The loss of the deep tanh network by step, Gaussian and orthogonal weights each at its
+/// best rate: the median over seeds (solid) and the seed nearest the other curve (dashed:
+/// the fastest Gaussian run, the slowest orthogonal one), log scale.
+pub fn speed_curves(study: &SpeedStudy) -> book::Result<Figure> {
+    let sp = &study.speed;
+    let mut chart = LineChart::new(
+        "speed-curves",
+        format!(
+            "Training a {}-layer tanh network, {} seeds",
+            sp.depth,
+            study.losses[0].len()
+        ),
+    )
+    .x_label("step of gradient descent")
+    .y_label("loss ‖H − Y‖² / ‖Y‖² (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::LowerLeft);
+    let names = ["Gaussian", "orthogonal"];
+    for (w, name) in names.iter().enumerate() {
+        let median = study.median(w);
+        chart = chart.series_in(
+            Series::from_ys(format!("{name} (η = {}): median", study.best[w]), &median),
+            Mark::Line,
+            w,
+        );
+        // The extreme seed on the side of the other initializer, by final loss.
+        let pick = |a: &&Vec<f64>, b: &&Vec<f64>| a[sp.steps].total_cmp(&b[sp.steps]);
+        let runs = study.losses[w].iter();
+        let edge = if w == 0 {
+            runs.min_by(pick)
+        } else {
+            runs.max_by(pick)
+        };
+        if let Some(run) = edge {
+            let label = if w == 0 { "fastest" } else { "slowest" };
+            chart = chart.series_in(
+                Series::from_ys(format!("{name}: {label} seed"), run),
+                Mark::Dashed,
+                w,
+            );
+        }
+    }
+    Ok(chart.render()?)
+}
+
 /// The four networks of the chapter's Jacobian study, in chart order.
 pub fn jacobian_networks() -> [Network; 4] {
     [
@@ -201,11 +247,13 @@ pub fn figures() -> book::Result<Vec<Figure>> {
         .map(|&n| JacobianStudy::run(n, &SEEDS))
         .collect::<book::Result<Vec<_>>>()?;
     let refs: Vec<&JacobianStudy> = jac.iter().collect();
+    let speed = SpeedStudy::run(Speed::chapter(), &SEEDS)?;
     Ok(vec![
         product_spectra(&gaussian)?,
         saxe_epochs(&saxe)?,
         jacobian_mean(&refs)?,
         jacobian_spread(&refs)?,
         jacobian_spectra(&refs[..3])?,
+        speed_curves(&speed)?,
     ])
 }

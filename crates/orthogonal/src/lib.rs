@@ -8,6 +8,7 @@ pub mod jacobian;
 pub mod linear;
 pub mod saxe;
 pub mod spectrum;
+pub mod speed;
 
 pub use charts;
 pub use initnet;

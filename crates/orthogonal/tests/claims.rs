@@ -6,6 +6,7 @@ use orthogonal::jacobian::JacobianStudy;
 use orthogonal::linear::{self, ProductStudy, Weights, fuss_catalan_log_variance};
 use orthogonal::saxe::{self, SaxeStudy, Setting, Start};
 use orthogonal::spectrum::haar_entry_ks;
+use orthogonal::speed::{RATES, SWEEP_SEEDS, Speed, SpeedStudy};
 use orthogonal::{CHAPTER, SEEDS};
 
 /// Mean and standard error of the mean.
@@ -166,6 +167,64 @@ fn the_chapter_states_what_the_experiments_give() {
         .add("spread_relu_orth", format!("{:.1}", last(3)));
     assert!((pred(2) - 2.0 * nets[2].depth as f64).abs() < 1e-9);
     assert!((pred(3) - nets[3].depth as f64).abs() < 1e-9);
+
+    // ---- Training speed ------------------------------------------------------------------
+    let sp = Speed::chapter();
+    let study = SpeedStudy::run(sp, &SEEDS).unwrap();
+    c.add("speed_depth", sp.depth)
+        .add("speed_width", sp.width)
+        .add("speed_batch", sp.batch)
+        .add("speed_q_in", sp.q_in)
+        .add("speed_steps", sp.steps)
+        .add("speed_seeds", SEEDS.len())
+        .add("speed_sweep_seeds", SWEEP_SEEDS.len())
+        .add("speed_rate_gauss", study.best[0])
+        .add("speed_rate_orth", study.best[1]);
+    // Each best rate lies inside the grid, not at one of its ends.
+    for b in study.best {
+        assert!(b > RATES[0] && b < RATES[RATES.len() - 1], "best rate {b}");
+    }
+    // From 0.05 on, the Gaussian network's loss after 100 steps exceeds its start (≥ 1).
+    let unstable = 0.05;
+    c.add("speed_gauss_unstable", unstable);
+    for (r, &rate) in RATES.iter().enumerate() {
+        assert_eq!(study.sweep[0][r] > 0.0, rate >= unstable, "rate {rate}");
+    }
+    let (within, threshold) = (40, 0.1);
+    c.add("speed_orth_steps", within)
+        .add("speed_threshold", threshold);
+    for s in 0..SEEDS.len() {
+        assert!(
+            study.steps_to(1, s, threshold).is_some_and(|t| t <= within),
+            "seed {s}"
+        );
+        assert!(study.steps_to(0, s, threshold).is_none(), "seed {s}");
+    }
+    let (floor, ceiling) = (0.5, 0.05);
+    c.add("speed_gauss_floor", floor)
+        .add("speed_orth_ceiling", ceiling);
+    assert!(study.losses[0].iter().all(|l| l[sp.steps] > floor));
+    assert!(study.losses[1].iter().all(|l| l[sp.steps] < ceiling));
+    let d = study.paired_log_ratio(sp.steps);
+    let (m, se) = mean_se(&d);
+    c.add("speed_log_ratio", format!("{m:.1}"))
+        .add("speed_log_ratio_se", format!("{se:.2}"))
+        .add("speed_ratio", format!("{:.0}", initnet::math::exp(m)));
+    let ratio_floor = 20.0;
+    c.add("speed_ratio_floor", ratio_floor);
+    assert!(m - 5.0 * se > initnet::math::ln(ratio_floor), "{m} ± {se}");
+    let early = 10;
+    c.add("speed_early_steps", early);
+    assert!(study.paired_log_ratio(early).iter().all(|&x| x > 0.0));
+    assert!(study.median(1)[0] > study.median(0)[0]);
+    assert!(
+        Speed { depth: 0, ..sp }
+            .train(Weights::Gaussian, 0.1, 0)
+            .is_err()
+    );
+    assert!(sp.train(Weights::Gaussian, f64::NAN, 0).is_err());
+    assert!(sp.train(Weights::Gaussian, -1.0, 0).is_err());
+    assert!(SpeedStudy::run(sp, &[]).is_err());
 
     // ---- Exercises -----------------------------------------------------------------------
     assert!(haar_entry_ks(2, draws, 7).unwrap() < critical);
