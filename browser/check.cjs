@@ -8,10 +8,12 @@
 // image that does not load, a `.katex-error`, horizontal page overflow (the page, or the
 // content column, wider than the viewport), a display equation clipped by its own scroll
 // box, a theme that is not applied, and a 404 page that does not work (at the root, and
-// under a sub-path after a page of the book was read there). Reported, and fatal only when asked (`--chart-text fatal`,
-// `--citations fatal`): chart text under MIN_CHART_TEXT_PX at the desktop width and under
-// MIN_PHONE_CHART_TEXT_PX at the phone width, and `<cite>`s that do not link. Also fatal: a
-// code block that scrolls sideways at the desktop width (a line longer than the block).
+// under a sub-path after a page of the book was read there), and at the phone width a
+// chart that is not its phone variant (`<name>.phone.svg`) or that sits in a box that
+// scrolls sideways. Reported, and fatal only when asked (`--chart-text fatal`,
+// `--citations fatal`): chart text under MIN_CHART_TEXT_PX as shown, at both widths, and
+// `<cite>`s that do not link. Also fatal: a code block that scrolls sideways at the
+// desktop width (a line longer than the block).
 //
 // Usage: node check.cjs --book DIR --out DIR [--chart-text warn|fatal] [--citations warn|fatal]
 //                       [--only PAGE.html ...]
@@ -25,17 +27,15 @@ const http = require('http');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-/** The smallest chart text, in CSS px as shown in the page, that passes at the desktop width. */
+/** The smallest chart text, in CSS px as shown in the page, that passes at either width:
+ * the desktop shows each 600 px chart at its size, a phone its 350 px phone variant. */
 const MIN_CHART_TEXT_PX = 12;
-/** The same at the phone width, where a chart is shown at least 504 px wide (0.84 of its
- * 600 px) in a box that scrolls sideways (theme/book.css, `.chart-scroll`). */
-const MIN_PHONE_CHART_TEXT_PX = 10;
 
 const { CHROMIUM, FLAGS } = require('./chromium.cjs');
 const THEMES = ['light', 'navy'];
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 800, mobile: false, minChartText: MIN_CHART_TEXT_PX },
-  { name: 'phone', width: 390, height: 844, mobile: true, minChartText: MIN_PHONE_CHART_TEXT_PX },
+  { name: 'phone', width: 390, height: 844, mobile: true, minChartText: MIN_CHART_TEXT_PX },
 ];
 /** The sub-path under which the 404 page is also tried. */
 const SUB_PATH = '/some/sub-path/';
@@ -209,13 +209,13 @@ async function inspect(options) {
     }
   }
   // For the record: boxes that scroll sideways on their own at this width.
-  const scrollers = [...document.querySelectorAll('main .katex-display, main .table-wrapper, main pre, main pre > code, main .chart-scroll')]
+  const scrollers = [...document.querySelectorAll('main .katex-display, main .table-wrapper, main pre, main pre > code')]
     .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1);
   const scrolling = {};
   for (const e of scrollers) {
     const kind = e.matches('.katex-display') ? 'equations'
       : e.matches('.table-wrapper') ? 'tables'
-        : e.matches('.chart-scroll') ? 'charts' : 'code blocks';
+        : 'code blocks';
     scrolling[kind] = (scrolling[kind] || 0) + 1;
   }
   // On the desktop every code line fits its block (tests/book.rs holds them to 86
@@ -271,8 +271,22 @@ async function inspect(options) {
     /\.svg(?:$|[?#])/i.test(i.currentSrc || i.src)) : [];
   for (const img of chartImages) {
     const url = img.currentSrc || img.src;
-    const name = img.getAttribute('src');
+    // The file shown (a <picture> picks the phone variant on a phone), from figures/ on.
+    const name = decodeURIComponent(new URL(url).pathname).replace(/^.*?(?=figures\/)/, '');
     if (!(img.complete && img.naturalWidth > 0)) continue; // reported above
+    if (options.phone && img.closest('figure.chart')) {
+      // A phone shows the chart's own phone variant, at its size: not the desktop chart
+      // scaled down, nor in a box to scroll sideways.
+      if (!/\.phone\.svg(?:$|[?#])/.test(url)) {
+        problems.push({ check: 'chart', text: `${name} is shown as the desktop chart (no phone variant)` });
+      }
+      for (let a = img.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX) && a.scrollWidth > a.clientWidth + 1) {
+          problems.push({ check: 'chart', text: `${name} scrolls sideways in ${describe(a)}` });
+          break;
+        }
+      }
+    }
     const style = getComputedStyle(img);
     const rect = img.getBoundingClientRect();
     const px = (p) => parseFloat(style[p]) || 0;
@@ -444,7 +458,7 @@ async function checkPage(context, base, page, theme, width, out) {
     }
     await tab.evaluate(() => document.fonts.ready.then(() => undefined));
     // print.html is every chapter again: its charts are measured on their own pages.
-    report = await tab.evaluate(inspect, { charts: page !== 'print.html' });
+    report = await tab.evaluate(inspect, { charts: page !== 'print.html', phone: width.mobile });
     lap('inspect');
     problems.push(...report.problems);
     if (!report.theme.split(/\s+/).includes(theme)) {
@@ -672,7 +686,6 @@ async function main() {
   const seconds = (Date.now() - started) / 1000;
   const report = {
     minChartTextPx: MIN_CHART_TEXT_PX,
-    minPhoneChartTextPx: MIN_PHONE_CHART_TEXT_PX,
     pages,
     themes: THEMES,
     widths: WIDTHS.map((w) => w.width),

@@ -91,8 +91,7 @@ fn every_committed_figure_is_what_the_chapter_draws_now() {
             .unwrap_or_else(|e| panic!("chapter {}: figures() failed: {e}", chapter.name));
         let mut expected = BTreeSet::new();
         for figure in &figures {
-            for (ext, data) in [("svg", &figure.svg), ("csv", &figure.csv)] {
-                let file = format!("{}.{ext}", figure.name);
+            for (file, data) in figure.files() {
                 if expected.contains(&file) {
                     problems.push(format!("{}: two figures are named {file}", chapter.name));
                 }

@@ -10,9 +10,11 @@
 //! - **Figures.** A chart (`![caption](figures/<chapter>/<name>.svg)` on a line of its own)
 //!   becomes a numbered figure with its alt text as a one-line caption beneath it: the
 //!   `k`-th chart of chapter `n` is Figure n.k (the introduction, which mdBook does not
-//!   number, is chapter 0), with the anchor `#fig-<name>`; the image sits in a
-//!   `.chart-scroll` box, which scrolls sideways on a phone rather than shrink the chart's
-//!   text below legibility (`theme/book.css`). The text refers to it by
+//!   number, is chapter 0), with the anchor `#fig-<name>`. The image is a `<picture>`:
+//!   where the window is at most [`PHONE_MAX_WIDTH_PX`] wide (too narrow for the 600 px
+//!   chart at full size) the browser shows the chart's phone variant,
+//!   `<name>.phone.svg`, drawn 350 px wide by the charts crate from the same data, so
+//!   that its text stays at least 12 px; elsewhere the 600 px chart. The text refers to it by
 //!   number with the link `[Figure](#fig-<name>)`, which [`number_figures`] completes to
 //!   `[Figure 4.2](#fig-<name>)`; a reference to no figure of the page is an error.
 //!
@@ -32,6 +34,18 @@
 
 use crate::markdown::Document;
 use crate::{Error, Result};
+
+/// The widest window, in CSS px, that shows a chart's phone variant: the 600 px chart needs
+/// a 640 px window (mdBook's page and content padding take 40 px) to be shown at its size.
+pub const PHONE_MAX_WIDTH_PX: u32 = 639;
+
+/// The file of a chart's phone variant: `figures/x/a.phone.svg` for `figures/x/a.svg`.
+pub fn phone_variant(target: &str) -> String {
+    match target.strip_suffix(".svg") {
+        Some(stem) => format!("{stem}.phone.svg"),
+        None => target.to_string(),
+    }
+}
 
 /// The page of the bibliography, as mdBook names it in the built book.
 pub const REFERENCES_PAGE: &str = "references.html";
@@ -185,8 +199,9 @@ pub fn number_figures(markdown: &str, chapter: Option<u32>) -> Result<String> {
         edits.push((
             c.range.clone(),
             format!(
-                "<figure class=\"chart\" id=\"fig-{}\">\n<div class=\"chart-scroll\"><img src=\"{}\" alt=\"{alt}\"></div>\n<figcaption><span class=\"figure-number\">Figure {number}</span> {alt}</figcaption>\n</figure>",
+                "<figure class=\"chart\" id=\"fig-{}\">\n<picture><source media=\"(max-width: {PHONE_MAX_WIDTH_PX}px)\" srcset=\"{}\"><img src=\"{}\" alt=\"{alt}\"></picture>\n<figcaption><span class=\"figure-number\">Figure {number}</span> {alt}</figcaption>\n</figure>",
                 c.name,
+                escape_html(&phone_variant(&c.target)),
                 escape_html(&c.target)
             ),
         ));
@@ -236,7 +251,7 @@ mod tests {
         let out = number_figures(md, None).unwrap();
         assert!(out.contains("Text [Figure 0.2](#fig-b) and [Figure 0.1](#fig-a)."));
         assert!(out.contains(
-            "id=\"fig-a\">\n<div class=\"chart-scroll\"><img src=\"figures/x/a.svg\" alt=\"A &amp; B\"></div>"
+            "id=\"fig-a\">\n<picture><source media=\"(max-width: 639px)\" srcset=\"figures/x/a.phone.svg\"><img src=\"figures/x/a.svg\" alt=\"A &amp; B\"></picture>"
         ));
         assert!(out.contains("Figure 0.2</span> B</figcaption>"));
         let err = number_figures("[Figure](#fig-nope)\n", Some(2)).unwrap_err();

@@ -20,6 +20,14 @@ pub struct TextItem {
     bounds: Rect,
 }
 
+impl TextItem {
+    /// The top left corner of its estimated extent.
+    #[cfg(test)]
+    pub(crate) fn position(&self) -> (f64, f64) {
+        (self.bounds.x0, self.bounds.y0)
+    }
+}
+
 /// What a chart's SVG shows, read back from the SVG this crate writes: its size, its
 /// texts, its legend boxes and the extent of its data marks.
 #[derive(Debug, Clone)]
@@ -66,12 +74,19 @@ impl Audit {
     /// box that any data mark meets, text off the canvas, and texts that overlap (by
     /// their estimated extent).
     pub fn problems(&self) -> Vec<String> {
+        self.problems_at(COLUMN_WIDTH_PX)
+    }
+
+    /// What keeps the chart from reading well when the book shows it at most
+    /// `display_width` px wide: [`Audit::problems`] for the desktop column, and for a
+    /// chart's phone variant at [`crate::PHONE_WIDTH_PX`].
+    pub fn problems_at(&self, display_width: f64) -> Vec<String> {
         let mut out = Vec::new();
-        let scale = COLUMN_WIDTH_PX.min(self.width) / self.width;
+        let scale = display_width.min(self.width) / self.width;
         for t in &self.texts {
             if t.size * scale < MIN_TEXT_PX - 1e-9 {
                 out.push(format!(
-                    "text {:?} is {:.1} px at the column width, under the minimum {MIN_TEXT_PX} px",
+                    "text {:?} is {:.1} px when shown {display_width} px wide, under the minimum {MIN_TEXT_PX} px",
                     t.text,
                     t.size * scale
                 ));

@@ -2,7 +2,7 @@
 
 use crate::axis::Scale;
 use crate::frame::{Axis, Entry, Frame, Mark, SeriesLabelPosition, Swatch};
-use crate::style::{self, PLOT_HEIGHT, TEXT};
+use crate::style::{self, Canvas, PLOT_HEIGHT, TEXT};
 use crate::{Csv, Error, Figure, check_finite, csv_num};
 
 /// Grouped bars with error bars: for each category (x), one bar per series showing a
@@ -115,7 +115,7 @@ impl BarChart {
         if ns == 1 && self.series[0].is_empty() {
             legend.clear();
         }
-        let svg = Frame {
+        let frame = Frame {
             title: self.title.clone(),
             x: Axis {
                 label: self.x_label.clone(),
@@ -141,8 +141,8 @@ impl BarChart {
             position: SeriesLabelPosition::UpperRight,
             plot_height: PLOT_HEIGHT,
             filled: false,
-        }
-        .render();
+        };
+        let (svg, phone) = (frame.render(Canvas::Desktop), frame.render(Canvas::Phone));
         let mut csv = Csv::new(&["category", "series", "mean", "spread"]);
         for &(c, s, mean, spread) in &self.bars {
             csv.row([
@@ -152,7 +152,7 @@ impl BarChart {
                 csv_num(spread),
             ]);
         }
-        Figure::checked(self.name.clone(), svg, csv.finish())
+        Figure::checked(self.name.clone(), svg, phone, csv.finish())
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::axis::{self, Direction, Scale, Ticks};
 use crate::style::{
-    AXIS, DESC_SIZE, GRID, LABEL_SIZE, LEGEND_BORDER, MINOR_GRID, Rgb, TITLE_SIZE, WIDTH,
+    AXIS, Canvas, DESC_SIZE, GRID, LABEL_SIZE, LEGEND_BORDER, MINOR_GRID, Rgb, TITLE_SIZE,
 };
 use crate::svg::{Anchor, Font, PathData, Rect, Svg, px};
 use crate::text;
@@ -669,13 +669,13 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    /// Lay out and draw the chart.
-    pub(crate) fn render(&self) -> String {
-        let width = WIDTH;
+    /// Lay out and draw the chart on `canvas`.
+    pub(crate) fn render(&self, canvas: Canvas) -> String {
+        let width = canvas.width();
         let desc = Font::new(DESC_SIZE);
         let title = title_lines(&self.title, width);
         let top = title_height(&title);
-        let plot_h = self.plot_height;
+        let plot_h = canvas.plot_height(self.plot_height);
         let y_ticks = axis::ticks(&self.y.scale, self.y.integer, plot_h, Direction::Vertical);
         let y_desc = if self.y.label.is_empty() {
             Vec::new()
@@ -725,19 +725,44 @@ impl Frame {
             x: self.x.scale,
             y: self.y.scale,
         };
-        // Category labels, wrapped to their slot.
         let label_font = label_font();
-        let cat_lines: Vec<Vec<String>> = self
-            .categories
-            .as_ref()
-            .map(|cats| {
-                let slot = rect.width() / cats.len().max(1) as f64 - 8.0;
-                cats.iter()
-                    .map(|c| text::wrap_balanced(c, LABEL_SIZE, false, slot))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let tick_rows = cat_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        // Category labels, wrapped to their slot; where a word is wider than its slot (a
+        // phone), every other label moves down below the first ones and may take two slots.
+        let widest = |lines: &[Vec<String>]| {
+            lines
+                .iter()
+                .flatten()
+                .map(|l| text::width(l, LABEL_SIZE, false))
+                .fold(0.0, f64::max)
+        };
+        let (cat_lines, cat_offsets): (Vec<Vec<String>>, Vec<usize>) = match &self.categories {
+            None => (Vec::new(), Vec::new()),
+            Some(cats) => {
+                let pitch = rect.width() / cats.len().max(1) as f64;
+                let wrap = |w: f64| -> Vec<Vec<String>> {
+                    cats.iter()
+                        .map(|c| text::wrap_balanced(c, LABEL_SIZE, false, w))
+                        .collect()
+                };
+                let lines = wrap(pitch - 8.0);
+                if widest(&lines) <= pitch - 4.0 {
+                    let n = lines.len();
+                    (lines, vec![0; n])
+                } else {
+                    let lines = wrap(2.0 * pitch - 8.0);
+                    let first = lines.iter().step_by(2).map(Vec::len).max().unwrap_or(1);
+                    let offsets = (0..lines.len()).map(|i| (i % 2) * first).collect();
+                    (lines, offsets)
+                }
+            }
+        };
+        let tick_rows = cat_lines
+            .iter()
+            .zip(&cat_offsets)
+            .map(|(l, o)| l.len() + o)
+            .max()
+            .unwrap_or(1)
+            .max(1);
         let ticks_bottom = x_label_baseline(&rect)
             + label_font.line_height() * (tick_rows - 1) as f64
             + label_font.descent();
@@ -784,7 +809,8 @@ impl Frame {
             for (k, line) in lines.iter().enumerate() {
                 svg.text(
                     x,
-                    x_label_baseline(&rect) + label_font.line_height() * k as f64,
+                    x_label_baseline(&rect)
+                        + label_font.line_height() * (k + cat_offsets[i]) as f64,
                     line,
                     &label_font.anchor(Anchor::Middle),
                 );

@@ -5,7 +5,7 @@ use crate::axis::{self, Direction, Scale};
 use crate::frame::{
     self, MARGIN, Mark, Plot, TICK, TICK_GAP, draw_axes, draw_marks, tick_label_width,
 };
-use crate::style::{self, DESC_SIZE, LABEL_SIZE, WIDTH};
+use crate::style::{self, Canvas, DESC_SIZE, LABEL_SIZE};
 use crate::svg::{Anchor, Font, Rect, Svg};
 use crate::text;
 use crate::{Csv, Error, Figure, check_finite, csv_num};
@@ -166,9 +166,37 @@ impl HistogramPanel {
         Ok(Bins { counts, lo, hi })
     }
 
-    /// Draw the panel.
+    /// Draw the panel (on a phone, one histogram per row).
     pub fn render(&self) -> Result<Figure, Error> {
         let Bins { counts, lo, hi } = self.counts()?;
+        let svg = self.draw(&counts, lo, hi, Canvas::Desktop);
+        let phone = self.draw(&counts, lo, hi, Canvas::Phone);
+        let width = (hi - lo) / self.bins as f64;
+        let edge = |i: usize| {
+            if i == self.bins {
+                hi
+            } else {
+                lo + width * i as f64
+            }
+        };
+        let mut csv = Csv::new(&["panel", "bin_low", "bin_high", "count", "fraction"]);
+        for ((label, values), c) in self.panels.iter().zip(&counts) {
+            for (i, &k) in c.iter().enumerate() {
+                csv.row([
+                    label.clone(),
+                    csv_num(edge(i)),
+                    csv_num(edge(i + 1)),
+                    k.to_string(),
+                    csv_num(k as f64 / values.len() as f64),
+                ]);
+            }
+        }
+        Figure::checked(self.name.clone(), svg, phone, csv.finish())
+    }
+
+    /// The SVG of the panel on `canvas`.
+    fn draw(&self, counts: &[Vec<usize>], lo: f64, hi: f64, canvas: Canvas) -> String {
+        let canvas_width = canvas.width();
         let width = (hi - lo) / self.bins as f64;
         let edge = |i: usize| {
             if i == self.bins {
@@ -185,7 +213,10 @@ impl HistogramPanel {
         let top = |f: &[f64]| f.iter().copied().fold(0.0, f64::max).max(1e-12) * 1.08;
         let shared_top = fractions.iter().map(|f| top(f)).fold(0.0, f64::max);
         let n = self.panels.len();
-        let cols = self.columns.min(n);
+        let cols = match canvas {
+            Canvas::Desktop => self.columns.min(n),
+            Canvas::Phone => 1,
+        };
         let rows = n.div_ceil(cols);
         let x_scale = Scale { lo, hi, log: false };
         let y_scales: Vec<Scale> = (0..n)
@@ -217,7 +248,7 @@ impl HistogramPanel {
         };
         let desc = Font::new(DESC_SIZE);
         let y_desc_w = desc.ascent() + desc.descent() + 8.0;
-        let title = frame::title_lines(&self.title, WIDTH);
+        let title = frame::title_lines(&self.title, canvas_width);
         // The panels' width, and a gap between columns wide enough that the last x label
         // of one panel and the first of the next stay apart.
         let panel_width = |gap: f64| {
@@ -227,7 +258,7 @@ impl HistogramPanel {
                 + gap * (cols - 1) as f64
                 + MARGIN
                 + 8.0;
-            (WIDTH - used) / cols as f64
+            (canvas_width - used) / cols as f64
         };
         let mut gap = COLUMN_GAP;
         let mut pw = panel_width(gap);
@@ -263,7 +294,7 @@ impl HistogramPanel {
         let x_desc_base = grid_bottom + 8.0 + desc.ascent();
         let height = (x_desc_base + desc.descent() + MARGIN).ceil();
 
-        let mut svg = Svg::new(WIDTH, height, &self.title);
+        let mut svg = Svg::new(canvas_width, height, &self.title);
         frame::draw_title(&mut svg, &title);
         let mut left_of_grid = f64::INFINITY;
         let mut right_of_grid: f64 = 0.0;
@@ -336,19 +367,6 @@ impl HistogramPanel {
             y_desc,
             &desc.anchor(Anchor::Middle).vertical(),
         );
-        let svg = svg.finish();
-        let mut csv = Csv::new(&["panel", "bin_low", "bin_high", "count", "fraction"]);
-        for ((label, _), (c, f)) in self.panels.iter().zip(counts.iter().zip(&fractions)) {
-            for i in 0..self.bins {
-                csv.row([
-                    label.clone(),
-                    csv_num(edge(i)),
-                    csv_num(edge(i + 1)),
-                    c[i].to_string(),
-                    csv_num(f[i]),
-                ]);
-            }
-        }
-        Figure::checked(self.name.clone(), svg, csv.finish())
+        svg.finish()
     }
 }

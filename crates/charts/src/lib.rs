@@ -28,11 +28,16 @@
 //! ([`COLUMN_WIDTH_PX`]). Every chart is 600 px wide, so the column shows it at its own
 //! size, and no text in it is smaller than 14 px (a subscript without a Unicode form,
 //! such as the w of σ_w, 12 px); a chart of several panels stacks them two to a row
-//! rather than widening. Legends sit inside the plot
+//! rather than widening. Every chart is drawn a second time from the same specification
+//! for a phone ([`Figure::phone_svg`]): [`PHONE_WIDTH_PX`] wide, so a 390 px phone shows it
+//! at its own size with the same text sizes, with a lower plot, fewer ticks (ticks are
+//! spaced by pixels), legends below the plot where the narrower plot has no free corner,
+//! and panels one to a row. Legends sit inside the plot
 //! only where no data lies, and below it otherwise. Labels are typeset: write `a^l`,
 //! `16^(l-1)` or `σ_w` and the chart shows aˡ, 16ˡ⁻¹ and σ with a subscript w (the CSV
-//! keeps the label as written). Every rendered chart is checked by [`Audit`] before it is
-//! returned: text at least [`MIN_TEXT_PX`] in the column, no legend over a data mark, no
+//! keeps the label as written). Every rendered chart, and its phone variant, is checked by
+//! [`Audit`] before it is returned: text at least [`MIN_TEXT_PX`] in the column (on a phone,
+//! at [`PHONE_WIDTH_PX`]), no legend over a data mark, no
 //! text over text or off the canvas; a chart that fails is an [`Error::Layout`].
 //!
 //! Rendering is deterministic: the same input gives the same bytes, on every run and
@@ -66,34 +71,67 @@ pub use style::{PALETTE, Rgb, color, format_number};
 /// Width of the book's content column in CSS px (mdBook's default
 /// `--content-max-width` at a desktop window): a chart wider than this is scaled down.
 pub const COLUMN_WIDTH_PX: f64 = 750.0;
-/// About the width a phone (390 px wide) gives an image in the book.
+/// The width a phone 390 px wide gives an image in the book (mdBook's page and content
+/// padding take 40 px), and the width of every chart's phone variant.
 pub const PHONE_WIDTH_PX: f64 = 350.0;
 /// The smallest text, in CSS px, a chart may show in the book's column.
 pub const MIN_TEXT_PX: f64 = 12.0;
 
-/// A drawn chart: `name` is the file stem, `svg` the picture, `csv` the data it shows
-/// (a header row, then one row per drawn value).
+/// A drawn chart: `name` is the file stem, `svg` the picture, `phone_svg` the same chart
+/// drawn for a phone, `csv` the data they show (a header row, then one row per drawn value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
     /// File stem, for example `"loss-curves"`.
     pub name: String,
-    /// The chart as a standalone SVG document.
+    /// The chart as a standalone SVG document, 600 px wide: what the book's column and
+    /// the notebooks show.
     pub svg: String,
+    /// The same chart from the same data and specification, drawn 350 px wide for a phone:
+    /// a lower plot, panels stacked one per row, fewer ticks, text as large as on the
+    /// desktop. The book shows it on narrow screens (see [`PHONE_WIDTH_PX`]).
+    pub phone_svg: String,
     /// Exactly the drawn data, in long format with a header row.
     pub csv: String,
 }
 
 impl Figure {
-    /// A figure whose SVG passed [`Audit::problems`], or [`Error::Layout`] naming what fails.
-    pub(crate) fn checked(name: String, svg: String, csv: String) -> Result<Figure, Error> {
-        let problems = Audit::of(&svg)?.problems();
+    /// A figure whose desktop SVG passed [`Audit::problems`] at the column width and whose
+    /// phone SVG passed it at [`PHONE_WIDTH_PX`], or [`Error::Layout`] naming what fails.
+    pub(crate) fn checked(
+        name: String,
+        svg: String,
+        phone_svg: String,
+        csv: String,
+    ) -> Result<Figure, Error> {
+        let mut problems = Audit::of(&svg)?.problems_at(style::Canvas::Desktop.display_width());
+        problems.extend(
+            Audit::of(&phone_svg)?
+                .problems_at(style::Canvas::Phone.display_width())
+                .into_iter()
+                .map(|p| format!("phone variant: {p}")),
+        );
         if !problems.is_empty() {
             return Err(Error::Layout {
                 chart: name,
                 problems,
             });
         }
-        Ok(Figure { name, svg, csv })
+        Ok(Figure {
+            name,
+            svg,
+            phone_svg,
+            csv,
+        })
+    }
+
+    /// The files of the figure: `<name>.svg`, `<name>.phone.svg` and `<name>.csv`, each
+    /// with its contents, as [`Figure::save`] writes them.
+    pub fn files(&self) -> [(String, &str); 3] {
+        [
+            (format!("{}.svg", self.name), self.svg.as_str()),
+            (format!("{}.phone.svg", self.name), self.phone_svg.as_str()),
+            (format!("{}.csv", self.name), self.csv.as_str()),
+        ]
     }
 
     /// Read the chart back from its SVG: its size, texts, legend and data marks (see
@@ -102,10 +140,13 @@ impl Figure {
         Audit::of(&self.svg)
     }
 
-    /// Write `dir/<name>.svg` and `dir/<name>.csv` (the folder must exist).
+    /// Write `dir/<name>.svg`, `dir/<name>.phone.svg` and `dir/<name>.csv` (the folder
+    /// must exist).
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::write(dir.join(format!("{}.svg", self.name)), &self.svg)?;
-        std::fs::write(dir.join(format!("{}.csv", self.name)), &self.csv)
+        for (file, data) in self.files() {
+            std::fs::write(dir.join(file), data)?;
+        }
+        Ok(())
     }
 
     /// Display the chart inline when running under evcxr (a Jupyter notebook with the

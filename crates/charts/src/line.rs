@@ -2,7 +2,7 @@
 
 use crate::axis::Scale;
 use crate::frame::{Axis, Entry, Frame, Mark as Drawn, SeriesLabelPosition, Shape, Swatch};
-use crate::style::{self, PLOT_HEIGHT};
+use crate::style::{self, Canvas, PLOT_HEIGHT};
 use crate::{Csv, Error, Figure, Series, check_finite, check_positive, csv_num};
 
 /// How one series of a [`LineChart`] is drawn.
@@ -285,7 +285,7 @@ impl LineChart {
                 });
             }
         }
-        let svg = Frame {
+        let frame = Frame {
             title: self.title.clone(),
             x: Axis {
                 label: self.x_label.clone(),
@@ -311,8 +311,8 @@ impl LineChart {
             position: self.legend,
             plot_height: PLOT_HEIGHT,
             filled: false,
-        }
-        .render();
+        };
+        let (svg, phone) = (frame.render(Canvas::Desktop), frame.render(Canvas::Phone));
         let csv = if self.errors.iter().all(Option::is_none) {
             let mut csv = Csv::new(&["series", "x", "y"]);
             for s in &self.series {
@@ -331,6 +331,6 @@ impl LineChart {
             }
             csv
         };
-        Figure::checked(self.name.clone(), svg, csv.finish())
+        Figure::checked(self.name.clone(), svg, phone, csv.finish())
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::axis::Scale;
 use crate::frame::{Axis, Entry, Frame, Mark, SeriesLabelPosition, Shape, Swatch};
-use crate::style::{self, PLOT_HEIGHT, TEXT};
+use crate::style::{self, Canvas, PLOT_HEIGHT, TEXT};
 use crate::{Csv, Error, Figure, check_finite, csv_num};
 
 /// Labelled 2-D points, one colour and marker shape per class. CSV: `class,x,y`.
@@ -53,12 +53,13 @@ impl ScatterChart {
         check_points(&self.points, &self.classes)?;
         let (x0, x1) = style::linear_range(self.points.iter().map(|p| p.0));
         let (y0, y1) = style::linear_range(self.points.iter().map(|p| p.1));
-        let svg = self.frame((x0, x1), (y0, y1), Vec::new()).render();
+        let frame = self.frame((x0, x1), (y0, y1), Vec::new());
+        let (svg, phone) = (frame.render(Canvas::Desktop), frame.render(Canvas::Phone));
         let mut csv = Csv::new(&["class", "x", "y"]);
         for (&(x, y), &c) in self.points.iter().zip(&self.classes) {
             csv.row([c.to_string(), csv_num(x), csv_num(y)]);
         }
-        Figure::checked(self.name.clone(), svg, csv.finish())
+        Figure::checked(self.name.clone(), svg, phone, csv.finish())
     }
 
     /// The frame of the chart over the given ranges: `under` (decision regions) first,
@@ -328,13 +329,12 @@ impl DecisionMap {
             grid.y0.min(py0)..grid.y1.max(py1),
         );
         let s = &self.scatter;
-        let svg = s
-            .frame(
-                (range.0.start, range.0.end),
-                (range.1.start, range.1.end),
-                regions(&grid, &self.predicted),
-            )
-            .render();
+        let frame = s.frame(
+            (range.0.start, range.0.end),
+            (range.1.start, range.1.end),
+            regions(&grid, &self.predicted),
+        );
+        let (svg, phone) = (frame.render(Canvas::Desktop), frame.render(Canvas::Phone));
         let mut csv = Csv::new(&["layer", "class", "x", "y"]);
         for ((x, y), c) in grid.centres().into_iter().zip(&self.predicted) {
             csv.row(["region".to_string(), c.to_string(), csv_num(x), csv_num(y)]);
@@ -342,7 +342,7 @@ impl DecisionMap {
         for (&(x, y), &c) in s.points.iter().zip(&s.classes) {
             csv.row(["point".to_string(), c.to_string(), csv_num(x), csv_num(y)]);
         }
-        Figure::checked(s.name.clone(), svg, csv.finish())
+        Figure::checked(s.name.clone(), svg, phone, csv.finish())
     }
 }
 

@@ -66,6 +66,42 @@ pub(crate) const LABEL_SIZE: f64 = 14.0;
 pub(crate) const WIDTH: f64 = 600.0;
 /// Height of the plotting area of a single chart.
 pub(crate) const PLOT_HEIGHT: f64 = 300.0;
+/// Width of every chart's phone variant: shown at its own size on a 390 px phone, whose
+/// content column is [`crate::PHONE_WIDTH_PX`] wide.
+pub(crate) const PHONE_WIDTH: f64 = 350.0;
+
+/// The two sizes a chart is drawn at from one specification: the desktop canvas the book's
+/// column shows (and the notebooks), and a narrower phone canvas with a lower plot,
+/// panels stacked one per row and, since ticks are spaced by pixels, fewer ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Canvas {
+    Desktop,
+    Phone,
+}
+
+impl Canvas {
+    /// The canvas width in px.
+    pub(crate) fn width(self) -> f64 {
+        match self {
+            Canvas::Desktop => WIDTH,
+            Canvas::Phone => PHONE_WIDTH,
+        }
+    }
+    /// The plot height for a plot `desktop` px high on the desktop canvas.
+    pub(crate) fn plot_height(self, desktop: f64) -> f64 {
+        match self {
+            Canvas::Desktop => desktop,
+            Canvas::Phone => (0.8 * desktop).round(),
+        }
+    }
+    /// The width at which the book shows this variant at most (see [`crate::Audit`]).
+    pub(crate) fn display_width(self) -> f64 {
+        match self {
+            Canvas::Desktop => crate::COLUMN_WIDTH_PX,
+            Canvas::Phone => crate::PHONE_WIDTH_PX,
+        }
+    }
+}
 
 /// Format an axis tick or a label value for people: at most ten significant digits,
 /// trailing zeros dropped, so 0.1 + 0.2 prints as `0.3`, never `0.30000000000000004`;

@@ -549,14 +549,70 @@ fn every_kind_reads_at_the_column_width_and_passes_its_audit() {
             fig.name,
             audit.smallest_text_px(COLUMN_WIDTH_PX)
         );
-        // A phone shows the chart at 350 / 600 of its size.
+        assert_eq!(audit.problems(), Vec::<String>::new(), "{}", fig.name);
+        // The phone variant: as wide as a phone's column, shown at its own size there, with
+        // the same text sizes as the desktop chart.
+        let phone = Audit::of(&fig.phone_svg).unwrap();
+        assert_eq!(phone.width, PHONE_WIDTH_PX, "{}", fig.name);
         assert!(
-            audit.smallest_text_px(PHONE_WIDTH_PX) >= 8.0,
+            phone.smallest_text_px(PHONE_WIDTH_PX) >= audit.smallest_text_px(COLUMN_WIDTH_PX),
+            "{}: {} px on a phone",
+            fig.name,
+            phone.smallest_text_px(PHONE_WIDTH_PX)
+        );
+        assert_eq!(
+            phone.problems_at(PHONE_WIDTH_PX),
+            Vec::<String>::new(),
             "{}",
             fig.name
         );
-        assert_eq!(audit.problems(), Vec::<String>::new(), "{}", fig.name);
+        assert_eq!(phone.legends(), audit.legends(), "{}", fig.name);
+        assert_eq!(phone.marks(), audit.marks(), "{}", fig.name);
     }
+}
+
+#[test]
+fn phone_variants_stack_panels_and_save_beside_the_chart() {
+    let values: Vec<f64> = (0..200).map(|i| f64::from(i) / 200.0).collect();
+    let fig = HistogramPanel::new("h", "four layers")
+        .x_label("hˡ")
+        .panel("layer 1", &values)
+        .panel("layer 2", &values)
+        .panel("layer 3", &values)
+        .panel("layer 4", &values)
+        .render()
+        .unwrap();
+    // Panel captions: two columns on the desktop, one on a phone.
+    let captions = |svg: &str| -> Vec<(f64, f64)> {
+        let audit = Audit::of(svg).unwrap();
+        audit
+            .texts
+            .iter()
+            .filter(|t| t.text.starts_with("layer "))
+            .map(|t| {
+                let (x, y) = t.position();
+                (x.round(), y.round())
+            })
+            .collect()
+    };
+    let desktop = captions(&fig.svg);
+    let phone = captions(&fig.phone_svg);
+    assert_eq!(desktop.len(), 4);
+    assert_eq!(phone.len(), 4);
+    assert_eq!(desktop[0].1, desktop[1].1, "two to a row on the desktop");
+    assert!(
+        phone
+            .windows(2)
+            .all(|w| w[0].0 == w[1].0 && w[0].1 < w[1].1)
+    );
+    let dir = std::env::temp_dir().join(format!("charts-phone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    fig.save(&dir).unwrap();
+    for (file, data) in fig.files() {
+        assert_eq!(std::fs::read_to_string(dir.join(&file)).unwrap(), data);
+    }
+    assert_eq!(fig.files()[1].0, "h.phone.svg");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Every chart the book draws, as committed by `cargo xtask figures` (the workspace test
@@ -577,10 +633,24 @@ fn committed_figures_read_well() {
             let svg = std::fs::read_to_string(&path).unwrap();
             let name = path.strip_prefix(&root).unwrap().display().to_string();
             let audit = Audit::of(&svg).unwrap();
-            if audit.smallest_text_px(COLUMN_WIDTH_PX) < MIN_TEXT_PX {
+            // A phone variant is shown at most 350 px wide, a chart in the 750 px column.
+            let shown = if name.ends_with(".phone.svg") {
+                if audit.width > PHONE_WIDTH_PX {
+                    problems.push(format!("{name}: wider than a phone's column"));
+                }
+                PHONE_WIDTH_PX
+            } else {
+                COLUMN_WIDTH_PX
+            };
+            if audit.smallest_text_px(shown) < MIN_TEXT_PX {
                 problems.push(format!("{name}: text under {MIN_TEXT_PX} px"));
             }
-            problems.extend(audit.problems().into_iter().map(|p| format!("{name}: {p}")));
+            problems.extend(
+                audit
+                    .problems_at(shown)
+                    .into_iter()
+                    .map(|p| format!("{name}: {p}")),
+            );
             if svg.len() > 100_000 {
                 problems.push(format!("{name}: {} bytes, over 100 kB", svg.len()));
             }

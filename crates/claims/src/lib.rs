@@ -182,9 +182,16 @@ fn numbers_in_prose(doc: &Document<'_>) -> Vec<(usize, String)> {
 fn without_generated(md: &str) -> String {
     let mut out = md.to_string();
     for r in book::generated::regions(md).unwrap_or_default() {
+        // One space per byte, so that the byte ranges of the later regions stay valid.
         let blank: String = md[r.body.clone()]
             .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .map(|c| {
+                if c == '\n' {
+                    "\n".to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
             .collect();
         out.replace_range(r.body.clone(), &blank);
     }
@@ -213,6 +220,15 @@ fn generated_problems(md: &str, found: &[Var]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A generated block with multi-byte characters (±, no-break spaces) before another:
+    /// blanking the first keeps the second's byte range, so its numbers need no claim.
+    #[test]
+    fn generated_blocks_after_multibyte_text_are_blanked() {
+        let md = "<!-- generated: a -->\n\n| 0.5\u{a0}±\u{a0}0.1 | 2×3 |\n\n<!-- /generated -->\n\
+                  <!-- generated: b -->\n\n| 1.94 | 0/6 |\n\n<!-- /generated -->\n";
+        assert!(bare_numbers(md).is_empty(), "{:?}", bare_numbers(md));
+    }
 
     #[test]
     fn finds_bare_numbers_only_in_prose() {

@@ -27,7 +27,8 @@ pub struct Candidate {
     pub bias: BiasInit,
 }
 
-/// The book's initializers, in the order the chapters meet them, and two framework defaults.
+/// The book's initializers, in the order the chapters meet them, and two framework defaults
+/// (PyTorch's also with its weights alone, biases at zero).
 pub fn candidates() -> Vec<Candidate> {
     let zero = BiasInit::Zeros;
     let fixed = |std: f64| Init::normal(std).expect("a positive std");
@@ -70,6 +71,11 @@ pub fn candidates() -> Vec<Candidate> {
             bias: pytorch.bias,
         },
         Candidate {
+            name: "PyTorch, zero bias",
+            init: pytorch.init,
+            bias: zero,
+        },
+        Candidate {
             name: "Keras",
             init: keras.init,
             bias: keras.bias,
@@ -87,11 +93,20 @@ impl Candidate {
         }
     }
 
+    /// The name as the accuracy chart's category (short words, to fit a ninth of its width).
+    pub fn chart_label(&self) -> &'static str {
+        match self.name {
+            "PyTorch, zero bias" => "PyTorch b = 0",
+            name => name,
+        }
+    }
+
     /// The name as a claim key: lower case, letters and digits only.
     pub fn key(&self) -> String {
         match self.name {
             "N(0, 0.01²)" => "small".to_string(),
             "N(0, 1)" => "unit".to_string(),
+            "PyTorch, zero bias" => "pytorchw".to_string(),
             name => name.to_ascii_lowercase(),
         }
     }
@@ -100,7 +115,7 @@ impl Candidate {
 /// The tasks every initializer is tried on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
-    /// The article's problem: four Gaussian blobs in two features, a 2-2-4 tanh network.
+    /// The post's problem: four Gaussian blobs in two features, a 2-2-4 tanh network.
     Blobs,
     /// Two concentric circles, a small 2-8-8-2 ReLU network.
     Circles,
@@ -303,6 +318,87 @@ impl Summary {
     }
 }
 
+/// A paired comparison of two initializers' test accuracies on one task. Both are trained
+/// on the same data set, split and seed for each seed, so the difference per seed cancels
+/// what the seed does to both, and its spread is what the comparison has to beat.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paired {
+    /// Seeds on which neither run diverged.
+    pub n: usize,
+    /// Mean over those seeds of (test accuracy of a) - (test accuracy of b).
+    pub mean: f64,
+    /// Sample standard deviation of the per-seed differences.
+    pub sd: f64,
+    /// Student's t statistic, mean / (sd / sqrt(n)); 0 when every difference is 0.
+    pub t: f64,
+    /// The smallest true mean difference this design detects with probability 0.8 in a
+    /// two-sided test at level 0.05: (t_{0.975, n-1} + t_{0.8, n-1}) sd / sqrt(n).
+    pub detectable: f64,
+}
+
+impl Paired {
+    /// Whether the difference is significant at level 0.05, two-sided.
+    pub fn significant(&self) -> bool {
+        self.t.abs() > student_t_quantile(0.975, self.n - 1)
+    }
+}
+
+/// The paired comparison of `a` and `b` (which must be runs over the same seeds, in the
+/// same order). Seeds where either diverged are left out; fewer than two left is
+/// [`Error::NoSeeds`], and runs of different lengths are [`Error::Unknown`] naming both.
+pub fn paired(a: &Summary, b: &Summary) -> Result<Paired> {
+    if a.runs.len() != b.runs.len() {
+        return Err(Error::Unknown {
+            what: "pairing of runs",
+            name: format!("{} over {} seeds", b.candidate.name, b.runs.len()),
+            expected: "the same seeds as the first",
+        });
+    }
+    let d: Vec<f64> = a
+        .runs
+        .iter()
+        .zip(&b.runs)
+        .filter(|(x, y)| !x.diverged && !y.diverged)
+        .map(|(x, y)| x.test_accuracy - y.test_accuracy)
+        .collect();
+    if d.len() < 2 {
+        return Err(Error::NoSeeds);
+    }
+    let n = d.len();
+    let (mean, sd) = mean_sd(&d);
+    let se = sd / (n as f64).sqrt();
+    let t = if se > 0.0 { mean / se } else { 0.0 };
+    let df = n - 1;
+    Ok(Paired {
+        n,
+        mean,
+        sd,
+        t,
+        detectable: (student_t_quantile(0.975, df) + student_t_quantile(0.8, df)) * se,
+    })
+}
+
+/// The quantile of Student's t distribution with `df` degrees of freedom at p = 0.975 or
+/// p = 0.8 (the two a paired test and its power need), by the Cornish-Fisher expansion of
+/// Abramowitz and Stegun, 26.7.5, from the normal quantile z_p: exact to 1e-4 for df >= 5,
+/// and tending to z_p as df grows. Another p is not needed here and gives NaN.
+pub fn student_t_quantile(p: f64, df: usize) -> f64 {
+    let z = if p == 0.975 {
+        1.959_963_984_540_054
+    } else if p == 0.8 {
+        0.841_621_233_572_914_3
+    } else {
+        return f64::NAN;
+    };
+    let v = df.max(1) as f64;
+    let z2 = z * z;
+    let g1 = z * (z2 + 1.0) / 4.0;
+    let g2 = z * ((5.0 * z2 + 16.0) * z2 + 3.0) / 96.0;
+    let g3 = z * (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) / 384.0;
+    let g4 = z * ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) / 92160.0;
+    z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v)
+}
+
 /// Every candidate on `task` (with its standard [`TaskSpec`]) over `seeds`.
 pub fn compare(task: Task, seeds: &[u64]) -> Result<Vec<Summary>> {
     task.spec().compare(seeds)
@@ -319,6 +415,21 @@ mod tests {
             run(Task::Circles, &c, 3).unwrap(),
             run(Task::Circles, &c, 3).unwrap()
         );
+    }
+
+    #[test]
+    fn t_quantiles_match_the_tables() {
+        // Student's t tables: t_{0.975} and t_{0.8} for 19 and 10 degrees of freedom.
+        for (p, df, table) in [
+            (0.975, 19, 2.093_024),
+            (0.8, 19, 0.860_951),
+            (0.975, 10, 2.228_139),
+            (0.8, 10, 0.879_058),
+        ] {
+            let t = student_t_quantile(p, df);
+            assert!((t - table).abs() < 1e-3, "{p} {df}: {t}");
+        }
+        assert!(student_t_quantile(0.5, 3).is_nan());
     }
 
     #[test]

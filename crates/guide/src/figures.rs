@@ -1,5 +1,7 @@
 //! The chapter's charts, and the experiments they draw, with the settings the text states.
 
+use std::sync::OnceLock;
+
 use charts::SeriesLabelPosition;
 use charts::{BarChart, Figure, LineChart, Mark, Series};
 use initnet::{Activation, BiasInit, Init};
@@ -34,19 +36,62 @@ pub fn stacks(activation: Activation) -> Vec<(&'static str, Stack)> {
     ]
 }
 
-/// Every stack of [`stacks`] measured over `seeds`.
+/// Every stack of [`stacks`] measured over `seeds`. Over the chapter's [`SEEDS`] the
+/// result is computed once per process and cloned, so the text's code, the figures and
+/// the claims test share one run.
 pub fn propagation(
     activation: Activation,
     seeds: &[u64],
 ) -> Result<Vec<(&'static str, Propagation)>> {
-    stacks(activation)
-        .into_iter()
-        .map(|(name, s)| Ok((name, s.over_seeds(seeds)?)))
-        .collect()
+    type Runs = Result<Vec<(&'static str, Propagation)>>;
+    static RELU: OnceLock<Runs> = OnceLock::new();
+    static TANH: OnceLock<Runs> = OnceLock::new();
+    let run = || -> Runs {
+        stacks(activation)
+            .into_iter()
+            .map(|(name, s)| Ok((name, s.over_seeds(seeds)?)))
+            .collect()
+    };
+    match activation {
+        Activation::Relu if seeds == SEEDS => RELU.get_or_init(run).clone(),
+        Activation::Tanh if seeds == SEEDS => TANH.get_or_init(run).clone(),
+        _ => run(),
+    }
+}
+
+/// A stack's name shortened for printed output that fits a phone (at most 14 characters).
+pub fn short_name(name: &str) -> &str {
+    match name {
+        "PyTorch weights, zero bias" => "PyTorch, b = 0",
+        "PyTorch weights and bias" => "PyTorch + bias",
+        name => name,
+    }
+}
+
+/// The per-layer shrink factors of `runs` as a small table, predicted beside measured
+/// (mean ± spread over the seeds), at most 34 characters a line (a phone's code block).
+pub fn factor_table(runs: &[(&'static str, Propagation)]) -> String {
+    let mut out = format!("{:<12} {:>5}  {}\n", "stack", "pred.", "measured");
+    for (name, p) in runs {
+        let name = match *name {
+            "PyTorch weights, zero bias" => "PyTorch, b=0",
+            "PyTorch weights and bias" => "PyTorch+bias",
+            name => name,
+        };
+        out.push_str(&format!(
+            "{:<12} {:>5.3}  {:.3} ± {:.3}\n",
+            name, p.predicted_factor, p.factor.0, p.factor.1
+        ));
+    }
+    out
 }
 
 /// The std of a^l against the layer l: the prediction as a dashed line, the measurement
-/// (mean over seeds) as dots of the same colour.
+/// (mean over seeds) as dots of the same colour. Stacks with the same prediction (Xavier's
+/// normal and Keras's uniform law in a tanh stack of equal widths) share one dashed line,
+/// labelled with both names, and the later one's measurement is drawn first, as a solid
+/// line, so that the earlier one's dots on top of it leave both visible. In a ReLU stack
+/// the input-dependent part of PyTorch's biased stack is drawn too, as a solid line.
 pub fn signal_chart(
     activation: Activation,
     runs: &[(&'static str, Propagation)],
@@ -63,25 +108,77 @@ pub fn signal_chart(
     .y_label("std of aˡ (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
+    // The first run with the same prediction as run i, if it is not i itself.
+    let twin = |i: usize| {
+        runs[..i]
+            .iter()
+            .position(|(_, p)| p.predicted_std == runs[i].1.predicted_std)
+    };
     for (i, (name, p)) in runs.iter().enumerate() {
+        if twin(i).is_some() {
+            chart = chart.series_in(
+                Series::from_ys_1(format!("{}: measured", short_name(name)), &p.mean_std),
+                Mark::Line,
+                i,
+            );
+        }
+    }
+    for (i, (name, p)) in runs.iter().enumerate() {
+        if twin(i).is_some() {
+            continue;
+        }
+        let names: Vec<&str> = runs
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j == i || twin(j) == Some(i))
+            .map(|(_, (n, _))| short_name(n))
+            .collect();
         chart = chart
             .series_in(
-                Series::from_ys_1(format!("{name}: predicted"), &p.predicted_std),
+                Series::from_ys_1(
+                    format!("{}: predicted", names.join(" = ")),
+                    &p.predicted_std,
+                ),
                 Mark::Dashed,
                 i,
             )
             .series_in(
-                Series::from_ys_1(format!("{name}: measured"), &p.mean_std),
+                Series::from_ys_1(format!("{}: measured", short_name(name)), &p.mean_std),
                 Mark::Points,
                 i,
             );
     }
+    // Under PyTorch's bias the total levels off at a floor; its input-dependent part does
+    // not. Drawn as its own solid line, so the chart shows the collapse the total hides.
+    if activation == Activation::Relu {
+        for (name, p) in runs {
+            if *name == "PyTorch weights and bias" && !p.input_std.is_empty() {
+                chart = chart.series_in(
+                    Series::from_ys_1(
+                        format!("{}: input-dependent", short_name(name)),
+                        &p.input_std,
+                    ),
+                    Mark::Line,
+                    runs.len(),
+                );
+            }
+        }
+    }
     chart.render()
 }
 
-/// Every initializer on every task over `seeds`, in the order of [`Task::ALL`].
+/// Every initializer on every task over `seeds`, in the order of [`Task::ALL`]. Over the
+/// chapter's [`SEEDS`] the comparison (the chapter's longest experiment) runs once per
+/// process and is cloned, so the text's code, the generated table, the chart and the
+/// claims test share one run.
 pub fn comparison(seeds: &[u64]) -> Result<Vec<Vec<Summary>>> {
-    Task::ALL.iter().map(|&t| compare(t, seeds)).collect()
+    static DEFAULT: OnceLock<Result<Vec<Vec<Summary>>>> = OnceLock::new();
+    let run = || Task::ALL.iter().map(|&t| compare(t, seeds)).collect();
+    if seeds == SEEDS {
+        DEFAULT.get_or_init(run).clone()
+    } else {
+        run()
+    }
 }
 
 /// Test accuracy per initializer and task: mean over seeds, error bars ± one standard
@@ -104,7 +201,12 @@ pub fn accuracy_chart(tasks: &[Vec<Summary>]) -> std::result::Result<Figure, cha
     for (i, c) in candidates.iter().enumerate() {
         for s in tasks.iter().filter_map(|t| t.get(i)) {
             if s.diverged < s.runs.len() {
-                chart = chart.bar(c.name, s.task.title(), s.test_accuracy.0, s.test_accuracy.1);
+                chart = chart.bar(
+                    c.chart_label(),
+                    s.task.title(),
+                    s.test_accuracy.0,
+                    s.test_accuracy.1,
+                );
             }
         }
     }

@@ -4,7 +4,9 @@
 #![allow(rustdoc::broken_intra_doc_links)]
 
 pub mod compare;
+pub mod exercises;
 pub mod figures;
+pub mod gain;
 pub mod render;
 pub mod signal;
 pub mod table;

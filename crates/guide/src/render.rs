@@ -30,9 +30,14 @@ pub fn generated() -> Result<Vec<Generated>> {
         ),
         Generated::new("tasks", task_table(&specs).markdown),
         Generated::new(
+            "tanh-gain",
+            tanh_gain_table(&crate::gain::tanh_gain_table(&crate::gain::DEPTHS)?).markdown,
+        ),
+        Generated::new(
             "comparison",
             comparison_table(&comparison(&SEEDS)?).markdown,
         ),
+        Generated::new("paired", paired_table(&comparison(&SEEDS)?)?.markdown),
     ])
 }
 
@@ -87,10 +92,10 @@ impl std::fmt::Display for Rendered {
 fn variance_formula(row: &Row) -> &'static str {
     use initnet::Scheme::*;
     match row.init.scheme {
-        LecunNormal | LecunUniform => "$1/n_{in}$",
-        XavierNormal | XavierUniform => "$2/(n_{in}+n_{out})$",
-        HeNormal { alpha } | HeUniform { alpha } if alpha == 0.0 => "$2/n_{in}$",
-        HeNormal { .. } | HeUniform { .. } => "$2/((1+\\alpha^2)\\,n_{in})$",
+        LecunNormal | LecunUniform => "$1/n_\\text{in}$",
+        XavierNormal | XavierUniform => "$2/(n_\\text{in}+n_\\text{out})$",
+        HeNormal { alpha } | HeUniform { alpha } if alpha == 0.0 => "$2/n_\\text{in}$",
+        HeNormal { .. } | HeUniform { .. } => "$2/((1+\\alpha^2)\\,n_\\text{in})$",
         _ => "fixed",
     }
 }
@@ -241,6 +246,112 @@ pub fn comparison_table(tasks: &[Vec<Summary>]) -> Rendered {
         t.cells.extend(r.cells);
     }
     t
+}
+
+/// The initializers the chapter compares pair by pair: the four scaled rules.
+pub const PAIRED_GROUP: [&str; 4] = ["lecun", "xavier", "he", "keras"];
+
+/// Per task, the paired comparisons of every two initializers of [`PAIRED_GROUP`]: the
+/// largest |t| of the six pairs and the pair it belongs to, how many pairs differ
+/// significantly (level 0.05, two-sided), and the largest smallest-detectable difference.
+/// Keys `paired.<task>.t`, `.significant`, `.detectable`.
+pub fn paired_table(tasks: &[Vec<Summary>]) -> Result<Rendered> {
+    let mut t = Rendered::default();
+    t.row(&[
+        "task".into(),
+        "largest $\\lvert t \\rvert$ (pair)".into(),
+        "significant pairs".into(),
+        "detectable difference".into(),
+    ]);
+    t.separator(1, 3);
+    for rows in tasks {
+        let Some(task) = rows.first().map(|s| s.task) else {
+            continue;
+        };
+        let group: Vec<&Summary> = PAIRED_GROUP
+            .iter()
+            .filter_map(|k| rows.iter().find(|s| s.candidate.key() == *k))
+            .collect();
+        let mut tests = Vec::new();
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                tests.push((
+                    a.candidate.name,
+                    b.candidate.name,
+                    crate::compare::paired(a, b)?,
+                ));
+            }
+        }
+        let Some(worst) = tests
+            .iter()
+            .max_by(|x, y| x.2.t.abs().total_cmp(&y.2.t.abs()))
+        else {
+            continue;
+        };
+        let significant = tests.iter().filter(|x| x.2.significant()).count();
+        let detectable = tests.iter().map(|x| x.2.detectable).fold(0.0, f64::max);
+        let key = format!("paired.{}", task.key());
+        let cells = [
+            format!("`{}`", task.key()),
+            format!(
+                "{} ({}, {})",
+                t.cell(format!("{key}.t"), format!("{:.2}", worst.2.t.abs())),
+                worst.0,
+                worst.1
+            ),
+            format!(
+                "{}/{}",
+                t.cell(format!("{key}.significant"), significant.to_string()),
+                tests.len()
+            ),
+            t.cell(format!("{key}.detectable"), format!("{detectable:.3}")),
+        ];
+        t.row(&cells);
+    }
+    Ok(t)
+}
+
+/// The tanh-gain table: per gain and depth, the std of a^L and the gradient ratio of layer
+/// 1 to layer L, by the mean field. Keys `gain.<g>.<L>.std`, `.grad` (g `1` or `5-3`).
+pub fn tanh_gain_table(rows: &[crate::gain::GainRow]) -> Rendered {
+    let mut t = Rendered::default();
+    t.row(&[
+        "gain $g$".into(),
+        "layers $L$".into(),
+        "std of $a^L$".into(),
+        "gradient, layer 1 over layer $L$".into(),
+    ]);
+    t.separator(1, 3);
+    for r in rows {
+        let (g, math) = if r.gain == 1.0 {
+            ("1", "$1$")
+        } else {
+            ("5-3", "$5/3$")
+        };
+        let key = format!("gain.{g}.{}", r.depth);
+        let cells = [
+            math.to_string(),
+            r.depth.to_string(),
+            t.cell(format!("{key}.std"), format!("{:.3}", r.top_std)),
+            t.cell(format!("{key}.grad"), format_ratio(r.grad_ratio)),
+        ];
+        t.row(&cells);
+    }
+    t
+}
+
+/// A ratio with three significant digits, in scientific notation past 1000.
+fn format_ratio(x: f64) -> String {
+    if x >= 1000.0 {
+        let e = initnet::math::log10(x).floor();
+        format!("{:.2}e{}", x / initnet::math::pow(10.0, e), e as i32)
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else if x >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
 }
 
 /// Widths as `2-16×10-2`: a run of equal widths is written once with its count.

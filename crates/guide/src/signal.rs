@@ -1,5 +1,5 @@
 //! How the scale of the signal travels through a deep stack: the mean-field prediction
-//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b) (the q-map of [`theory::q_map`]) beside
+//! q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + E[b^2] (the q-map of [`theory::q_map`]) beside
 //! the measured Var(a^l).
 
 use initnet::ndarray::Array2;
@@ -69,7 +69,7 @@ impl Stack {
     }
 
     /// The mean-field prediction of Var(a^l) for l = 1..=L: with inputs of unit variance
-    /// q_1 = n Var(W) + Var(b), then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + Var(b)
+    /// q_1 = n Var(W) + E[b^2], then q_{l+1} = n Var(W) E[f(sqrt(q_l) z)^2] + E[b^2]
     /// ([`theory::q_trajectory`]).
     pub fn predicted_variance(&self) -> Result<Vec<f64>> {
         self.check()?;
@@ -83,10 +83,39 @@ impl Stack {
         )?)
     }
 
+    /// The mean-field shrink per layer of the input-dependent part of a^l, deep in the stack:
+    /// 1/sqrt(χ₁). Two inputs whose pre-activations differ by a small δ come out of a layer
+    /// differing by W f'(a) δ, whose second moment is σ_w² E[f'(a)²] E[δ²] = χ₁ E[δ²]
+    /// (Poole et al., 2016; Schoenholz et al., 2017): the factor on the gradient's variance
+    /// is also the factor on the variance of a small difference between inputs. Evaluated
+    /// at the last layer's predicted q (the fixed point, once the stack has reached it); for
+    /// ReLU it is σ_w²/2 at every q.
+    pub fn predicted_deep_input_factor(&self) -> Result<f64> {
+        let q = self.predicted_variance()?;
+        let last = *q.last().ok_or(Error::Zero("depth"))?;
+        let chi = theory::chi(self.activation, self.weight_gain(), last)?;
+        Ok(1.0 / chi.sqrt())
+    }
+
     /// The measured standard deviation of a^l (over batch and units) for l = 1..=L, for one
     /// seed: the network is drawn from `seed`, the inputs from a second stream of it.
     pub fn measure(&self, seed: u64) -> Result<Vec<f64>> {
+        Ok(self.measure_parts(seed)?.0)
+    }
+
+    /// For one seed, per layer l = 1..=L: the standard deviation of a^l over batch and units
+    /// (what [`Stack::measure`] returns), and the standard deviation of its input-dependent
+    /// part: the root of the mean over units of each unit's variance over the batch
+    /// (divisor batch - 1, so that it estimates the variance across inputs without bias).
+    /// The rest of a^l is a per-unit constant, the same for every input. A batch of one
+    /// has no spread across inputs: an error naming it.
+    pub fn measure_parts(&self, seed: u64) -> Result<(Vec<f64>, Vec<f64>)> {
         self.check()?;
+        if self.batch < 2 {
+            return Err(Error::Zero(
+                "batch - 1 (the spread across inputs needs two)",
+            ));
+        }
         let spec = MlpSpec::new(
             &vec![self.width; self.depth + 1],
             self.activation,
@@ -100,7 +129,22 @@ impl Stack {
             StandardNormal.sample(&mut rng)
         });
         let trace = net.forward(&x)?;
-        Ok((1..=self.depth).map(|l| mean_std(trace.a(l)).1).collect())
+        let total = (1..=self.depth).map(|l| mean_std(trace.a(l)).1).collect();
+        let input = (1..=self.depth)
+            .map(|l| {
+                let a = trace.a(l);
+                let per_unit: f64 = a
+                    .columns()
+                    .into_iter()
+                    .map(|col| {
+                        let m = col.sum() / col.len() as f64;
+                        col.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (col.len() - 1) as f64
+                    })
+                    .sum();
+                (per_unit / a.ncols() as f64).sqrt()
+            })
+            .collect();
+        Ok((total, input))
     }
 
     /// The stack measured over `seeds`, beside its prediction.
@@ -113,15 +157,24 @@ impl Stack {
             .iter()
             .map(|q| q.sqrt())
             .collect();
-        let runs = seeds
+        let (runs, inputs): (Vec<Vec<f64>>, Vec<Vec<f64>>) = seeds
             .iter()
-            .map(|&s| self.measure(s))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|&s| self.measure_parts(s))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
         let per_layer = |l: usize| mean_sd(&runs.iter().map(|r| r[l]).collect::<Vec<_>>());
         let (mean_std, sd_std) = (0..self.depth).map(per_layer).unzip();
+        let per_layer = |l: usize| mean_sd(&inputs.iter().map(|r| r[l]).collect::<Vec<_>>());
+        let (input_std, input_sd) = (0..self.depth).map(per_layer).unzip();
         let factors = runs
             .iter()
             .map(|r| shrink_factor(r))
+            .collect::<Result<Vec<f64>>>()?;
+        let deep = self.depth / 2;
+        let deep_input_factors = inputs
+            .iter()
+            .map(|r| shrink_factor(&r[deep..]))
             .collect::<Result<Vec<f64>>>()?;
         Ok(Propagation {
             stack: *self,
@@ -132,6 +185,10 @@ impl Stack {
             sd_std,
             factor: mean_sd(&factors),
             factors,
+            input_std,
+            input_sd,
+            deep_input_factor: mean_sd(&deep_input_factors),
+            predicted_deep_input_factor: self.predicted_deep_input_factor()?,
         })
     }
 }
@@ -175,6 +232,15 @@ pub struct Propagation {
     pub factors: Vec<f64>,
     /// Mean and spread over seeds of the measured shrink factor.
     pub factor: (f64, f64),
+    /// Mean over seeds of the measured std of the input-dependent part of a^l.
+    pub input_std: Vec<f64>,
+    /// Spread over seeds of the measured std of the input-dependent part of a^l.
+    pub input_sd: Vec<f64>,
+    /// Mean and spread over seeds of the per-layer shrink of the input-dependent std over
+    /// the deep half of the stack, from layer L/2 + 1 to L.
+    pub deep_input_factor: (f64, f64),
+    /// Its mean-field value, 1/sqrt(χ₁) at the last layer's q ([`Stack::predicted_deep_input_factor`]).
+    pub predicted_deep_input_factor: f64,
 }
 
 impl Propagation {

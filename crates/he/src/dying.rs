@@ -15,6 +15,7 @@ use initnet::{
 };
 
 use crate::Error;
+use crate::speed::{Memo, per_seed};
 
 /// The chapter's learning rates for the dying-ReLU sweep.
 pub const LEARNING_RATES: [f64; 7] = [0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 1.0];
@@ -31,29 +32,50 @@ pub struct LayerActivity {
     pub zero_fraction: f64,
     /// Fraction of units whose pre-activation is <= 0 for every sample.
     pub dead_fraction: f64,
+    /// Root mean square of the pre-activation a^l over the samples and the units: the
+    /// size of the layer's signal.
+    pub rms: f64,
 }
 
 /// [`LayerActivity`] of every hidden layer (all layers but the last) of `net` on `x`.
 pub fn hidden_activity(net: &Mlp, x: &Array2<f64>) -> Result<Vec<LayerActivity>, Error> {
     let trace = net.forward(x)?;
     Ok((1..trace.depth())
-        .map(|l| LayerActivity {
-            zero_fraction: zero_fraction(trace.h(l)),
-            dead_fraction: dead_fraction(trace.a(l)),
+        .map(|l| {
+            let a = trace.a(l);
+            LayerActivity {
+                zero_fraction: zero_fraction(trace.h(l)),
+                dead_fraction: dead_fraction(a),
+                rms: (a.iter().map(|v| v * v).sum::<f64>() / a.len().max(1) as f64).sqrt(),
+            }
         })
         .collect())
 }
 
 /// The fraction of all hidden units of `net` that are dead on `x` (every layer but the last).
 pub fn dead_hidden_units(net: &Mlp, x: &Array2<f64>) -> Result<f64, Error> {
+    let dead = dead_units(net, x)?;
+    Ok(if dead.is_empty() {
+        0.0
+    } else {
+        dead.iter().filter(|&&d| d).count() as f64 / dead.len() as f64
+    })
+}
+
+/// For every hidden unit of `net` (layer by layer, every layer but the last), whether its
+/// pre-activation is <= 0 on every row of `x`.
+pub fn dead_units(net: &Mlp, x: &Array2<f64>) -> Result<Vec<bool>, Error> {
     let trace = net.forward(x)?;
-    let (mut dead, mut total) = (0.0, 0.0);
-    for l in 1..trace.depth() {
-        let n = trace.a(l).ncols() as f64;
-        dead += dead_fraction(trace.a(l)) * n;
-        total += n;
-    }
-    Ok(if total == 0.0 { 0.0 } else { dead / total })
+    Ok((1..trace.depth())
+        .flat_map(|l| {
+            trace
+                .a(l)
+                .columns()
+                .into_iter()
+                .map(|col| col.iter().all(|&v| v <= 0.0))
+                .collect::<Vec<_>>()
+        })
+        .collect())
 }
 
 /// The learning-rate experiment: a ReLU network trained by mini-batch gradient descent on
@@ -104,38 +126,50 @@ impl LrSetting {
         let data = self.data(seed)?;
         let spec = MlpSpec::new(&self.widths, self.activation, self.init).bias(self.bias);
         let mut net = spec.build(seed)?;
-        let dead_at_init = dead_hidden_units(&net, &data.x)?;
+        let before = dead_units(&net, &data.x)?;
         let mut last_finite = net.clone();
         let cfg = TrainConfig::new(lr, self.epochs).mini_batch(self.batch, seed);
         let history = initnet::train_with(&mut net, &data.x, &data.y, &cfg, |_, net| {
             last_finite.clone_from(net)
         })?;
+        let after = dead_units(&last_finite, &data.x)?;
+        let count = |d: &[bool]| d.iter().filter(|&&d| d).count();
+        let units = before.len().max(1) as f64;
         Ok(LrRun {
             lr,
             seed,
-            dead_at_init,
-            dead_after: dead_hidden_units(&last_finite, &data.x)?,
+            dead_at_init: count(&before) as f64 / units,
+            dead_after: count(&after) as f64 / units,
+            dead_units_at_init: count(&before),
+            revived: before
+                .iter()
+                .zip(&after)
+                .filter(|(b, a)| **b && !**a)
+                .count(),
             accuracy: history.last().accuracy,
             diverged_at: history.diverged.map(|d| d.epoch),
         })
     }
 
-    /// Train once per learning rate and seed.
+    /// Train once per learning rate and seed ([`Self::point`] for each learning rate).
     pub fn sweep(&self, lrs: &[f64], seeds: &[u64]) -> Result<Vec<LrPoint>, Error> {
+        lrs.iter().map(|&lr| self.point(lr, seeds)).collect()
+    }
+
+    /// Train once per seed at learning rate `lr`. A process computes each point once: a
+    /// second call with the same arguments (from a sweep or from the remedies) returns a
+    /// copy of the first result (the `speed` module).
+    pub fn point(&self, lr: f64, seeds: &[u64]) -> Result<LrPoint, Error> {
+        static POINTS: Memo<(LrSetting, f64, Vec<u64>), LrPoint> = Memo::new();
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        lrs.iter()
-            .map(|&lr| {
-                Ok(LrPoint {
-                    lr,
-                    runs: seeds
-                        .iter()
-                        .map(|&s| self.run(lr, s))
-                        .collect::<Result<_, Error>>()?,
-                })
+        POINTS.get_or_run((self.clone(), lr, seeds.to_vec()), || {
+            Ok(LrPoint {
+                lr,
+                runs: per_seed(seeds, |s| self.run(lr, s))?,
             })
-            .collect()
+        })
     }
 }
 
@@ -150,6 +184,11 @@ pub struct LrRun {
     pub dead_at_init: f64,
     /// The same for the last finite state of the network.
     pub dead_after: f64,
+    /// How many hidden units were dead at initialization.
+    pub dead_units_at_init: usize,
+    /// How many of those are no longer dead in the last finite state: they are positive on
+    /// some input again.
+    pub revived: usize,
     /// Training accuracy of the last finite state.
     pub accuracy: f64,
     /// The epoch in which the run diverged, if it did.
@@ -169,6 +208,15 @@ impl LrPoint {
     /// Dead fraction after training (last finite state) of every run.
     pub fn dead_after(&self) -> Vec<f64> {
         self.runs.iter().map(|r| r.dead_after).collect()
+    }
+    /// Dead fraction after training of the runs that did not diverge (`finished`) or of
+    /// those that did, in their last finite state (`!finished`).
+    pub fn dead_after_runs(&self, finished: bool) -> Vec<f64> {
+        self.runs
+            .iter()
+            .filter(|r| r.diverged_at.is_none() == finished)
+            .map(|r| r.dead_after)
+            .collect()
     }
     /// Dead fraction at initialization of every run.
     pub fn dead_at_init(&self) -> Vec<f64> {
@@ -367,13 +415,16 @@ mod tests {
         let net = Mlp::from_layers(vec![l1, l2]).unwrap();
         let x = array![[1.0, 0.0], [2.0, 5.0]];
         assert_eq!(dead_hidden_units(&net, &x).unwrap(), 0.5);
+        assert_eq!(dead_units(&net, &x).unwrap(), vec![true, false]);
         let act = hidden_activity(&net, &x).unwrap();
         assert_eq!(act.len(), 1);
         assert_eq!(
             act[0],
             LayerActivity {
                 zero_fraction: 0.5,
-                dead_fraction: 0.5
+                dead_fraction: 0.5,
+                // a^1 = [[-1, 1], [-2, 2]]: mean square 10 / 4.
+                rms: 2.5f64.sqrt(),
             }
         );
     }

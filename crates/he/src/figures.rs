@@ -140,7 +140,8 @@ pub fn activity_by_layer(
 }
 
 /// Dead fraction of hidden units at initialization and after training, by learning rate
-/// (mean ± standard deviation over seeds).
+/// (mean ± standard deviation over seeds): the runs that finished, and apart from them
+/// the last finite state of the runs that diverged.
 pub fn dead_vs_lr(points: &[LrPoint]) -> Result<Figure, charts::Error> {
     let mut chart = BarChart::new(
         "dead-vs-lr",
@@ -151,10 +152,17 @@ pub fn dead_vs_lr(points: &[LrPoint]) -> Result<Figure, charts::Error> {
     for p in points {
         let cat = format!("{}", p.lr);
         let (m0, s0) = mean_std(&p.dead_at_init());
-        let (m1, s1) = mean_std(&p.dead_after());
-        chart = chart
-            .bar(&cat, "at initialization", m0, s0)
-            .bar(&cat, "after training", m1, s1);
+        chart = chart.bar(&cat, "at initialization", m0, s0);
+        let finished = p.dead_after_runs(true);
+        if !finished.is_empty() {
+            let (m1, s1) = mean_std(&finished);
+            chart = chart.bar(&cat, "after training, finished runs", m1, s1);
+        }
+        let failed = p.dead_after_runs(false);
+        if !failed.is_empty() {
+            let (m2, s2) = mean_std(&failed);
+            chart = chart.bar(&cat, "diverged runs, last finite state", m2, s2);
+        }
     }
     chart.render()
 }
@@ -196,17 +204,21 @@ pub fn born_dead(studies: &[BornDeadSeries]) -> Result<Figure, charts::Error> {
     chart.render()
 }
 
-/// Dead fraction at initialization and after training for each remedy (mean ± sd).
+/// Dead fraction at initialization and after training (runs that did not diverge) for
+/// each remedy (mean ± sd).
 pub fn remedies_chart(runs: &[(String, LrPoint)]) -> Result<Figure, charts::Error> {
     let mut chart = BarChart::new("remedies", "Remedies for dying ReLU units")
         .x_label("setting")
         .y_label("fraction of hidden units dead (mean ± sd)");
     for (name, p) in runs {
         let (m0, s0) = mean_std(&p.dead_at_init());
-        let (m1, s1) = mean_std(&p.dead_after());
-        chart = chart
-            .bar(name, "at initialization", m0, s0)
-            .bar(name, "after training", m1, s1);
+        let (m1, s1) = mean_std(&p.dead_after_runs(true));
+        chart = chart.bar(name, "at initialization", m0, s0).bar(
+            name,
+            "after training, finished runs",
+            m1,
+            s1,
+        );
     }
     chart.render()
 }
@@ -287,7 +299,8 @@ pub fn born_dead_studies() -> Result<Vec<BornDeadSeries>, crate::Error> {
 /// Every chart of the chapter, from the chapter's settings and seeds.
 pub fn figures() -> Result<Vec<Figure>, crate::Error> {
     let stacks = stack_studies()?;
-    let signal = signal_depth(&stacks.iter().map(|(n, s)| (*n, s)).collect::<Vec<_>>())?;
+    // The leaky stack's curve lies on He's: the chart draws He and LeCun only.
+    let signal = signal_depth(&[(stacks[0].0, &stacks[0].1), (stacks[1].0, &stacks[1].1)])?;
     let walk = signal_walk(&stacks[0].1)?;
 
     let setting = DeepTraining::chapter();

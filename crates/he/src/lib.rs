@@ -6,6 +6,7 @@
 pub mod dying;
 pub mod figures;
 pub mod signal;
+mod speed;
 pub mod training;
 
 pub use charts;

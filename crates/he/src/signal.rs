@@ -21,6 +21,7 @@ use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, Init, MlpSpec};
 
 use crate::Error;
+use crate::speed::{Memo, per_seed};
 
 /// A deep stack of equally wide layers fed with standard normal inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +112,50 @@ impl DeepStack {
     }
 }
 
+/// The cosine between h^l(x) and h^l(y), l = 1..=depth, for two orthogonal inputs
+/// x = sqrt(n) e_1 and y = sqrt(n) e_2 fed through `depth` ReLU layers of `width` units
+/// (zero biases) drawn by `init` from `seed`. As the width grows it follows
+/// [`relu_cosine_map`] from c = 0. (A layer that is all zero for an input has no
+/// direction; the cosine is then taken to be 1: the two inputs are no longer told apart.)
+pub fn input_cosines(width: usize, depth: usize, init: Init, seed: u64) -> Result<Vec<f64>, Error> {
+    let stack = DeepStack::new(width, depth, 2)?;
+    let widths = vec![width; depth + 1];
+    let net = MlpSpec::new(&widths, Activation::Relu, init)
+        .output(Activation::Relu)
+        .build(seed)?;
+    let mut x = Array2::zeros((2, stack.width));
+    x[[0, 0]] = (width as f64).sqrt();
+    x[[1, 1]] = (width as f64).sqrt();
+    let trace = net.forward(&x)?;
+    Ok((1..=depth)
+        .map(|l| {
+            let h = trace.h(l);
+            let (u, v) = (h.row(0), h.row(1));
+            let dot = |p: &initnet::ndarray::ArrayView1<f64>,
+                       q: &initnet::ndarray::ArrayView1<f64>| {
+                p.iter().zip(q).map(|(a, b)| a * b).sum::<f64>()
+            };
+            let norms = (dot(&u, &u) * dot(&v, &v)).sqrt();
+            if norms == 0.0 {
+                1.0
+            } else {
+                dot(&u, &v) / norms
+            }
+        })
+        .collect())
+}
+
+/// The arc-cosine map of a wide ReLU layer with zero biases: if the pre-activations of two
+/// inputs have correlation c, their activations have cosine
+/// (sqrt(1 - c^2) + (pi - arccos c) c) / pi (Cho and Saul, 2009), which is also the
+/// correlation of the next layer's pre-activations. A c outside [-1, 1] is an error.
+pub fn relu_cosine_map(c: f64) -> Result<f64, Error> {
+    let k = theory::piecewise_linear_covariance(Activation::Relu, 1.0, c)?
+        .ok_or(Error::NotPiecewiseLinear(Activation::Relu))?;
+    // E[relu(u)^2] = 1/2 for q = 1.
+    Ok(k / 0.5)
+}
+
 /// E[f(a)^2] / E[a^2] for a symmetric a: 1/2 for ReLU, (1 + alpha^2)/2 for a leaky ReLU,
 /// 1 for the identity ([`theory::kept_fraction`]). Other activations are not positively
 /// homogeneous, and the ratio depends on the scale of a: an error.
@@ -148,26 +193,36 @@ pub struct StackStudy {
 }
 
 impl StackStudy {
-    /// Run the stack for every seed.
+    /// Run the stack for every seed. A process computes each study once: a second call
+    /// with the same arguments returns a copy of the first result (the `speed` module).
     pub fn run(
         stack: DeepStack,
         activation: Activation,
         init: Init,
         seeds: &[u64],
     ) -> Result<Self, Error> {
+        static RUNS: Memo<(DeepStack, Activation, Init, Vec<u64>), StackStudy> = Memo::new();
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
+        RUNS.get_or_run((stack, activation, init, seeds.to_vec()), || {
+            Self::compute(stack, activation, init, seeds)
+        })
+    }
+
+    fn compute(
+        stack: DeepStack,
+        activation: Activation,
+        init: Init,
+        seeds: &[u64],
+    ) -> Result<Self, Error> {
         let predicted = stack
             .predicted_second_moment(activation, init)?
             .iter()
             .map(|q| q.sqrt())
             .collect();
         let relative_variance = stack.relative_variance(activation)?;
-        let rms = seeds
-            .iter()
-            .map(|&s| stack.rms(activation, init, s))
-            .collect::<Result<_, _>>()?;
+        let rms = per_seed(seeds, |s| stack.rms(activation, init, s))?;
         Ok(StackStudy {
             stack,
             activation,

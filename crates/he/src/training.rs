@@ -8,6 +8,7 @@ use initnet::{
 
 use crate::Error;
 use crate::dying::{LayerActivity, hidden_activity};
+use crate::speed::{Memo, per_seed};
 
 /// The deep-training experiment: `depth` hidden ReLU layers of `width` units on the
 /// two-circles problem, full-batch gradient descent.
@@ -150,15 +151,20 @@ pub struct TrainingStudy {
 }
 
 impl TrainingStudy {
-    /// Train once per seed.
+    /// Train once per seed. A process computes each study once: a second call with the
+    /// same arguments returns a copy of the first result (the `speed` module).
     pub fn run(setting: &DeepTraining, init: Init, seeds: &[u64]) -> Result<Self, Error> {
+        static RUNS: Memo<(DeepTraining, Init, Vec<u64>), TrainingStudy> = Memo::new();
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        let histories = seeds
-            .iter()
-            .map(|&s| setting.run(init, s))
-            .collect::<Result<_, _>>()?;
+        RUNS.get_or_run((*setting, init, seeds.to_vec()), || {
+            Self::compute(setting, init, seeds)
+        })
+    }
+
+    fn compute(setting: &DeepTraining, init: Init, seeds: &[u64]) -> Result<Self, Error> {
+        let histories = per_seed(seeds, |s| setting.run(init, s))?;
         Ok(TrainingStudy {
             init,
             seeds: seeds.to_vec(),
@@ -200,6 +206,7 @@ impl TrainingStudy {
             .map(|l| LayerActivity {
                 zero_fraction: runs.iter().map(|r| r[l].zero_fraction).sum::<f64>() / k,
                 dead_fraction: runs.iter().map(|r| r[l].dead_fraction).sum::<f64>() / k,
+                rms: runs.iter().map(|r| r[l].rms).sum::<f64>() / k,
             })
             .collect()
     }

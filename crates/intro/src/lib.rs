@@ -5,7 +5,7 @@
 //!
 //! ---
 //!
-//! The crate behind the introduction: the article's toy problem and its chart.
+//! The crate behind the introduction: the post's toy problem and its chart.
 
 pub mod figures;
 pub mod toy;

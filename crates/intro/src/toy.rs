@@ -1,4 +1,4 @@
-//! The article's toy problem: four Gaussian blobs in two features, and a 2-2-4 network.
+//! The post's toy problem: four Gaussian blobs in two features, and a 2-2-4 network.
 
 use initnet::{Activation, Blobs, Dataset, Init, Mlp, MlpSpec};
 
@@ -8,7 +8,7 @@ pub const SAMPLES: usize = 400;
 pub const CLASSES: usize = 4;
 /// The seed the book draws the toy data set with.
 pub const SEED: u64 = 0;
-/// The article's network: 2 inputs, a hidden layer of 2 units, 4 outputs.
+/// The post's network: 2 inputs, a hidden layer of 2 units, 4 outputs.
 pub const WIDTHS: [usize; 3] = [2, 2, 4];
 
 /// The toy data set: `SAMPLES` points around `CLASSES` centres in two features
@@ -17,7 +17,7 @@ pub fn toy_data(seed: u64) -> initnet::Result<Dataset> {
     Blobs::new(SAMPLES, CLASSES).features(2).generate(seed)
 }
 
-/// The article's 2-2-4 network with tanh hidden units and the given initialization.
+/// The post's 2-2-4 network with tanh hidden units and the given initialization.
 pub fn toy_network(init: Init, seed: u64) -> initnet::Result<Mlp> {
     MlpSpec::new(&WIDTHS, Activation::Tanh, init).build(seed)
 }
@@ -56,7 +56,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_article_network_has_its_shapes() {
+    fn the_posts_network_has_its_shapes() {
         let net = toy_network(Init::xavier_normal(), 1).unwrap();
         assert_eq!(net.layer(1).w.dim(), (2, 2));
         assert_eq!(net.layer(2).w.dim(), (4, 2));

@@ -70,6 +70,55 @@ impl Tower {
         Ok((mean, 0.5 * (v / self.depth as f64).sqrt()))
     }
 
+    /// The standard deviation of the *measured* per-layer log factor, forward and backward:
+    /// the mean over the batch's B samples, which share the weights. To leading order in
+    /// 1/n, one layer's log factors of two samples have the correlation rho_l, so the batch
+    /// mean has the variance of one sample (`log_factor_moments`) times
+    /// mean over l of [1/B + (1 - 1/B) rho_l]:
+    ///
+    /// - identity, both ways: |W u|^2 and |W u'|^2 for unit vectors at cosine c are sums of
+    ///   n pairs of normals with correlation c, so rho = c^2 (delta method); independent
+    ///   standard-normal samples start at E[c^2] = 1/n and each layer adds about 1/n, so
+    ///   rho_l = l/n forward (and (L - l + 1)/n backward, the same average (L + 1)/(2n)).
+    /// - ReLU forward: the pre-activations of two samples at layer l have the correlation
+    ///   c_{l-1}, the cosine of their activations below, which follows the arc-cosine kernel
+    ///   of degree 1 (Cho and Saul, 2009) from c_0 = 0, c_l = J_1(theta)/pi,
+    ///   J_1 = sin theta + (pi - theta) cos theta, theta = acos c_{l-1}; then
+    ///   rho_l = (E[relu(x)^2 relu(y)^2] - 1/4) / (5/4), with E[relu(x)^2 relu(y)^2] =
+    ///   J_2(theta) / (2 pi), J_2 = 3 sin theta cos theta + (pi - theta)(1 + 2 cos^2 theta)
+    ///   (degree 2), and 5/4 = Var(relu(x)^2) the one-sample term.
+    /// - ReLU backward: the two samples' gradients are independent at the top and nearly
+    ///   orthogonal below, but their masks agree more often than chance:
+    ///   P(both on) = 1/4 + asin(c_{l-1})/(2 pi), so
+    ///   rho_l = (asin(c_{l-1})/(2 pi) + (L - l + 1)/(2n)) / (5/4).
+    pub fn batch_log_factor_sd(&self) -> Result<(f64, f64), Error> {
+        use initnet::math::{acos, asin, cos, sin};
+        use std::f64::consts::PI;
+        let (_, sd) = self.log_factor_moments()?;
+        let (n, b, depth) = (self.width as f64, self.batch as f64, self.depth);
+        let mut c: f64 = 0.0;
+        let (mut fwd, mut bwd) = (0.0, 0.0);
+        for l in 1..=depth {
+            let (rho_f, rho_b) = match self.activation {
+                Activation::Relu => {
+                    let theta = acos(c.min(1.0));
+                    let (st, ct) = (sin(theta), cos(theta));
+                    let j2 = 3.0 * st * ct + (PI - theta) * (1.0 + 2.0 * ct * ct);
+                    let forward = (j2 / (2.0 * PI) - 0.25) / 1.25;
+                    let above = (depth - l + 1) as f64 / (2.0 * n);
+                    let backward = (asin(c) / (2.0 * PI) + above) / 1.25;
+                    c = (st + (PI - theta) * ct) / PI;
+                    (forward, backward)
+                }
+                _ => (l as f64 / n, (depth - l + 1) as f64 / n),
+            };
+            fwd += 1.0 / b + (1.0 - 1.0 / b) * rho_f;
+            bwd += 1.0 / b + (1.0 - 1.0 / b) * rho_b;
+        }
+        let l = depth as f64;
+        Ok((sd * (fwd / l).sqrt(), sd * (bwd / l).sqrt()))
+    }
+
     fn spec(&self) -> Result<MlpSpec, Error> {
         if self.depth == 0 || self.width == 0 || self.batch == 0 {
             return Err(Error::Zero {
@@ -138,8 +187,11 @@ pub struct TowerSweep {
     pub tower: Tower,
     /// One run per seed.
     pub runs: Vec<TowerRun>,
-    /// Exact mean and standard deviation of the per-layer log factor.
+    /// Exact mean and standard deviation of the per-layer log factor of one sample.
     pub log_factor: (f64, f64),
+    /// The standard deviation of the measured factor, the batch's mean, forward and
+    /// backward ([`Tower::batch_log_factor_sd`]).
+    pub batch_sd: (f64, f64),
 }
 
 impl TowerSweep {
@@ -161,13 +213,16 @@ impl TowerSweep {
             .map(|r| initnet::math::exp((r.log_grad_norm[0] - r.log_grad_norm[l]) / l as f64))
             .collect()
     }
-    /// The largest |ln factor - mean| / sd over seeds, activations and gradients.
+    /// The largest |ln factor - mean| / sd over seeds, activations and gradients, in units
+    /// of the batch mean's standard deviation (`batch_sd`).
     pub fn max_z(&self) -> f64 {
-        let (m, sd) = self.log_factor;
+        let (m, _) = self.log_factor;
+        let (fwd, bwd) = self.batch_sd;
+        let z = |f: &f64, sd: f64| (initnet::math::ln(*f) - m).abs() / sd;
         self.act_factors()
             .iter()
-            .chain(&self.grad_factors())
-            .map(|f| (initnet::math::ln(*f) - m).abs() / sd)
+            .map(|f| z(f, fwd))
+            .chain(self.grad_factors().iter().map(|f| z(f, bwd)))
             .fold(0.0, f64::max)
     }
 }
@@ -182,6 +237,7 @@ pub fn tower_sweep(tower: Tower, seeds: &[u64]) -> Result<TowerSweep, Error> {
         tower,
         runs,
         log_factor: tower.log_factor_moments()?,
+        batch_sd: tower.batch_log_factor_sd()?,
     })
 }
 

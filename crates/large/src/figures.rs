@@ -98,12 +98,12 @@ pub fn derivatives() -> book::Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, sigma^2), which sets the
+/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, q), which sets the
 /// gradient's size, with the mean slope E[f'(a)] dashed beside it, log-log.
 pub fn mean_slope() -> book::Result<Figure> {
     let sigmas = log_grid(0.1, 100.0, 20)?;
-    let mut chart = LineChart::new("mean-slope", "Slopes of a layer fed a ~ N(0, σ²)")
-        .x_label("pre-activation std σ (log scale)")
+    let mut chart = LineChart::new("mean-slope", "Slopes of a layer fed a ~ N(0, q)")
+        .x_label("pre-activation std √q (log scale)")
         .y_label("slope (log scale)")
         .log_x()
         .log_y()
@@ -186,7 +186,7 @@ pub fn gradient_per_layer(sweeps: &[StackGradients]) -> book::Result<Figure> {
 pub fn toy_loss_curves(runs: &[(String, Vec<ToyRun>)]) -> book::Result<Figure> {
     let mut chart = LineChart::new(
         "toy-loss-curves",
-        "The article's 2-2-4 tanh network: large against moderate weights",
+        "The post's 2-2-4 tanh network: large against moderate weights",
     )
     .x_label("epoch")
     .y_label("training loss, mean of 20 seeds (log scale)")
@@ -268,18 +268,16 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
         let pred: Vec<(f64, f64)> = (0..=depth)
             .map(|l| (l as f64, act[0].1 * initnet::math::exp(factor * l as f64)))
             .collect();
-        // Activations in the activation's colour, gradients in a lighter companion
-        // (blue / sky blue, orange / vermillion), the prediction dashed in the first.
+        // The three series of a tower lie on one another (that is the finding), so each is
+        // drawn so that it shows: the gradients as a solid line in a light companion colour
+        // underneath, the prediction dashed in the tower's colour over it (the light line
+        // shows in its gaps), and the activations as dots on top.
+        // (blue / sky blue, orange / vermillion)
         let (act_color, grad_color) = [(0, 5), (1, 3)][k % 2];
         chart = chart
             .series_in(
-                Series::new(format!("{name}: |hˡ|"), act),
-                Mark::Points,
-                act_color,
-            )
-            .series_in(
-                Series::new(format!("{name}: |∂L/∂h| at layer L − l"), grad),
-                Mark::Points,
+                Series::new(format!("{name}: |∂L/∂h| at layer L − l (line)"), grad),
+                Mark::Line,
                 grad_color,
             )
             .series_in(
@@ -291,6 +289,11 @@ pub fn depth_norms(sweeps: &[TowerSweep]) -> book::Result<Figure> {
                     pred,
                 ),
                 Mark::Dashed,
+                act_color,
+            )
+            .series_in(
+                Series::new(format!("{name}: |hˡ| (dots)"), act),
+                Mark::Points,
                 act_color,
             );
     }

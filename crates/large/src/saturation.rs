@@ -230,7 +230,7 @@ pub fn weight_std_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error
 }
 
 /// The chapter's sweep over the input scale: s_x from 0.1 to 100, five points per decade,
-/// with LeCun's weight std s = 1/sqrt(n) (the article's "Xavier" code).
+/// with LeCun's weight std s = 1/sqrt(n) (the post's "Xavier" code).
 pub fn input_scale_sweep(layer: Layer, seeds: &[u64]) -> Result<Vec<Point>, Error> {
     let s = 1.0 / (layer.n_in as f64).sqrt();
     let settings: Vec<(f64, f64)> = log_grid(0.1, 100.0, 5)?

@@ -16,7 +16,7 @@ use initnet::{
 
 use crate::math::{THRESHOLD, gaussian_tail, saturation_cutoff};
 
-/// The article's toy network: 2 inputs, 2 tanh hidden units, 4 outputs.
+/// The post's toy network: 2 inputs, 2 tanh hidden units, 4 outputs.
 pub const WIDTHS: [usize; 3] = [2, 2, 4];
 
 /// The initial weights every run shares: Glorot/Xavier normal, Var(W^1) = 2 / (2 + 2).
@@ -61,6 +61,14 @@ impl Inputs {
 /// (-10, 10) (variance 20^2 / 12 = 100/3) plus a standard-normal offset, sqrt(100/3 + 1).
 pub fn raw_feature_sd() -> f64 {
     (100.0 / 3.0 + 1.0_f64).sqrt()
+}
+
+/// The expected standard deviation of one raw feature *within* one data set, the scale
+/// that standardizing (or "scaled only") divides by: the population variance of the 4
+/// equally large classes' centres has the expectation (1 - 1/4) 100/3 = 25, plus the
+/// unit spread around them, so sqrt(26) (the root of the expected variance).
+pub fn within_feature_sd() -> f64 {
+    (0.75 * 100.0 / 3.0 + 1.0_f64).sqrt()
 }
 
 /// The toy problem's features for `seed`, prepared as `inputs`, and its labels.

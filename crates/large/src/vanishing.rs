@@ -34,32 +34,32 @@ pub fn derivative_curve(activation: Activation, limit: f64, points: usize) -> Ve
         .collect()
 }
 
-/// E[f'(a)] for a ~ N(0, sigma^2): the mean slope a unit offers its gradient
-/// ([`theory::gaussian_expectation`]). A sigma that is not finite is an error naming it.
-pub fn mean_derivative(activation: Activation, sigma: f64) -> Result<f64, Error> {
-    theory::gaussian_expectation(|a| activation.df(a), sigma * sigma)
+/// E[f'(a)] for a ~ N(0, q), q = std^2: the mean slope a unit offers its gradient
+/// ([`theory::gaussian_expectation`]). A std that is not finite is an error naming it.
+pub fn mean_derivative(activation: Activation, std: f64) -> Result<f64, Error> {
+    theory::gaussian_expectation(|a| activation.df(a), std * std)
 }
 
-/// For large sigma, E[f'(a)] ~ (integral of f') phi(0) / sigma: 2 / (sigma sqrt(2 pi)) for
-/// tanh (f' integrates to 2), 1 / (sigma sqrt(2 pi)) for the sigmoid (to 1).
-pub fn mean_derivative_asymptote(activation: Activation, sigma: f64) -> Result<f64, Error> {
+/// For large std, E[f'(a)] ~ (integral of f') phi(0) / std: 2 / (std sqrt(2 pi)) for
+/// tanh (f' integrates to 2), 1 / (std sqrt(2 pi)) for the sigmoid (to 1).
+pub fn mean_derivative_asymptote(activation: Activation, std: f64) -> Result<f64, Error> {
     let area = match activation {
         Activation::Tanh => 2.0,
         Activation::Sigmoid => 1.0,
         other => return saturation_cutoff(other).map(|_| f64::NAN),
     };
-    Ok(area / (sigma * (2.0 * std::f64::consts::PI).sqrt()))
+    Ok(area / (std * (2.0 * std::f64::consts::PI).sqrt()))
 }
 
-/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, sigma^2): what a layer's slopes
+/// The root-mean-square slope sqrt(E[f'(a)^2]) for a ~ N(0, q), q = std^2: what a layer's slopes
 /// do to the back-propagated gradient's size (the square root of [`theory::chi`] at a gain of
-/// 1). A sigma that is not finite is an error naming it.
-pub fn rms_derivative(activation: Activation, sigma: f64) -> Result<f64, Error> {
-    Ok(theory::chi(activation, 1.0, sigma * sigma)?.sqrt())
+/// 1). A std that is not finite is an error naming it.
+pub fn rms_derivative(activation: Activation, std: f64) -> Result<f64, Error> {
+    Ok(theory::chi(activation, 1.0, std * std)?.sqrt())
 }
 
 /// The integral of f'(a)^2 over the line: 4/3 for tanh (of sech^4 a), 1/6 for the sigmoid
-/// (of sigma^2 (1 - sigma)^2, which is the integral of u (1 - u) over u in (0, 1)).
+/// (of sigmoid(a)^2 (1 - sigmoid(a))^2, which is the integral of u (1 - u) over u in (0, 1)).
 pub fn squared_slope_area(activation: Activation) -> Result<f64, Error> {
     match activation {
         Activation::Tanh => Ok(4.0 / 3.0),
@@ -68,12 +68,12 @@ pub fn squared_slope_area(activation: Activation) -> Result<f64, Error> {
     }
 }
 
-/// For large sigma, E[f'(a)^2] ~ (integral of f'^2) phi(0) / sigma, so the root-mean-square
-/// slope falls like sigma^(-1/2): sqrt(4 / (3 sigma sqrt(2 pi))) for tanh and
-/// sqrt(1 / (6 sigma sqrt(2 pi))) for the sigmoid.
-pub fn rms_derivative_asymptote(activation: Activation, sigma: f64) -> Result<f64, Error> {
+/// For large std, E[f'(a)^2] ~ (integral of f'^2) phi(0) / std, so the root-mean-square
+/// slope falls like std^(-1/2) = q^(-1/4): sqrt(4 / (3 std sqrt(2 pi))) for tanh and
+/// sqrt(1 / (6 std sqrt(2 pi))) for the sigmoid.
+pub fn rms_derivative_asymptote(activation: Activation, std: f64) -> Result<f64, Error> {
     let area = squared_slope_area(activation)?;
-    Ok((area / (sigma * (2.0 * std::f64::consts::PI).sqrt())).sqrt())
+    Ok((area / (std * (2.0 * std::f64::consts::PI).sqrt())).sqrt())
 }
 
 /// A deep stack: `depth` hidden layers of `width` units fed `width` standard-normal
@@ -235,7 +235,7 @@ pub fn blobs_task(seed: u64) -> Result<(Array2<f64>, Vec<usize>), Error> {
     Ok((x, data.y))
 }
 
-/// One training run of the article's toy network (2-2-4, tanh) on [`blobs_task`].
+/// One training run of the post's toy network (2-2-4, tanh) on [`blobs_task`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToyRun {
     /// Saturated fraction of the hidden layer at initialization.

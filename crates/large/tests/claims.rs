@@ -10,7 +10,7 @@ use large::math::{gaussian_tail, saturation_cutoff};
 use large::saturation::{
     Layer, Point, input_scale_sweep, predict, std_for_fraction, weight_std_sweep,
 };
-use large::standardize::{Inputs, compare_seeds, raw_feature_sd};
+use large::standardize::{Inputs, compare_seeds, raw_feature_sd, within_feature_sd};
 use large::vanishing::{
     Stack, derivative_at_saturation, derivative_from_threshold, mean_derivative,
     mean_derivative_asymptote, rms_derivative, rms_derivative_asymptote, stack_gradients, toy_runs,
@@ -99,13 +99,18 @@ fn saturation(c: &mut Claims) {
         c.add(&format!("sat_blobs_{name}"), format!("{:.2}", blobs.p));
     }
     c.add("raw_sd", format!("{:.1}", raw_feature_sd()));
-    // Every measurement against its closed form, in units of its own standard deviation
-    // (the design-effect formula of `saturation::predict`). A check counts only where it is
-    // informative: where the closed form expects at least one saturated and one unsaturated
-    // pre-activation among the N m of the layer (otherwise a measured 0 against p = 1e-9
-    // agrees trivially). A correct prediction puts a measurement beyond 4 sd with
-    // probability about 6e-5, so among some hundreds of measurements (nearly normal, since
-    // each averages 40 000 indicators) we expect none.
+    c.add("within_sd", format!("{:.1}", within_feature_sd()));
+    // Every measurement against its closed form. A check counts only where it is
+    // informative: where the closed form expects at least one saturated and one
+    // unsaturated pre-activation among the N m of the layer (otherwise a measured 0 against
+    // p = 1e-9 agrees trivially). Where it expects many of both, the fraction (an average
+    // of 40 000 indicators) is nearly normal, with the design-effect sd of
+    // `saturation::predict`: a correct prediction puts a measurement beyond 4 sd with
+    // probability about 6e-5. Where it expects fewer than a hundred of the rarer outcome,
+    // the count is far from normal (at s = 0.063, about 1.9 saturated pre-activations are
+    // expected); there the design effect is negligible (the shared inputs and weights
+    // add (N + m - 2) V to p (1 - p), asserted below a tenth of it) and the count is a
+    // Poisson variable, so the test uses its exact two-sided tail, against the same 6e-5.
     let cells = (layer.batch * layer.units) as f64;
     let informative: Vec<&Point> = ws
         .iter()
@@ -113,18 +118,74 @@ fn saturation(c: &mut Claims) {
         .filter(|p| cells * p.predicted.p >= 1.0 && cells * (1.0 - p.predicted.p) >= 1.0)
         .collect();
     let all = ws.len() + is.len();
+    let rare = |p: &Point| cells * p.predicted.p.min(1.0 - p.predicted.p);
+    let (poisson, normal): (Vec<&Point>, Vec<&Point>) =
+        informative.iter().partition(|p| rare(p) < 100.0);
     let checks = informative.iter().map(|p| p.measured.len()).sum::<usize>();
-    let max_z = informative.iter().map(|p| p.max_z()).fold(0.0, f64::max);
+    let max_z = normal.iter().map(|p| p.max_z()).fold(0.0, f64::max);
     assert!(
         max_z < 4.0,
         "a saturated fraction is {max_z} sd from the closed form"
     );
+    // The two-sided tail of a Poisson(lambda) count k: twice the smaller one-sided tail.
+    let poisson_tail = |lambda: f64, k: u64| {
+        let mut pmf = exp(-lambda);
+        let mut below = 0.0;
+        for j in 0..k {
+            below += pmf;
+            pmf *= lambda / (j + 1) as f64;
+        }
+        // below = P(X < k), pmf = P(X = k)
+        (2.0 * (below + pmf).min(1.0 - below)).min(1.0)
+    };
+    for p in &poisson {
+        let pq = p.predicted.p * (1.0 - p.predicted.p);
+        let excess = p.predicted.sd * p.predicted.sd * cells / pq - 1.0;
+        assert!(
+            excess < 0.1,
+            "design effect {excess} where a Poisson count is assumed"
+        );
+    }
+    let mut min_tail: f64 = 1.0;
+    for p in &poisson {
+        let lambda = rare(p);
+        for &m in &p.measured {
+            let m = if p.predicted.p < 0.5 { m } else { 1.0 - m };
+            let k = (m * cells).round() as u64;
+            min_tail = min_tail.min(poisson_tail(lambda, k));
+        }
+    }
+    assert!(min_tail > 6.3e-5, "a Poisson tail of {min_tail}");
+    let poisson_checks = poisson.iter().map(|p| p.measured.len()).sum::<usize>();
     c.add("sat_checks", checks)
         .add("sat_checks_all", all * seeds.len())
+        .add("sat_checks_poisson", poisson_checks)
+        .add("sat_min_tail", format!("{min_tail:.2}"))
+        .add(
+            "sat_fewest",
+            format!(
+                "{:.1}",
+                poisson.iter().map(|p| rare(p)).fold(f64::MAX, f64::min)
+            ),
+        )
         .add("sat_max_z", format!("{max_z:.1}"));
 }
 
 fn derivatives(c: &mut Claims) {
+    // The comparable cut for the sigmoid: the same fraction (0.5 %) of its range as tanh's
+    // 0.99 leaves of (-1, 1), sigma(a) > 0.995, at a = ln 199 = 2 atanh(0.99) (sigma(a) =
+    // (1 + tanh(a/2)) / 2); there the slope relative to the peak equals tanh's at its cut.
+    let same = large::theory::saturation_cutoff_at(Activation::Sigmoid, 0.995)
+        .unwrap()
+        .unwrap();
+    let tanh_cut = saturation_cutoff(Activation::Tanh).unwrap();
+    assert!((same - 2.0 * tanh_cut).abs() < 1e-12);
+    let d_same = Activation::Sigmoid.df(same);
+    let d_tanh = Activation::Tanh.df(tanh_cut);
+    assert!((d_same / 0.25 - d_tanh).abs() < 1e-12);
+    c.add("cut_sigmoid_same", format!("{same:.3}"));
+    c.add("d_sigmoid_same", format!("{d_same:.4}"));
+    c.add("d_sigmoid_same_ratio", format!("{:.0}", 0.25 / d_same));
     // f' / (its integral) is a probability density (the logistic law, scaled by 1/2 for
     // tanh) with variance m2 = pi^2/3 (sigmoid) or pi^2/12 (tanh); expanding phi(a / sigma)
     // gives E[f'(a)] = asymptote (1 - m2 / (2 sigma^2) + O(sigma^-4)).
@@ -385,6 +446,12 @@ fn standardize(c: &mut Claims) {
         let z = mean(d.iter().copied()) / (sample_sd(&d) / (d.len() as f64).sqrt());
         c.add(&format!("{name}_lead_z"), format!("{z:.1}"));
     }
+    // Paired against raw: how many standard errors each half's accuracy leads raw's.
+    for (k, name) in [(1, "cen"), (2, "sca")] {
+        let d: Vec<f64> = accs[k].iter().zip(&accs[0]).map(|(a, r)| a - r).collect();
+        let z = mean(d.iter().copied()) / (sample_sd(&d) / (d.len() as f64).sqrt());
+        c.add(&format!("{name}_vs_raw_z"), format!("{z:.1}"));
+    }
     let stuck = versions[0]
         .runs
         .iter()
@@ -435,9 +502,28 @@ fn exploding(c: &mut Claims) {
             &format!("{name}_total"),
             format!("{:.1e}", exp(t.log_factor.0 * t.tower.depth as f64)),
         );
-        // The per-layer log factor of one sample has exactly the sd `log_factor.1`
-        // (independent layers; the batch mean can only be less variable), so a seed beyond
-        // 4 sd would be a 6e-5 event.
+        // The measured factor is the batch's mean: its sd is `batch_sd` (one sample's exact
+        // sd times the batch's averaging, to leading order in 1/n), well below one sample's.
+        // The spread over the seeds agrees with it: with 20 seeds, the sample sd lies
+        // within a factor 1 +- 0.45 of the true one (about 3 of its standard errors, which
+        // are 1/sqrt(2 * 19) relative).
+        let (fwd, bwd) = t.batch_sd;
+        assert!(fwd < 0.8 * t.log_factor.1 && bwd < 0.8 * t.log_factor.1);
+        for (factors, sd) in [(t.act_factors(), fwd), (t.grad_factors(), bwd)] {
+            let logs: Vec<f64> = factors.iter().map(|&f| ln(f)).collect();
+            let ratio = sample_sd(&logs) / sd;
+            assert!(
+                (ratio - 1.0).abs() < 0.45,
+                "{name}: spread {ratio} of the model's"
+            );
+        }
+        c.add(&format!("{name}_batch_sd"), format!("{fwd:.4}"));
+        c.add(&format!("{name}_batch_sd_grad"), format!("{bwd:.4}"));
+        c.add(
+            &format!("{name}_single_sd"),
+            format!("{:.4}", t.log_factor.1),
+        );
+        // A seed beyond 4 of these sd would be a 6e-5 event for each of the 80 values.
         assert!(t.max_z() < 4.0, "{name}: {}", t.max_z());
         max_z = max_z.max(t.max_z());
     }
@@ -447,6 +533,7 @@ fn exploding(c: &mut Claims) {
         format!("{:.1}", (max_z * 10.0).ceil() / 10.0),
     );
     let t = Tower::new(Activation::Identity);
+    c.add("tower_batch", t.batch);
     c.add("tower_width", t.width)
         .add("tower_depth", t.depth)
         .add("tower_s", t.weight_std);

@@ -11,7 +11,7 @@ use initnet::{
 use crate::width::THRESHOLD;
 
 /// The shape of the experiment: `depth` tanh layers of `width` units, weights
-/// N(0, sigma_w^2), zero biases, a batch of `batch` standard-normal inputs.
+/// N(0, s^2), zero biases, a batch of `batch` standard-normal inputs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stack {
     /// Units per layer n (also the input dimension).
@@ -21,17 +21,17 @@ pub struct Stack {
     /// Number of inputs in the batch.
     pub batch: usize,
     /// Standard deviation of every weight.
-    pub sigma_w: f64,
+    pub weight_std: f64,
 }
 
 impl Stack {
-    /// CS231n's setting: 10 layers of 500 tanh units, a batch of 1000, weights N(0, sigma_w^2).
-    pub fn cs231n(sigma_w: f64) -> Self {
+    /// CS231n's setting: 10 layers of 500 tanh units, a batch of 1000, weights N(0, s^2).
+    pub fn cs231n(weight_std: f64) -> Self {
         Stack {
             width: 500,
             depth: 10,
             batch: 1000,
-            sigma_w,
+            weight_std,
         }
     }
 
@@ -45,7 +45,7 @@ impl Stack {
                 return Err(Error::Zero { what: what.into() });
             }
         }
-        Init::normal(self.sigma_w)?;
+        Init::normal(self.weight_std)?;
         Ok(())
     }
 }
@@ -86,7 +86,7 @@ pub struct Run {
 }
 
 /// Run the experiment once. One generator seeded with `seed` draws, in order, the
-/// inputs x (batch x n, N(0, 1)), the weights W^1..W^L (N(0, sigma_w^2), row by row),
+/// inputs x (batch x n, N(0, 1)), the weights W^1..W^L (N(0, s^2), row by row),
 /// and the gradient injected at the top: dL/dh^L with entries N(0, 1), independent of
 /// everything else. (A standard-normal gradient rather than a real loss: it isolates
 /// what the layers do to a gradient from what a loss happens to send down.)
@@ -131,7 +131,7 @@ fn build(stack: Stack, seed: u64) -> Result<(initnet::Rng, Array2<f64>, Mlp), Er
     stack.check()?;
     let mut r = rng(seed);
     let x = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
-    let init = Init::normal(stack.sigma_w)?;
+    let init = Init::normal(stack.weight_std)?;
     let layers = (0..stack.depth)
         .map(|_| {
             Dense::init(
@@ -183,19 +183,21 @@ pub struct MeanField {
     /// Var(dL/dh^l), l = 1..=L.
     pub grad_h_var: Vec<f64>,
     /// χ₁ of every layer, the factor on the gradient's variance,
-    /// g^2 E[tanh'(a^l)^2] = n sigma_w^2 E[tanh'(a^l)^2], l = 1..=L.
+    /// g^2 E[tanh'(a^l)^2] = n v E[tanh'(a^l)^2] (v = s^2 the weights' variance), l = 1..=L.
     pub chi: Vec<f64>,
 }
 
 /// The mean-field recursion, with fan-in n = `stack.width`, bias variance `sigma_b2`
 /// and inputs of second moment `q0` = E[x^2] (1 for standard-normal inputs):
 ///
-/// q^1 = sigma_w^2 n q0 + sigma_b^2,  q^l = sigma_w^2 n E[tanh(sqrt(q^{l-1}) Z)^2] + sigma_b^2,
+/// q^1 = g^2 q0 + sigma_b^2,  q^l = g^2 E[tanh(sqrt(q^{l-1}) Z)^2] + sigma_b^2,  g^2 = n v,
 ///
 /// and backward, under the gradient-independence assumption (the W^l of the backward pass
 /// behaves as if drawn independently of the forward pass),
 ///
-/// Var(dL/da^l) = E[tanh'(a^l)^2] Var(dL/dh^l),  Var(dL/dh^{l-1}) = n sigma_w^2 Var(dL/da^l),
+/// Var(dL/da^l) = E[tanh'(a^l)^2] Var(dL/dh^l),  Var(dL/dh^{l-1}) = g^2 Var(dL/da^l),
+///
+/// so Var(dL/da^{l-1}) = chi_1 Var(dL/da^l) with chi_1 = g^2 E[tanh'(a^{l-1})^2]
 ///
 /// starting from Var(dL/dh^L) = 1. The q-map, chi and their Gaussian expectations are the
 /// [`theory`] crate's ([`theory::q_trajectory`], [`theory::chi`]).
@@ -211,9 +213,10 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
         }
     }
     let tanh = Activation::Tanh;
-    let gain = stack.sigma_w * stack.sigma_w * stack.width as f64;
-    let q = theory::q_trajectory(tanh, gain, sigma_b2, gain * q0 + sigma_b2, stack.depth)?;
-    // E[tanh(a)^2] is the q-map with sigma_w^2 = 1 and no bias; E[tanh'(a)^2] is chi's.
+    // The gain squared, g^2 = n v.
+    let g2 = stack.weight_std * stack.weight_std * stack.width as f64;
+    let q = theory::q_trajectory(tanh, g2, sigma_b2, g2 * q0 + sigma_b2, stack.depth)?;
+    // E[tanh(a)^2] is the q-map at gain 1 and no bias; E[tanh'(a)^2] is chi's.
     let h2 = q
         .iter()
         .map(|&q| theory::q_map(tanh, 1.0, 0.0, q))
@@ -222,13 +225,13 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
         .iter()
         .map(|&q| theory::chi(tanh, 1.0, q))
         .collect::<Result<Vec<f64>, Error>>()?;
-    let chi: Vec<f64> = d2.iter().map(|d| gain * d).collect();
+    let chi: Vec<f64> = d2.iter().map(|d| g2 * d).collect();
     let (mut grad_a_var, mut grad_h_var) = (vec![0.0; stack.depth], vec![0.0; stack.depth]);
     let mut dh = 1.0;
     for l in (0..stack.depth).rev() {
         grad_h_var[l] = dh;
         grad_a_var[l] = d2[l] * dh;
-        dh = gain * grad_a_var[l];
+        dh = g2 * grad_a_var[l];
     }
     Ok(MeanField {
         q,
@@ -248,7 +251,7 @@ pub fn mean_field(stack: Stack, sigma_b2: f64, q0: f64) -> Result<MeanField, Err
 /// derived in [`theory::linear_stack_rms_sd`] (a Fuss–Catalan sum over the matrix product
 /// and a quadratic form over the batch). For l = 1 it agrees with the closed form of
 /// [`crate::width::ratio_sd`] with n units to leading order in 1/n (within 1 % here). For tanh stacks it is an upper bound (nearly
-/// attained when sigma_w is small). The same formula, with l replaced by the number of
+/// attained when weight_std is small). The same formula, with l replaced by the number of
 /// layers a gradient has crossed, describes the back-propagated gradient in the linear
 /// regime; in the saturated regime the gradient's fluctuations are larger (the factor
 /// tanh'(a)^2 is heavy-tailed), and the chapter compares the mean over seeds instead.
@@ -262,12 +265,12 @@ mod tests {
 
     #[test]
     fn mean_field_is_linear_for_tiny_weights() {
-        // For tiny q, tanh(a) ≈ a, so q^l ≈ (n sigma_w^2)^l exactly as for a linear stack.
+        // For tiny q, tanh(a) ≈ a, so q^l ≈ (n weight_std^2)^l exactly as for a linear stack.
         let stack = Stack {
             width: 500,
             depth: 4,
             batch: 1,
-            sigma_w: 1e-4,
+            weight_std: 1e-4,
         };
         let mf = mean_field(stack, 0.0, 1.0).unwrap();
         for (l, q) in mf.q.iter().enumerate() {

@@ -38,17 +38,17 @@ pub fn width_figure(points: &[WidthPoint]) -> Result<Figure> {
 }
 
 /// One histogram of h^l per layer, over [-1, 1], for the activations of one run with
-/// weights N(0, sigma_w^2). Saved as `histograms-small` for sigma_w = 0.01,
-/// `histograms-standard` for sigma_w = 1, `histograms-sigma-<sigma_w>` otherwise.
-pub fn histogram_figure(sigma_w: f64, activations: &[Array2<f64>]) -> Result<Figure> {
-    let name = if sigma_w == SIGMA_SMALL {
+/// weights N(0, s^2). Saved as `histograms-small` for weight_std = 0.01,
+/// `histograms-standard` for weight_std = 1, `histograms-sigma-<weight_std>` otherwise.
+pub fn histogram_figure(weight_std: f64, activations: &[Array2<f64>]) -> Result<Figure> {
+    let name = if weight_std == SIGMA_SMALL {
         "histograms-small".to_string()
-    } else if sigma_w == SIGMA_STANDARD {
+    } else if weight_std == SIGMA_STANDARD {
         "histograms-standard".to_string()
     } else {
-        format!("histograms-sigma-{sigma_w}")
+        format!("histograms-sigma-{weight_std}")
     };
-    let title = format!("Activations h per layer, weights N(0, s²), s = {sigma_w}");
+    let title = format!("Activations h per layer, weights N(0, s²), s = {weight_std}");
     let mut panel = HistogramPanel::new(name, title)
         .x_label("activation h")
         .range(-1.0, 1.0)
@@ -69,7 +69,7 @@ fn with_mean_field(
     pick: impl Fn(&Run, &MeanField) -> (Vec<f64>, Vec<f64>),
 ) -> LineChart {
     for (i, (r, mf)) in runs.iter().enumerate() {
-        let s = r.stack.sigma_w;
+        let s = r.stack.weight_std;
         let (measured, predicted) = pick(r, mf);
         chart = chart
             .series_in(
@@ -126,7 +126,7 @@ pub fn gradient_figure(runs: &[(&Run, &MeanField)]) -> Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// ln |x_L| against L for each gain c: the exact mean (dashed) and, every fifth L, the
+/// ln |x_L| against L for each gain g: the exact mean (dashed) and, every fifth L, the
 /// mean over seeds (dots, same colour).
 pub fn product_figure(curves: &[ProductCurve]) -> Result<Figure> {
     let n = curves.first().map_or(0, |c| c.n);

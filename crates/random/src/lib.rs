@@ -44,7 +44,7 @@ pub const TOY_BATCH: usize = 1000;
 pub const PRODUCT_N: usize = 100;
 /// Number of factors L in the product experiment.
 pub const PRODUCT_DEPTH: usize = 50;
-/// The gains c (entries N(0, (c/√n)^2)) of the product experiment.
+/// The gains g (entries N(0, (g/√n)^2)) of the product experiment.
 pub const PRODUCT_GAINS: [f64; 3] = [0.8, 1.0, 1.25];
 
 /// The two weight scales of the CS231n experiment: N(0, 0.01^2) and N(0, 1).

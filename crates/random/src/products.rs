@@ -4,16 +4,16 @@
 use initnet::kernels::dot;
 use initnet::{Error, Init, rng};
 
-/// ln |W^L ... W^1 x| for every L, for one gain c (s = c/sqrt(n)).
+/// ln |W^L ... W^1 x| for every L, for one gain g (s = g/sqrt(n)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductCurve {
     /// The size n of the matrices.
     pub n: usize,
-    /// The gain c: entries have standard deviation s = c / sqrt(n).
+    /// The gain g: entries have standard deviation s = g / sqrt(n).
     pub gain: f64,
     /// `log_norm[k][L]` = ln |x_L| / |x_0| for seed k, L = 0..=depth.
     pub log_norm: Vec<Vec<f64>>,
-    /// ln of the root mean square, (L/2) ln(n s^2) = L ln c: what E|W x|^2 = n s^2 |x|^2 gives.
+    /// ln of the root mean square, (L/2) ln(n s^2) = L ln g: what E|W x|^2 = n s^2 |x|^2 gives.
     pub log_rms: Vec<f64>,
     /// The exact mean E[ln |x_L|] = (L/2)(ln(2 s^2) + ψ(n/2)).
     pub mean: Vec<f64>,
@@ -28,8 +28,8 @@ impl ProductCurve {
     }
 }
 
-/// Multiply a unit vector by `depth` independent n x n matrices with N(0, (c/√n)^2)
-/// entries, for each gain c and seed, and record ln of its length after each factor.
+/// Multiply a unit vector by `depth` independent n x n matrices with N(0, (g/√n)^2)
+/// entries, for each gain g and seed, and record ln of its length after each factor.
 ///
 /// Why the exact law is known: for a fixed unit vector u and W with iid N(0, s^2) entries,
 /// W u ~ N(0, s^2 I), so |W u|^2 = s^2 χ²_n, independent of u. The factors of
@@ -59,7 +59,7 @@ pub fn product_norms(
         .map(|(gi, &gain)| {
             if !(gain.is_finite() && gain > 0.0) {
                 return Err(Error::OutOfRange {
-                    name: "gain c",
+                    name: "gain g",
                     expected: "finite and > 0",
                     value: gain,
                 });
@@ -120,9 +120,13 @@ mod tests {
 
     #[test]
     fn per_factor_law() {
-        // E[ln χ²_n] = ln 2 + ψ(n/2) -> ln n - 1/n + ...; at c = 1 the typical log-norm
+        // E[ln χ²_n] = ln 2 + ψ(n/2) -> ln n - 1/n + ...; at g = 1 the typical log-norm
         // drifts down by about 1/(2n) per factor.
-        let c = &product_norms(100, 1, &[1.0], &[0]).unwrap()[0];
-        assert!((c.mean[1] + 0.5 / 100.0).abs() < 1e-4, "{}", c.mean[1]);
+        let curve = &product_norms(100, 1, &[1.0], &[0]).unwrap()[0];
+        assert!(
+            (curve.mean[1] + 0.5 / 100.0).abs() < 1e-4,
+            "{}",
+            curve.mean[1]
+        );
     }
 }

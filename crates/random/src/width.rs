@@ -97,7 +97,7 @@ fn check_sizes(units: usize, batch: usize, seeds: &[u64]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The article's toy width: fan-in 2, N(0, 1) weights, standard-normal inputs.
+/// The post's toy width: fan-in 2, N(0, 1) weights, standard-normal inputs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToySaturation {
     /// Fraction of tanh units with |h| > 0.99, one per seed.
@@ -113,16 +113,16 @@ pub struct ToySaturation {
 /// P(|tanh(x · w)| > 0.99) for x, w independent N(0, I_2).
 ///
 /// Given w, a = x · w ~ N(0, R) with R = |w|^2, and R ~ chi-square(2), an exponential law
-/// of mean 2: P = ∫_0^∞ 2Φ(-c/√r) e^{-r/2}/2 dr, c = atanh(0.99). With r = t^2 the
-/// integrand t e^{-t²/2} 2Φ(-c/t) (`gaussian_tail(c, t)`) is smooth; Simpson's rule over t in [0, 40].
+/// of mean 2: P = ∫_0^∞ 2Φ(-t/√r) e^{-r/2}/2 dr, t = atanh(0.99). With r = u^2 the
+/// integrand u e^{-u²/2} 2Φ(-t/u) (`gaussian_tail(t, u)`) is smooth; Simpson's rule over u in [0, 40].
 pub fn toy_saturation_prediction() -> f64 {
-    let c = tanh_cutoff();
+    let t = tanh_cutoff();
     simpson(
-        |t| {
-            if t == 0.0 {
+        |u| {
+            if u == 0.0 {
                 0.0
             } else {
-                t * initnet::math::exp(-0.5 * t * t) * gaussian_tail(c, t)
+                u * initnet::math::exp(-0.5 * u * u) * gaussian_tail(t, u)
             }
         },
         0.0,
@@ -192,7 +192,7 @@ mod tests {
                 "{a}"
             );
         }
-        // Hence P(|a| > c) = e^{-c}, and with c = atanh(0.99) = ln(199)/2 that is 1/sqrt(199).
+        // Hence P(|a| > t) = e^{-t}, and with t = atanh(0.99) = ln(199)/2 that is 1/sqrt(199).
         assert!((toy_saturation_prediction() - 1.0 / 199f64.sqrt()).abs() < 1e-9);
     }
 

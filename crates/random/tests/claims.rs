@@ -89,7 +89,7 @@ fn the_chapter_states_what_the_experiments_give() {
     let cutoff = tanh_cutoff();
     claims.add("cutoff", format!("{cutoff:.3}"));
     let toy = toy_saturation(TOY_UNITS, TOY_BATCH, &seeds).unwrap();
-    // The exact law: a is Laplace, so P(|a| > c) = e^-c = 1/sqrt(199).
+    // The exact law: a is Laplace, so P(|a| > t) = e^-t = 1/sqrt(199).
     assert!((toy.predicted - 1.0 / 199f64.sqrt()).abs() < 1e-9);
     for m in &toy.measured {
         // sd_bound is a rigorous upper bound on a seed's standard deviation (Cauchy–Schwarz
@@ -226,6 +226,7 @@ fn the_chapter_states_what_the_experiments_give() {
         "small_linear_dev",
         up(100.0 * linear_devs.iter().cloned().fold(0.0, f64::max), 1),
     );
+    claims.add("small_cubic", format!("{:.1}", 100.0 * cubic));
 
     // Mean field.
     let q_star = *mf_standard.q.last().unwrap();
@@ -268,8 +269,8 @@ fn the_chapter_states_what_the_experiments_give() {
                 let tol = Z * linear_ratio_sd(r.stack, l + 1).unwrap() + 1.0 / r.stack.width as f64;
                 assert!(
                     dev.abs() < tol,
-                    "sigma_w {} seed {} layer {}: {dev:+.4} vs {tol:.4}",
-                    r.stack.sigma_w,
+                    "weight_std {} seed {} layer {}: {dev:+.4} vs {tol:.4}",
+                    r.stack.weight_std,
                     r.seed,
                     l + 1
                 );
@@ -322,19 +323,19 @@ fn the_chapter_states_what_the_experiments_give() {
     // --- Products of random matrices ------------------------------------------------------
     let curves = product_norms(PRODUCT_N, PRODUCT_DEPTH, &PRODUCT_GAINS, &seeds).unwrap();
     let mut product_worst: f64 = 0.0;
-    for c in &curves {
+    for curve in &curves {
         for l in 1..=PRODUCT_DEPTH {
             // ln|x_L| is a sum of L iid terms with known mean and sd (see product_norms).
-            for k in &c.log_norm {
-                let z = (k[l] - c.mean[l]) / c.sd[l];
-                assert!(z.abs() < Z, "c = {} L = {l}: z = {z:.2}", c.gain);
+            for k in &curve.log_norm {
+                let z = (k[l] - curve.mean[l]) / curve.sd[l];
+                assert!(z.abs() < Z, "g = {} L = {l}: z = {z:.2}", curve.gain);
                 product_worst = product_worst.max(z.abs());
             }
-            let se = c.sd[l] / (seeds.len() as f64).sqrt();
+            let se = curve.sd[l] / (seeds.len() as f64).sqrt();
             assert!(
-                (c.measured_mean(l) - c.mean[l]).abs() < Z * se,
-                "c = {} L = {l}",
-                c.gain
+                (curve.measured_mean(l) - curve.mean[l]).abs() < Z * se,
+                "g = {} L = {l}",
+                curve.gain
             );
         }
     }
@@ -364,7 +365,7 @@ fn the_chapter_states_what_the_experiments_give() {
             (unit.measured_mean(l) - unit.mean[l]).abs() / unit_se
         ),
     );
-    // The article's s = 1 is c = sqrt(n): the exact mean of log10 |x_L|.
+    // The post's s = 1 is g = sqrt(n): the exact mean of log10 |x_L|.
     let nf = PRODUCT_N as f64;
     let per_factor = 0.5 * (initnet::math::ln(2.0) + digamma(nf / 2.0).unwrap());
     claims.add(
@@ -402,15 +403,15 @@ fn gradient_agreement(cases: &[(&Vec<Run>, &MeanField)]) -> (f64, f64) {
             let m = mean(&devs);
             assert!(
                 m.abs() < Z * se + 1.0 / stack.width as f64,
-                "sigma_w {} layer {}: mean {m:+.4}, se {se:.4}",
-                stack.sigma_w,
+                "weight_std {} layer {}: mean {m:+.4}, se {se:.4}",
+                stack.weight_std,
                 l + 1
             );
             mean_worst = mean_worst.max(m.abs());
             let worst_here = max_abs(devs);
             if worst_here > seed_worst {
                 seed_worst = worst_here;
-                seed_worst_at = (stack.sigma_w, l + 1);
+                seed_worst_at = (stack.weight_std, l + 1);
             }
         }
     }
@@ -425,7 +426,7 @@ fn gradient_agreement(cases: &[(&Vec<Run>, &MeanField)]) -> (f64, f64) {
 
 /// The worked solutions of the exercises.
 fn exercises(claims: &mut claims::Claims, q_star: f64) {
-    // 1. ReLU: v = 2/n (a gain of sqrt 2) keeps q: the q-map with sigma_w^2 = 2 is the identity.
+    // 1. ReLU: v = 2/n (a gain of sqrt 2) keeps q: the q-map with weight_std^2 = 2 is the identity.
     for q in [0.25, 1.0, 4.0, 30.0] {
         let next = random::theory::q_map(Activation::Relu, 2.0, 0.0, q).unwrap();
         assert!((next / q - 1.0).abs() < 1e-9, "q = {q}: {next}");

@@ -64,7 +64,7 @@ pub use isometry::{
     gaussian_product_mean_log_sigma, gaussian_product_sigma4, jacobian_spectrum,
 };
 pub use mean_field::{
-    Prediction, activation_mean, c_map, chi, mean_field, q_map, q_trajectory,
+    Prediction, activation_mean, c_map, chi, input_share, mean_field, q_map, q_trajectory,
     q_trajectory_closed_form, tanh_fixed_point,
 };
 pub use norms::{chi_density, chi_expectation, log_chi_square_moments, log_relu_square_moments};

@@ -249,10 +249,60 @@ pub fn mean_field(
     Ok(Prediction { q, r })
 }
 
+/// The share of the second moment of a pre-activation that depends on the input, after
+/// each of `layers` layers of `activation` with σ_w² = n_in Var(W) and zero biases, for two
+/// inputs whose first-layer pre-activations have variance `q1` and are uncorrelated (as for
+/// independent inputs of mean 0): element k-1 is 1 − c of a^{k+1}, the pre-activation fed by
+/// k layers of `activation`.
+///
+/// Across inputs, unit j of a layer has an offset, the same for every input, and a part that
+/// varies; the offset's second moment (over the weights) is the covariance of two different
+/// inputs, so the varying share is 1 − c with c = q₁₂ / q their correlation. The recursion
+/// is the [`q_map`] for q and the covariance map q₁₂ ← σ_w² E[f(u1) f(u2)] (the [`c_map`]
+/// times q). For an odd activation E[f(u1) f(u2)] = 0 at c = 0, so every share is exactly 1;
+/// for the logistic sigmoid E[σ] = 1/2 makes c grow toward 1 at any σ_w². A bad variance is
+/// an error naming it.
+pub fn input_share(
+    activation: Activation,
+    sigma_w2: f64,
+    q1: f64,
+    layers: usize,
+) -> Result<Vec<f64>> {
+    variances(sigma_w2, 0.0)?;
+    let mut q = initnet::error::positive("variance q_1 of the first layer", q1)?;
+    let mut c: f64 = 0.0;
+    let mut shares = Vec::with_capacity(layers);
+    for _ in 0..layers {
+        let next = q_map(activation, sigma_w2, 0.0, q)?;
+        let covariance = c_map(activation, sigma_w2, 0.0, q, c)? * q;
+        // Rounding may carry c a hair past 1 once the input-dependent part is gone.
+        c = (covariance / next).min(1.0);
+        q = next;
+        shares.push(1.0 - c);
+    }
+    Ok(shares)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gaussian::{arc_cosine_kernel, kappa};
+
+    #[test]
+    fn input_share_of_odd_and_offset_activations() {
+        // tanh is odd: two uncorrelated inputs stay uncorrelated, the share stays 1.
+        for s in input_share(Activation::Tanh, 1.0, 1.0, 3).unwrap() {
+            assert!((s - 1.0).abs() < 1e-12, "{s}");
+        }
+        // Sigmoid, one layer from independent inputs: covariance σ_w² (1/2)², second
+        // moment σ_w² E[σ²], so the share is 1 − 1/(4 E[σ(z)²]).
+        let e2 = q_map(Activation::Sigmoid, 1.0, 0.0, 1.0).unwrap();
+        let s = input_share(Activation::Sigmoid, 1.0, 1.0, 2).unwrap();
+        assert!((s[0] - (1.0 - 0.25 / e2)).abs() < 1e-10, "{s:?}");
+        assert!(s[1] < s[0] / 10.0);
+        assert!(input_share(Activation::Sigmoid, -1.0, 1.0, 2).is_err());
+        assert!(input_share(Activation::Sigmoid, 1.0, 0.0, 2).is_err());
+    }
 
     #[test]
     fn linear_maps_are_exact() {

@@ -411,3 +411,178 @@ pub fn sigmoid_vs_tanh(seeds: &[u64]) -> Result<Training> {
     }
     Ok(out)
 }
+
+/// The input-dependent share of the pre-activations after each sigmoid layer of Glorot and
+/// Bengio's network, for the logistic sigmoid and for the centred sigmoid σ(a) − 1/2, with
+/// the same weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shares {
+    /// The gain g: Var(W) = g² · 2/(n_in + n_out) (Glorot's normalized law times g²).
+    pub gain: f64,
+    /// Element k-1: the share of the second moment of a^{k+1} that varies from input to
+    /// input (as [`Probe::signal_share`]), after k logistic sigmoid layers, k = 1..=5.
+    pub sigmoid: Vec<f64>,
+    /// The same after k centred sigmoid layers, h = σ(a) − 1/2 = tanh(a/2)/2.
+    pub centred: Vec<f64>,
+    /// The mean field's share for the logistic sigmoid ([`theory::input_share`]), for
+    /// inputs of second moment 1; for the centred sigmoid it is exactly 1.
+    pub sigmoid_mean_field: Vec<f64>,
+    /// Element k-1: the input-dependent variance itself (share times second moment) of
+    /// a^{k+1} after k logistic sigmoid layers.
+    pub sigmoid_signal: Vec<f64>,
+    /// The same after k centred sigmoid layers.
+    pub centred_signal: Vec<f64>,
+    /// Element k-1: the fraction of the sigmoid activations h^k (batch times units) below
+    /// 0.01 or above 0.99.
+    pub saturated: Vec<f64>,
+}
+
+/// [`Shares`] for one seed and gain: the network of [`GB_WIDTHS`] with weights
+/// `normalized_init().with_gain(gain)` drawn from `seed`, fed the probe's batch of
+/// [`GB_BATCH`] standard normal inputs (from [`data_seed`]); the pre-activations of layers
+/// 2..=6 are measured once with σ and once with σ − 1/2 between the layers. A gain that is
+/// not finite and > 0 is an error naming it.
+pub fn sigmoid_shares(gain: f64, seed: u64) -> Result<Shares> {
+    let init = normalized_init().with_gain(gain)?;
+    let net = MlpSpec::new(&GB_WIDTHS, Activation::Sigmoid, init).build(seed)?;
+    let mut rng = initnet::rng(data_seed(seed));
+    let x =
+        Array2::from_shape_simple_fn((GB_BATCH, GB_WIDTHS[0]), || StandardNormal.sample(&mut rng));
+    // Per layer after the first: (share, input-dependent variance); and the saturated
+    // fraction of each hidden layer's sigmoid activations.
+    let shares = |offset: f64| -> (Vec<(f64, f64)>, Vec<f64>) {
+        let mut h = x.clone();
+        let (mut out, mut sat) = (vec![], vec![]);
+        let hidden = net.layers.len() - 1;
+        for (l, layer) in net.layers.iter().enumerate() {
+            let a = layer.pre_activation(&h);
+            if l > 0 {
+                let share = signal_share(&a);
+                out.push((share, share * initnet::math::powi(rms(&a), 2)));
+            }
+            h = a.mapv(|v| initnet::math::sigmoid(v) - offset);
+            if l < hidden {
+                sat.push(saturated_fraction(
+                    Activation::Sigmoid,
+                    &h.mapv(|v| v + offset),
+                    theory::SATURATION_THRESHOLD,
+                ));
+            }
+        }
+        (out, sat)
+    };
+    let layers = GB_WIDTHS.len() - 2;
+    let ((sig, saturated), (cen, _)) = (shares(0.0), shares(0.5));
+    Ok(Shares {
+        gain,
+        sigmoid: sig.iter().map(|p| p.0).collect(),
+        centred: cen.iter().map(|p| p.0).collect(),
+        sigmoid_mean_field: sigmoid_share_mean_field(gain, layers)?,
+        sigmoid_signal: sig.iter().map(|p| p.1).collect(),
+        centred_signal: cen.iter().map(|p| p.1).collect(),
+        saturated,
+    })
+}
+
+/// [`crate::theory::input_share`] of the logistic sigmoid at σ_w² = gain² from q_1 = gain²,
+/// remembered per gain for the process: each is a few million evaluations of the sigmoid,
+/// the same for every seed.
+fn sigmoid_share_mean_field(gain: f64, layers: usize) -> Result<Vec<f64>> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    /// Shares by (gain's bits, layers).
+    type Memo = Mutex<HashMap<(u64, usize), Vec<f64>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = (gain.to_bits(), layers);
+    if let Some(v) = memo.lock().expect("no panic holds the lock").get(&key) {
+        return Ok(v.clone());
+    }
+    let v = crate::theory::input_share(Activation::Sigmoid, gain * gain, gain * gain, layers)?;
+    memo.lock()
+        .expect("no panic holds the lock")
+        .insert(key, v.clone());
+    Ok(v)
+}
+
+/// The logistic sigmoid network of [`sigmoid_vs_tanh`] with Glorot and Bengio's standard
+/// init instead of the normalized one, trained the same way on the circles of each seed.
+pub fn sigmoid_standard(seeds: &[u64]) -> Result<Vec<Curve>> {
+    seeds
+        .iter()
+        .map(|&seed| {
+            train_curve(
+                &MlpSpec::new(&SIGMOID_WIDTHS, Activation::Sigmoid, standard_init()),
+                SIGMOID_EPOCHS,
+                seed,
+            )
+        })
+        .collect()
+}
+
+/// How linear the untrained deep tanh network of [`training`] is under the standard init.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinearFit {
+    /// The smallest, over the two logits, share of a logit's variance over the training
+    /// points that the best affine function of the two inputs explains (R²).
+    pub r2: f64,
+    /// Root mean square of the logits on the training points.
+    pub logit_rms: f64,
+}
+
+/// Fit each logit of the untrained network (standard init, [`DEEP_TRAIN_WIDTHS`], weights
+/// from `seed`) on the circles of `seed` by least squares on (1, x₁, x₂).
+pub fn linear_fit(seed: u64) -> Result<LinearFit> {
+    let data = circles(seed)?;
+    let net = MlpSpec::new(&DEEP_TRAIN_WIDTHS, Activation::Tanh, standard_init()).build(seed)?;
+    let logits = net.predict(&data.x)?;
+    let n = data.x.nrows() as f64;
+    // Centred inputs and the 2x2 normal equations: the intercept takes the means.
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
+    let x1: Vec<f64> = data.x.column(0).to_vec();
+    let x2: Vec<f64> = data.x.column(1).to_vec();
+    let (m1, m2) = (mean(&x1), mean(&x2));
+    let dot = |a: &[f64], ma: f64, b: &[f64], mb: f64| -> f64 {
+        a.iter().zip(b).map(|(u, v)| (u - ma) * (v - mb)).sum()
+    };
+    let (s11, s22, s12) = (
+        dot(&x1, m1, &x1, m1),
+        dot(&x2, m2, &x2, m2),
+        dot(&x1, m1, &x2, m2),
+    );
+    let det = s11 * s22 - s12 * s12;
+    let mut r2 = f64::INFINITY;
+    for k in 0..logits.ncols() {
+        let y: Vec<f64> = logits.column(k).to_vec();
+        let my = mean(&y);
+        let (s1y, s2y, syy) = (
+            dot(&x1, m1, &y, my),
+            dot(&x2, m2, &y, my),
+            dot(&y, my, &y, my),
+        );
+        let (b1, b2) = ((s22 * s1y - s12 * s2y) / det, (s11 * s2y - s12 * s1y) / det);
+        // Explained sum of squares over the total.
+        r2 = r2.min((b1 * s1y + b2 * s2y) / syy);
+    }
+    let logit_rms = (logits.iter().map(|v| v * v).sum::<f64>() / logits.len() as f64).sqrt();
+    Ok(LinearFit { r2, logit_rms })
+}
+
+/// The best a linear model can do on the circles: logistic regression (a 2-2 network with
+/// the identity, LeCun normal weights from `seed`) trained like the deep networks of
+/// [`training`], for [`DEEP_TRAIN_EPOCHS`].
+pub fn logistic_regression(seed: u64) -> Result<Curve> {
+    train_curve(
+        &MlpSpec::new(&[2, 2], Activation::Identity, Init::lecun_normal()),
+        DEEP_TRAIN_EPOCHS,
+        seed,
+    )
+}
+
+/// Two moons ([`CIRCLES_SAMPLES`] points, noise 0.1), standardized like [`circles`]: a task
+/// whose classes a linear map separates for the most part (the fifth exercise).
+pub fn moons(seed: u64) -> Result<initnet::Dataset> {
+    let data = initnet::make_moons(CIRCLES_SAMPLES, 0.1, seed)?;
+    let scaler = initnet::Standardizer::fit(&data.x)?;
+    data.standardized(&scaler)
+}

@@ -6,7 +6,7 @@ use charts::SeriesLabelPosition;
 use charts::{Error, Figure, HistogramPanel, LineChart, Mark, Series};
 use initnet::Activation;
 
-use crate::experiments::{Probe, Training};
+use crate::experiments::{Curve, Probe, Shares, Training};
 use crate::theory::{q_map, tanh_fixed_point};
 
 /// The hidden layers of a probe: every layer but the output.
@@ -255,10 +255,7 @@ pub fn funnel_backward(lecun: &Probe, glorot: &Probe) -> Result<Figure, Error> {
     chart.render()
 }
 
-fn mean_by_epoch(
-    curves: &[crate::experiments::Curve],
-    f: impl Fn(&crate::experiments::Curve) -> &Vec<f64>,
-) -> (Vec<f64>, Vec<f64>) {
+fn mean_by_epoch(curves: &[Curve], f: impl Fn(&Curve) -> &Vec<f64>) -> (Vec<f64>, Vec<f64>) {
     let epochs = curves.iter().map(|c| f(c).len()).min().unwrap_or(0);
     (0..epochs)
         .map(|e| initnet::mean_std(curves.iter().map(|c| &f(c)[e])))
@@ -287,7 +284,8 @@ pub fn training_sigmoid_vs_tanh(runs: &Training) -> Result<Figure, Error> {
     )
 }
 
-/// Training loss by epoch: mean over seeds (solid), and the highest and lowest seed (dashed).
+/// Training loss by epoch: mean over seeds (solid), and the per-epoch largest and smallest
+/// loss over the seeds (dashed; each may come from a different seed at each epoch).
 fn training_curves(
     name: &str,
     title: &str,
@@ -315,34 +313,41 @@ fn training_curves(
                 &mean,
             ))
             .series_as(
-                Series::from_ys(format!("{label}: highest seed"), &hi),
+                Series::from_ys(format!("{label}: max over seeds"), &hi),
                 Mark::Dashed,
             )
             .series_as(
-                Series::from_ys(format!("{label}: lowest seed"), &lo),
+                Series::from_ys(format!("{label}: min over seeds"), &lo),
                 Mark::Dashed,
             );
     }
     chart.render()
 }
 
-/// Mean of the top hidden layer's activation by epoch, averaged over seeds, sigmoid
-/// against tanh ([`crate::sigmoid_vs_tanh`]).
-pub fn top_layer_mean(t: &Training) -> Result<Figure, Error> {
-    let labels = ("sigmoid", "tanh");
+/// Mean of the top hidden layer's activation by epoch, averaged over seeds: the sigmoid
+/// and tanh networks of [`crate::sigmoid_vs_tanh`] (normalized init) and the sigmoid
+/// network under the standard init ([`crate::sigmoid_standard`]), dashed.
+pub fn top_layer_mean(t: &Training, standard: &[Curve]) -> Result<Figure, Error> {
     let mut chart = LineChart::new(
         "top-layer-mean",
-        "Top hidden layer's mean activation during training",
+        "Change of the top hidden layer's mean activation in training",
     )
     .x_label("epoch")
-    .y_label("mean of hᴸ⁻¹ on the training set")
+    .y_label("mean of hᴸ⁻¹ minus its start")
     .legend(SeriesLabelPosition::MiddleRight);
-    for (label, curves) in [(labels.0, &t.first), (labels.1, &t.second)] {
+    for (label, curves, mark) in [
+        ("sigmoid, normalized", &t.first[..], Mark::Line),
+        ("sigmoid, standard", standard, Mark::Dashed),
+        ("tanh, normalized", &t.second[..], Mark::Line),
+    ] {
+        // The change since epoch 0, so the sigmoid's small drift (a few hundredths from
+        // one half) is visible beside tanh's on one axis.
         let (mean, _) = mean_by_epoch(curves, |c| &c.top_mean);
-        chart = chart.series(Series::from_ys(
-            format!("{label}: mean over {} seeds", curves.len()),
-            &mean,
-        ));
+        let mean: Vec<f64> = mean.iter().map(|m| m - mean[0]).collect();
+        chart = chart.series_as(
+            Series::from_ys(format!("{label}: mean over {} seeds", curves.len()), &mean),
+            mark,
+        );
     }
     chart.render()
 }
@@ -377,32 +382,48 @@ pub fn activation_means(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> 
     .render()
 }
 
-/// The part of Var(a^l) that varies from input to input, per layer, beside the bound
-/// that the sigmoid's slope (at most 1/4) puts on it: a factor 1/16 per layer.
-pub fn signal_variance(sigmoid: &Probe, tanh: &Probe) -> Result<Figure, Error> {
-    let signal = |p: &Probe| -> Vec<f64> {
-        (0..hidden(p))
-            .map(|i| p.signal_share[i] * initnet::math::powi(p.pre_rms[i], 2))
-            .collect()
+/// The share of the pre-activation's second moment that varies from input to input, after
+/// each sigmoid layer: the logistic sigmoid at gain 1 and gain 4 (measured and mean field)
+/// and the centred sigmoid at gain 4 (measured; the mean field's share is exactly 1).
+pub fn signal_share(g1: &Shares, g4: &Shares) -> Result<Figure, Error> {
+    let n = g1.sigmoid.len();
+    let gain = |s: &Shares| {
+        if s.gain == 1.0 {
+            "1".to_string()
+        } else {
+            format!("{}", s.gain)
+        }
     };
-    let s = signal(sigmoid);
-    let bound: Vec<f64> = (0..s.len())
-        .map(|i| s[0] / initnet::math::powi(16.0, i as i32))
-        .collect();
-    LineChart::new(
-        "signal-variance",
-        "Input-dependent variance of aˡ (normalized init)",
+    let mut chart = LineChart::new(
+        "signal-share",
+        "Input-dependent share of the next layer's aˡ",
     )
-    .x_label(layers_label())
-    .y_label("mean over units of Var over inputs (log scale)")
+    .x_label("sigmoid layers passed")
+    .y_label("share of E[(aˡ)²] that varies with x (log scale)")
     .log_y()
-    .series_as(Series::from_ys_1("tanh", &signal(tanh)), Mark::Points)
-    .series_as(Series::from_ys_1("logistic sigmoid", &s), Mark::Points)
-    .series_as(
-        Series::from_ys_1("sigmoid bound: layer 1 / 16ˡ⁻¹", &bound),
-        Mark::Dashed,
-    )
-    .render()
+    .legend(SeriesLabelPosition::LowerLeft);
+    for s in [g1, g4] {
+        chart = beside(
+            chart,
+            &format!("sigmoid, g = {}", gain(s)),
+            &s.sigmoid,
+            "mean field",
+            &s.sigmoid_mean_field,
+        );
+    }
+    chart
+        .series_as(
+            Series::from_ys_1(format!("σ − 1/2, g = {}: measured", gain(g4)), &g4.centred),
+            Mark::Points,
+        )
+        .series_as(
+            Series::from_ys_1(
+                format!("σ − 1/2, g = {}: mean field", gain(g4)),
+                &vec![1.0; n],
+            ),
+            Mark::Dashed,
+        )
+        .render()
 }
 
 /// The mean-field map q -> g^2 E[tanh(sqrt(q) z)^2] for g = 1 and g = 5/3 against the
@@ -450,10 +471,12 @@ pub fn figures() -> book::Result<Vec<Figure>> {
     let seeds = SEEDS;
     let (standard, normalized) = glorot_bengio(Activation::Tanh, 0)?;
     let (_, sigmoid) = glorot_bengio(Activation::Sigmoid, 0)?;
+    let (g1_shares, g4_shares) = (sigmoid_shares(1.0, 0)?, sigmoid_shares(4.0, 0)?);
     let (lecun, glorot) = funnel(0)?;
     let (g1, g53) = (deep_tanh(1.0, 0)?, deep_tanh(5.0 / 3.0, 0)?);
     let trained = training(&seeds)?;
     let sig = sigmoid_vs_tanh(&seeds)?;
+    let sig_standard = sigmoid_standard(&seeds)?;
     Ok(vec![
         activations_standard(&standard)?,
         activations_normalized(&normalized)?,
@@ -465,9 +488,9 @@ pub fn figures() -> book::Result<Vec<Figure>> {
         funnel_backward(&lecun, &glorot)?,
         training_standard_vs_normalized(&trained)?,
         activation_means(&sigmoid, &normalized)?,
-        signal_variance(&sigmoid, &normalized)?,
+        signal_share(&g1_shares, &g4_shares)?,
         training_sigmoid_vs_tanh(&sig)?,
-        top_layer_mean(&sig)?,
+        top_layer_mean(&sig, &sig_standard)?,
         tanh_q_map()?,
         deep_tanh_std(&g1, &g53)?,
         deep_tanh_grad_std(&g1, &g53)?,

@@ -5,7 +5,7 @@
 
 use initnet::{Init, Result};
 
-pub use theory::{Prediction, activation_mean, chi, mean_field, q_map};
+pub use theory::{Prediction, activation_mean, chi, input_share, mean_field, q_map};
 
 /// The non-zero fixed point q* = g^2 E[tanh(sqrt(q*) z)^2] of a deep tanh network whose
 /// weights have Var(W) = g^2 / n_in and zero biases, or `None` when 0 is the only one
@@ -27,8 +27,11 @@ pub fn lecun_and_glorot(n_in: usize, n_out: usize) -> (f64, f64) {
 
 /// The per-layer factors by which a linear network multiplies the second moment of the
 /// signal forward, n_{l-1} Var(W^l), and of the gradient backward, n_l Var(W^l).
-/// Glorot's rule makes their geometric mean 1 in every layer of any shape:
-/// sqrt(n_in n_out) * 2/(n_in + n_out) <= 1, with equality when n_in = n_out.
+/// Glorot's rule makes their arithmetic mean 1 in every layer of any shape (the two add up
+/// to 2(n_in + n_out)/(n_in + n_out) = 2); their geometric mean
+/// sqrt(n_in n_out) * 2/(n_in + n_out) is at most 1, with equality when n_in = n_out.
+/// LeCun's rule makes the forward factor 1 and the backward one n_out/n_in, so the backward
+/// product over layers 2..=L telescopes to n_L/n_1 ([`backward_product`]).
 pub fn drift_factors(widths: &[usize], init: Init) -> Vec<(f64, f64)> {
     widths
         .windows(2)
@@ -37,6 +40,20 @@ pub fn drift_factors(widths: &[usize], init: Init) -> Vec<(f64, f64)> {
             (p[0] as f64 * v, p[1] as f64 * v)
         })
         .collect()
+}
+
+/// The factor by which a linear network multiplies the second moment of the gradient from
+/// the top layer L down to layer 1: the product of the backward factors n_l Var(W^l) of
+/// layers 2..=L (see [`drift_factors`]). With any fan-in rule Var(W^l) = g²/n_{l-1} the
+/// product telescopes to g^(2(L-1)) n_L/n_1 (He et al., 2015, Section 2.2); for LeCun's
+/// rule (g = 1) it is the ratio of widths n_L/n_1 however deep the network. Fewer than
+/// three widths (one layer) give 1.
+pub fn backward_product(widths: &[usize], init: Init) -> f64 {
+    drift_factors(widths, init)
+        .iter()
+        .skip(1)
+        .map(|p| p.1)
+        .product()
 }
 
 #[cfg(test)]
@@ -54,10 +71,26 @@ mod tests {
     }
 
     #[test]
+    fn the_fan_in_backward_product_telescopes() {
+        // Any widths: LeCun's backward product is n_L / n_1, whatever happens in between.
+        for widths in [
+            vec![512, 256, 128, 64, 32, 16],
+            vec![7, 300, 5, 90, 1000, 3, 40],
+            vec![16, 32, 64, 128, 256, 512],
+        ] {
+            let (first, top) = (widths[1] as f64, *widths.last().unwrap() as f64);
+            let p = backward_product(&widths, Init::lecun_normal());
+            assert!((p / (top / first) - 1.0).abs() < 1e-12, "{widths:?}: {p}");
+        }
+        assert_eq!(backward_product(&[3, 4], Init::lecun_normal()), 1.0);
+    }
+
+    #[test]
     fn glorot_balances_forward_and_backward() {
         for (f, b) in drift_factors(&[1000, 500, 250, 125], Init::xavier_normal()) {
             assert!((f - 4.0 / 3.0).abs() < 1e-12 && (b - 2.0 / 3.0).abs() < 1e-12);
             assert!((f * b).sqrt() <= 1.0);
+            assert!(((f + b) / 2.0 - 1.0).abs() < 1e-12);
         }
         for (f, b) in drift_factors(&[1000, 500, 250], Init::lecun_normal()) {
             assert!((f - 1.0).abs() < 1e-12 && (b - 0.5).abs() < 1e-12);

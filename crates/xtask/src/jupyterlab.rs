@@ -20,6 +20,8 @@ const SERVER_START: Duration = Duration::from_secs(90);
 /// Run the JupyterLab test on `notebooks/<name>.ipynb` for each name; returns a summary.
 pub fn check(root: &Path, names: &[&str]) -> Result<String> {
     let python = tools::python_with_jupyterlab()?;
+    // The settings and workspaces below are shared by every checkout on the machine too.
+    let _lock = tools::lock_kernel_build()?;
     let modules = tools::playwright(root)?;
     let cache = tools::cache_dir()?;
     let out = root.join("target").join("jupyterlab");

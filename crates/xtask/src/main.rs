@@ -292,8 +292,7 @@ fn figures(only: &[String]) -> Result<()> {
         let mut wanted = BTreeSet::new();
         let mut written = 0;
         for figure in &figures {
-            for (ext, data) in [("svg", &figure.svg), ("csv", &figure.csv)] {
-                let file = format!("{}.{ext}", figure.name);
+            for (file, data) in figure.files() {
                 if !wanted.insert(file.clone()) {
                     bail!(
                         "chapter {}: two figures are named {:?}",

@@ -233,8 +233,8 @@ pub(crate) fn check_figures(only: &[String]) -> Result<()> {
         let figures = (chapter.figures)().map_err(|e| anyhow::anyhow!("chapter {name}: {e}"))?;
         let dir = root().join("src/figures").join(name);
         for figure in &figures {
-            for (ext, data) in [("svg", &figure.svg), ("csv", &figure.csv)] {
-                let path = dir.join(format!("{}.{ext}", figure.name));
+            for (file, data) in figure.files() {
+                let path = dir.join(file);
                 if std::fs::read(&path).ok().as_deref() != Some(data.as_bytes()) {
                     differ.push(
                         path.strip_prefix(root())

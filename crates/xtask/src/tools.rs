@@ -379,6 +379,7 @@ pub struct NotebookRun {
 /// All notebooks share one evcxr build folder and compile cache in the cache folder, so
 /// the chapter crates' dependencies are compiled once.
 pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<Vec<NotebookRun>> {
+    let _lock = lock_kernel_build()?;
     let python = python()?;
     let mut cmd = Command::new(&python);
     kernel_environment(&mut cmd)?;
@@ -429,6 +430,36 @@ pub fn run_notebooks(root: &Path, names: &[&str], timeout: Duration) -> Result<V
         );
     }
     Ok(runs)
+}
+
+/// While held, no other `xtask` process on this machine runs notebooks: they all share the
+/// evcxr build folder in the cache, and two kernels compiling different checkouts' crates
+/// there at once break each other ("cannot find crate", "dlsym failed").
+pub struct KernelBuildLock(#[allow(dead_code)] std::fs::File);
+
+/// Take the kernel build lock, waiting (and saying so) while another run holds it.
+pub fn lock_kernel_build() -> Result<KernelBuildLock> {
+    let cache = cache_dir()?;
+    std::fs::create_dir_all(&cache)?;
+    let path = cache.join("evcxr-build.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another notebook run to finish (it holds {})",
+                path.display()
+            );
+            file.lock()?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+    }
+    Ok(KernelBuildLock(file))
 }
 
 /// Set up `cmd`'s environment for the evcxr kernel (installed first if missing): its

@@ -3,12 +3,13 @@
 //! saves) draw the same thing.
 
 use book::{Error, Result};
-use charts::{DecisionMap, Figure, Grid, LineChart, Series};
+use charts::{DecisionMap, Figure, Grid, LineChart, Mark, Series};
 use initnet::{Activation, Dataset};
 
 use crate::experiments::{
     CLASSES, EPOCHS, LR, Run, SAMPLES, STARTS, blobs, network, predict_classes, train_net,
 };
+use crate::wide::{SHOWCASE, ShowcaseRuns, showcase_runs};
 
 /// The activation of the charted runs.
 pub const FIGURE_ACTIVATION: Activation = Activation::Tanh;
@@ -144,21 +145,21 @@ fn label(name: &str) -> &'static str {
 }
 
 /// The training loss of the three runs, with the level ln 4 of a network that predicts
-/// all classes with equal probability.
+/// all classes with equal probability. The zero start's loss lies on ln 4, so ln 4 is
+/// drawn last, dashed: the zero-init line shows through the gaps.
 pub fn loss_curves(runs: &Runs) -> Result<Figure> {
     let mut chart = LineChart::new("loss-curves", runs.settings.title("Training loss"))
         .x_label("gradient step (full batch)")
         .y_label("cross-entropy loss (nats)");
-    // ln 4 first, so that the zero-init curve, which lies on it, is drawn on top.
-    let steps = runs.runs[0].1.history.records.len() - 1;
-    let ln_k = initnet::math::ln(CLASSES as f64);
-    chart = chart.series(Series::new(
-        "ln 4 (equal odds)",
-        vec![(0.0, ln_k), (steps as f64, ln_k)],
-    ));
     for (name, r) in &runs.runs {
         chart = chart.series(Series::from_ys(label(name), &r.history.losses()));
     }
+    let steps = runs.runs[0].1.history.records.len() - 1;
+    let ln_k = initnet::math::ln(CLASSES as f64);
+    chart = chart.series_as(
+        Series::new("ln 4 (equal odds)", vec![(0.0, ln_k), (steps as f64, ln_k)]),
+        Mark::Dashed,
+    );
     Ok(chart.render()?)
 }
 
@@ -175,14 +176,32 @@ pub fn hidden_weights(runs: &Runs, name: &str) -> Result<Figure> {
     )
     .x_label("gradient step (full batch)")
     .y_label("weight (no unit)");
+    // Series that are equal at every step are drawn once, with every name they stand
+    // for, so that no legend entry hides under another.
+    let mut groups: Vec<(Vec<String>, Vec<f64>)> = Vec::new();
     for input in 0..2 {
         for unit in 0..2 {
             let ys: Vec<f64> = r.units.iter().map(|u| u[unit].w_in[input]).collect();
-            chart = chart.series(Series::from_ys(
-                format!("W¹[{}, {}], unit {}", unit + 1, input + 1, unit + 1),
-                &ys,
-            ));
+            let name = format!("W¹[{}, {}]", unit + 1, input + 1);
+            let same = |g: &(Vec<String>, Vec<f64>)| {
+                g.1.iter().zip(&ys).all(|(a, b)| a.to_bits() == b.to_bits())
+            };
+            match groups.iter_mut().find(|g| same(g)) {
+                Some(g) => g.0.push(name),
+                None => groups.push((vec![name], ys)),
+            }
         }
+    }
+    for (names, ys) in groups {
+        // Short enough for the phone variant's legend: "every W¹[i, j]" when all four
+        // coincide, otherwise the equal entries' indices after one "W¹".
+        let label = if names.len() == 4 {
+            "every W¹[i, j]".to_string()
+        } else {
+            let indices: Vec<&str> = names.iter().map(|n| &n["W¹".len()..]).collect();
+            format!("W¹{}", indices.join(" = "))
+        };
+        chart = chart.series(Series::from_ys(label, &ys));
     }
     Ok(chart.render()?)
 }
@@ -194,30 +213,75 @@ pub fn decision_regions(runs: &Runs, name: &str) -> Result<Figure> {
         .iter()
         .find(|(n, _)| *n == name)
         .ok_or_else(|| unknown_run(name))?;
-    let points: Vec<(f64, f64)> = runs
-        .data
+    regions(
+        format!("regions-{name}"),
+        format!(
+            "Decision regions, {} (accuracy {:.3})",
+            label(name),
+            r.history.last().accuracy
+        ),
+        &runs.data,
+        &r.end,
+        "standardized",
+    )
+}
+
+fn regions(
+    name: String,
+    title: String,
+    data: &Dataset,
+    net: &initnet::Mlp,
+    unit: &str,
+) -> Result<Figure> {
+    let points: Vec<(f64, f64)> = data
         .x
         .rows()
         .into_iter()
         .map(|row| (row[0], row[1]))
         .collect();
     let grid = Grid::around(&points, 0.5, GRID_CELLS, GRID_CELLS)?;
-    let predicted = predict_classes(&r.end, &grid.centres_flat())?;
-    let accuracy = r.history.last().accuracy;
-    let figure = DecisionMap::new(
-        format!("regions-{name}"),
-        format!(
-            "Decision regions, {} (accuracy {:.3})",
-            label(name),
-            accuracy
-        ),
-    )
-    .axes("feature 1 (standardized)", "feature 2 (standardized)")
-    .regions(grid, predicted)
-    .points(points, runs.data.y.clone())
-    .class_names(&["class 0", "class 1", "class 2", "class 3"])
-    .render()?;
+    let predicted = predict_classes(net, &grid.centres_flat())?;
+    let figure = DecisionMap::new(name, title)
+        .axes(format!("feature 1 ({unit})"), format!("feature 2 ({unit})"))
+        .regions(grid, predicted)
+        .points(points, data.y.clone())
+        .class_names(&["class 0", "class 1", "class 2", "class 3"])
+        .render()?;
     Ok(figure)
+}
+
+fn showcase_label(name: &str) -> Result<&'static str> {
+    match name {
+        "zero-16" => Ok("2-16-4 from zero"),
+        "random-1" => Ok("2-1-4 from N(0, 0.1²)"),
+        "random-16" => Ok("2-16-4 from N(0, 0.1²)"),
+        _ => Err(Error::Unknown {
+            what: "showcase network",
+            name: name.to_string(),
+            expected: "zero-16, random-1 or random-16",
+        }),
+    }
+}
+
+/// The decision regions of one of the showcase's sigmoid networks on the four quadrants:
+/// `name` is one of [`SHOWCASE`].
+pub fn quadrant_regions(runs: &ShowcaseRuns, name: &str) -> Result<Figure> {
+    let label = showcase_label(name)?;
+    let (_, r) = runs
+        .runs
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| showcase_label("").unwrap_err())?;
+    regions(
+        format!("quadrants-{name}"),
+        format!(
+            "Four quadrants, sigmoid {label} (accuracy {:.3})",
+            r.accuracy
+        ),
+        &runs.data,
+        &r.end,
+        "no unit",
+    )
 }
 
 /// Every chart of the chapter.
@@ -230,6 +294,10 @@ pub fn figures() -> Result<Vec<Figure>> {
     for (name, _) in STARTS {
         out.push(decision_regions(&runs, name)?);
     }
+    let showcase = showcase_runs(FIGURE_SEED, LR, EPOCHS)?;
+    for name in SHOWCASE {
+        out.push(quadrant_regions(&showcase, name)?);
+    }
     Ok(out)
 }
 
@@ -240,7 +308,7 @@ mod tests {
     #[test]
     fn figures_are_deterministic_and_carry_their_data() {
         let a = figures().unwrap();
-        assert_eq!(a.len(), 7);
+        assert_eq!(a.len(), 10);
         assert_eq!(a, figures().unwrap());
         for f in &a {
             assert!(f.svg.starts_with("<svg"), "{}", f.name);
@@ -249,6 +317,11 @@ mod tests {
         let runs = runs(&Settings::default()).unwrap();
         let err = hidden_weights(&runs, "ones").unwrap_err().to_string();
         assert!(err.contains("\"ones\""), "{err}");
+        let showcase = showcase_runs(0, LR, 2).unwrap();
+        let err = quadrant_regions(&showcase, "zero-2")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"zero-2\""), "{err}");
     }
 
     #[test]

@@ -3,12 +3,18 @@
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]
 
+pub mod breaking;
+pub mod dropout;
 pub mod experiments;
 pub mod figures;
+pub mod wide;
 
+pub use breaking::*;
 pub use charts;
+pub use dropout::*;
 pub use experiments::*;
 pub use initnet;
+pub use wide::*;
 
 /// The chapter, for the book's registry.
 pub const CHAPTER: book::Chapter = book::Chapter {

@@ -70,9 +70,8 @@ fn every_number_in_the_chapter_is_computed() {
     );
     c.add("nearly", NEARLY_BALANCED);
     let nearly = blobs(NEARLY_BALANCED, 0).unwrap().class_counts();
-    for (k, count) in nearly.iter().enumerate() {
-        c.add(&format!("count_{k}"), count);
-    }
+    // "The first two classes get one extra sample each."
+    assert_eq!(nearly, vec![101, 101, 100, 100]);
     let mut db2 = 0.0f64;
     for seed in SEEDS {
         let d = blobs(NEARLY_BALANCED, seed).unwrap();
@@ -124,10 +123,31 @@ fn every_number_in_the_chapter_is_computed() {
         .iter()
         .filter(|net| predict_classes(net, &[0.0, 0.0]).unwrap()[0] == 0)
         .count();
+    // A fact of the arithmetic (which entry of b² a rounding error favours), labelled so
+    // in the text. What is robust: every network predicts one class on the whole plane.
     c.add("class0_seeds", class0);
+    let grid: Vec<f64> = (0..100)
+        .flat_map(|i| [(i % 10) as f64 - 4.5, (i / 10) as f64 - 4.5])
+        .collect();
+    for net in tanh.ends.iter().chain(&relu.ends) {
+        let p = predict_classes(net, &grid).unwrap();
+        assert!(
+            p.iter().all(|&k| k == p[0]),
+            "a zero-start network predicts two classes"
+        );
+    }
     assert!(sig.moved_min.w1 > 0.0);
-    c.add("sig_w1_min", format!("{:.0e}", sig.moved_min.w1));
-    c.add("sig_w1_max", format!("{:.0e}", sig.moved_max.w1));
+
+    // The sigmoid's W¹ after ZERO_EPOCHS steps: above 0 and below a bound from the
+    // mathematics. A residue below 1e-16 (checked above) grows at most by the largest
+    // predicted factor per step; the coupling constants between the residue in b² and the
+    // distance of W¹ are below one (σ'(0) = 1/4, class means below 3 after
+    // standardization, η = 0.5), so 1e-16 μ_max^200 bounds the motion; it is below 1e-10.
+    let mu_max = max(esc.predicted_growth.iter().copied());
+    let bound = 1e-16 * initnet::math::powi(mu_max, ZERO_EPOCHS as i32);
+    assert!(bound < 1e-10, "{bound}");
+    assert!(sig.moved_max.w1 < bound, "{} vs {bound}", sig.moved_max.w1);
+    c.add("sig_w1_bound", "1e-8");
 
     // The sigmoid escape.
     c.add("escape_epochs", ESCAPE_EPOCHS)
@@ -173,9 +193,16 @@ fn every_number_in_the_chapter_is_computed() {
     }
     c.add("escape_first", steps.iter().min().unwrap());
     c.add("escape_last", steps.iter().max().unwrap());
+    // After the escape the two units are still identical: the network is a strip
+    // classifier, bounded by the strips along its own direction (a theorem).
+    for (s, (net, &acc)) in esc.ends.iter().zip(&esc.final_accuracy).enumerate() {
+        let data = blobs(SAMPLES, SEEDS[s]).unwrap();
+        let u = net.layer(1).w.row(0).to_owned();
+        let strips = strip_accuracy(&data, initnet::math::atan2(u[1], u[0])).unwrap();
+        assert!(acc <= strips, "seed {s}: {acc} > {strips}");
+    }
     let acc = Spread::of(&esc.final_accuracy);
-    c.add("escape_acc_mean", format!("{:.3}", acc.mean))
-        .add("escape_acc_std", format!("{:.3}", acc.std));
+    c.add("escape_acc_mean", format!("{:.3}", acc.mean));
 
     // Nearly balanced classes: the closed-form limit.
     let near = zero_table(NEARLY_BALANCED, &SEEDS, LR, ZERO_EPOCHS).unwrap();
@@ -240,7 +267,8 @@ fn every_number_in_the_chapter_is_computed() {
         .add("const_loss_std", format!("{:.3}", loss.std));
     c.add("const_acc_mean", format!("{:.3}", acc.mean))
         .add("const_acc_std", format!("{:.3}", acc.std));
-    c.add("const_acc_min", format!("{:.3}", acc.min));
+    c.add("const_acc_min", format!("{:.3}", acc.min))
+        .add("const_acc_max", format!("{:.3}", acc.max));
     let s = strips(&constant, SAMPLES, DIRECTIONS).unwrap();
     let gaps: Vec<f64> = s
         .along_u
@@ -268,7 +296,21 @@ fn every_number_in_the_chapter_is_computed() {
         EPOCHS,
     )
     .unwrap();
-    assert!(random.different_in_every_run);
+    // The units end apart, as functions: the angle between their incoming weight vectors.
+    let mut angles: Vec<f64> = random.ends.iter().map(widest_angle).collect();
+    let lowest = random
+        .ends
+        .iter()
+        .min_by(|a, b| widest_angle(a).total_cmp(&widest_angle(b)))
+        .unwrap();
+    // On the seed where they end nearly parallel, the biases tell them apart.
+    let b = &lowest.layer(1).b;
+    assert!((b[0] - b[1]).abs() > 0.1, "{b}");
+    angles.sort_by(f64::total_cmp);
+    assert!(angles[0] > 1.0, "{angles:?}");
+    c.add("random_angle_min", format!("{:.1}", angles[0]));
+    // Every other seed: rounded down to a multiple of ten degrees.
+    c.add("random_angle_most", (angles[1] / 10.0).floor() * 10.0);
     let (loss, acc) = (random.loss(), random.accuracy());
     c.add("random_loss_mean", format!("{:.3}", loss.mean))
         .add("random_loss_std", format!("{:.3}", loss.std));
@@ -284,6 +326,239 @@ fn every_number_in_the_chapter_is_computed() {
         .collect();
     c.add("random_wins", gains.iter().filter(|&&g| g > 0.0).count());
     c.add("random_gain", format!("{:.3}", Spread::of(&gains).mean));
+
+    // What breaks the symmetry: one part differing at a time (tanh).
+    let parts = part_table(Activation::Tanh, &SEEDS, LR, EPOCHS).unwrap();
+    let split = |o: &PartOutcome| o.angle.iter().all(|&a| a > 0.1);
+    assert!(parts[0].identical_at_start && parts[0].identical_throughout);
+    assert!(parts[0].angle.iter().all(|&a| a == 0.0));
+    let mut gap = 0.0f64;
+    for o in &parts[1..] {
+        assert!(!o.identical_at_start, "{}", o.start.name);
+        assert!(split(o), "{}: {:?}", o.start.name, o.angle);
+        gap = gap.max((Spread::of(&o.accuracy).mean - random.accuracy().mean).abs());
+    }
+    // Rounded up to the next hundredth: "to within".
+    assert!(gap < 0.01, "{gap}");
+    c.add(
+        "part_acc_gap",
+        format!("{:.2}", (gap * 100.0).ceil() / 100.0),
+    );
+    // Zero last layer: every logit 0, the loss ln 4 up to the rounding of a mean of 400
+    // copies (see above).
+    assert!(
+        parts[1]
+            .initial_loss
+            .iter()
+            .all(|&l| (l - ln4).abs() < 1e-13)
+    );
+    // The random outgoing weights start elsewhere.
+    assert!(
+        parts[3]
+            .initial_loss
+            .iter()
+            .all(|&l| (l - ln4).abs() > 1e-6)
+    );
+    // ReLU with zero incoming weights and bias: ReLU'(0) = 0, so nothing reaches W¹.
+    let relu_part = part_outcome(&PART_STARTS[4], Activation::Relu, &SEEDS, LR, EPOCHS).unwrap();
+    assert!(relu_part.w1_moved.iter().all(|&m| m == 0.0));
+    assert!(
+        relu_part
+            .accuracy
+            .iter()
+            .all(|&a| a == relu_part.accuracy[0])
+    );
+    c.add("relu_stuck_acc", format!("{:.2}", relu_part.accuracy[0]));
+
+    // The aside: outgoing weights that differ by a constant for every class give both units
+    // the same gradient of W¹, up to the rounding of a sum over four classes.
+    for seed in SEEDS {
+        let data = blobs(SAMPLES, seed).unwrap();
+        let mut net = part_network(&PART_STARTS[3], Activation::Tanh, seed).unwrap();
+        let col = net.layer(2).w.column(0).to_owned();
+        net.layer_mut(2)
+            .w
+            .column_mut(1)
+            .assign(&col.mapv(|v| v + 0.3));
+        let (_, g) = first_pass(&net, &data).unwrap();
+        let (r0, r1) = (g.dw[0].row(0), g.dw[0].row(1));
+        let size = r0.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (a, b) in r0.iter().zip(r1.iter()) {
+            assert!(
+                (a - b).abs() <= 1e-14 * size.max(1e-3),
+                "seed {seed}: {a} vs {b}"
+            );
+        }
+    }
+
+    // Sixteen units from zero on the quadrants.
+    c.add("quad_samples", QUADRANT_SAMPLES)
+        .add("wide_units", WIDE[1]);
+    let w = wide(&SEEDS, LR, EPOCHS, DIRECTIONS).unwrap();
+    let accs = |runs: &[WideRun]| Spread::of(&runs.iter().map(|r| r.accuracy).collect::<Vec<_>>());
+    for (key, spread) in [
+        ("zero16", accs(&w.zero_wide)),
+        ("narrow", accs(&w.random_narrow)),
+        ("quad_strips", Spread::of(&w.best_strips)),
+        ("random16", accs(&w.random_wide)),
+    ] {
+        let mean_key = match key {
+            "quad_strips" => "quad_strips".to_string(),
+            k => format!("{k}_acc"),
+        };
+        c.add(&mean_key, format!("{:.3}", spread.mean))
+            .add(&format!("{key}_min"), format!("{:.3}", spread.min))
+            .add(&format!("{key}_max"), format!("{:.3}", spread.max));
+    }
+    let mut collapse = 0.0f64;
+    for (s, r) in w.zero_wide.iter().enumerate() {
+        assert!(r.identical, "seed {s}");
+        // The initial loss of a zero start is ln 4 (every logit 0).
+        assert!((r.initial_loss - ln4).abs() < 1e-13);
+        // A theorem: identical monotone units make a strip classifier.
+        assert!(r.accuracy <= r.strips_along_w, "seed {s}");
+        assert!(r.accuracy <= w.best_strips[s] + 1.0 / QUADRANT_SAMPLES as f64);
+        collapse = collapse.max(r.collapse_error);
+    }
+    // v h summed over 16 units against (Σ v) h: a few roundings of numbers below 100.
+    assert!(collapse < 1e-12, "{collapse}");
+    c.add("collapse_error", at_most(collapse));
+    for (s, r) in w.random_narrow.iter().enumerate() {
+        assert!(r.accuracy <= r.strips_along_w, "seed {s}");
+    }
+    for (s, r) in w.random_wide.iter().enumerate() {
+        assert!(!r.identical && r.angle > 0.1, "seed {s}");
+        assert!(r.accuracy > w.best_strips[s], "seed {s}");
+    }
+
+    // Exercise 1: the escape at half the learning rate.
+    let half = escape(
+        Activation::Sigmoid,
+        SAMPLES,
+        &SEEDS,
+        LR / 2.0,
+        2 * ESCAPE_EPOCHS,
+    )
+    .unwrap();
+    let mut predicted = vec![];
+    let mut measured = vec![];
+    for s in 0..n_seeds {
+        let p = initnet::math::ln(esc.predicted_growth[s])
+            / initnet::math::ln(half.predicted_growth[s]);
+        let m = half.escape_epoch[s].expect("escapes at half the rate") as f64
+            / esc.escape_epoch[s].unwrap() as f64;
+        // A residue differing by a factor of 100 between the runs moves ln(1/ε) ≈ 39 by
+        // ln 100 ≈ 4.6, about 12 %: 0.2 in the ratio.
+        assert!((m - p).abs() < 0.2, "seed {s}: {m} vs {p}");
+        predicted.push(p);
+        measured.push(m);
+    }
+    let (p_lo, p_hi) = (Spread::of(&predicted).min, Spread::of(&predicted).max);
+    assert_eq!(format!("{p_lo:.2}"), format!("{p_hi:.2}"));
+    c.add("ex1_pred", format!("{p_lo:.2}"));
+    c.add("ex1_min", format!("{:.2}", Spread::of(&measured).min))
+        .add("ex1_max", format!("{:.2}", Spread::of(&measured).max));
+
+    // Exercise 2: leaky ReLU from zero moves only b².
+    for n in [SAMPLES, NEARLY_BALANCED] {
+        let o = outcome(
+            Activation::LeakyRelu(0.1),
+            "zero",
+            ZERO,
+            n,
+            &SEEDS,
+            LR,
+            ZERO_EPOCHS,
+        )
+        .unwrap();
+        let m = o.moved_max;
+        assert_eq!((m.w1, m.b1, m.w2), (0.0, 0.0, 0.0));
+        if n == NEARLY_BALANCED {
+            assert!(limit(&o, n, ZERO_EPOCHS).unwrap().loss_error < 1e-13);
+        }
+    }
+    c.add("ex2_moved", 0);
+
+    // Exercise 3: random biases, zero weights.
+    let mut dw2 = 0.0f64;
+    for seed in SEEDS {
+        let data = blobs(SAMPLES, seed).unwrap();
+        let net = part_network(&BIAS_ONLY, Activation::Tanh, seed).unwrap();
+        let (_, g) = first_pass(&net, &data).unwrap();
+        assert!(g.dw[0].iter().chain(&g.db[0]).all(|&v| v == 0.0));
+        dw2 = dw2.max(max(g.dw[1].iter().map(|v| v.abs())));
+    }
+    assert!(dw2 > 0.0 && dw2 < 1e-16, "{dw2}");
+    c.add("ex3_dw2", at_most(dw2));
+    let bias_only = part_outcome(&BIAS_ONLY, Activation::Tanh, &SEEDS, LR, EPOCHS).unwrap();
+    assert!(split(&bias_only), "{:?}", bias_only.angle);
+    c.add(
+        "ex3_acc",
+        format!("{:.3}", Spread::of(&bias_only.accuracy).mean),
+    );
+
+    // Exercise 4: mini-batches.
+    let batch = 32;
+    let passes = 40;
+    let mut last = 0;
+    for seed in SEEDS {
+        let data = blobs(SAMPLES, seed).unwrap();
+        let net = network(Activation::Sigmoid, ZERO, seed).unwrap();
+        let config = initnet::TrainConfig::new(LR, passes).mini_batch(batch, seed);
+        let r = train_net_with(net, &data, &config).unwrap();
+        assert!(r.identical_every_epoch, "seed {seed}");
+        let e = r
+            .history
+            .records
+            .iter()
+            .position(|rec| rec.loss < ln4 - ESCAPE_DROP)
+            .expect("escapes");
+        last = last.max(e);
+    }
+    c.add("ex4_batch", batch)
+        .add("ex4_last", last)
+        .add("ex4_steps", last * SAMPLES.div_ceil(batch));
+
+    // Exercise 5: dropout.
+    c.add("ex5_rate", DROPOUT_RATE);
+    let mut sig_acc = vec![];
+    let mut const_acc = vec![];
+    for seed in SEEDS {
+        let data = blobs(SAMPLES, seed).unwrap();
+        let go = |act, init| {
+            train_dropout(
+                network(act, init, seed).unwrap(),
+                &data,
+                LR,
+                EPOCHS,
+                DROPOUT_RATE,
+                seed,
+            )
+            .unwrap()
+        };
+        let t = go(Activation::Tanh, ZERO);
+        assert!(
+            t.identical_every_step && t.weights_moved == 0.0,
+            "seed {seed}"
+        );
+        let s = go(Activation::Sigmoid, ZERO);
+        assert!(
+            !same_bits(&s.units) && widest_angle(&s.end) > 0.1,
+            "seed {seed}"
+        );
+        sig_acc.push(s.accuracy);
+        let k = go(Activation::Tanh, CONSTANT);
+        assert!(
+            !same_bits(&k.units) && widest_angle(&k.end) > 0.1,
+            "seed {seed}"
+        );
+        const_acc.push(k.accuracy);
+    }
+    c.add("ex5_sig_acc", format!("{:.3}", Spread::of(&sig_acc).mean))
+        .add(
+            "ex5_const_acc",
+            format!("{:.3}", Spread::of(&const_acc).mean),
+        );
 
     // "Seeing it": the charted runs of seed 0 say what the text says about them.
     let seed0 = zero::figures::runs(&zero::figures::Settings::default()).unwrap();
