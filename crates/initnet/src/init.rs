@@ -274,7 +274,7 @@ impl FromStr for Init {
 
     /// Parses `zeros`, `constant:C`, `normal:STD`, `uniform:LIMIT`, `lecun-normal`,
     /// `lecun-uniform`, `xavier-normal`, `xavier-uniform`, `he-normal`, `he-uniform`,
-    /// and `he-normal:ALPHA` / `he-uniform:ALPHA` for leaky ReLU. `xavier`, `glorot`,
+    /// `orthogonal`, and `he-normal:ALPHA` / `he-uniform:ALPHA` for leaky ReLU. `xavier`, `glorot`,
     /// `lecun` and `he` (or `kaiming`) alone mean the normal variant; `glorot-*` and
     /// `kaiming-*` are accepted for `xavier-*` and `he-*`.
     fn from_str(text: &str) -> Result<Self> {
@@ -309,12 +309,13 @@ impl FromStr for Init {
             ("he-uniform", None) => Ok(Init::he_uniform()),
             ("he" | "he-normal", Some(a)) => wrap(Init::he_normal_leaky(number(a)?)),
             ("he-uniform", Some(a)) => wrap(Init::he_uniform_leaky(number(a)?)),
+            ("orthogonal" | "orth", None) => Ok(Init::orthogonal()),
             ("constant" | "normal" | "uniform", None) => {
                 Err(err(format!("{name} needs a value, as in {name}:0.5")))
             }
             _ => Err(err(
                 "expected zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal, lecun-uniform, \
-                 xavier-normal, xavier-uniform, he-normal, he-uniform"
+                 xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal"
                     .to_string(),
             )),
         }
@@ -369,6 +370,12 @@ pub fn haar_orthogonal<R: Rng + ?Sized>(
 /// columns' signs chosen so that R's diagonal is positive. `a` is overwritten by R (in its
 /// upper triangle) and scratch.
 fn householder_q(a: &mut Array2<f64>) -> Array2<f64> {
+    householder_q_signs(a, true)
+}
+
+/// [`householder_q`], with the sign correction optional (`correct = false` keeps
+/// Householder's own signs: only the tests use it, to show the correction matters).
+fn householder_q_signs(a: &mut Array2<f64>, correct: bool) -> Array2<f64> {
     let (m, k) = a.dim();
     let mut reflectors: Vec<Vec<f64>> = Vec::with_capacity(k);
     let mut signs = vec![1.0; k];
@@ -412,8 +419,10 @@ fn householder_q(a: &mut Array2<f64>) -> Array2<f64> {
             }
         }
     }
-    for (c, s) in signs.iter().enumerate() {
-        q.column_mut(c).mapv_inplace(|x| s * x);
+    if correct {
+        for (c, s) in signs.iter().enumerate() {
+            q.column_mut(c).mapv_inplace(|x| s * x);
+        }
     }
     q
 }
@@ -735,6 +744,23 @@ mod tests {
         }
     }
 
+    /// Without the sign correction the law is wrong: Householder's Q_00 = -|G_00| / |G_.0|
+    /// is never positive, so the empirical CDF of W_00 is 1 at t = 0 where the uniform
+    /// law's is 1/2, and the KS distance is at least 1/2 whatever the seed.
+    #[test]
+    fn the_sign_correction_is_needed() {
+        let mut r = rng(2027);
+        let normal = Normal::new(0.0, 1.0).unwrap();
+        let x: Vec<f64> = (0..4000)
+            .map(|_| {
+                let mut g = Array2::from_shape_simple_fn((3, 3), || normal.sample(&mut r));
+                householder_q_signs(&mut g, false)[[0, 0]]
+            })
+            .collect();
+        let d = ks_distance(x, &|t: f64| (1.0 + t) / 2.0);
+        assert!(d >= 0.5, "KS {d}");
+    }
+
     /// Moments of n W_ij^2 for a wider layer: W_ij^2 ~ Beta(1/2, (n-1)/2), so
     /// E[n W^2] = 1 and E[(n W^2)^2] = 3n/(n+2). The mean of n W_00^2 over 2000 matrices
     /// has standard error sqrt((3n/(n+2) - 1) / 2000); we allow 5 of them, and as many for
@@ -778,10 +804,14 @@ mod tests {
             ("he-uniform", Init::he_uniform()),
             ("kaiming", Init::he_normal()),
             ("he-normal:0.1", Init::he_normal_leaky(0.1).unwrap()),
+            ("orthogonal", Init::orthogonal()),
         ] {
             assert_eq!(text.parse::<Init>().unwrap(), init, "{text}");
         }
         assert!("normal".parse::<Init>().is_err());
-        assert!("orthogonal".parse::<Init>().is_err());
+        assert!("orthogonal:2".parse::<Init>().is_err());
+        // What Display prints, FromStr reads back (without a gain).
+        let o = Init::orthogonal();
+        assert_eq!(o.to_string().parse::<Init>().unwrap(), o);
     }
 }
