@@ -19,8 +19,8 @@ Examples:
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
 
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
-lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform (also xavier, he,
-lecun, glorot-*, kaiming-*, he-normal:ALPHA for a leaky ReLU of slope ALPHA).
+lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal (also
+xavier, he, lecun, glorot-*, kaiming-*, he-normal:ALPHA for a leaky ReLU of slope ALPHA).
 Activations (--activation): identity, sigmoid, tanh, relu, leaky-relu:ALPHA.
 
 Exit status: 0 on success, 2 for a bad flag or unparsable value, 1 for a value the

@@ -175,3 +175,23 @@ pub fn fuss_catalan_log_variance(depth: usize) -> Result<f64, Error> {
     let m2 = theory::fuss_catalan_expectation(depth, |x| half_ln(x) * half_ln(x))?;
     Ok(m2 - m * m)
 }
+
+/// The closed form of [`fuss_catalan_log_variance`]: L²/4 + π²L/12. The Fuss–Catalan law
+/// of L factors has the moments E[x^s] = Γ((L+1)s+1) / (Γ(s+1) Γ(Ls+2)); the second
+/// derivative of their logarithm at s = 0 is Var ln x = (L+1)²ψ'(1) - ψ'(1) - L²ψ'(2)
+/// = L² + Lπ²/3 (with ψ'(1) = π²/6, ψ'(2) = π²/6 - 1), and ln σ = ln x / 2.
+///
+/// ```
+/// let closed = orthogonal::linear::fuss_catalan_log_variance_closed(8)?;
+/// let quadrature = orthogonal::linear::fuss_catalan_log_variance(8)?;
+/// assert!((closed - quadrature).abs() < 1e-3 * closed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn fuss_catalan_log_variance_closed(depth: usize) -> Result<f64, Error> {
+    if depth == 0 {
+        return Err(Error::Zero("depth"));
+    }
+    let l = depth as f64;
+    let pi2 = std::f64::consts::PI * std::f64::consts::PI;
+    Ok(l * l / 4.0 + pi2 * l / 12.0)
+}

@@ -50,8 +50,11 @@ fn the_chapter_states_what_the_experiments_give() {
         assert!((m4 - e4).abs() < 5.0 * se4, "L {l}: mean σ⁴ {m4} vs {e4}");
         let el = theory::gaussian_product_mean_log_sigma(linear::WIDTH, l).unwrap();
         assert!((ml - el).abs() < 5.0 * sel, "L {l}: mean ln σ {ml} vs {el}");
-        // The spread of ln σ exceeds the n → ∞ limit at this width, within 20%.
+        // The quadrature of the Fuss–Catalan density agrees with the closed form.
         let (v, limit) = (gaussian.var_log(d), fuss_catalan_log_variance(l).unwrap());
+        let closed = linear::fuss_catalan_log_variance_closed(l).unwrap();
+        assert!((limit - closed).abs() < 1e-3 * closed, "L {l}: {limit} vs {closed}");
+        // The spread of ln σ exceeds the n → ∞ limit at this width, within 20%.
         assert!(
             v > limit && v < 1.2 * limit,
             "L {l}: var ln σ {v} vs {limit}"
