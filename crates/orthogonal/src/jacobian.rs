@@ -55,9 +55,13 @@ impl Network {
         }
     }
 
-    /// A name for charts: "tanh, orthogonal".
+    /// A name for charts: "tanh, orthogonal", "ReLU, Gaussian".
     pub fn name(&self) -> String {
-        format!("{}, {}", self.activation, self.weights.name())
+        let act = match self.activation {
+            Activation::Relu => "ReLU".to_string(),
+            a => a.to_string(),
+        };
+        format!("{act}, {}", self.weights.name())
     }
 
     /// The mean field's q_l for l = 1..=L and the predicted (mean λ, Var λ / mean²) after

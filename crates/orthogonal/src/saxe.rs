@@ -32,7 +32,7 @@ impl Start {
         match self {
             Start::Aligned => "aligned orthogonal",
             Start::Orthogonal => "random orthogonal",
-            Start::Gaussian => "scaled Gaussian",
+            Start::Gaussian => "Gaussian",
         }
     }
 }
@@ -269,6 +269,20 @@ pub struct SaxeStudy {
     pub predicted: Vec<f64>,
     /// `same[start][d][s]`: [`same_component`] of that run.
     pub same: Vec<Vec<Vec<bool>>>,
+    /// `loose[start][d][s]`: the epochs to the looser threshold [`LOOSE_THRESHOLD`], read
+    /// from the same runs (a run that reaches the chapter's threshold passed it first).
+    pub loose: Vec<Vec<Vec<Option<usize>>>>,
+}
+
+/// A looser loss threshold, above the bound [`wrong_side_floor`]: a product on the wrong
+/// side can reach it without crossing a singular matrix.
+pub const LOOSE_THRESHOLD: f64 = 0.05;
+
+/// The smallest loss ½‖A − M‖²_F of a product M whose determinant does not have the sign
+/// of A's: ½ s_min², since the nearest singular matrix to A is s_min away (Eckart–Young).
+pub fn wrong_side_floor(setting: &Setting) -> f64 {
+    let s = setting.targets.iter().copied().fold(f64::INFINITY, f64::min);
+    0.5 * s * s
 }
 
 impl SaxeStudy {
@@ -277,21 +291,25 @@ impl SaxeStudy {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        let (mut epochs, mut same) = (Vec::new(), Vec::new());
+        let (mut epochs, mut same, mut loose) = (Vec::new(), Vec::new(), Vec::new());
         for start in Start::ALL {
-            let (mut per_depth, mut same_depth) = (Vec::new(), Vec::new());
+            let (mut per_depth, mut same_depth, mut loose_depth) =
+                (Vec::new(), Vec::new(), Vec::new());
             for &l in depths {
-                let (mut runs, mut sides) = (Vec::new(), Vec::new());
+                let (mut runs, mut sides, mut looser) = (Vec::new(), Vec::new(), Vec::new());
                 for &seed in seeds {
                     let losses = train(setting, l, start, seed)?;
                     runs.push(epochs_to_threshold(&losses, setting.threshold));
+                    looser.push(epochs_to_threshold(&losses, LOOSE_THRESHOLD));
                     sides.push(same_component(setting, l, start, seed)?);
                 }
                 per_depth.push(runs);
                 same_depth.push(sides);
+                loose_depth.push(looser);
             }
             epochs.push(per_depth);
             same.push(same_depth);
+            loose.push(loose_depth);
         }
         let predicted = depths
             .iter()
@@ -303,6 +321,7 @@ impl SaxeStudy {
             epochs,
             predicted,
             same,
+            loose,
         })
     }
 
@@ -319,6 +338,20 @@ impl SaxeStudy {
         } else {
             0.5 * (v[k / 2 - 1] + v[k / 2])
         }
+    }
+
+    /// Of the runs of `start` at depth index `d` that start on the wrong side of A: how
+    /// many there are, how many reach the chapter's threshold, how many the loose one.
+    pub fn wrong_side(&self, start: usize, d: usize) -> (usize, usize, usize) {
+        let mut r = (0, 0, 0);
+        for s in 0..self.same[start][d].len() {
+            if !self.same[start][d][s] {
+                r.0 += 1;
+                r.1 += usize::from(self.epochs[start][d][s].is_some());
+                r.2 += usize::from(self.loose[start][d][s].is_some());
+            }
+        }
+        r
     }
 
     /// How many runs did not reach the threshold within the budget.

@@ -119,6 +119,25 @@ fn the_chapter_states_what_the_experiments_give() {
     let wrong = study.same[1][dl].iter().filter(|s| !**s).count();
     let done = study.epochs[1][dl].iter().filter(|e| e.is_some()).count();
     c.add("orth_wrong_last", wrong).add("orth_done_last", done);
+    // The bound ½ s_min² on a wrong-side product's loss lies between the two thresholds.
+    let floor = saxe::wrong_side_floor(&setting);
+    assert!(setting.threshold < floor && floor < saxe::LOOSE_THRESHOLD);
+    c.add("wrong_side_floor", format!("{floor:.3}"))
+        .add("saxe_loose", saxe::LOOSE_THRESHOLD);
+    // At two layers: every wrong-side orthogonal run reaches the loose threshold and none
+    // the chapter's; every wrong-side Gaussian run reaches the chapter's.
+    let (w_o, done_o, loose_o) = study.wrong_side(1, 1);
+    assert!(w_o > 0 && done_o == 0 && loose_o == w_o, "{w_o} {done_o} {loose_o}");
+    let (w_g, done_g, _) = study.wrong_side(2, 1);
+    assert!(w_g > 0 && done_g == w_g, "{w_g} {done_g}");
+    c.add("orth_loose_two", loose_o).add("gauss_done_two", done_g);
+    // With one layer every start arrives, the random ones within 40% of the aligned time.
+    let within = 40;
+    for i in [1, 2] {
+        assert_eq!(study.unfinished(i, 0), 0);
+        assert!(study.median(i, 0) <= (1.0 + within as f64 / 100.0) * study.median(0, 0));
+    }
+    c.add("first_within", within);
     // Depth-independence of the aligned start, and the Gaussian start slowing down.
     assert!(study.median(0, dl) < 2.5 * study.median(0, 0));
     assert!(study.median(2, 1) > 2.0 * study.median(2, 0));
