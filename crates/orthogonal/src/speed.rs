@@ -49,7 +49,7 @@ fn mm(a: &[f64], ta: bool, b: &[f64], tb: bool, m: usize, k: usize, p: usize, c:
 pub const RATES: [f64; 5] = [0.0125, 0.025, 0.05, 0.1, 0.2];
 
 /// The seeds of the sweep, apart from the chapter's seeds 0..19 that measure.
-pub const SWEEP_SEEDS: [u64; 3] = [100, 101, 102];
+pub const SWEEP_SEEDS: [u64; 20] = book::seeds(100);
 
 impl Speed {
     /// The chapter's: tanh at σ_w² = 1, n = 16, L = 32, 16 inputs with q_in = 0.01, 100
@@ -149,9 +149,11 @@ impl Speed {
 pub struct SpeedStudy {
     /// The experiment.
     pub speed: Speed,
-    /// `sweep[w][r]`: mean over [`SWEEP_SEEDS`] of ln(final loss), w in [Gaussian,
+    /// `sweep[w][r]`: median over [`SWEEP_SEEDS`] of ln(final loss), w in [Gaussian,
     /// orthogonal] order, r in [`RATES`] order (a diverged run counts as +∞).
     pub sweep: Vec<Vec<f64>>,
+    /// `grew[w][r]`: how many sweep runs end above their initial loss (or diverge).
+    pub grew: Vec<Vec<usize>>,
     /// Each initializer's best rate (lowest `sweep`).
     pub best: [f64; 2],
     /// `losses[w][s][t]`: the loss of seed s before step t at the best rate.
@@ -167,25 +169,31 @@ impl SpeedStudy {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        let mut sweep = Vec::new();
+        let (mut sweep, mut grew) = (Vec::new(), Vec::new());
         let mut best = [0.0; 2];
         let mut losses = Vec::new();
         for (i, w) in WEIGHTS.into_iter().enumerate() {
+            let mut grew_row = Vec::new();
             let row = RATES
                 .iter()
                 .map(|&eta| {
-                    let mut sum = 0.0;
+                    let mut lns = Vec::new();
+                    let mut up = 0;
                     for &s in &SWEEP_SEEDS {
-                        let last = speed.train(w, eta, s)?[speed.steps];
-                        sum += if last.is_finite() {
+                        let run = speed.train(w, eta, s)?;
+                        let last = run[speed.steps];
+                        up += usize::from(!(last <= run[0]));
+                        lns.push(if last.is_finite() {
                             initnet::math::ln(last)
                         } else {
                             f64::INFINITY
-                        };
+                        });
                     }
-                    Ok(sum / SWEEP_SEEDS.len() as f64)
+                    grew_row.push(up);
+                    Ok(median(lns))
                 })
                 .collect::<Result<Vec<f64>, Error>>()?;
+            grew.push(grew_row);
             let k = (0..RATES.len())
                 .min_by(|&a, &b| row[a].total_cmp(&row[b]))
                 .unwrap_or(0);
@@ -201,6 +209,7 @@ impl SpeedStudy {
         Ok(SpeedStudy {
             speed,
             sweep,
+            grew,
             best,
             losses,
         })
@@ -215,24 +224,27 @@ impl SpeedStudy {
             .collect()
     }
 
-    /// The median over seeds of the loss before every step, for initializer w.
+    /// The median over seeds of the loss before every step, for initializer w (each step's
+    /// own median).
     pub fn median(&self, w: usize) -> Vec<f64> {
         (0..=self.speed.steps)
-            .map(|t| {
-                let mut v: Vec<f64> = self.losses[w].iter().map(|l| l[t]).collect();
-                v.sort_by(f64::total_cmp);
-                let k = v.len();
-                if k % 2 == 1 {
-                    v[k / 2]
-                } else {
-                    0.5 * (v[k / 2 - 1] + v[k / 2])
-                }
-            })
+            .map(|t| median(self.losses[w].iter().map(|l| l[t]).collect()))
             .collect()
     }
 
     /// The first step at which the loss of seed s of initializer w is at most `threshold`.
     pub fn steps_to(&self, w: usize, s: usize, threshold: f64) -> Option<usize> {
         self.losses[w][s].iter().position(|&l| l <= threshold)
+    }
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    if k % 2 == 1 {
+        v[k / 2]
+    } else {
+        0.5 * (v[k / 2 - 1] + v[k / 2])
     }
 }

@@ -206,12 +206,16 @@ fn the_chapter_states_what_the_experiments_give() {
     for b in study.best {
         assert!(b > RATES[0] && b < RATES[RATES.len() - 1], "best rate {b}");
     }
-    // From 0.05 on, the Gaussian network's loss after 100 steps exceeds its start (≥ 1).
+    // From 0.05 on, some Gaussian sweep runs end above their start; below, none; no
+    // orthogonal run does at any rate of the sweep.
     let unstable = 0.05;
     c.add("speed_gauss_unstable", unstable);
     for (r, &rate) in RATES.iter().enumerate() {
-        assert_eq!(study.sweep[0][r] > 0.0, rate >= unstable, "rate {rate}");
+        assert_eq!(study.grew[0][r] > 0, rate >= unstable, "rate {rate}");
+        assert_eq!(study.grew[1][r], 0, "rate {rate}");
     }
+    // "For most runs at the largest rate".
+    assert!(2 * study.grew[0][RATES.len() - 1] > SWEEP_SEEDS.len());
     let (within, threshold) = (40, 0.1);
     c.add("speed_orth_steps", within)
         .add("speed_threshold", threshold);
@@ -222,7 +226,7 @@ fn the_chapter_states_what_the_experiments_give() {
         );
         assert!(study.steps_to(0, s, threshold).is_none(), "seed {s}");
     }
-    let (floor, ceiling) = (0.5, 0.05);
+    let (floor, ceiling) = (0.4, 0.05);
     c.add("speed_gauss_floor", floor)
         .add("speed_orth_ceiling", ceiling);
     assert!(study.losses[0].iter().all(|l| l[sp.steps] > floor));
