@@ -281,7 +281,11 @@ pub const LOOSE_THRESHOLD: f64 = 0.05;
 /// The smallest loss ½‖A − M‖²_F of a product M whose determinant does not have the sign
 /// of A's: ½ s_min², since the nearest singular matrix to A is s_min away (Eckart–Young).
 pub fn wrong_side_floor(setting: &Setting) -> f64 {
-    let s = setting.targets.iter().copied().fold(f64::INFINITY, f64::min);
+    let s = setting
+        .targets
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
     0.5 * s * s
 }
 

@@ -53,7 +53,10 @@ fn the_chapter_states_what_the_experiments_give() {
         // The quadrature of the Fuss–Catalan density agrees with the closed form.
         let (v, limit) = (gaussian.var_log(d), fuss_catalan_log_variance(l).unwrap());
         let closed = linear::fuss_catalan_log_variance_closed(l).unwrap();
-        assert!((limit - closed).abs() < 1e-3 * closed, "L {l}: {limit} vs {closed}");
+        assert!(
+            (limit - closed).abs() < 1e-3 * closed,
+            "L {l}: {limit} vs {closed}"
+        );
         // The spread of ln σ exceeds the n → ∞ limit at this width, within 20%.
         assert!(
             v > limit && v < 1.2 * limit,
@@ -127,10 +130,14 @@ fn the_chapter_states_what_the_experiments_give() {
     // At two layers: every wrong-side orthogonal run reaches the loose threshold and none
     // the chapter's; every wrong-side Gaussian run reaches the chapter's.
     let (w_o, done_o, loose_o) = study.wrong_side(1, 1);
-    assert!(w_o > 0 && done_o == 0 && loose_o == w_o, "{w_o} {done_o} {loose_o}");
+    assert!(
+        w_o > 0 && done_o == 0 && loose_o == w_o,
+        "{w_o} {done_o} {loose_o}"
+    );
     let (w_g, done_g, _) = study.wrong_side(2, 1);
     assert!(w_g > 0 && done_g == w_g, "{w_g} {done_g}");
-    c.add("orth_loose_two", loose_o).add("gauss_done_two", done_g);
+    c.add("orth_loose_two", loose_o)
+        .add("gauss_done_two", done_g);
     // With one layer every start arrives, the random ones within 40% of the aligned time.
     let within = 40;
     for i in [1, 2] {
