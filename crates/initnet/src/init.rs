@@ -757,7 +757,7 @@ mod tests {
                 householder_q_signs(&mut g, false)[[0, 0]]
             })
             .collect();
-        let d = ks_distance(x, &|t: f64| (1.0 + t) / 2.0);
+        let d = ks_distance(x, |t: f64| (1.0 + t) / 2.0);
         assert!(d >= 0.5, "KS {d}");
     }
 

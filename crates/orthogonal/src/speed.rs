@@ -182,7 +182,8 @@ impl SpeedStudy {
                     for &s in &SWEEP_SEEDS {
                         let run = speed.train(w, eta, s)?;
                         let last = run[speed.steps];
-                        up += usize::from(!(last <= run[0]));
+                        // A NaN (diverged) final loss counts as grown.
+                        up += usize::from(last > run[0] || last.is_nan());
                         lns.push(if last.is_finite() {
                             initnet::math::ln(last)
                         } else {
