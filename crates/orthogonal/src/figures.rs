@@ -150,13 +150,26 @@ pub fn jacobian_mean(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     .y_label("mean of σ² (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
+    // The χ₁ product does not depend on the weights: one prediction per activation, in
+    // the colour of its first network (two identical lines would hide each other).
+    let mut predicted_for = Vec::new();
     for (i, s) in studies.iter().enumerate() {
-        let pred: Vec<f64> = s.predicted.iter().map(|p| round_to(p.0, 6)).collect();
-        chart = chart.measured_and_predicted(
-            Series::from_ys_1(format!("{}: measured", s.network.name()), &s.mean_lambda()),
-            Series::from_ys_1(format!("{}: χ₁ product", s.network.name()), &pred),
+        let name = s.network.name();
+        chart = chart.series_in(
+            Series::from_ys_1(format!("{name}: measured"), &s.mean_lambda()),
+            Mark::Points,
             i,
         );
+        let act = name.split(',').next().unwrap_or_default().to_string();
+        if !predicted_for.contains(&act) {
+            let pred: Vec<f64> = s.predicted.iter().map(|p| round_to(p.0, 6)).collect();
+            chart = chart.series_in(
+                Series::from_ys_1(format!("{act}: χ₁ product"), &pred),
+                Mark::Dashed,
+                i,
+            );
+            predicted_for.push(act);
+        }
     }
     Ok(chart.render()?)
 }
