@@ -144,7 +144,7 @@ async function runNotebook(browser, args, notebook, expected) {
   const lastHint = page.locator('.jp-MarkdownOutput details').last();
   if (hints.length > 0) {
     await lastHint.scrollIntoViewIfNeeded();
-    await page.locator('.jp-MarkdownCell', { has: lastHint }).screenshot({ path: path.join(args.out, `${name}-hints.png`) });
+    await page.locator('.jp-MarkdownCell').filter({ has: page.locator('details') }).last().screenshot({ path: path.join(args.out, `${name}-hints.png`) });
   }
   for (const h of hints) {
     if (h.backticks > 0) problems.push(`${name}: a hint shows ${h.backticks} literal backticks: ${h.text}`);

@@ -34,14 +34,12 @@ pub fn signal_depth(studies: &[(&str, &StackStudy)]) -> Result<Figure, charts::E
 }
 
 /// The random walk of the log signal: by layer, the standard deviation over seeds of
-/// ln(rms of a^l) (dots) beside the single-input prediction sqrt(ln(1 + v_l)) / 2 (dashed),
+/// ln(rms of a^l) (dots) beside the exact single-input spread [`crate::signal::relu_log_rms_sd`] (dashed),
 /// which the batch average can only lower.
 pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
-    let single: Vec<f64> = study
-        .relative_variance
-        .iter()
-        .map(|v| initnet::math::ln(1.0 + v).sqrt() / 2.0)
-        .collect();
+    // The study's stack is valid, so this cannot fail; were it empty, the chart would say so.
+    let single =
+        crate::signal::relu_log_rms_sd(study.stack.width, study.stack.depth).unwrap_or_default();
     LineChart::new(
         "signal-walk",
         "Spread of the log signal over networks, He initialization",
@@ -58,7 +56,7 @@ pub fn signal_walk(study: &StackStudy) -> Result<Figure, charts::Error> {
             ),
             &study.log_rms_sd(),
         ),
-        Series::from_ys_1("one input: √(ln(1 + vₗ))/2, vₗ exact", &single),
+        Series::from_ys_1("one input, exact", &single),
         0,
     )
     .render()
@@ -89,7 +87,7 @@ pub fn training_curves(
         ))
         .series_as(
             Series::from_ys("He: worst run", &he.histories[pick(he, false)].accuracies()),
-            Mark::Dashed,
+            Mark::Points,
         )
         .series(Series::from_ys(
             format!("Xavier: mean of {} runs", xavier.histories.len()),
@@ -178,7 +176,12 @@ pub fn born_dead(studies: &[BornDeadSeries]) -> Result<Figure, charts::Error> {
     .x_label("depth L (layers)")
     .y_label("P(some layer is all zero)")
     .legend(SeriesLabelPosition::LowerRight);
-    for (i, s) in studies.iter().enumerate() {
+    // The settings without a closed form (the biases) first, so that the closed-form dashed
+    // lines are drawn over their dots rather than hidden under them.
+    let mut order: Vec<usize> = (0..studies.len()).collect();
+    order.sort_by_key(|&i| studies[i].closed_alive.is_some());
+    for i in order {
+        let s = &studies[i];
         let measured = s.monte_carlo.fraction();
         let p: Vec<f64> = match &s.closed_alive {
             Some(alive) => alive.iter().map(|a| 1.0 - a).collect(),

@@ -75,10 +75,7 @@ fn the_chapter_states_what_the_experiments_give() {
         "leaky_ratio_last",
         format!("{:.2}", leaky.mean_square_ratio()[last]),
     );
-    c.add(
-        "ratio_sd_last",
-        format!("{:.2}", he.mean_square_ratio_sd()[last]),
-    );
+    c.add("ratio_sd_last", up(he.mean_square_ratio_sd()[last], 2));
     c.add("leaky_alpha", alpha);
 
     // Per-layer factor of the rms, (rms^L / rms^1)^(1/(L-1)): in the log, the mean of L-1
@@ -145,9 +142,18 @@ fn the_chapter_states_what_the_experiments_give() {
             );
         }
     }
+    // The exact single-input spread for ReLU (trigamma sum), which the lognormal value above
+    // approximates; the batch can only lower it too.
     let single_sd = |st: &he::signal::StackStudy, l: usize| {
-        initnet::math::ln(1.0 + st.relative_variance[l]).sqrt() / 2.0
+        he::signal::relu_log_rms_sd(st.stack.width, st.stack.depth).unwrap()[l]
     };
+    for (l, measured) in he.log_rms_sd().iter().enumerate() {
+        assert!(
+            *measured < single_sd(he, l) * allowance,
+            "layer {}: {measured}",
+            l + 1
+        );
+    }
     // Far below the single-input spread in the first layer (the batch averages over nearly
     // independent inputs: a quarter is generous), closer at the last.
     let first_ratio = he.log_rms_sd()[0] / single_sd(he, 0);
@@ -208,6 +214,9 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("xavier_acc_mean", format!("{:.2}", mean_std(&xa_acc).0));
     c.add("xavier_acc_sd", format!("{:.2}", mean_std(&xa_acc).1));
     c.add("xavier_acc_max", format!("{:.2}", max(&xa_acc)));
+    c.add("he_acc_max", format!("{:.2}", max(&he_acc)));
+    c.add("xavier_acc_min", format!("{:.2}", min(&xa_acc)));
+    c.add("he_acc_sd", format!("{:.3}", mean_std(&he_acc).1));
     // The budget: every He run first reaches 0.95 by this epoch.
     let fit = 0.95;
     let fit_epoch = he_runs
@@ -269,10 +278,11 @@ fn the_chapter_states_what_the_experiments_give() {
     let zero_sd = 1.0 / (4.0 * setting.width as f64 * setting.depth as f64 * s.len() as f64).sqrt();
     assert!((zero_mean - 0.5).abs() < 5.0 * zero_sd, "{zero_mean}");
     c.add("zero_mean", format!("{:.3}", zero_mean));
-    c.add("zero_sd", format!("{:.4}", zero_sd));
+    c.add("zero_sd", up(zero_sd, 4));
     c.add("dead_init_first", format!("{:.2}", act0[0].dead_fraction));
     c.add("dead_init_last", format!("{:.2}", act0[last].dead_fraction));
     let act1 = he_runs.mean_activity(true);
+    c.add("dead_after_first", format!("{:.2}", act1[0].dead_fraction));
     c.add(
         "dead_after_last",
         format!("{:.2}", act1[last].dead_fraction),
@@ -282,6 +292,15 @@ fn the_chapter_states_what_the_experiments_give() {
     };
     c.add("dead_init_all", format!("{:.2}", mean_dead(&act0)));
     c.add("dead_after_all", format!("{:.2}", mean_dead(&act1)));
+    // Training did not kill units: per seed, the all-layer dead fraction after training
+    // minus the one at initialization; its mean is at most two standard errors above zero.
+    let diffs: Vec<f64> = he_runs
+        .histories
+        .iter()
+        .map(|r| mean_dead(r.after.as_ref().expect("every He run finishes")) - mean_dead(&r.before))
+        .collect();
+    let (dm, dsd) = mean_std(&diffs);
+    assert!(dm <= 2.0 * dsd / (diffs.len() as f64).sqrt(), "{dm} {dsd}");
     // The factor of two changes no sign: LeCun and He networks have the same dead units.
     for &seed in &s {
         let data = setting.data(seed).unwrap();
@@ -374,6 +393,9 @@ fn the_chapter_states_what_the_experiments_give() {
         c.add(&format!("{key}_dead"), format!("{m:.3}"));
         c.add(&format!("{key}_sd"), format!("{sd:.3}"));
         c.add(&format!("{key}_div"), point.diverged());
+        if key == "rem_leaky" {
+            c.add("rem_leaky_done", point.runs.len() - point.diverged());
+        }
         let _ = name;
     }
     // Differences of means in units of their standard error sqrt((s1^2 + s2^2) / S).
@@ -390,6 +412,16 @@ fn the_chapter_states_what_the_experiments_give() {
     assert!(z(relu, &remedy_runs[3].1) < -2.0);
     assert!(z(relu, &remedy_runs[2].1) > -2.0);
     c.add("rem_bias_z", format!("{:.1}", z(relu, &remedy_runs[2].1)));
+    // The bias does not make every ReLU fire at the start: the dead fraction at
+    // initialization with the biases is above zero by more than five standard errors.
+    let init_dead = |p: &he::dying::LrPoint| mean_std(&p.dead_at_init());
+    let (bias_init, bias_init_sd) = init_dead(&remedy_runs[2].1);
+    assert!(
+        bias_init > 5.0 * bias_init_sd / (remedy_runs[2].1.runs.len() as f64).sqrt(),
+        "{bias_init}"
+    );
+    c.add("rem_bias_dead_init", format!("{:.3}", bias_init));
+    c.add("rem_relu_dead_init", format!("{:.3}", init_dead(relu).0));
     c.add("rem_lr", relu.lr)
         .add("rem_small_lr", remedy_runs[3].1.lr);
     let BiasInit::Constant(bias) = remedies(relu.lr, remedy_runs[3].1.lr).unwrap()[2].1.bias else {
@@ -442,6 +474,13 @@ fn the_chapter_states_what_the_experiments_give() {
                 &trials,
             )
             .unwrap();
+            // The biases make a network born dead less often than the closed form for zero
+            // biases, by more than five standard errors at every depth from ten on.
+            for (l, (f, a)) in bias.fraction().iter().zip(&alive).enumerate().skip(9) {
+                let p = 1.0 - a;
+                let se = bias.standard_error(p);
+                assert!(*f < p - 5.0 * se, "depth {}: {f} vs {p}", l + 1);
+            }
             c.add("born_w3_l10_bias", format!("{:.3}", bias.fraction()[9]));
             c.add(
                 "born_w3_l30_bias",
@@ -463,11 +502,6 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("born_worst_z", format!("{:.1}", worst));
 
     // ---- Exercises ------------------------------------------------------------------------
-    // Bounds are rounded up, never down.
-    let up = |x: f64, digits: i32| {
-        let f = initnet::math::powi(10.0, digits);
-        format!("{:.*}", digits as usize, (x * f).ceil() / f)
-    };
     // 1. Uniform weights: the ratio within five of its sd bound for both laws; the spreads
     // differ by less than the sampling error of two standard deviations of 20 seeds allows.
     let small = DeepStack::new(64, 30, 100).unwrap();
@@ -490,13 +524,15 @@ fn the_chapter_states_what_the_experiments_give() {
         "ex1_ratio_normal",
         format!("{:.2}", nor.mean_square_ratio()[last]),
     );
-    c.add(
-        "ex1_ratio_sd",
-        format!("{:.2}", uni.mean_square_ratio_sd()[last]),
-    );
+    c.add("ex1_ratio_sd", up(uni.mean_square_ratio_sd()[last], 2));
     c.add("ex1_sd_uniform", format!("{su:.2}"));
     c.add("ex1_sd_normal", format!("{sn:.2}"));
     c.add("ex1_sd_rel_se", format!("{rel_se:.2}"));
+    // The exact single-input spread for normal weights at this width: a batch can only
+    // lower it, so the normal stack's spread stays below it (within the allowance).
+    let pred1 = he::signal::relu_log_rms_sd(64, 30).unwrap()[last];
+    assert!(sn < pred1 * allowance, "{sn} {pred1}");
+    c.add("ex1_sd_pred", format!("{pred1:.2}"));
 
     // 2. The cosine of two orthogonal inputs follows the arc-cosine map.
     let depth2 = stack.depth;
@@ -559,13 +595,12 @@ fn the_chapter_states_what_the_experiments_give() {
         (initnet::math::ln(meas4 / pred4)).abs() < 4.0 * rel_se,
         "{meas4} {pred4}"
     );
-    let deep = DeepStack::new(32, 100, 1).unwrap();
-    let v = deep.relative_variance(Activation::Relu).unwrap();
-    let reach = v
-        .iter()
-        .position(|v| initnet::math::ln(1.0 + v).sqrt() / 2.0 >= 1.0)
-        .unwrap()
-        + 1;
+    let exact = he::signal::relu_log_rms_sd(32, 100).unwrap();
+    let reach = exact.iter().position(|sd| *sd >= 1.0).unwrap() + 1;
+    // The lognormal approximation sqrt(ln(1 + v_L))/2 understates it.
+    let approx4 = initnet::math::ln(1.0 + nst.relative_variance[last]).sqrt() / 2.0;
+    assert!(approx4 < pred4, "{approx4} {pred4}");
+    c.add("ex4_approx", format!("{approx4:.2}"));
     c.add("ex4_v30", format!("{:.0}", nst.relative_variance[last]));
     c.add("ex4_pred", format!("{pred4:.2}"));
     c.add("ex4_measured", format!("{meas4:.2}"));
@@ -588,4 +623,10 @@ fn the_chapter_states_what_the_experiments_give() {
     if let Err(e) = claims::check(he::CHAPTER.markdown, &c) {
         panic!("{e}");
     }
+}
+
+/// Bounds are rounded up, never down: x to `digits` decimals, towards +infinity.
+fn up(x: f64, digits: i32) -> String {
+    let f = initnet::math::powi(10.0, digits);
+    format!("{:.*}", digits as usize, (x * f).ceil() / f)
 }

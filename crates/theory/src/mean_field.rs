@@ -260,7 +260,7 @@ pub fn mean_field(
 /// inputs, so the varying share is 1 − c with c = q₁₂ / q their correlation. The recursion
 /// is the [`q_map`] for q and the covariance map q₁₂ ← σ_w² E[f(u1) f(u2)] (the [`c_map`]
 /// times q). For an odd activation E[f(u1) f(u2)] = 0 at c = 0, so every share is exactly 1;
-/// for the logistic sigmoid E[σ] = 1/2 makes c grow toward 1 at any σ_w². A bad variance is
+/// for the logistic sigmoid 𝔼\[σ\] = 1/2 makes c grow toward 1 at any σ_w². A bad variance is
 /// an error naming it.
 pub fn input_share(
     activation: Activation,
