@@ -7,6 +7,7 @@ use initnet::{Activation, rng};
 
 use crate::Error;
 use crate::linear::Weights;
+use crate::parallel::{Memo, per_seed};
 use crate::spectrum::{lambda_moments, singular_values};
 
 /// One network's Jacobian: (mean λ, mean λ²) after every layer, and the singular values of
@@ -137,12 +138,20 @@ impl JacobianStudy {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        let (mut moments, mut sigma) = (Vec::new(), Vec::new());
-        for &seed in seeds {
-            let (m, s) = network.measure(seed)?;
-            moments.push(m);
-            sigma.push(s);
-        }
+        static MEMO: Memo<(Network, Vec<u64>), JacobianStudy> = Memo::new();
+        MEMO.get_or_run((network, seeds.to_vec()), || {
+            let (moments, sigma) = per_seed(seeds, |&seed| network.measure(seed))?
+                .into_iter()
+                .unzip();
+            Self::measured(network, moments, sigma)
+        })
+    }
+
+    fn measured(
+        network: Network,
+        moments: Vec<Vec<(f64, f64)>>,
+        sigma: Vec<Vec<f64>>,
+    ) -> Result<Self, Error> {
         Ok(JacobianStudy {
             network,
             moments,
@@ -168,6 +177,20 @@ impl JacobianStudy {
                         .iter()
                         .map(|m| m[l].1 / (m[l].0 * m[l].0) - 1.0),
                 )
+            })
+            .collect()
+    }
+
+    /// After every layer, the pooled relative variance over the seeds: the mean of m₂
+    /// divided by the mean of m₁², minus one (m₁ = mean λ, m₂ = mean λ² of one network),
+    /// the estimate of E[m₂]/E[m₁²] - 1 that [`theory::relu_jacobian_moments`] gives
+    /// exactly at finite width.
+    pub fn pooled_relative_variance(&self) -> Vec<f64> {
+        (0..self.network.depth)
+            .map(|l| {
+                let m2 = book::mean(self.moments.iter().map(|m| m[l].1));
+                let m11 = book::mean(self.moments.iter().map(|m| m[l].0 * m[l].0));
+                m2 / m11 - 1.0
             })
             .collect()
     }

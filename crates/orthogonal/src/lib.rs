@@ -6,6 +6,7 @@
 pub mod figures;
 pub mod jacobian;
 pub mod linear;
+mod parallel;
 pub mod saxe;
 pub mod spectrum;
 pub mod speed;

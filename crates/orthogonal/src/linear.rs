@@ -6,6 +6,7 @@ use initnet::ndarray::Array2;
 use initnet::{Init, rng};
 
 use crate::Error;
+use crate::parallel::per_seed;
 use crate::spectrum::{lambda_moments, singular_values};
 
 /// How the weights of a deep linear network are drawn.
@@ -87,10 +88,16 @@ impl ProductStudy {
         }
         let mut sigma = vec![Vec::new(); depths.len()];
         let mut moments = vec![Vec::new(); depths.len()];
-        for &seed in seeds {
-            for (d, m) in products(n, depths, weights, seed)?.iter().enumerate() {
-                sigma[d].push(singular_values(m));
-                moments[d].push(lambda_moments(m));
+        let measured = per_seed(seeds, |&seed| {
+            Ok(products(n, depths, weights, seed)?
+                .iter()
+                .map(|m| (singular_values(m), lambda_moments(m)))
+                .collect::<Vec<_>>())
+        })?;
+        for per_depth in measured {
+            for (d, (s, m)) in per_depth.into_iter().enumerate() {
+                sigma[d].push(s);
+                moments[d].push(m);
             }
         }
         Ok(ProductStudy {

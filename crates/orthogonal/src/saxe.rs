@@ -9,6 +9,7 @@ use initnet::ndarray::Array2;
 use initnet::{Init, rng};
 
 use crate::Error;
+use crate::parallel::{Memo, per_seed};
 
 /// How the network starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,19 +296,42 @@ impl SaxeStudy {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
+        static MEMO: Memo<(Setting, Vec<usize>, Vec<u64>), SaxeStudy> = Memo::new();
+        let key = (setting.clone(), depths.to_vec(), seeds.to_vec());
+        MEMO.get_or_run(key, || Self::compute(setting, depths, seeds))
+    }
+
+    fn compute(setting: &Setting, depths: &[usize], seeds: &[u64]) -> Result<Self, Error> {
+        // Every (start, depth, seed) run on its own, shared out over the cores.
+        let jobs: Vec<(Start, usize, u64)> = Start::ALL
+            .iter()
+            .flat_map(|&start| {
+                depths
+                    .iter()
+                    .flat_map(move |&l| seeds.iter().map(move |&seed| (start, l, seed)))
+            })
+            .collect();
+        let runs = per_seed(&jobs, |&(start, l, seed)| {
+            let losses = train(setting, l, start, seed)?;
+            Ok((
+                epochs_to_threshold(&losses, setting.threshold),
+                epochs_to_threshold(&losses, LOOSE_THRESHOLD),
+                same_component(setting, l, start, seed)?,
+            ))
+        })?;
+        let mut runs = runs.into_iter();
         let (mut epochs, mut same, mut loose) = (Vec::new(), Vec::new(), Vec::new());
-        for start in Start::ALL {
+        for _ in Start::ALL {
             let (mut per_depth, mut same_depth, mut loose_depth) =
                 (Vec::new(), Vec::new(), Vec::new());
-            for &l in depths {
-                let (mut runs, mut sides, mut looser) = (Vec::new(), Vec::new(), Vec::new());
-                for &seed in seeds {
-                    let losses = train(setting, l, start, seed)?;
-                    runs.push(epochs_to_threshold(&losses, setting.threshold));
-                    looser.push(epochs_to_threshold(&losses, LOOSE_THRESHOLD));
-                    sides.push(same_component(setting, l, start, seed)?);
+            for _ in depths {
+                let (mut e, mut sides, mut looser) = (Vec::new(), Vec::new(), Vec::new());
+                for (done, loosely, side) in runs.by_ref().take(seeds.len()) {
+                    e.push(done);
+                    looser.push(loosely);
+                    sides.push(side);
                 }
-                per_depth.push(runs);
+                per_depth.push(e);
                 same_depth.push(sides);
                 loose_depth.push(looser);
             }

@@ -2,11 +2,13 @@
 //! weights: full-batch gradient descent on a linear teacher with small inputs, each
 //! initializer at its best learning rate of a short sweep.
 
-use initnet::Activation;
-use initnet::rng;
+use initnet::kernels::matmul;
+use initnet::ndarray::Array2;
+use initnet::{Activation, rng};
 
 use crate::Error;
 use crate::linear::Weights;
+use crate::parallel::{Memo, per_seed};
 
 /// The task and the network: `depth` square tanh layers of `width` units, zero biases,
 /// Var(W) = σ_w²/n, fed `batch` inputs with N(0, q_in) entries, trained to map them to
@@ -29,40 +31,24 @@ pub struct Speed {
     pub steps: usize,
 }
 
-/// C (m×p) = A (m×k) B (k×p) with optional transposes, row-major, fma chains.
-#[allow(clippy::too_many_arguments)]
-fn mm(a: &[f64], ta: bool, b: &[f64], tb: bool, m: usize, k: usize, p: usize, c: &mut [f64]) {
-    for i in 0..m {
-        for j in 0..p {
-            let mut acc = 0.0f64;
-            for r in 0..k {
-                let x = if ta { a[r * m + i] } else { a[i * k + r] };
-                let y = if tb { b[j * k + r] } else { b[r * p + j] };
-                acc = x.mul_add(y, acc);
-            }
-            c[i * p + j] = acc;
-        }
-    }
-}
-
-/// The learning rates of the sweep: 0.0125 × 2^k, k = 0..4.
-pub const RATES: [f64; 5] = [0.0125, 0.025, 0.05, 0.1, 0.2];
+/// The learning rates of the sweep: 0.05 × 2^k, k = 0..3.
+pub const RATES: [f64; 4] = [0.05, 0.1, 0.2, 0.4];
 
 /// The seeds of the sweep, apart from the chapter's seeds 0..19 that measure.
 pub const SWEEP_SEEDS: [u64; 20] = book::seeds(100);
 
 impl Speed {
-    /// The chapter's: tanh at σ_w² = 1, n = 16, L = 32, 16 inputs with q_in = 0.01, 100
+    /// The chapter's: tanh at σ_w² = 1, n = 16, L = 16, 16 inputs with q_in = 0.01, 60
     /// steps.
     pub fn chapter() -> Self {
         Speed {
             activation: Activation::Tanh,
             sigma_w2: 1.0,
             width: 16,
-            depth: 32,
+            depth: 16,
             batch: 16,
             q_in: 0.01,
-            steps: 100,
+            steps: 60,
         }
     }
 
@@ -83,32 +69,21 @@ impl Speed {
         let mut g = rng(seed);
         let x = initnet::random::normal_matrix((n, b), self.q_in.sqrt(), &mut g)?;
         let a = initnet::Init::orthogonal().sample(n, n, &mut g)?;
-        let x: Vec<f64> = x.iter().copied().collect();
-        let a: Vec<f64> = a.iter().copied().collect();
-        let mut y = vec![0.0; n * b];
-        mm(&a, false, &x, false, n, n, b, &mut y);
+        let y = matmul(&a, &x);
         let yy: f64 = y.iter().map(|v| v * v).sum();
         let init = weights.init(self.sigma_w2.sqrt())?;
-        let mut w: Vec<Vec<f64>> = (0..depth)
-            .map(|_| {
-                init.sample(n, n, &mut g)
-                    .map(|m| m.iter().copied().collect())
-            })
+        let mut w: Vec<Array2<f64>> = (0..depth)
+            .map(|_| init.sample(n, n, &mut g))
             .collect::<Result<_, _>>()?;
         let f = self.activation;
         let mut h = vec![x; depth + 1];
         let mut losses = Vec::with_capacity(self.steps + 1);
-        let (mut delta, mut next, mut grad) =
-            (vec![0.0; n * b], vec![0.0; n * b], vec![0.0; n * n]);
         for step in 0..=self.steps {
             for l in 1..=depth {
-                let (done, rest) = h.split_at_mut(l);
-                mm(&w[l - 1], false, &done[l - 1], false, n, n, b, &mut rest[0]);
-                for v in rest[0].iter_mut() {
-                    *v = f.f(*v);
-                }
+                h[l] = f.apply(&matmul(&w[l - 1], &h[l - 1]));
             }
             let mut loss = 0.0;
+            let mut delta = Array2::zeros((n, b));
             for ((d, o), t) in delta.iter_mut().zip(&h[depth]).zip(&y) {
                 let e = o - t;
                 loss += e * e;
@@ -119,25 +94,12 @@ impl Speed {
                 break;
             }
             for l in (1..=depth).rev() {
-                // dA = δ ⊙ f'(a), from h = f(a): tanh' = 1 - h².
-                for (d, o) in delta.iter_mut().zip(&h[l]) {
-                    *d *= match f {
-                        Activation::Tanh => 1.0 - o * o,
-                        _ => {
-                            if *o > 0.0 {
-                                1.0
-                            } else {
-                                0.0
-                            }
-                        }
-                    };
-                }
-                mm(&delta, false, &h[l - 1], true, n, b, n, &mut grad);
-                mm(&w[l - 1], true, &delta, false, n, n, b, &mut next);
-                for (wi, gi) in w[l - 1].iter_mut().zip(&grad) {
-                    *wi -= eta * gi;
-                }
-                std::mem::swap(&mut delta, &mut next);
+                // dA = δ ⊙ f'(a), read off h = f(a) (tanh' = 1 - h²; h > 0 where a > 0).
+                delta.zip_mut_with(&h[l], |d, &o| *d *= f.df_given(o, o));
+                let grad = matmul(&delta, &h[l - 1].t());
+                let next = matmul(&w[l - 1].t(), &delta);
+                w[l - 1].zip_mut_with(&grad, |wi, gi| *wi -= eta * gi);
+                delta = next;
             }
         }
         Ok(losses)
@@ -158,61 +120,100 @@ pub struct SpeedStudy {
     pub best: [f64; 2],
     /// `losses[w][s][t]`: the loss of seed s before step t at the best rate.
     pub losses: Vec<Vec<Vec<f64>>>,
+    /// `tied[s][t]`: the Gaussian network of seed s trained at the orthogonal one's best
+    /// rate, the comparison at one rate for both.
+    pub tied: Vec<Vec<f64>>,
 }
 
 /// The two initializers, in the study's order.
 pub const WEIGHTS: [Weights; 2] = [Weights::Gaussian, Weights::Orthogonal];
 
 impl SpeedStudy {
-    /// Sweeps the rates on [`SWEEP_SEEDS`], then trains every seed at each best rate.
+    /// Sweeps the rates on [`SWEEP_SEEDS`], then trains every seed at each best rate, and
+    /// the Gaussian networks also at the orthogonal networks' best rate. Computed once per
+    /// process for given arguments, the runs shared out over the cores.
     pub fn run(speed: Speed, seeds: &[u64]) -> Result<Self, Error> {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
+        static MEMO: Memo<(Speed, Vec<u64>), SpeedStudy> = Memo::new();
+        MEMO.get_or_run((speed, seeds.to_vec()), || Self::compute(speed, seeds))
+    }
+
+    fn compute(speed: Speed, seeds: &[u64]) -> Result<Self, Error> {
+        let jobs: Vec<(Weights, f64, u64)> = WEIGHTS
+            .iter()
+            .flat_map(|&w| {
+                RATES
+                    .iter()
+                    .flat_map(move |&eta| SWEEP_SEEDS.iter().map(move |&s| (w, eta, s)))
+            })
+            .collect();
+        // (initial loss, final loss), a run that stopped early (diverged) ending at +∞.
+        let ends = per_seed(&jobs, |&(w, eta, s)| {
+            let run = speed.train(w, eta, s)?;
+            let last = if run.len() == speed.steps + 1 {
+                run[speed.steps]
+            } else {
+                f64::INFINITY
+            };
+            Ok((run[0], last))
+        })?;
         let (mut sweep, mut grew) = (Vec::new(), Vec::new());
         let mut best = [0.0; 2];
-        let mut losses = Vec::new();
-        for (i, w) in WEIGHTS.into_iter().enumerate() {
+        for (i, per_weights) in ends.chunks(RATES.len() * SWEEP_SEEDS.len()).enumerate() {
+            let mut row = Vec::new();
             let mut grew_row = Vec::new();
-            let row = RATES
-                .iter()
-                .map(|&eta| {
-                    let mut lns = Vec::new();
-                    let mut up = 0;
-                    for &s in &SWEEP_SEEDS {
-                        let run = speed.train(w, eta, s)?;
-                        let last = run[speed.steps];
-                        // A NaN (diverged) final loss counts as grown.
-                        up += usize::from(last > run[0] || last.is_nan());
-                        lns.push(if last.is_finite() {
+            for per_rate in per_weights.chunks(SWEEP_SEEDS.len()) {
+                // A NaN or infinite final loss counts as grown.
+                grew_row.push(
+                    per_rate
+                        .iter()
+                        .filter(|(first, last)| !(last <= first))
+                        .count(),
+                );
+                let lns = per_rate
+                    .iter()
+                    .map(|&(_, last)| {
+                        if last.is_finite() {
                             initnet::math::ln(last)
                         } else {
                             f64::INFINITY
-                        });
-                    }
-                    grew_row.push(up);
-                    Ok(median(lns))
-                })
-                .collect::<Result<Vec<f64>, Error>>()?;
-            grew.push(grew_row);
+                        }
+                    })
+                    .collect();
+                row.push(median(lns));
+            }
             let k = (0..RATES.len())
                 .min_by(|&a, &b| row[a].total_cmp(&row[b]))
                 .unwrap_or(0);
             best[i] = RATES[k];
             sweep.push(row);
-            losses.push(
-                seeds
-                    .iter()
-                    .map(|&s| speed.train(w, best[i], s))
-                    .collect::<Result<Vec<_>, _>>()?,
-            );
+            grew.push(grew_row);
+        }
+        // The Gaussian networks at the orthogonal ones' rate only if that is another rate.
+        let tied_rate = (best[1] != best[0]).then_some(best[1]);
+        let measure: Vec<(Weights, f64)> = [(Weights::Gaussian, best[0]), (Weights::Orthogonal, best[1])]
+            .into_iter()
+            .chain(tied_rate.map(|eta| (Weights::Gaussian, eta)))
+            .collect();
+        let jobs: Vec<(Weights, f64, u64)> = measure
+            .iter()
+            .flat_map(|&(w, eta)| seeds.iter().map(move |&s| (w, eta, s)))
+            .collect();
+        let mut runs = per_seed(&jobs, |&(w, eta, s)| speed.train(w, eta, s))?;
+        let mut tied = runs.split_off(2 * seeds.len());
+        let orth = runs.split_off(seeds.len());
+        if tied.is_empty() {
+            tied = runs.clone();
         }
         Ok(SpeedStudy {
             speed,
             sweep,
             grew,
             best,
-            losses,
+            losses: vec![runs, orth],
+            tied,
         })
     }
 

@@ -57,11 +57,12 @@ fn the_chapter_states_what_the_experiments_give() {
             (limit - closed).abs() < 1e-3 * closed,
             "L {l}: {limit} vs {closed}"
         );
-        // The spread of ln σ exceeds the n → ∞ limit at this width, within 20%.
-        assert!(
-            v > limit && v < 1.2 * limit,
-            "L {l}: var ln σ {v} vs {limit}"
-        );
+        // The spread of ln σ exceeds the n → ∞ limit at this width at every depth, by one
+        // to five standard errors over the seeds: a finite-width excess with no closed
+        // form here, so the chapter states its sign for these seeds (the SVD's last bits
+        // cannot move a gap of a standard error), not its size.
+        let (_, se_v) = mean_se(&gaussian.var_log_sigma(d));
+        assert!(v - se_v > limit, "L {l}: var ln σ {v} ± {se_v} vs {limit}");
         // Orthogonal moments are exactly 1 to rounding.
         assert!(orth.moments[d].iter().all(|m| (m.0 - 1.0).abs() < 1e-12));
     }
@@ -194,6 +195,30 @@ fn the_chapter_states_what_the_experiments_give() {
         .add("spread_tanh_orth_pred", format!("{:.2}", pred(1)))
         .add("spread_relu_gauss", format!("{:.1}", last(2)))
         .add("spread_relu_orth", format!("{:.1}", last(3)));
+    // ReLU with Gaussian weights: the exact finite-width moments. The pooled ratio over the
+    // seeds estimates E[m₂]/E[m₁²] - 1, which theory gives at n = 64; within five
+    // jackknife standard errors.
+    let relu = &studies[2];
+    let (_, m11, m2) =
+        theory::relu_jacobian_moments(relu.network.width, relu.network.depth).unwrap();
+    let exact = m2 / m11 - 1.0;
+    let k = relu.network.depth - 1;
+    let pooled = relu.pooled_relative_variance()[k];
+    let jack: Vec<f64> = (0..SEEDS.len())
+        .map(|i| {
+            let others = relu.moments.iter().enumerate().filter(|(j, _)| *j != i);
+            let (a, b): (Vec<f64>, Vec<f64>) =
+                others.map(|(_, m)| (m[k].1, m[k].0 * m[k].0)).unzip();
+            book::mean(a) / book::mean(b) - 1.0
+        })
+        .collect();
+    let jm = book::mean(jack.iter().copied());
+    let s = SEEDS.len() as f64;
+    let jse = ((s - 1.0) / s * jack.iter().map(|x| (x - jm) * (x - jm)).sum::<f64>()).sqrt();
+    assert!((pooled - exact).abs() < 5.0 * jse, "{pooled} ± {jse} vs {exact}");
+    assert!(exact > pred(2) && last(2) < pred(2));
+    c.add("relu_exact", format!("{exact:.1}"))
+        .add("relu_pooled", format!("{pooled:.1}"));
     assert!((pred(2) - 2.0 * nets[2].depth as f64).abs() < 1e-9);
     assert!((pred(3) - nets[3].depth as f64).abs() < 1e-9);
 
@@ -213,9 +238,9 @@ fn the_chapter_states_what_the_experiments_give() {
     for b in study.best {
         assert!(b > RATES[0] && b < RATES[RATES.len() - 1], "best rate {b}");
     }
-    // From 0.05 on, some Gaussian sweep runs end above their start; below, none; no
+    // From 0.2 on, some Gaussian sweep runs end above their start; below, none; no
     // orthogonal run does at any rate of the sweep.
-    let unstable = 0.05;
+    let unstable = 0.2;
     c.add("speed_gauss_unstable", unstable);
     for (r, &rate) in RATES.iter().enumerate() {
         assert_eq!(study.grew[0][r] > 0, rate >= unstable, "rate {rate}");
@@ -223,7 +248,10 @@ fn the_chapter_states_what_the_experiments_give() {
     }
     // "For most runs at the largest rate".
     assert!(2 * study.grew[0][RATES.len() - 1] > SWEEP_SEEDS.len());
-    let (within, threshold) = (40, 0.1);
+    // Both pick the same rate, so the comparison is at one rate for both as well.
+    assert_eq!(study.best[0], study.best[1]);
+    assert_eq!(study.tied, study.losses[0]);
+    let (within, threshold) = (30, 0.1);
     c.add("speed_orth_steps", within)
         .add("speed_threshold", threshold);
     for s in 0..SEEDS.len() {
@@ -233,7 +261,7 @@ fn the_chapter_states_what_the_experiments_give() {
         );
         assert!(study.steps_to(0, s, threshold).is_none(), "seed {s}");
     }
-    let (floor, ceiling) = (0.4, 0.05);
+    let (floor, ceiling) = (0.25, 0.05);
     c.add("speed_gauss_floor", floor)
         .add("speed_orth_ceiling", ceiling);
     assert!(study.losses[0].iter().all(|l| l[sp.steps] > floor));
@@ -243,7 +271,7 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("speed_log_ratio", format!("{m:.1}"))
         .add("speed_log_ratio_se", format!("{se:.2}"))
         .add("speed_ratio", format!("{:.0}", initnet::math::exp(m)));
-    let ratio_floor = 20.0;
+    let ratio_floor = 3.0;
     c.add("speed_ratio_floor", ratio_floor);
     assert!(m - 5.0 * se > initnet::math::ln(ratio_floor), "{m} ± {se}");
     let early = 10;

@@ -264,6 +264,37 @@ pub fn jacobian_spectrum(
     Ok((mean, rel))
 }
 
+/// The exact finite-width moments of the Jacobian J = D_L W_L ⋯ D_1 W_1 of a ReLU network
+/// of `depth` square layers of width `n` with Gaussian weights at He's scale,
+/// Var(W) = 2/n, zero biases, at one nonzero input: (E[m₁], E[m₁²], E[m₂]) with
+/// m₁ = tr(JᵀJ)/n and m₂ = tr((JᵀJ)²)/n, the first two moments of λ = σ².
+///
+/// Write A = tr(JᵀJ), B = tr((JᵀJ)²) and G = JJᵀ for the Jacobian of l layers. One more
+/// layer gives A' = Σ_i d_i w_iᵀ G w_i and B' = Σ_ij d_i d_j (w_iᵀ G w_j)², with w_i the
+/// rows of W and d_i = 1[w_i · h > 0] (p = ½). Given the earlier layers, the rows are
+/// independent, and conditioning a row on the sign of its component along h leaves its
+/// moments up to the fourth unchanged (every mixed moment with an odd power of that
+/// component vanishes either way). Wick's theorem, E[(wᵀGw)²] = v²(A² + 2B) and
+/// E[(w_iᵀGw_j)²] = v²B, then gives, with v = 2/n,
+///
+/// E[A'] = npv A,  E[A'²] = npv²(A² + 2B) + n(n-1)p²v² A²,
+/// E[B'] = npv²(A² + 2B) + n(n-1)p²v² B,
+///
+/// linear in (A, A², B), from A = B = n for the identity. As n → ∞, E[m₂]/E[m₁²] - 1 tends
+/// to 2L, the free-probability value of [`jacobian_spectrum`]; at finite n it exceeds it
+/// by a term of relative order L/n.
+pub fn relu_jacobian_moments(n: usize, depth: usize) -> Result<(f64, f64, f64)> {
+    let nf = nonzero("width n of the network", n)? as f64;
+    let (p, v) = (0.5, 2.0 / nf);
+    let (mut a, mut a2, mut b) = (nf, nf * nf, nf);
+    for _ in 0..depth {
+        let diag = nf * p * v * v * (a2 + 2.0 * b);
+        let off = nf * (nf - 1.0) * p * p * v * v;
+        (a, a2, b) = (nf * p * v * a, diag + off * a2, diag + off * b);
+    }
+    Ok((a / nf, a2 / (nf * nf), b / nf))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +312,22 @@ mod tests {
         assert!((gaussian_product_mean_log_sigma(1, 4).unwrap() - 4.0 * e).abs() < 1e-13);
         assert!((gaussian_product_mean_log_sigma(20_000, 3).unwrap() + 1.5).abs() < 1e-3);
         assert!(gaussian_product_sigma4(0, 3).is_err());
+    }
+
+    #[test]
+    fn relu_jacobian_moments_tend_to_free_probability() {
+        // One layer: E[m₂] = (1 + 3/n) + 2, E[m₁²] = 1 + 1/n + 4/n².
+        let (m1, m11, m2) = relu_jacobian_moments(64, 1).unwrap();
+        assert!((m1 - 1.0).abs() < 1e-15);
+        assert!((m2 - (3.0 + 3.0 / 64.0)).abs() < 1e-13);
+        assert!((m11 - (1.0 + 1.0 / 64.0 + 4.0 / 4096.0)).abs() < 1e-13);
+        for l in [1usize, 4, 16] {
+            let (_, m11, m2) = relu_jacobian_moments(1 << 20, l).unwrap();
+            let q = vec![1.0; l];
+            let (_, rel) = jacobian_spectrum(Activation::Relu, 2.0, &q, false).unwrap();
+            assert!((m2 / m11 - 1.0 - rel).abs() < 1e-3 * rel, "{l}");
+        }
+        assert!(relu_jacobian_moments(0, 3).is_err());
     }
 
     #[test]

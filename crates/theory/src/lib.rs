@@ -62,6 +62,7 @@ pub use gaussian::{
 pub use isometry::{
     deep_linear_mode, deep_linear_time, fuss_catalan_expectation, fuss_catalan_log_sigma_density,
     gaussian_product_mean_log_sigma, gaussian_product_sigma4, jacobian_spectrum,
+    relu_jacobian_moments,
 };
 pub use mean_field::{
     Prediction, activation_mean, c_map, chi, input_share, mean_field, q_map, q_trajectory,
