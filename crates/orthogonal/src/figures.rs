@@ -44,7 +44,8 @@ pub fn density(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<(f64, f64)>
 /// The spectra of Gaussian products: the density of ln σ over all singular values of all
 /// seeds (dots) beside the Fuss–Catalan density of the n → ∞ limit (dashed), per depth.
 pub fn product_spectra(gaussian: &ProductStudy) -> book::Result<Figure> {
-    let (lo, hi) = (-8.0, 2.0);
+    // Down to ln σ = -16: the deepest product still has a tenth of its mass below -8.
+    let (lo, hi) = (-16.0, 2.0);
     let mut chart = LineChart::new(
         "product-spectra",
         format!(
@@ -56,7 +57,7 @@ pub fn product_spectra(gaussian: &ProductStudy) -> book::Result<Figure> {
     .y_label("density")
     .legend(SeriesLabelPosition::UpperLeft);
     for (d, &l) in gaussian.depths.iter().enumerate() {
-        let measured = density(&gaussian.log_sigma(d), lo, hi, 40);
+        let measured = density(&gaussian.log_sigma(d), lo, hi, 72);
         let theory: Vec<(f64, f64)> = theory::fuss_catalan_log_sigma_density(l, 400)?
             .into_iter()
             .filter(|(y, _)| *y >= lo && *y <= hi)
@@ -82,7 +83,6 @@ pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
     )
     .x_label("depth L (layers)")
     .y_label("epochs to loss ≤ 0.01")
-    .log_x()
     .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
     for (i, start) in saxe::Start::ALL.iter().enumerate() {
@@ -100,13 +100,17 @@ pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
             )?;
             chart = chart.measured_and_predicted(series, pred, 0);
         } else {
+            // A median above the budget is not drawn: the budget line stands for it. The
+            // Gaussian line is dashed, so that it stays visible where it meets the other.
             series.label = format!("{}: median", start.name());
-            chart = chart.series_in(series, Mark::Line, i);
+            series.points.retain(|p| p.1 < budget);
+            let mark = if i == 1 { Mark::Line } else { Mark::Dashed };
+            chart = chart.series_in(series, mark, i);
         }
     }
     chart = chart.series_in(
         Series::new(
-            format!("budget ({} epochs; not reached)", study.setting.max_epochs),
+            format!("budget ({} epochs; medians above it)", study.setting.max_epochs),
             vec![(xs[0], budget), (xs[xs.len() - 1], budget)],
         ),
         Mark::Dashed,
@@ -266,7 +270,7 @@ pub fn figures() -> book::Result<Vec<Figure>> {
         saxe_epochs(&saxe)?,
         jacobian_mean(&refs)?,
         jacobian_spread(&refs)?,
-        jacobian_spectra(&refs[..3])?,
+        jacobian_spectra(&refs)?,
         speed_curves(&speed)?,
     ])
 }
