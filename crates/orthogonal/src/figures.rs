@@ -110,7 +110,10 @@ pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
     }
     chart = chart.series_in(
         Series::new(
-            format!("budget ({} epochs; medians above it)", study.setting.max_epochs),
+            format!(
+                "budget ({} epochs; medians above it)",
+                study.setting.max_epochs
+            ),
             vec![(xs[0], budget), (xs[xs.len() - 1], budget)],
         ),
         Mark::Dashed,

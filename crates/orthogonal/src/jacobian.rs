@@ -14,6 +14,9 @@ use crate::spectrum::{lambda_moments, singular_values};
 /// the whole J.
 pub type Measured = (Vec<(f64, f64)>, Vec<f64>);
 
+/// A Jacobian's (mean λ, mean λ²) after every layer, and the whole Jacobian.
+pub type Traced = (Vec<(f64, f64)>, Array2<f64>);
+
 /// A deep network to measure: `depth` square layers of `width` units, zero biases,
 /// Var(W) = σ_w²/n (Gaussian, or orthogonal times σ_w), fed one input with
 /// ‖x‖² = n q_in, so that q¹ = σ_w² q_in.
@@ -100,23 +103,111 @@ impl Network {
         // x with ‖x‖² = n q_in exactly: a Gaussian direction, rescaled.
         let z = initnet::random::normal_matrix((n, 1), 1.0, &mut g)?;
         let norm2: f64 = z.iter().map(|v| v * v).sum();
-        let mut h: Array2<f64> = z.mapv(|v| v * (n as f64 * self.q_in / norm2).sqrt());
-        let mut j = Array2::eye(n);
-        let mut moments = Vec::with_capacity(self.depth);
-        for _ in 0..self.depth {
-            let w = init.sample(n, n, &mut g)?;
-            let a = matmul(&w, &h);
-            let d: Array1<f64> = a.column(0).mapv(|v| self.activation.df(v));
-            let mut wj = matmul(&w, &j);
-            for (mut row, di) in wj.rows_mut().into_iter().zip(&d) {
-                row.mapv_inplace(|v| v * di);
-            }
-            j = wj;
-            h = self.activation.apply(&a);
-            moments.push(lambda_moments(&j));
-        }
+        let x: Vec<f64> = z
+            .iter()
+            .map(|v| v * (n as f64 * self.q_in / norm2).sqrt())
+            .collect();
+        let weights = (0..self.depth)
+            .map(|_| init.sample(n, n, &mut g))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (moments, j) = jacobian_at(&weights, self.activation, &x)?;
         Ok((moments, singular_values(&j)))
     }
+}
+
+/// The input-output Jacobian J = ∂h^L/∂h^0 = D_L W_L ⋯ D_1 W_1 of the layers `weights`
+/// (W^l of shape n_l × n_{l-1}, zero biases, activation f in every layer) at the input
+/// `x` (length n_0), and after every layer the moments (mean λ, mean λ²) of the Jacobian
+/// so far, from traces in portable arithmetic (λ over its n_0 columns). Shapes that do not
+/// chain are an error naming the layer.
+pub fn jacobian_at(
+    weights: &[Array2<f64>],
+    activation: Activation,
+    x: &[f64],
+) -> Result<Traced, Error> {
+    if x.is_empty() {
+        return Err(Error::Zero("length of the input x"));
+    }
+    let mut h = Array2::from_shape_vec((x.len(), 1), x.to_vec())
+        .map_err(|_| Error::Zero("length of the input x"))?;
+    let mut j = Array2::eye(x.len());
+    let mut moments = Vec::with_capacity(weights.len());
+    for (l, w) in weights.iter().enumerate() {
+        if w.ncols() != h.nrows() || w.nrows() == 0 {
+            return Err(initnet::Error::Shape {
+                what: format!("W of layer {} (columns: the units below it)", l + 1),
+                expected: vec![w.nrows().max(1), h.nrows()],
+                got: vec![w.nrows(), w.ncols()],
+            }
+            .into());
+        }
+        let a = matmul(w, &h);
+        let d: Array1<f64> = a.column(0).mapv(|v| activation.df(v));
+        let mut wj = matmul(w, &j);
+        for (mut row, di) in wj.rows_mut().into_iter().zip(&d) {
+            row.mapv_inplace(|v| v * di);
+        }
+        j = wj;
+        h = activation.apply(&a);
+        moments.push(lambda_moments(&j));
+    }
+    Ok((moments, j))
+}
+
+/// The mean field's prediction for the Jacobian of `depth` square layers at σ_w² = n Var(W),
+/// zero biases, fed an input of mean square `q_in` (so q¹ = σ_w² q_in): (mean λ, relative
+/// variance of λ) after the last layer, from [`theory::q_trajectory`] and
+/// [`theory::jacobian_spectrum`], for Gaussian (or other i.i.d.) weights or orthogonal ones.
+pub fn predicted_at(
+    activation: Activation,
+    sigma_w2: f64,
+    q_in: f64,
+    depth: usize,
+    orthogonal: bool,
+) -> Result<(f64, f64), Error> {
+    if depth == 0 {
+        return Err(Error::Zero("depth"));
+    }
+    let q = theory::q_trajectory(activation, sigma_w2, 0.0, sigma_w2 * q_in, depth)?;
+    Ok(theory::jacobian_spectrum(
+        activation, sigma_w2, &q, orthogonal,
+    )?)
+}
+
+/// What one Jacobian's singular values say, for a summary: from [`jacobian_at`] and
+/// nalgebra's SVD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Mean of λ = σ² (tr JᵀJ over the input count).
+    pub mean_lambda: f64,
+    /// Relative variance of λ, mean λ² / (mean λ)² - 1 (`None` when J is zero).
+    pub spread: Option<f64>,
+    /// The smallest and the largest singular value.
+    pub sigma_min: f64,
+    /// The largest singular value.
+    pub sigma_max: f64,
+    /// σ_max / σ_min (`None` when σ_min is zero).
+    pub condition: Option<f64>,
+}
+
+/// The [`Summary`] of the Jacobian of `weights` at `x` (see [`jacobian_at`]).
+pub fn summary_at(
+    weights: &[Array2<f64>],
+    activation: Activation,
+    x: &[f64],
+) -> Result<Summary, Error> {
+    let (moments, j) = jacobian_at(weights, activation, x)?;
+    let (m1, m2) = moments.last().copied().unwrap_or((1.0, 1.0));
+    let sigma = singular_values(&j);
+    let sigma_min = sigma.last().copied().unwrap_or(0.0);
+    let sigma_max = sigma.first().copied().unwrap_or(0.0);
+    Ok(Summary {
+        mean_lambda: m1,
+        spread: (m1 > 0.0).then(|| m2 / (m1 * m1) - 1.0),
+        sigma_min,
+        sigma_max,
+        condition: (sigma_min > 0.0).then(|| sigma_max / sigma_min),
+    })
 }
 
 /// One network kind over seeds.

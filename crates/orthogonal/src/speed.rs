@@ -2,6 +2,8 @@
 //! weights: full-batch gradient descent on a linear teacher with small inputs, each
 //! initializer at its best learning rate of a short sweep.
 
+use std::cmp::Ordering;
+
 use initnet::kernels::matmul;
 use initnet::ndarray::Array2;
 use initnet::{Activation, rng};
@@ -169,7 +171,9 @@ impl SpeedStudy {
                 grew_row.push(
                     per_rate
                         .iter()
-                        .filter(|(first, last)| !(last <= first))
+                        .filter(|(first, last)| {
+                            matches!(last.partial_cmp(first), Some(Ordering::Greater) | None)
+                        })
                         .count(),
                 );
                 let lns = per_rate
@@ -193,10 +197,11 @@ impl SpeedStudy {
         }
         // The Gaussian networks at the orthogonal ones' rate only if that is another rate.
         let tied_rate = (best[1] != best[0]).then_some(best[1]);
-        let measure: Vec<(Weights, f64)> = [(Weights::Gaussian, best[0]), (Weights::Orthogonal, best[1])]
-            .into_iter()
-            .chain(tied_rate.map(|eta| (Weights::Gaussian, eta)))
-            .collect();
+        let measure: Vec<(Weights, f64)> =
+            [(Weights::Gaussian, best[0]), (Weights::Orthogonal, best[1])]
+                .into_iter()
+                .chain(tied_rate.map(|eta| (Weights::Gaussian, eta)))
+                .collect();
         let jobs: Vec<(Weights, f64, u64)> = measure
             .iter()
             .flat_map(|&(w, eta)| seeds.iter().map(move |&s| (w, eta, s)))

@@ -215,7 +215,10 @@ fn the_chapter_states_what_the_experiments_give() {
     let jm = book::mean(jack.iter().copied());
     let s = SEEDS.len() as f64;
     let jse = ((s - 1.0) / s * jack.iter().map(|x| (x - jm) * (x - jm)).sum::<f64>()).sqrt();
-    assert!((pooled - exact).abs() < 5.0 * jse, "{pooled} ± {jse} vs {exact}");
+    assert!(
+        (pooled - exact).abs() < 5.0 * jse,
+        "{pooled} ± {jse} vs {exact}"
+    );
     assert!(exact > pred(2) && last(2) < pred(2));
     c.add("relu_exact", format!("{exact:.1}"))
         .add("relu_pooled", format!("{pooled:.1}"));
