@@ -455,6 +455,22 @@ fn the_chapter_states_what_the_code_computes() {
         format!("{:.3}", student_t_quantile(0.975, p5.n - 1)),
     );
 
+    // When orthogonal weights are worth it: the mean field's spread of the Jacobian's
+    // squared singular values, tanh at σ_w² = 1 from q¹ = 1 and ReLU at He's σ_w² = 2.
+    let depth = 16;
+    c.add("orth.depth", depth);
+    let q = theory::q_trajectory(Activation::Tanh, 1.0, 0.0, 1.0, depth).unwrap();
+    for (key, orthogonal, digits) in [("orth.tanh.gauss", false, 1), ("orth.tanh.orth", true, 2)] {
+        let (_, spread) = theory::jacobian_spectrum(Activation::Tanh, 1.0, &q, orthogonal).unwrap();
+        c.add(key, format!("{spread:.digits$}"));
+    }
+    let q = vec![1.0; depth];
+    for (key, orthogonal) in [("orth.relu.gauss", false), ("orth.relu.orth", true)] {
+        let (_, spread) = theory::jacobian_spectrum(Activation::Relu, 2.0, &q, orthogonal).unwrap();
+        assert!((spread - spread.round()).abs() < 1e-9);
+        c.add(key, format!("{spread:.0}"));
+    }
+
     claims::check(CHAPTER.markdown, &c).unwrap_or_else(|e| panic!("{e}"));
 }
 

@@ -7,6 +7,8 @@
 //! - [`layers`]: push a batch of standard-normal inputs through a deep MLP at
 //!   initialization, back-propagate a standard-normal gradient from the top, and report
 //!   per-layer statistics beside their mean-field (closed-form) predictions.
+//! - [`jacobian::jacobian`] (`layers --jacobian`): the singular values of the network's
+//!   input-output Jacobian at one input, beside the mean field's prediction.
 //! - [`train`]: train an MLP on a generated data set and report losses, accuracies,
 //!   divergence, dead and saturated units.
 //!
@@ -34,6 +36,8 @@ use serde::{Serialize, Serializer};
 /// |tanh(a)| above this (or a sigmoid above it or below 1 minus it) counts as saturated:
 /// the book's threshold, [`theory::SATURATION_THRESHOLD`].
 pub use theory::SATURATION_THRESHOLD;
+
+pub mod jacobian;
 
 /// The largest number of floating-point values a run may hold at once (2^28, 2 GiB):
 /// a larger request is an error that names the size, not an allocation failure.

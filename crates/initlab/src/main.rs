@@ -15,12 +15,14 @@ Examples:
   initlab layers --init normal:1.0 --activation tanh        # saturation
   initlab layers --init normal:0.01 --activation tanh       # activations collapse to 0
   initlab layers --init he --activation relu --json
+  initlab layers --init orthogonal --activation tanh --depth 16 --width 64 \\
+      --batch 1 --jacobian --input-scale 0.1        # near dynamical isometry
   initlab train --dataset blobs --init zeros                # the symmetry problem
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
 
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
-lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform (also xavier, he,
-lecun, glorot-*, kaiming-*, he-normal:ALPHA for a leaky ReLU of slope ALPHA).
+lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal (also
+xavier, he, lecun, glorot-*, kaiming-*, he-normal:ALPHA for a leaky ReLU of slope ALPHA).
 Activations (--activation): identity, sigmoid, tanh, relu, leaky-relu:ALPHA.
 
 Exit status: 0 on success, 2 for a bad flag or unparsable value, 1 for a value the
@@ -101,6 +103,18 @@ struct LayersArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also print the input-output Jacobian's singular-value summary at one input (the
+    /// batch's first, times --input-scale) beside the mean field's prediction.
+    #[arg(long)]
+    jacobian: bool,
+    /// Standard deviation of the input's entries for --jacobian.
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        allow_negative_numbers = true,
+        requires = "jacobian"
+    )]
+    input_scale: f64,
 }
 
 #[derive(Debug, Args)]
@@ -169,10 +183,19 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 gain: a.gain,
             };
             let report = initlab::layers(&cfg)?;
-            if a.json {
-                serde_json::to_string_pretty(&report)? + "\n"
+            let jacobian = if a.jacobian {
+                Some(initlab::jacobian::jacobian(&cfg, a.input_scale)?)
             } else {
-                report.to_text()
+                None
+            };
+            match (a.json, jacobian) {
+                (true, None) => serde_json::to_string_pretty(&report)? + "\n",
+                (true, Some(j)) => {
+                    let both = serde_json::json!({ "layers": report, "jacobian": j });
+                    serde_json::to_string_pretty(&both)? + "\n"
+                }
+                (false, None) => report.to_text(),
+                (false, Some(j)) => report.to_text() + "\n" + &j.to_text(),
             }
         }
         Command::Train(a) => {

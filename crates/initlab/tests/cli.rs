@@ -283,7 +283,7 @@ fn a_diverging_run_says_so_in_text_and_valid_json() {
 fn bad_flags_exit_2_with_clap_messages() {
     for (args, needle) in [
         (vec!["layers", "--bogus"], "--bogus"),
-        (vec!["layers", "--init", "orthogonal"], "orthogonal"),
+        (vec!["layers", "--init", "orthonormal"], "orthonormal"),
         (vec!["layers", "--init", "normal:-1"], "got -1"),
         (vec!["layers", "--activation", "softplus"], "softplus"),
         (vec!["layers", "--depth", "-3"], "-3"),

@@ -14,6 +14,13 @@
 //! | He / Kaiming | 2/((1+alpha^2) n_in) | sqrt(2/((1+alpha^2) n_in)) | sqrt(6/((1+alpha^2) n_in)) |
 //!
 //! The article's "Xavier" code, `randn * sqrt(1/n_in)`, is [`Scheme::LecunNormal`].
+//!
+//! [`Scheme::Orthogonal`] is not a law per entry but a law on the whole matrix: W is
+//! drawn from the Haar (uniform) law on the (semi-)orthogonal matrices of its shape and
+//! multiplied by the gain g, so W^T W = g^2 I when n_out >= n_in and W W^T = g^2 I when
+//! n_out <= n_in (Saxe et al. 2014). Each entry then has variance g^2 / max(n_in, n_out).
+//! [`haar_orthogonal`] draws it: the QR factorization of a Gaussian matrix by Householder
+//! reflections, with the sign correction that makes the law exactly Haar (Mezzadri 2007).
 
 use std::fmt;
 use std::str::FromStr;
@@ -59,6 +66,9 @@ pub enum Scheme {
         /// Negative slope of the leaky ReLU the scheme is for (0 for ReLU).
         alpha: f64,
     },
+    /// Haar-distributed (semi-)orthogonal (Saxe et al. 2014): W^T W = I (n_out >= n_in)
+    /// or W W^T = I (n_out <= n_in) before the gain; see [`haar_orthogonal`].
+    Orthogonal,
 }
 
 /// A weight initializer: a [`Scheme`] and a gain.
@@ -127,6 +137,11 @@ impl Init {
         non_negative("leaky ReLU alpha", alpha)?;
         Ok(Self::of(Scheme::HeUniform { alpha }))
     }
+    /// Haar-distributed (semi-)orthogonal weights, W^T W = I or W W^T = I: Var =
+    /// 1/max(n_in, n_out). With a gain g (`Init::orthogonal().with_gain(g)`), W^T W = g^2 I.
+    pub fn orthogonal() -> Self {
+        Self::of(Scheme::Orthogonal)
+    }
     /// The same scheme with every weight multiplied by `gain` (finite, > 0).
     pub fn with_gain(self, gain: f64) -> Result<Self> {
         positive("gain", gain)?;
@@ -146,6 +161,9 @@ impl Init {
             Scheme::HeNormal { alpha } | Scheme::HeUniform { alpha } => {
                 2.0 / ((1.0 + alpha * alpha) * n_in)
             }
+            // Every column (n_out >= n_in) or row (n_out <= n_in) is a unit vector of
+            // length max(n_in, n_out) whose entries share the same law.
+            Scheme::Orthogonal => 1.0 / n_in.max(n_out),
         };
         // Written so that a huge gain on a zero variance stays 0 (not inf * 0 = NaN).
         if base == 0.0 {
@@ -212,6 +230,7 @@ impl Init {
             Scheme::Zeros => Array2::zeros((n_out, n_in)),
             Scheme::Constant(c) => Array2::from_elem((n_out, n_in), self.gain * c),
             _ if var == 0.0 => Array2::zeros((n_out, n_in)),
+            Scheme::Orthogonal => haar_orthogonal(n_in, n_out, rng)?.mapv(|x| self.gain * x),
             _ if self.is_normal() => {
                 let normal = Normal::new(0.0, var.sqrt())?;
                 Array2::from_shape_simple_fn((n_out, n_in), || normal.sample(rng))
@@ -241,6 +260,7 @@ impl fmt::Display for Init {
             Scheme::HeUniform { alpha: 0.0 } => write!(f, "he-uniform")?,
             Scheme::HeNormal { alpha } => write!(f, "he-normal:{alpha}")?,
             Scheme::HeUniform { alpha } => write!(f, "he-uniform:{alpha}")?,
+            Scheme::Orthogonal => write!(f, "orthogonal")?,
         }
         if self.gain != 1.0 {
             write!(f, " (gain {})", self.gain)?;
@@ -254,7 +274,7 @@ impl FromStr for Init {
 
     /// Parses `zeros`, `constant:C`, `normal:STD`, `uniform:LIMIT`, `lecun-normal`,
     /// `lecun-uniform`, `xavier-normal`, `xavier-uniform`, `he-normal`, `he-uniform`,
-    /// and `he-normal:ALPHA` / `he-uniform:ALPHA` for leaky ReLU. `xavier`, `glorot`,
+    /// `orthogonal`, and `he-normal:ALPHA` / `he-uniform:ALPHA` for leaky ReLU. `xavier`, `glorot`,
     /// `lecun` and `he` (or `kaiming`) alone mean the normal variant; `glorot-*` and
     /// `kaiming-*` are accepted for `xavier-*` and `he-*`.
     fn from_str(text: &str) -> Result<Self> {
@@ -289,16 +309,122 @@ impl FromStr for Init {
             ("he-uniform", None) => Ok(Init::he_uniform()),
             ("he" | "he-normal", Some(a)) => wrap(Init::he_normal_leaky(number(a)?)),
             ("he-uniform", Some(a)) => wrap(Init::he_uniform_leaky(number(a)?)),
+            ("orthogonal" | "orth", None) => Ok(Init::orthogonal()),
             ("constant" | "normal" | "uniform", None) => {
                 Err(err(format!("{name} needs a value, as in {name}:0.5")))
             }
             _ => Err(err(
                 "expected zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal, lecun-uniform, \
-                 xavier-normal, xavier-uniform, he-normal, he-uniform"
+                 xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal"
                     .to_string(),
             )),
         }
     }
+}
+
+/// A Haar-distributed (semi-)orthogonal matrix of shape (n_out, n_in), before any gain:
+/// orthonormal columns (W^T W = I) when n_out >= n_in, orthonormal rows (W W^T = I) when
+/// n_out < n_in.
+///
+/// The recipe (Mezzadri 2007): draw a Gaussian matrix G of shape (m, k), m = max(n_in,
+/// n_out) >= k = min(n_in, n_out), with independent N(0, 1) entries (row by row); factor
+/// G = QR by Householder reflections; multiply column j of Q by the sign of R_jj. The
+/// sign correction matters: a QR routine fixes the signs of R's diagonal by its own
+/// convention (Householder makes R_00 = -sign(G_00) |G_{.0}|, so Q_00 would never be
+/// positive), and only Q diag(sign R_jj), the factor with a positive diagonal in R, has
+/// the Haar law. W is Q (tall or square) or Q^T (wide).
+///
+/// Only +, -, *, / and sqrt in a fixed order: the same bits on every CPU.
+///
+/// ```
+/// let w = initnet::init::haar_orthogonal(3, 5, &mut initnet::rng(0))?;
+/// assert_eq!(w.dim(), (5, 3));
+/// // W^T W = I to rounding.
+/// let wtw = w.t().to_owned();
+/// for i in 0..3 {
+///     for j in 0..3 {
+///         let dot: f64 = (0..5).map(|k| wtw[[i, k]] * w[[k, j]]).sum();
+///         assert!((dot - if i == j { 1.0 } else { 0.0 }).abs() < 1e-14);
+///     }
+/// }
+/// # Ok::<(), initnet::Error>(())
+/// ```
+pub fn haar_orthogonal<R: Rng + ?Sized>(
+    n_in: usize,
+    n_out: usize,
+    rng: &mut R,
+) -> Result<Array2<f64>> {
+    if n_out == 0 || n_in == 0 {
+        return Err(Error::Zero {
+            what: format!("weight matrix shape ({n_out}, {n_in})"),
+        });
+    }
+    let (m, k) = (n_in.max(n_out), n_in.min(n_out));
+    let normal = Normal::new(0.0, 1.0)?;
+    let mut a = Array2::from_shape_simple_fn((m, k), || normal.sample(rng));
+    let q = householder_q(&mut a);
+    Ok(if n_out >= n_in { q } else { q.t().to_owned() })
+}
+
+/// The thin factor Q (m x k) of A = QR, m >= k, by Householder reflections, with its
+/// columns' signs chosen so that R's diagonal is positive. `a` is overwritten by R (in its
+/// upper triangle) and scratch.
+fn householder_q(a: &mut Array2<f64>) -> Array2<f64> {
+    householder_q_signs(a, true)
+}
+
+/// [`householder_q`], with the sign correction optional (`correct = false` keeps
+/// Householder's own signs: only the tests use it, to show the correction matters).
+fn householder_q_signs(a: &mut Array2<f64>, correct: bool) -> Array2<f64> {
+    let (m, k) = a.dim();
+    let mut reflectors: Vec<Vec<f64>> = Vec::with_capacity(k);
+    let mut signs = vec![1.0; k];
+    for j in 0..k {
+        // x = A[j.., j]; the reflection H = I - 2 v v^T / (v^T v) maps x to alpha e_1.
+        let norm = (j..m).map(|i| a[[i, j]] * a[[i, j]]).sum::<f64>().sqrt();
+        let x0 = a[[j, j]];
+        let alpha = if x0 > 0.0 { -norm } else { norm };
+        let mut v: Vec<f64> = (j..m).map(|i| a[[i, j]]).collect();
+        v[0] -= alpha;
+        let vv: f64 = v.iter().map(|x| x * x).sum();
+        if vv > 0.0 {
+            for c in j..k {
+                let dot: f64 = v.iter().zip(j..m).map(|(vi, i)| vi * a[[i, c]]).sum();
+                let f = 2.0 * dot / vv;
+                for (vi, i) in v.iter().zip(j..m) {
+                    a[[i, c]] -= f * vi;
+                }
+            }
+        }
+        // R_jj = alpha after the reflection (alpha = 0 only for a zero column).
+        signs[j] = if alpha < 0.0 { -1.0 } else { 1.0 };
+        reflectors.push(if vv > 0.0 { v } else { Vec::new() });
+    }
+    // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity, last first.
+    let mut q = Array2::zeros((m, k));
+    for i in 0..k {
+        q[[i, i]] = 1.0;
+    }
+    for j in (0..k).rev() {
+        let v = &reflectors[j];
+        if v.is_empty() {
+            continue;
+        }
+        let vv: f64 = v.iter().map(|x| x * x).sum();
+        for c in 0..k {
+            let dot: f64 = v.iter().zip(j..m).map(|(vi, i)| vi * q[[i, c]]).sum();
+            let f = 2.0 * dot / vv;
+            for (vi, i) in v.iter().zip(j..m) {
+                q[[i, c]] -= f * vi;
+            }
+        }
+    }
+    if correct {
+        for (c, s) in signs.iter().enumerate() {
+            q.column_mut(c).mapv_inplace(|x| s * x);
+        }
+    }
+    q
 }
 
 /// How the biases are initialized: zeros by default.
@@ -522,6 +648,145 @@ mod tests {
         assert_eq!(Init::zeros().with_gain(1e300).unwrap().variance(2, 3), 0.0);
     }
 
+    /// The largest |(W^T W)_ij - g^2 delta_ij| (tall or square W) or the same for W W^T
+    /// (wide W).
+    fn orthogonality_error(w: &Array2<f64>, g: f64) -> f64 {
+        let (n_out, n_in) = w.dim();
+        let (gram, k) = if n_out >= n_in {
+            (w.t().to_owned(), n_in)
+        } else {
+            (w.to_owned(), n_out)
+        };
+        let other = if n_out >= n_in {
+            w.to_owned()
+        } else {
+            w.t().to_owned()
+        };
+        let mut worst: f64 = 0.0;
+        for i in 0..k {
+            for j in 0..k {
+                let dot: f64 = (0..gram.ncols())
+                    .map(|t| gram[[i, t]] * other[[t, j]])
+                    .sum();
+                let target = if i == j { g * g } else { 0.0 };
+                worst = worst.max((dot - target).abs());
+            }
+        }
+        worst
+    }
+
+    /// W^T W = g^2 I (or W W^T for wide layers) to rounding: a few ulps per entry of a
+    /// sum of n products, so we allow 1e-14 n g^2.
+    #[test]
+    fn orthogonal_weights_are_orthogonal_to_rounding() {
+        for (n_in, n_out) in [(1, 1), (7, 7), (64, 64), (10, 40), (40, 10), (200, 200)] {
+            for g in [1.0, 0.5, 1.3] {
+                let init = Init::orthogonal().with_gain(g).unwrap();
+                let w = init.sample(n_in, n_out, &mut rng(11)).unwrap();
+                assert_eq!(w.dim(), (n_out, n_in));
+                let err = orthogonality_error(&w, g);
+                let tol = 1e-14 * n_in.max(n_out) as f64 * g * g;
+                assert!(err < tol, "{n_in}x{n_out} g {g}: {err:e}");
+                // Var(W_ij) = g^2 / max(n_in, n_out) exactly in the mean over all entries.
+                let mean_square = w.mapv(|x| x * x).sum() / (n_in * n_out) as f64;
+                let predicted = init.variance(n_in, n_out);
+                assert!((mean_square - predicted).abs() < tol / n_in.min(n_out) as f64);
+            }
+        }
+        // The same seed, the same bits; another seed, another matrix.
+        let a = Init::orthogonal().sample(5, 5, &mut rng(1)).unwrap();
+        assert_eq!(a, Init::orthogonal().sample(5, 5, &mut rng(1)).unwrap());
+        assert_ne!(a, Init::orthogonal().sample(5, 5, &mut rng(2)).unwrap());
+        assert_eq!(Init::orthogonal().to_string(), "orthogonal");
+        assert!(Init::orthogonal().sample(0, 3, &mut rng(0)).is_err());
+    }
+
+    /// The Kolmogorov–Smirnov distance between the sorted sample `x` and the CDF `cdf`.
+    fn ks_distance(mut x: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+        x.sort_by(f64::total_cmp);
+        let n = x.len() as f64;
+        x.iter()
+            .enumerate()
+            .map(|(i, &xi)| {
+                let f = cdf(xi);
+                (f - i as f64 / n).abs().max((f - (i + 1) as f64 / n).abs())
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// The Haar law, checked on single entries. A column of a Haar orthogonal matrix is
+    /// uniform on the unit sphere of R^n, so every entry has the density proportional to
+    /// (1 - t^2)^((n-3)/2) on [-1, 1]: for n = 3 the uniform law on [-1, 1] (Archimedes'
+    /// hat-box theorem), for n = 5 the CDF 1/2 + (3t - t^3)/4. One entry per matrix,
+    /// 4000 matrices: independent draws, so the KS distance of a correct sampler exceeds
+    /// 1.95 / sqrt(4000) with probability 0.001. Every position is tested, including
+    /// W_00, which without the sign correction would never be positive.
+    #[test]
+    fn orthogonal_entries_follow_the_haar_law() {
+        let draws = 4000;
+        let critical = 1.95 / (draws as f64).sqrt();
+        for (n, cdf) in [
+            (
+                3,
+                Box::new(|t: f64| (1.0 + t) / 2.0) as Box<dyn Fn(f64) -> f64>,
+            ),
+            (5, Box::new(|t: f64| 0.5 + (3.0 * t - t * t * t) / 4.0)),
+        ] {
+            let mut r = rng(2024 + n as u64);
+            let ws: Vec<Array2<f64>> = (0..draws)
+                .map(|_| Init::orthogonal().sample(n, n, &mut r).unwrap())
+                .collect();
+            for (i, j) in [(0, 0), (n - 1, n - 1), (0, n - 1), (n - 1, 0), (1, 2)] {
+                let x: Vec<f64> = ws.iter().map(|w| w[[i, j]]).collect();
+                let d = ks_distance(x, &cdf);
+                assert!(d < critical, "n {n}, W[{i},{j}]: KS {d} >= {critical}");
+            }
+        }
+    }
+
+    /// Without the sign correction the law is wrong: Householder's Q_00 = -|G_00| / |G_.0|
+    /// is never positive, so the empirical CDF of W_00 is 1 at t = 0 where the uniform
+    /// law's is 1/2, and the KS distance is at least 1/2 whatever the seed.
+    #[test]
+    fn the_sign_correction_is_needed() {
+        let mut r = rng(2027);
+        let normal = Normal::new(0.0, 1.0).unwrap();
+        let x: Vec<f64> = (0..4000)
+            .map(|_| {
+                let mut g = Array2::from_shape_simple_fn((3, 3), || normal.sample(&mut r));
+                householder_q_signs(&mut g, false)[[0, 0]]
+            })
+            .collect();
+        let d = ks_distance(x, |t: f64| (1.0 + t) / 2.0);
+        assert!(d >= 0.5, "KS {d}");
+    }
+
+    /// Moments of n W_ij^2 for a wider layer: W_ij^2 ~ Beta(1/2, (n-1)/2), so
+    /// E[n W^2] = 1 and E[(n W^2)^2] = 3n/(n+2). The mean of n W_00^2 over 2000 matrices
+    /// has standard error sqrt((3n/(n+2) - 1) / 2000); we allow 5 of them, and as many for
+    /// the second moment with its sd sqrt(E[(nW^2)^4] - E[(nW^2)^2]^2) / sqrt(2000),
+    /// E[(nW^2)^4] = 105 n^3 / ((n+2)(n+4)(n+6)).
+    #[test]
+    fn orthogonal_entries_have_the_haar_moments() {
+        let (n, draws) = (16usize, 2000);
+        let nf = n as f64;
+        let mut r = rng(7);
+        let y: Vec<f64> = (0..draws)
+            .map(|_| {
+                let w = Init::orthogonal().sample(n, n, &mut r).unwrap();
+                nf * w[[3, 5]] * w[[3, 5]]
+            })
+            .collect();
+        let m1 = y.iter().sum::<f64>() / draws as f64;
+        let m2 = y.iter().map(|v| v * v).sum::<f64>() / draws as f64;
+        let e2 = 3.0 * nf / (nf + 2.0);
+        let e4 = 105.0 * nf * nf * nf / ((nf + 2.0) * (nf + 4.0) * (nf + 6.0));
+        let se1 = ((e2 - 1.0) / draws as f64).sqrt();
+        let se2 = ((e4 - e2 * e2) / draws as f64).sqrt();
+        assert!((m1 - 1.0).abs() < 5.0 * se1, "{m1}");
+        assert!((m2 - e2).abs() < 5.0 * se2, "{m2} vs {e2}");
+    }
+
     #[test]
     fn parses_every_documented_name() {
         for (text, init) in [
@@ -539,10 +804,14 @@ mod tests {
             ("he-uniform", Init::he_uniform()),
             ("kaiming", Init::he_normal()),
             ("he-normal:0.1", Init::he_normal_leaky(0.1).unwrap()),
+            ("orthogonal", Init::orthogonal()),
         ] {
             assert_eq!(text.parse::<Init>().unwrap(), init, "{text}");
         }
         assert!("normal".parse::<Init>().is_err());
-        assert!("orthogonal".parse::<Init>().is_err());
+        assert!("orthogonal:2".parse::<Init>().is_err());
+        // What Display prints, FromStr reads back (without a gain).
+        let o = Init::orthogonal();
+        assert_eq!(o.to_string().parse::<Init>().unwrap(), o);
     }
 }

@@ -14,6 +14,7 @@
 //! | [`saturation`] | the book's one threshold [`SATURATION_THRESHOLD`], the cutoffs it implies, the predicted saturated fraction |
 //! | [`norms`] | the chi law of a Gaussian vector's length and the log-chi-square steps of the log-norm's random walk |
 //! | [`finite_width`] | fluctuations of finite layers around the mean field, and the born-dead law of narrow ReLU networks |
+//! | [`isometry`] | products of random matrices (exact moments, the Fuss–Catalan law), the learning dynamics of deep linear networks, the Jacobian spectrum of deep networks |
 //! | [`special`] | the normal density and tail, Simpson, Gauss–Hermite and Gauss–Legendre rules, digamma and trigamma |
 //!
 //! ```
@@ -45,6 +46,7 @@
 
 pub mod finite_width;
 pub mod gaussian;
+pub mod isometry;
 pub mod mean_field;
 pub mod norms;
 pub mod saturation;
@@ -56,6 +58,11 @@ pub use finite_width::{
 pub use gaussian::{
     arc_cosine_kernel, correlated_expectation, gaussian_expectation, kappa, kept_fraction,
     piecewise_linear_covariance, slopes,
+};
+pub use isometry::{
+    deep_linear_mode, deep_linear_time, fuss_catalan_expectation, fuss_catalan_log_sigma_density,
+    gaussian_product_mean_log_sigma, gaussian_product_sigma4, jacobian_spectrum,
+    relu_jacobian_moments,
 };
 pub use mean_field::{
     Prediction, activation_mean, c_map, chi, input_share, mean_field, q_map, q_trajectory,
