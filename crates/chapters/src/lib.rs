@@ -30,6 +30,7 @@ const CHAPTERS: &[Chapter] = &[
     xavier::CHAPTER,
     he::CHAPTER,
     guide::CHAPTER,
+    chaos::CHAPTER,
 ];
 
 /// Every chapter of the book, in reading order.
