@@ -175,7 +175,7 @@ impl CorrelationStudy {
     /// The correlation by layer, averaged over seeds.
     pub fn mean_c(&self) -> Vec<f64> {
         (0..self.stack.depth)
-            .map(|l| book::mean(&self.runs.iter().map(|r| r.c[l]).collect::<Vec<_>>()))
+            .map(|l| book::mean(self.runs.iter().map(|r| r.c[l]).collect::<Vec<_>>()))
             .collect()
     }
 

@@ -174,7 +174,7 @@ impl Grid {
     pub fn mean_accuracy(&self) -> Vec<Vec<f64>> {
         self.accuracy
             .iter()
-            .map(|row| row.iter().map(|runs| book::mean(runs)).collect())
+            .map(|row| row.iter().map(book::mean).collect())
             .collect()
     }
 

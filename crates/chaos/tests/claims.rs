@@ -49,10 +49,10 @@ fn the_chapter_states_what_the_experiments_give() {
     let mut worst: f64 = 0.0;
     for s in &studies {
         let mean = s.mean_c();
-        for l in 0..CORRELATION_DEPTH {
+        for (l, m) in mean.iter().enumerate() {
             let values: Vec<f64> = s.runs.iter().map(|r| r.c[l]).collect();
             let se = book::sample_sd(&values) / (values.len() as f64).sqrt();
-            let gap = (mean[l] - s.predicted[l]).abs();
+            let gap = (m - s.predicted[l]).abs();
             assert!(
                 gap < 5.0 * se + 2.0 / n,
                 "σ_w² {} layer {l}: {gap} vs se {se}",
