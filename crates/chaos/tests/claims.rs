@@ -71,6 +71,7 @@ fn the_chapter_states_what_the_experiments_give() {
         .add("xi_high_w", 6)
         .add("xi_high", format!("{:.2}", high.xi_c.unwrap()));
     let scales = chaos::figures::chapter_depth_scales().unwrap();
+    assert!(scales.iter().all(|p| p.xi_q.is_some_and(|x| x < 2.0)));
     assert!(scales.iter().any(|p| p.sigma_w2 == 0.5) && scales.iter().any(|p| p.sigma_w2 == 6.0));
 
     // ---- Phase diagram ------------------------------------------------------------------------
