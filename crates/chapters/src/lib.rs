@@ -31,6 +31,7 @@ const CHAPTERS: &[Chapter] = &[
     he::CHAPTER,
     guide::CHAPTER,
     orthogonal::CHAPTER,
+    chaos::CHAPTER,
 ];
 
 /// Every chapter of the book, in reading order.

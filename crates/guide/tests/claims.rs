@@ -471,6 +471,17 @@ fn the_chapter_states_what_the_code_computes() {
         c.add(key, format!("{spread:.0}"));
     }
 
+    // ---- Criticality: the critical gain and the depth scale at g = 1 with a bias ----------
+    for (i, b) in [(1, 0.05), (2, 0.2)] {
+        let g = guide::theory::tanh_critical_sigma_w2(b).unwrap().sqrt();
+        let k = guide::theory::Criticality::tanh(1.0, b).unwrap();
+        assert!(k.chi1 < 1.0, "g = 1 with a bias is ordered");
+        c.add(&format!("crit.b{i}"), b)
+            .add(&format!("crit.g{i}"), format!("{g:.3}"))
+            .add(&format!("crit.xi{i}"), format!("{:.2}", k.xi_c.unwrap()));
+    }
+    let k = guide::theory::Criticality::tanh(1.0, 0.0).unwrap();
+    assert_eq!((k.chi1, k.xi_c), (1.0, None));
     claims::check(CHAPTER.markdown, &c).unwrap_or_else(|e| panic!("{e}"));
 }
 

@@ -22,6 +22,8 @@
 //! # Ok::<(), initlab::Error>(())
 //! ```
 
+pub mod correlation;
+
 use std::fmt::{self, Display, Write as _};
 use std::str::FromStr;
 

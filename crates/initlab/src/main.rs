@@ -19,6 +19,7 @@ Examples:
       --batch 1 --jacobian --input-scale 0.1        # near dynamical isometry
   initlab train --dataset blobs --init zeros                # the symmetry problem
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
+  initlab correlation --sigma-w2 4 --sigma-b2 0.05          # the chaotic phase
 
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
 lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal (also
@@ -64,6 +65,47 @@ enum Command {
     /// Train on a generated data set (blobs, circles, moons) and report.
     #[command(long_about = TRAIN_ABOUT, after_help = EXAMPLES)]
     Train(TrainArgs),
+    /// Two inputs through a deep MLP: their correlation by layer, measured and from the
+    /// mean field, and q*, c*, chi_1, xi_q, xi_c of the setting.
+    #[command(long_about = CORRELATION_ABOUT, after_help = EXAMPLES)]
+    Correlation(CorrelationArgs),
+}
+
+const CORRELATION_ABOUT: &str = "\
+Feed two inputs of correlation --c0 (unit second moment per feature) through one network
+of --depth layers of --width units, weights N(0, sigma_w^2/n_in), biases N(0, sigma_b^2),
+and print, per layer, the second moment q and the correlation c of the two
+pre-activations, measured over the units and from the mean field's length and
+correlation maps (Poole et al. 2016, Schoenholz et al. 2017). For tanh it also prints the
+fixed points q* and c*, chi_1 (below 1 ordered, above 1 chaotic), the depth scales xi_q and
+xi_c, and the critical sigma_w^2 at this sigma_b^2.";
+
+#[derive(Debug, Args)]
+struct CorrelationArgs {
+    /// sigma_w^2 = n_in Var(W) (the gain squared).
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    sigma_w2: f64,
+    /// sigma_b^2 = Var(b).
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true)]
+    sigma_b2: f64,
+    /// Activation of every layer.
+    #[arg(long, default_value = "tanh", value_parser = parse_activation)]
+    activation: Activation,
+    /// Number of layers.
+    #[arg(long, default_value_t = 30)]
+    depth: usize,
+    /// Units per layer (and input features).
+    #[arg(long, default_value_t = 200)]
+    width: usize,
+    /// Correlation of the two inputs, in [-1, 1].
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    c0: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_init(s: &str) -> Result<Init, initnet::Error> {
@@ -196,6 +238,23 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 }
                 (false, None) => report.to_text(),
                 (false, Some(j)) => report.to_text() + "\n" + &j.to_text(),
+            }
+        }
+        Command::Correlation(a) => {
+            let cfg = initlab::correlation::CorrelationConfig {
+                sigma_w2: a.sigma_w2,
+                sigma_b2: a.sigma_b2,
+                activation: a.activation,
+                depth: a.depth,
+                width: a.width,
+                c0: a.c0,
+                seed: a.seed,
+            };
+            let report = initlab::correlation::correlation(&cfg)?;
+            if a.json {
+                serde_json::to_string_pretty(&report)? + "\n"
+            } else {
+                report.to_text()
             }
         }
         Command::Train(a) => {

@@ -381,3 +381,29 @@ fn overflow_is_an_error_or_a_flag_never_invalid_json() {
     let v = json(&["layers", "--depth", "2", "--width", "10", "--batch", "5"]);
     assert_eq!(v["overflowed"], Value::Bool(false));
 }
+
+#[test]
+fn correlation_prints_the_maps_and_the_phase() {
+    let out = initlab(&[
+        "correlation",
+        "--sigma-w2",
+        "4",
+        "--sigma-b2",
+        "0.05",
+        "--depth",
+        "12",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("(chaotic)") && text.contains("c* = 0.1651"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4 + 12, "{text}");
+    let v = json(&["correlation", "--sigma-w2", "1.761", "--depth", "3"]);
+    assert_eq!(v["layers"].as_array().map(Vec::len), Some(3));
+    assert!((v["summary"]["chi1"].as_f64().unwrap() - 1.0).abs() < 1e-3);
+    let out = initlab(&["correlation", "--c0", "2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("c0"), "{}", stderr(&out));
+}

@@ -10,7 +10,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`gaussian`] | E[g(a)] for a ~ N(0, q) ([`gaussian_expectation`], exact at kinks at 0), E[g(u1, u2)] for correlated Gaussians, and their closed forms for ReLU, leaky ReLU and the identity |
-//! | [`mean_field`](mod@mean_field) | the q-map, χ₁, the c-map, fixed points, and the per-layer prediction of a whole network ([`mean_field()`](fn@mean_field)) |
+//! | [`mean_field`](mod@mean_field) | the q-map, χ₁, the c-map, fixed points q* and c*, the depth scales ξ_q and ξ_c, tanh's critical line, and the per-layer prediction of a whole network ([`mean_field()`](fn@mean_field)) |
 //! | [`saturation`] | the book's one threshold [`SATURATION_THRESHOLD`], the cutoffs it implies, the predicted saturated fraction |
 //! | [`norms`] | the chi law of a Gaussian vector's length and the log-chi-square steps of the log-norm's random walk |
 //! | [`finite_width`] | fluctuations of finite layers around the mean field, and the born-dead law of narrow ReLU networks |
@@ -65,8 +65,9 @@ pub use isometry::{
     relu_jacobian_moments,
 };
 pub use mean_field::{
-    Prediction, activation_mean, c_map, chi, input_share, mean_field, q_map, q_trajectory,
-    q_trajectory_closed_form, tanh_fixed_point,
+    Criticality, Prediction, activation_mean, c_fixed_point, c_map, chi, chi_c, depth_scale,
+    input_share, mean_field, q_map, q_map_slope, q_trajectory, q_trajectory_closed_form,
+    tanh_critical_point, tanh_critical_sigma_w2, tanh_fixed_point,
 };
 pub use norms::{chi_density, chi_expectation, log_chi_square_moments, log_relu_square_moments};
 pub use saturation::{

@@ -155,6 +155,178 @@ pub fn c_map(activation: Activation, sigma_w2: f64, sigma_b2: f64, q: f64, c: f6
     Ok((sigma_w2 * e + sigma_b2) / q)
 }
 
+/// The slope of the [`q_map`] at q: d q_out / d q = σ_w² d/dq E[f(√q z)²]
+/// = σ_w² E[f(a) f'(a) a] / q for a ~ N(0, q) (differentiating under the integral), which
+/// by Gaussian integration by parts is σ_w² E[f'(a)² + f(a) f''(a)], the form of
+/// Schoenholz et al. (2017, eq. 4). At a fixed point q* it says how fast the length of a
+/// signal settles there: |q_l − q*| ∝ slope^l (see [`depth_scale`]). For ReLU it is σ_w²/2
+/// at every q. A q that is not finite and > 0 or a bad σ_w² is an error naming it.
+pub fn q_map_slope(activation: Activation, sigma_w2: f64, q: f64) -> Result<f64> {
+    variances(sigma_w2, 0.0)?;
+    let q = initnet::error::positive("variance q of the q-map's slope", q)?;
+    let e = gaussian_expectation(|a| activation.f(a) * activation.df(a) * a, q)?;
+    Ok(sigma_w2 * e / q)
+}
+
+/// χ_c = σ_w² E[f'(u1) f'(u2)], (u1, u2) ~ N(0, q [[1, c], [c, 1]]): the slope of the
+/// [`c_map`] at correlation c (the derivative of E[f(u1) f(u2)] in c is q E[f'(u1) f'(u2)]),
+/// evaluated at q* and c* by [`Criticality`]. At c = 1 it is [`chi`]. Schoenholz et al.
+/// (2017, eq. 9). A bad q, c or σ_w² is an error naming it.
+pub fn chi_c(activation: Activation, sigma_w2: f64, q: f64, c: f64) -> Result<f64> {
+    variances(sigma_w2, 0.0)?;
+    let e = correlated_expectation(|u1, u2| activation.df(u1) * activation.df(u2), q, c)?;
+    Ok(sigma_w2 * e)
+}
+
+/// The stable fixed point c* of the [`c_map`] at the length q* (a fixed point of the
+/// [`q_map`]) of an activation whose c-map is increasing and convex on [0, 1], as tanh's
+/// and ReLU's are (their Hermite coefficients enter squared): c* = 1 when χ₁ = [`chi`] <= 1
+/// (the ordered phase: all inputs end up as one), else the root of c_map(c) = c below 1
+/// (the chaotic phase), found by Newton's method from c = 0 with the slope [`chi_c`]. On a
+/// convex decreasing c_map(c) − c Newton's steps from the left rise monotonically to the
+/// root, never past it; they stop when a step is below 1e-13. The map at 0 is
+/// σ_b²/q* + σ_w² E[f(u1)] E[f(u2)]/q* >= 0, so the root is in [0, 1). For an odd
+/// activation and σ_b² = 0 it is 0. A bad q* or variance is an error naming it.
+pub fn c_fixed_point(
+    activation: Activation,
+    sigma_w2: f64,
+    sigma_b2: f64,
+    q_star: f64,
+) -> Result<f64> {
+    if chi(activation, sigma_w2, q_star)? <= 1.0 {
+        return Ok(1.0);
+    }
+    let mut c: f64 = 0.0;
+    for _ in 0..200 {
+        let excess = c_map(activation, sigma_w2, sigma_b2, q_star, c)? - c;
+        let slope = chi_c(activation, sigma_w2, q_star, c)? - 1.0;
+        if excess <= 0.0 || slope >= 0.0 {
+            return Ok(c);
+        }
+        let step = -excess / slope;
+        c = (c + step).min(1.0);
+        if step < 1e-13 {
+            break;
+        }
+    }
+    Ok(c)
+}
+
+/// The depth over which a deviation that shrinks by `slope` per layer shrinks by e:
+/// ξ = −1/ln(slope) (Schoenholz et al., 2017, eqs. 6 and 10), so |x_l − x*| ∝ e^(−l/ξ).
+/// None when the deviation does not shrink (slope >= 1: the depth scale has diverged) or
+/// vanishes in one layer (slope <= 0). A slope that is not finite is an error naming it.
+pub fn depth_scale(slope: f64) -> Result<Option<f64>> {
+    let slope = initnet::error::finite("slope of a map at its fixed point", slope)?;
+    if slope <= 0.0 || slope >= 1.0 {
+        return Ok(None);
+    }
+    Ok(Some(-1.0 / math::ln(slope)))
+}
+
+/// The mean-field state of a deep tanh network with σ_w² and σ_b² (Poole et al., 2016;
+/// Schoenholz et al., 2017), from [`Criticality::tanh`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Criticality {
+    /// σ_w² = n_in Var(W).
+    pub sigma_w2: f64,
+    /// σ_b² = Var(b).
+    pub sigma_b2: f64,
+    /// The fixed point q* of the [`q_map`]; 0 when the signal dies out (σ_b² = 0, σ_w² <= 1).
+    pub q_star: f64,
+    /// The stable fixed point c* of the [`c_map`] (1 in the ordered phase); None when
+    /// q* = 0, where the c-map is not defined.
+    pub c_star: Option<f64>,
+    /// χ₁ = σ_w² E[f'(√q* z)²]: below 1 ordered, above 1 chaotic.
+    pub chi1: f64,
+    /// χ_c = [`chi_c`] at (q*, c*), the c-map's slope there; None when q* = 0.
+    pub chi_c: Option<f64>,
+    /// ξ_q = −1/ln([`q_map_slope`] at q*); None where it diverges.
+    pub xi_q: Option<f64>,
+    /// ξ_c = −1/ln χ_c, the depth over which correlations reach c*; None where it diverges
+    /// (χ₁ = 1, the critical line) or q* = 0.
+    pub xi_c: Option<f64>,
+}
+
+impl Criticality {
+    /// q*, c*, χ₁, χ_c, ξ_q and ξ_c of tanh at (σ_w², σ_b²). With σ_b² = 0 and σ_w² <= 1
+    /// the signal dies out: q* = 0, χ₁ = σ_w² (tanh'(0) = 1), ξ_q = −1/ln σ_w², and c* and
+    /// ξ_c are None. Bad variances are errors naming them.
+    pub fn tanh(sigma_w2: f64, sigma_b2: f64) -> Result<Criticality> {
+        let f = Activation::Tanh;
+        let Some(q_star) = tanh_fixed_point(sigma_w2, sigma_b2)? else {
+            return Ok(Criticality {
+                sigma_w2,
+                sigma_b2,
+                q_star: 0.0,
+                c_star: None,
+                chi1: sigma_w2,
+                chi_c: None,
+                xi_q: depth_scale(sigma_w2)?,
+                xi_c: None,
+            });
+        };
+        let chi1 = chi(f, sigma_w2, q_star)?;
+        let c_star = c_fixed_point(f, sigma_w2, sigma_b2, q_star)?;
+        let chi_c = if c_star == 1.0 {
+            chi1
+        } else {
+            chi_c(f, sigma_w2, q_star, c_star)?
+        };
+        Ok(Criticality {
+            sigma_w2,
+            sigma_b2,
+            q_star,
+            c_star: Some(c_star),
+            chi1,
+            chi_c: Some(chi_c),
+            xi_q: depth_scale(q_map_slope(f, sigma_w2, q_star)?)?,
+            xi_c: depth_scale(chi_c)?,
+        })
+    }
+}
+
+/// The point of tanh's critical line (χ₁ = 1) whose fixed point is q*: σ_w² = 1 /
+/// E[tanh'(√q* z)²] makes χ₁ = 1, and σ_b² = q* − σ_w² E[tanh(√q* z)²] makes q* the
+/// fixed point of the [`q_map`] (Pennington et al., 2017, who pick critical points by q*).
+/// As q* → 0 it tends to (1, 0), Xavier/LeCun without bias: σ_w² = 1 + 2q* + O(q*²) and
+/// σ_b² = O(q*³). A q* that is not finite and > 0 is an error naming it.
+pub fn tanh_critical_point(q_star: f64) -> Result<(f64, f64)> {
+    let q = initnet::error::positive("fixed point q* of a critical point", q_star)?;
+    let sigma_w2 = 1.0 / chi(Activation::Tanh, 1.0, q)?;
+    let sigma_b2 = q - q_map(Activation::Tanh, sigma_w2, 0.0, q)?;
+    Ok((sigma_w2, sigma_b2.max(0.0)))
+}
+
+/// The σ_w² on tanh's critical line for a given σ_b²: the [`tanh_critical_point`] whose
+/// σ_b² is `sigma_b2`, found by bisection on ln q* over [1e-6, 1e6] (σ_b² grows with q*
+/// along the line) to 1e-12 relative; 1 for σ_b² = 0. A σ_b² that is negative, not finite
+/// or beyond the line's at q* = 1e6 is an error naming it.
+pub fn tanh_critical_sigma_w2(sigma_b2: f64) -> Result<f64> {
+    non_negative("bias variance sigma_b^2", sigma_b2)?;
+    if sigma_b2 == 0.0 {
+        return Ok(1.0);
+    }
+    let (mut lo, mut hi) = (math::ln(1e-6), math::ln(1e6));
+    let top = tanh_critical_point(1e6)?.1;
+    if sigma_b2 > top {
+        return Err(Error::OutOfRange {
+            name: "bias variance sigma_b^2 of a critical point",
+            expected: "at most that of the critical line at q* = 1e6",
+            value: sigma_b2,
+        });
+    }
+    while hi - lo > 1e-12 {
+        let mid = 0.5 * (lo + hi);
+        if tanh_critical_point(math::exp(mid))?.1 < sigma_b2 {
+            lo = mid
+        } else {
+            hi = mid
+        }
+    }
+    Ok(tanh_critical_point(math::exp(0.5 * (lo + hi)))?.0)
+}
+
 /// What the mean field predicts for every layer of a network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
@@ -423,6 +595,98 @@ mod tests {
         assert!(c_map(Activation::Tanh, 1.0, 0.0, 0.0, 0.5).is_err());
         assert!(c_map(Activation::Tanh, 1.0, 0.0, 1.0, 1.5).is_err());
         assert!(c_map(Activation::Tanh, -1.0, 0.0, 1.0, 0.5).is_err());
+    }
+
+    #[test]
+    fn slopes_depth_scales_and_fixed_points() {
+        // The q-map's slope against a central difference, and ReLU's sigma_w2 / 2.
+        for (sw2, q) in [(1.5, 0.4), (3.0, 2.0)] {
+            let h = 1e-4;
+            let fd = (q_map(Activation::Tanh, sw2, 0.0, q + h).unwrap()
+                - q_map(Activation::Tanh, sw2, 0.0, q - h).unwrap())
+                / (2.0 * h);
+            let s = q_map_slope(Activation::Tanh, sw2, q).unwrap();
+            assert!((s - fd).abs() < 1e-7, "{s} vs {fd}");
+            // Stein: sigma_w2 E[f'^2 + f f''] with tanh'' = -2 tanh sech^2.
+            let stein = sw2
+                * gaussian_expectation(
+                    |a| {
+                        let (t, d) = (math::tanh(a), 1.0 - math::powi(math::tanh(a), 2));
+                        d * d - 2.0 * t * t * d
+                    },
+                    q,
+                )
+                .unwrap();
+            assert!((s - stein).abs() < 1e-10, "{s} vs {stein}");
+        }
+        assert!((q_map_slope(Activation::Relu, 2.0, 3.0).unwrap() - 1.0).abs() < 1e-12);
+        // chi_c at c = 1 is chi; below, the c-map's slope (central difference).
+        let (sw2, q) = (3.0, 1.2);
+        let at_one = chi_c(Activation::Tanh, sw2, q, 1.0).unwrap();
+        assert!((at_one - chi(Activation::Tanh, sw2, q).unwrap()).abs() < 1e-12);
+        let c = 0.4;
+        let h = 1e-4;
+        let fd = (c_map(Activation::Tanh, sw2, 0.1, q, c + h).unwrap()
+            - c_map(Activation::Tanh, sw2, 0.1, q, c - h).unwrap())
+            / (2.0 * h);
+        let s = chi_c(Activation::Tanh, sw2, q, c).unwrap();
+        assert!((s - fd).abs() < 1e-7, "{s} vs {fd}");
+        // Depth scales.
+        assert!((depth_scale(math::exp(-0.25)).unwrap().unwrap() - 4.0).abs() < 1e-12);
+        assert_eq!(depth_scale(1.0).unwrap(), None);
+        assert_eq!(depth_scale(0.0).unwrap(), None);
+        assert!(depth_scale(f64::NAN).is_err());
+        // c* is a fixed point of the c-map in the chaotic phase, 1 in the ordered one, 0
+        // for tanh without bias.
+        for (sw2, sb2) in [(2.0, 0.05), (4.0, 0.3), (3.0, 0.0)] {
+            let k = Criticality::tanh(sw2, sb2).unwrap();
+            let c = k.c_star.unwrap();
+            assert!(k.chi1 > 1.0 && c < 1.0, "{k:?}");
+            let back = c_map(Activation::Tanh, sw2, sb2, k.q_star, c).unwrap();
+            assert!((back - c).abs() < 1e-12, "{c} -> {back}");
+            if sb2 == 0.0 {
+                assert!(c.abs() < 1e-12);
+            }
+            let chi_c = k.chi_c.unwrap();
+            assert!(chi_c < 1.0);
+            assert!((k.xi_c.unwrap() + 1.0 / math::ln(chi_c)).abs() < 1e-9);
+        }
+        let k = Criticality::tanh(1.0, 0.05).unwrap();
+        assert_eq!(k.c_star, Some(1.0));
+        assert_eq!(k.chi_c, Some(k.chi1));
+        // The signal dies out without bias below sigma_w2 = 1: q* = 0, chi1 = sigma_w2.
+        let k = Criticality::tanh(0.5, 0.0).unwrap();
+        assert_eq!((k.q_star, k.c_star, k.xi_c), (0.0, None, None));
+        assert!((k.xi_q.unwrap() - 1.0 / math::ln(2.0)).abs() < 1e-12);
+        assert!(Criticality::tanh(-1.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn tanh_critical_line() {
+        // Every point of the line has chi1 = 1 at its own q*.
+        for q in [0.01, 0.3, 1.0, 5.0] {
+            let (sw2, sb2) = tanh_critical_point(q).unwrap();
+            let back = tanh_fixed_point(sw2, sb2).unwrap().unwrap();
+            assert!((back / q - 1.0).abs() < 1e-9, "{q}: {back}");
+            assert!((chi(Activation::Tanh, sw2, q).unwrap() - 1.0).abs() < 1e-12);
+        }
+        // Near the origin: sigma_w2 = 1 + 2 q* + O(q*^2), sigma_b2 = O(q*^3).
+        let q = 1e-3;
+        let (sw2, sb2) = tanh_critical_point(q).unwrap();
+        assert!((sw2 - 1.0 - 2.0 * q).abs() < 20.0 * q * q, "{sw2}");
+        assert!(sb2 < 20.0 * q * q * q, "{sb2}");
+        // Schoenholz et al. (2017) train tanh networks with sigma_b2 = 0.05, whose
+        // critical point they put at sigma_w2 ≈ 1.76.
+        let sw2 = tanh_critical_sigma_w2(0.05).unwrap();
+        assert!((sw2 - 1.76).abs() < 0.005, "{sw2}");
+        assert_eq!(tanh_critical_sigma_w2(0.0).unwrap(), 1.0);
+        // The depth scale of correlations diverges there from both sides.
+        let xi = |w: f64| Criticality::tanh(w, 0.05).unwrap().xi_c.unwrap();
+        assert!(xi(sw2 - 0.05) > 20.0 && xi(sw2 + 0.05) > 20.0);
+        assert!(xi(sw2 - 0.05) > 3.0 * xi(1.0) && xi(sw2 + 0.05) > 2.0 * xi(4.0));
+        assert!(tanh_critical_point(0.0).is_err());
+        assert!(tanh_critical_sigma_w2(-0.1).is_err());
+        assert!(tanh_critical_sigma_w2(1e9).is_err());
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! Every chart of the chapter, each drawn from an experiment's result, and [`figures`],
+//! which runs the experiments with the chapter's settings and draws them all.
+
+use charts::{Figure, LineChart, Mark, Series, SeriesLabelPosition};
+use theory::Criticality;
+
+use crate::propagation::{CorrelationStudy, PhaseStudy, SIGMA_B2, correlation_studies};
+use crate::trainability::Grid;
+use crate::{Error, SEEDS};
+
+/// A name for a σ_w²'s phase at σ_b²: ordered, critical (within 1%) or chaotic.
+pub fn phase_name(sigma_w2: f64, sigma_b2: f64) -> Result<&'static str, Error> {
+    let critical = theory::tanh_critical_sigma_w2(sigma_b2)?;
+    Ok(if (sigma_w2 / critical - 1.0).abs() < 0.01 {
+        "critical"
+    } else if sigma_w2 < critical {
+        "ordered"
+    } else {
+        "chaotic"
+    })
+}
+
+/// The correlation of two inputs by layer, mean over seeds (dots), beside the c-map
+/// (dashed), for each study.
+pub fn correlation_depth(studies: &[CorrelationStudy]) -> Result<Figure, Error> {
+    let mut chart = LineChart::new(
+        "correlation-depth",
+        "Correlation of two inputs through a deep tanh network",
+    )
+    .x_label("layer l")
+    .y_label("correlation cˡ of the two inputs")
+    .legend(SeriesLabelPosition::LowerLeft);
+    for (i, s) in studies.iter().enumerate() {
+        let name = format!(
+            "σ_w² = {:.2} ({})",
+            s.stack.sigma_w2,
+            phase_name(s.stack.sigma_w2, s.stack.sigma_b2)?
+        );
+        chart = chart.measured_and_predicted(
+            Series::from_ys_1(format!("{name}: measured"), &s.mean_c()),
+            Series::from_ys_1(format!("{name}: c-map"), &s.predicted),
+            i,
+        );
+    }
+    Ok(chart.render()?)
+}
+
+/// The σ_w² of the theory curves: 0.5 to 6 in steps of 0.25, skipping points within
+/// 0.02 of the critical σ_w² at σ_b² (where ξ_c diverges).
+pub fn theory_sigma_w2(sigma_b2: f64) -> Result<Vec<f64>, Error> {
+    let critical = theory::tanh_critical_sigma_w2(sigma_b2)?;
+    Ok((0..=22)
+        .map(|i| 0.5 + 0.25 * i as f64)
+        .filter(|w| (w - critical).abs() > 0.02)
+        .collect())
+}
+
+/// ξ_c (and ξ_q) against σ_w² at the chapter's σ_b², from the mean field.
+pub fn depth_scales_of(sigma_w2: &[f64]) -> Result<Vec<Criticality>, Error> {
+    sigma_w2
+        .iter()
+        .map(|&w| Ok(Criticality::tanh(w, SIGMA_B2)?))
+        .collect()
+}
+
+/// [`depth_scales_of`] the chapter's [`theory_sigma_w2`] at σ_b² = 0.05 (memoized per
+/// process).
+pub fn chapter_depth_scales() -> Result<Vec<Criticality>, Error> {
+    static SCALES: crate::speed::Memo<u8, Vec<Criticality>> = crate::speed::Memo::new();
+    SCALES.get_or_run(0, || depth_scales_of(&theory_sigma_w2(SIGMA_B2)?))
+}
+
+/// The depth scales ξ_c and ξ_q against σ_w² at σ_b² = 0.05, on a log scale.
+pub fn depth_scales(points: &[Criticality]) -> Result<Figure, Error> {
+    let xi_c: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| p.xi_c.map(|x| (p.sigma_w2, x)))
+        .collect();
+    let xi_q: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| p.xi_q.map(|x| (p.sigma_w2, x)))
+        .collect();
+    Ok(LineChart::new(
+        "depth-scales",
+        "Depth scales of a deep tanh network, σ_b² = 0.05",
+    )
+    .x_label("σ_w²")
+    .y_label("depth scale in layers (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::UpperRight)
+    .series_in(Series::new("ξ_c, correlations", xi_c), Mark::Line, 0)
+    .series_in(Series::new("ξ_q, lengths", xi_q), Mark::Dashed, 1)
+    .render()?)
+}
+
+/// The phase diagram: tanh's critical line χ₁ = 1 over (σ_w², σ_b²) from the mean field,
+/// beside the σ_w² where χ₁ measured in finite networks crosses 1.
+pub fn phase_diagram(phase: &PhaseStudy) -> Result<Figure, Error> {
+    let mut line = Vec::new();
+    for i in 0..=40 {
+        let q = 0.02 * theory_q_step(i);
+        let (w, b) = theory::tanh_critical_point(q)?;
+        if w <= 4.5 {
+            line.push((w, b));
+        }
+    }
+    let measured: Vec<(f64, f64)> = (0..phase.sigma_b2.len())
+        .filter_map(|b| phase.measured_critical(b).map(|w| (w, phase.sigma_b2[b])))
+        .collect();
+    Ok(LineChart::new(
+        "phase-diagram",
+        "Ordered (left) and chaotic (right) phases of tanh networks",
+    )
+    .x_label("σ_w²")
+    .y_label("σ_b²")
+    .legend(SeriesLabelPosition::UpperLeft)
+    .series_in(Series::new("χ₁ = 1, mean field", line), Mark::Dashed, 0)
+    .series_in(
+        Series::new(
+            format!(
+                "χ₁ = 1, measured (width {}, depth {})",
+                phase.width, phase.depth
+            ),
+            measured,
+        ),
+        Mark::Points,
+        1,
+    )
+    .render()?)
+}
+
+/// q* along the critical line: 0.02 × 1.15^i, from 0.02 to about 5.4.
+fn theory_q_step(i: usize) -> f64 {
+    initnet::math::powi(1.15, i as i32)
+}
+
+/// The trainability grid: cells trained in at least half the seeds (dots), the others
+/// (a second dot series), and 6 ξ_c from the mean field, cut at 60 layers (it diverges at
+/// the critical point).
+pub fn trainability(grid: &Grid, scales: &[Criticality]) -> Result<Figure, Error> {
+    let fraction = grid.trained_fraction();
+    let (mut ok, mut not) = (Vec::new(), Vec::new());
+    for (d, row) in fraction.iter().enumerate() {
+        for (w, f) in row.iter().enumerate() {
+            let p = (grid.sigma_w2[w], grid.depths[d] as f64);
+            if *f >= 0.5 { ok.push(p) } else { not.push(p) }
+        }
+    }
+    let top = 60.0;
+    let six: Vec<(f64, f64)> = scales
+        .iter()
+        .map(|p| (p.sigma_w2, p.xi_c.map_or(top, |x| (6.0 * x).min(top))))
+        .collect();
+    Ok(LineChart::new(
+        "trainability",
+        format!(
+            "Which tanh networks learn the digits in {} epochs",
+            grid.task.epochs
+        ),
+    )
+    .x_label("σ_w²")
+    .y_label("depth L")
+    .legend(SeriesLabelPosition::UpperRight)
+    .series_in(
+        Series::new("6 ξ_c, mean field (cut at 60)", six),
+        Mark::Dashed,
+        0,
+    )
+    .series_in(
+        Series::new("trained (half the seeds or more)", ok),
+        Mark::Points,
+        2,
+    )
+    .series_in(Series::new("not trained", not), Mark::Points, 3)
+    .render()?)
+}
+
+/// Every chart of the chapter.
+pub fn figures() -> Result<Vec<Figure>, Error> {
+    let correlation = correlation_depth(&correlation_studies(&SEEDS)?)?;
+    let scales = chapter_depth_scales()?;
+    let depth = depth_scales(&scales)?;
+    let phase = phase_diagram(&PhaseStudy::chapter(&SEEDS)?)?;
+    let train = trainability(&Grid::chapter(&SEEDS)?, &scales)?;
+    Ok(vec![correlation, depth, phase, train])
+}
