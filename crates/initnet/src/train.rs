@@ -143,18 +143,39 @@ impl Adam {
         m: &mut Array<f64, D>,
         v: &mut Array<f64, D>,
     ) {
+        let c = self.corrections(t);
+        Zip::from(p)
+            .and(g)
+            .and(m)
+            .and(v)
+            .for_each(|p, &g, m, v| self.update_one(lr, c, p, g, m, v));
+    }
+
+    /// The bias corrections (1 - beta1^t, 1 - beta2^t) of step t.
+    pub(crate) fn corrections(&self, t: u32) -> (f64, f64) {
         let t = i32::try_from(t).unwrap_or(i32::MAX);
-        // The bias corrections 1 - beta^t.
-        let c1 = 1.0 - math::powi(self.beta1, t);
-        let c2 = 1.0 - math::powi(self.beta2, t);
-        let (b1, b2, eps) = (self.beta1, self.beta2, self.eps);
-        Zip::from(p).and(g).and(m).and(v).for_each(|p, &g, m, v| {
-            *m = b1 * *m + (1.0 - b1) * g;
-            *v = b2 * *v + (1.0 - b2) * (g * g);
-            let m_hat = *m / c1;
-            let v_hat = *v / c2;
-            *p -= lr * m_hat / (v_hat.sqrt() + eps);
-        });
+        (
+            1.0 - math::powi(self.beta1, t),
+            1.0 - math::powi(self.beta2, t),
+        )
+    }
+
+    /// The update of one parameter, given the step's bias corrections `c`.
+    pub(crate) fn update_one(
+        &self,
+        lr: f64,
+        (c1, c2): (f64, f64),
+        p: &mut f64,
+        g: f64,
+        m: &mut f64,
+        v: &mut f64,
+    ) {
+        let (b1, b2) = (self.beta1, self.beta2);
+        *m = b1 * *m + (1.0 - b1) * g;
+        *v = b2 * *v + (1.0 - b2) * (g * g);
+        let m_hat = *m / c1;
+        let v_hat = *v / c2;
+        *p -= lr * m_hat / (v_hat.sqrt() + self.eps);
     }
 }
 
@@ -196,7 +217,7 @@ impl TrainConfig {
         self.momentum = momentum;
         self
     }
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         positive("learning rate", self.lr)?;
         if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
             return Err(Error::OutOfRange {
