@@ -86,7 +86,8 @@ pub struct ResidualSpec {
     pub norm: Option<NormKind>,
     /// How the blocks start.
     pub recipe: Recipe,
-    /// Multiplies the standard deviation of every weight drawn (1 for the recipe's own).
+    /// Multiplies the standard deviation of every branch weight drawn (1 for the recipe's
+    /// own); the stem (LeCun-normal) and the head (LeCun-normal, or 0 for Fixup) keep theirs.
     pub weight_scale: f64,
 }
 
@@ -126,7 +127,7 @@ impl ResidualSpec {
         self.activation = activation;
         self
     }
-    /// Every weight's standard deviation multiplied by `scale`.
+    /// Every branch weight's standard deviation multiplied by `scale`.
     pub fn weight_scale(mut self, scale: f64) -> Self {
         self.weight_scale = scale;
         self
@@ -287,7 +288,7 @@ impl ResNet {
         let blocks_f = spec.blocks as f64;
         let mut g = rng(seed);
         let he = |scale: f64| Init::normal(scale * spec.weight_scale * (2.0 / n as f64).sqrt());
-        let stem_w = Init::normal(spec.weight_scale * (1.0 / spec.n_in as f64).sqrt())?
+        let stem_w = Init::normal((1.0 / spec.n_in as f64).sqrt())?
             .sample(spec.n_in, n, &mut g)?;
         let mut blocks = Vec::with_capacity(spec.blocks);
         for _ in 0..spec.blocks {
@@ -331,7 +332,7 @@ impl ResNet {
         let head_w = if spec.recipe == Recipe::Fixup {
             Array2::zeros((spec.n_out, n))
         } else {
-            Init::normal(spec.weight_scale * (1.0 / n as f64).sqrt())?
+            Init::normal((1.0 / n as f64).sqrt())?
                 .sample(n, spec.n_out, &mut g)?
         };
         Ok(ResNet {

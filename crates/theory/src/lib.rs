@@ -14,6 +14,7 @@
 //! | [`saturation`] | the book's one threshold [`SATURATION_THRESHOLD`], the cutoffs it implies, the predicted saturated fraction |
 //! | [`norms`] | the chi law of a Gaussian vector's length and the log-chi-square steps of the log-norm's random walk |
 //! | [`finite_width`] | fluctuations of finite layers around the mean field, and the born-dead law of narrow ReLU networks |
+//! | [`residual`] | the mean field of residual networks: geometric growth without normalization, linear growth with it |
 //! | [`special`] | the normal density and tail, Simpson, Gauss–Hermite and Gauss–Legendre rules, digamma and trigamma |
 //!
 //! ```
@@ -47,6 +48,7 @@ pub mod finite_width;
 pub mod gaussian;
 pub mod mean_field;
 pub mod norms;
+pub mod residual;
 pub mod saturation;
 pub mod special;
 
@@ -62,6 +64,7 @@ pub use mean_field::{
     q_trajectory_closed_form, tanh_fixed_point,
 };
 pub use norms::{chi_density, chi_expectation, log_chi_square_moments, log_relu_square_moments};
+pub use residual::{branch_gain, normalized_residual_q, residual_q};
 pub use saturation::{
     SATURATION_THRESHOLD, saturation_cutoff, saturation_cutoff_at, saturation_probability,
     saturation_slope, sigmoid_cutoff, tanh_cutoff,
