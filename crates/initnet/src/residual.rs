@@ -288,8 +288,7 @@ impl ResNet {
         let blocks_f = spec.blocks as f64;
         let mut g = rng(seed);
         let he = |scale: f64| Init::normal(scale * spec.weight_scale * (2.0 / n as f64).sqrt());
-        let stem_w = Init::normal((1.0 / spec.n_in as f64).sqrt())?
-            .sample(spec.n_in, n, &mut g)?;
+        let stem_w = Init::normal((1.0 / spec.n_in as f64).sqrt())?.sample(spec.n_in, n, &mut g)?;
         let mut blocks = Vec::with_capacity(spec.blocks);
         for _ in 0..spec.blocks {
             let mut layers = Vec::with_capacity(spec.branch_layers);
@@ -332,8 +331,7 @@ impl ResNet {
         let head_w = if spec.recipe == Recipe::Fixup {
             Array2::zeros((spec.n_out, n))
         } else {
-            Init::normal((1.0 / n as f64).sqrt())?
-                .sample(n, spec.n_out, &mut g)?
+            Init::normal((1.0 / n as f64).sqrt())?.sample(n, spec.n_out, &mut g)?
         };
         Ok(ResNet {
             stem_w,

@@ -61,7 +61,8 @@ fn the_chapter_states_what_the_experiments_give() {
     let bn = index("BatchNorm");
     let (inc, inc_se) = study.block_increment(bn);
     within_five_se("BatchNorm increment", inc, inc_se, 1.0);
-    c.add("bn.increment", format!("{inc:.2}")).add("bn.predicted", 1);
+    c.add("bn.increment", format!("{inc:.2}"))
+        .add("bn.predicted", 1);
     // The gradient of the batch-normalized network grows toward the input.
     let bn_grad = study.mean_by_block(bn, true);
     assert!(bn_grad[0] > 10.0 * bn_grad[l]);
@@ -84,7 +85,11 @@ fn the_chapter_states_what_the_experiments_give() {
 
     // ---- Training ------------------------------------------------------------------------
     let training = TrainingStudy::chapter(&SEEDS).unwrap();
-    assert_eq!(training.diverged(plain), SEEDS.len(), "the plain network diverges");
+    assert_eq!(
+        training.diverged(plain),
+        SEEDS.len(),
+        "the plain network diverges"
+    );
     for (i, s) in SETUPS.iter().enumerate().skip(1) {
         // "Every fix trains": no divergence, and every seed well above chance (1/2).
         assert_eq!(training.diverged(i), 0, "{}", s.name);
@@ -95,26 +100,39 @@ fn the_chapter_states_what_the_experiments_give() {
     // ε = 1e-5 against branch variances of order s² q ≥ 1e-2 here: relative effects below
     // 1e-2 on the logits and on s times the gradient, and on the steps' ratios (5%).
     let scale = ScaleStudy::chapter(&SEEDS).unwrap();
-    for k in 0..SCALES.len() {
+    for (k, s) in SCALES.iter().enumerate() {
         assert!(min(&scale.at(k, |a| -a.logit_change)) > -1e-2);
         let g = book::mean(scale.at(k, |a| a.grad_ratio));
-        assert!((g - 1.0).abs() < 1e-2, "s = {}: {g}", SCALES[k]);
+        assert!((g - 1.0).abs() < 1e-2, "s = {s}: {g}");
     }
-    let sgd: Vec<f64> = (0..3).map(|k| book::mean(scale.at(k, |a| a.sgd_step))).collect();
-    let adam: Vec<f64> = (0..3).map(|k| book::mean(scale.at(k, |a| a.adam_step))).collect();
+    let sgd: Vec<f64> = (0..3)
+        .map(|k| book::mean(scale.at(k, |a| a.sgd_step)))
+        .collect();
+    let adam: Vec<f64> = (0..3)
+        .map(|k| book::mean(scale.at(k, |a| a.adam_step)))
+        .collect();
     for k in 0..2 {
         assert!((sgd[k] / sgd[k + 1] / 100.0 - 1.0).abs() < 0.05, "{sgd:?}");
-        assert!((adam[k] / adam[k + 1] / 10.0 - 1.0).abs() < 0.05, "{adam:?}");
+        assert!(
+            (adam[k] / adam[k + 1] / 10.0 - 1.0).abs() < 0.05,
+            "{adam:?}"
+        );
     }
 
     // ---- Adam reruns -----------------------------------------------------------------------
     let reruns = Reruns::chapter(&SEEDS).unwrap();
     let [pytorch, xavier] = [&reruns.acc[0], &reruns.acc[1]];
     // Thirty Xavier layers train under Adam on every seed, as well as He's.
-    assert!(min(&xavier[0]) >= 0.9 && min(&xavier[1]) >= 0.9, "{xavier:?}");
+    assert!(
+        min(&xavier[0]) >= 0.9 && min(&xavier[1]) >= 0.9,
+        "{xavier:?}"
+    );
     assert!(book::mean(&xavier[0]) >= book::mean(&xavier[1]) - 0.02);
     // PyTorch's default: far above majority on average, its lowest seed near chance.
-    assert!(book::mean(&pytorch[0]) > 0.8 && min(&pytorch[0]) < 0.6, "{pytorch:?}");
+    assert!(
+        book::mean(&pytorch[0]) > 0.8 && min(&pytorch[0]) < 0.6,
+        "{pytorch:?}"
+    );
 
     // ---- Exercises -------------------------------------------------------------------------
     let q = theory::residual_q(1.0, 1.0 / (2.0 * l as f64).sqrt(), 2.0, l).unwrap();
