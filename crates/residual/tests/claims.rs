@@ -121,7 +121,7 @@ fn the_chapter_states_what_the_experiments_give() {
 
     // ---- Adam reruns -----------------------------------------------------------------------
     let reruns = Reruns::chapter(&SEEDS).unwrap();
-    let [pytorch, xavier] = [&reruns.acc[0], &reruns.acc[1]];
+    let (pytorch, xavier) = (&reruns.acc[0], &reruns.acc[1]);
     // Thirty Xavier layers train under Adam on every seed, as well as He's.
     assert!(
         min(&xavier[0]) >= 0.9 && min(&xavier[1]) >= 0.9,
