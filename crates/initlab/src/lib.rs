@@ -434,6 +434,43 @@ impl Serialize for DatasetKind {
     }
 }
 
+/// The update rule of a training run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OptimizerKind {
+    /// Gradient descent, with `momentum`.
+    #[default]
+    Sgd,
+    /// Adam with PyTorch's defaults (beta1 0.9, beta2 0.999, eps 1e-8); `lr` is its
+    /// learning rate, and momentum must be 0.
+    Adam,
+}
+
+impl Display for OptimizerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+        })
+    }
+}
+
+impl FromStr for OptimizerKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sgd" => Ok(OptimizerKind::Sgd),
+            "adam" => Ok(OptimizerKind::Adam),
+            _ => Err(format!("unknown optimizer {s:?}: expected sgd or adam")),
+        }
+    }
+}
+
+impl Serialize for OptimizerKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A training run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainOptions {
@@ -463,6 +500,8 @@ pub struct TrainOptions {
     pub batch_size: Option<usize>,
     /// Classical momentum in [0, 1).
     pub momentum: f64,
+    /// Gradient descent or Adam.
+    pub optimizer: OptimizerKind,
     /// The seed every random choice derives from (see [`Seeds`]).
     pub seed: u64,
     /// Standardize the features with the training part's means and deviations.
@@ -488,6 +527,7 @@ impl Default for TrainOptions {
             epochs: 1000,
             batch_size: None,
             momentum: 0.0,
+            optimizer: OptimizerKind::Sgd,
             seed: 0,
             standardize: false,
             test_fraction: 0.25,
@@ -633,6 +673,9 @@ pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<Tra
     let init = opts.init.with_gain(opts.gain)?;
     let mut net = MlpSpec::new(&widths, opts.activation, init).build(seeds.network)?;
     let mut cfg = TrainConfig::new(opts.lr, opts.epochs).momentum(opts.momentum);
+    if opts.optimizer == OptimizerKind::Adam {
+        cfg = cfg.adam();
+    }
     if let Some(size) = opts.batch_size {
         cfg = cfg.mini_batch(size, seeds.shuffle);
     }
@@ -733,6 +776,8 @@ impl TrainReport {
             o.lr,
             if o.momentum > 0.0 {
                 format!(", momentum {}", o.momentum)
+            } else if o.optimizer == OptimizerKind::Adam {
+                ", Adam".to_string()
             } else {
                 String::new()
             },
@@ -922,5 +967,38 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "width of layer 2 must be at least 1, got 0");
+    }
+
+    /// `--optimizer adam`: Adam trains the article's problem, and momentum with Adam is an
+    /// error naming the value.
+    #[test]
+    fn adam_trains_and_rejects_momentum() {
+        let opts = TrainOptions {
+            optimizer: OptimizerKind::Adam,
+            lr: 0.05,
+            epochs: 200,
+            ..TrainOptions::default()
+        };
+        let r = train(&opts, |_| {}).unwrap();
+        assert!(
+            r.final_train_loss < 0.5 * r.chance_loss,
+            "{}",
+            r.final_train_loss
+        );
+        assert!(r.to_text().contains(", Adam"));
+        let e = train(
+            &TrainOptions {
+                momentum: 0.5,
+                ..opts
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "momentum with Adam must be 0 (Adam's momentum is beta1), got 0.5"
+        );
+        assert_eq!("ADAM".parse::<OptimizerKind>(), Ok(OptimizerKind::Adam));
+        assert!("rmsprop".parse::<OptimizerKind>().is_err());
     }
 }

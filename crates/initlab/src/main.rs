@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use initlab::{DatasetKind, LayersConfig, TrainOptions};
+use initlab::{DatasetKind, LayersConfig, OptimizerKind, TrainOptions};
 use initnet::{Activation, Init};
 
 const EXAMPLES: &str = "\
@@ -17,6 +17,7 @@ Examples:
   initlab layers --init he --activation relu --json
   initlab train --dataset blobs --init zeros                # the symmetry problem
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
+  initlab train --dataset moons --hidden 16,16,16 --activation relu --optimizer adam --lr 0.01
 
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
 lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform (also xavier, he,
@@ -141,6 +142,10 @@ struct TrainArgs {
     /// Classical momentum, in [0, 1).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     momentum: f64,
+    /// Update rule: sgd (gradient descent, with --momentum) or adam (PyTorch's defaults,
+    /// learning rate --lr).
+    #[arg(long, default_value = "sgd", value_parser = |s: &str| s.parse::<OptimizerKind>())]
+    optimizer: OptimizerKind,
     /// Seed every random choice derives from.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -189,6 +194,7 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 epochs: a.epochs,
                 batch_size: a.batch_size,
                 momentum: a.momentum,
+                optimizer: a.optimizer,
                 seed: a.seed,
                 standardize: a.standardize,
                 test_fraction: a.test_fraction,
