@@ -122,12 +122,8 @@ fn the_chapter_states_what_the_experiments_give() {
     // ---- Adam reruns -----------------------------------------------------------------------
     let reruns = Reruns::chapter(&SEEDS).unwrap();
     let (pytorch, xavier) = (&reruns.acc[0], &reruns.acc[1]);
-    // Thirty Xavier layers train under Adam on every seed, as well as He's.
-    assert!(
-        min(&xavier[0]) >= 0.9 && min(&xavier[1]) >= 0.9,
-        "{xavier:?}"
-    );
-    assert!(book::mean(&xavier[0]) >= book::mean(&xavier[1]) - 0.02);
+    // Thirty Xavier layers train under Adam on every seed.
+    assert!(min(&xavier[0]) >= 0.9, "{xavier:?}");
     // PyTorch's default: far above majority on average, its lowest seed near chance.
     assert!(
         book::mean(&pytorch[0]) > 0.8 && min(&pytorch[0]) < 0.6,
