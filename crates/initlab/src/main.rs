@@ -18,6 +18,8 @@ Examples:
   initlab train --dataset blobs --init zeros                # the symmetry problem
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
   initlab train --dataset moons --hidden 16,16,16 --activation relu --optimizer adam --lr 0.01
+  initlab residual --blocks 50 --recipe plain               # the signal grows 3x per block
+  initlab residual --blocks 50 --recipe zero-gamma --norm batch
 
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
 lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform (also xavier, he,
@@ -63,6 +65,43 @@ enum Command {
     /// Train on a generated data set (blobs, circles, moons) and report.
     #[command(long_about = TRAIN_ABOUT, after_help = EXAMPLES)]
     Train(TrainArgs),
+    /// Per-block statistics of a residual network at initialization (two ReLU layers per
+    /// branch), with the mean field's prediction.
+    #[command(after_help = EXAMPLES)]
+    Residual(ResidualArgs),
+}
+
+fn parse_norm(s: &str) -> Result<Option<initnet::NormKind>, initnet::Error> {
+    if s == "none" {
+        Ok(None)
+    } else {
+        s.parse().map(Some)
+    }
+}
+
+#[derive(Debug, Args)]
+struct ResidualArgs {
+    /// Number of blocks L.
+    #[arg(long, default_value_t = 50)]
+    blocks: usize,
+    /// Width of every block.
+    #[arg(long, default_value_t = 64)]
+    width: usize,
+    /// How the blocks start: plain, scaled (alpha = 1/sqrt(L)), fixup, rezero, zero-gamma.
+    #[arg(long, default_value = "plain", value_parser = |s: &str| s.parse::<initnet::Recipe>())]
+    recipe: initnet::Recipe,
+    /// Normalization after each branch layer: none, batch or layer.
+    #[arg(long, default_value = "none", value_parser = parse_norm)]
+    norm: Option<initnet::NormKind>,
+    /// Samples in the batch.
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_init(s: &str) -> Result<Init, initnet::Error> {
@@ -174,6 +213,21 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 gain: a.gain,
             };
             let report = initlab::layers(&cfg)?;
+            if a.json {
+                serde_json::to_string_pretty(&report)? + "\n"
+            } else {
+                report.to_text()
+            }
+        }
+        Command::Residual(a) => {
+            let report = initlab::residual(&initlab::ResidualConfig {
+                blocks: a.blocks,
+                width: a.width,
+                recipe: a.recipe,
+                norm: a.norm,
+                batch: a.batch,
+                seed: a.seed,
+            })?;
             if a.json {
                 serde_json::to_string_pretty(&report)? + "\n"
             } else {
