@@ -71,14 +71,6 @@ enum Command {
     Residual(ResidualArgs),
 }
 
-fn parse_norm(s: &str) -> Result<Option<initnet::NormKind>, initnet::Error> {
-    if s == "none" {
-        Ok(None)
-    } else {
-        s.parse().map(Some)
-    }
-}
-
 #[derive(Debug, Args)]
 struct ResidualArgs {
     /// Number of blocks L.
@@ -90,8 +82,8 @@ struct ResidualArgs {
     /// How the blocks start: plain, scaled (alpha = 1/sqrt(L)), fixup, rezero, zero-gamma.
     #[arg(long, default_value = "plain", value_parser = |s: &str| s.parse::<initnet::Recipe>())]
     recipe: initnet::Recipe,
-    /// Normalization after each branch layer: none, batch or layer.
-    #[arg(long, default_value = "none", value_parser = parse_norm)]
+    /// Normalization after each branch layer: batch or layer [default: none].
+    #[arg(long, value_parser = |s: &str| s.parse::<initnet::NormKind>())]
     norm: Option<initnet::NormKind>,
     /// Samples in the batch.
     #[arg(long, default_value_t = 64)]
