@@ -32,6 +32,7 @@ const CHAPTERS: &[Chapter] = &[
     guide::CHAPTER,
     orthogonal::CHAPTER,
     chaos::CHAPTER,
+    residual::CHAPTER,
 ];
 
 /// Every chapter of the book, in reading order.

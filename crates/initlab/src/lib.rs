@@ -399,6 +399,110 @@ impl LayersReport {
 // train
 // ---------------------------------------------------------------------------------------
 
+/// The `residual` experiment: a residual network of `blocks` blocks of `width` units
+/// (two ReLU layers per branch), started by `recipe`, with an optional normalization after
+/// each branch layer, fed a batch of standard-normal inputs of width `width` (stream 1
+/// of the seed; the gradient of the logits from stream 2, the network from stream 0).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResidualConfig {
+    /// Number of blocks L.
+    pub blocks: usize,
+    /// Width n.
+    pub width: usize,
+    /// How the blocks start: plain, scaled, fixup, rezero or zero-gamma.
+    #[serde(serialize_with = "as_debug")]
+    pub recipe: initnet::Recipe,
+    /// Normalization after each branch layer: none, batch or layer.
+    #[serde(serialize_with = "as_debug")]
+    pub norm: Option<initnet::NormKind>,
+    /// Samples in the batch.
+    pub batch: usize,
+    /// Seed of the network, the inputs and the top gradient.
+    pub seed: u64,
+}
+
+fn as_debug<T: fmt::Debug, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{value:?}"))
+}
+
+/// Per block l = 0..=L: the mean square q^l of x^l and of dL/dx^l (for a standard-normal
+/// gradient of the logits), and the mean field's q^l where it has one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResidualReport {
+    /// The configuration.
+    pub config: ResidualConfig,
+    /// q^l, l = 0..=L.
+    pub q: Vec<f64>,
+    /// Mean square of dL/dx^l, l = 0..=L.
+    pub grad: Vec<f64>,
+    /// The mean field's q^l (from the measured q^0), when it has one.
+    pub q_mean_field: Option<Vec<f64>>,
+}
+
+/// Run the `residual` experiment.
+pub fn residual(cfg: &ResidualConfig) -> Result<ResidualReport, Error> {
+    use initnet::{Recipe, ResidualSpec};
+    if cfg.batch == 0 {
+        return Err(initnet::Error::Zero {
+            what: "batch size".to_string(),
+        }
+        .into());
+    }
+    let net = ResidualSpec::new(cfg.width, cfg.width, cfg.width, cfg.blocks)
+        .recipe(cfg.recipe)
+        .norm(cfg.norm)
+        .build(cfg.seed)?;
+    let x = standard_normal(cfg.batch, cfg.width, cfg.seed, 1);
+    let trace = net.forward(&x)?;
+    let top = standard_normal(cfg.batch, cfg.width, cfg.seed, 2);
+    let grads = net.backward(&trace, &top)?;
+    let ms = initnet::residual::mean_square;
+    let q: Vec<f64> = trace.x.iter().map(ms).collect();
+    let l = cfg.blocks;
+    let q_mean_field = match (cfg.recipe, cfg.norm) {
+        (Recipe::Plain, None) => Some(theory_residual_q(q[0], 1.0, l)),
+        (Recipe::Scaled, None) => Some(theory_residual_q(q[0], 1.0 / l as f64, l)),
+        (Recipe::Plain, Some(_)) => Some((0..=l).map(|i| q[0] + i as f64).collect()),
+        (Recipe::Fixup | Recipe::ReZero | Recipe::ZeroGamma, _) => Some(vec![q[0]; l + 1]),
+        _ => None,
+    };
+    Ok(ResidualReport {
+        config: cfg.clone(),
+        q,
+        grad: grads.dx.iter().map(ms).collect(),
+        q_mean_field,
+    })
+}
+
+/// q^l = (1 + 2 alpha^2) q^(l-1) for two He-initialized ReLU layers per branch (gain 2).
+fn theory_residual_q(q0: f64, alpha2: f64, blocks: usize) -> Vec<f64> {
+    let mut q = vec![q0];
+    for i in 0..blocks {
+        q.push(q[i] * (1.0 + 2.0 * alpha2));
+    }
+    q
+}
+
+impl ResidualReport {
+    /// The report as a table, one line per block.
+    pub fn to_text(&self) -> String {
+        let c = &self.config;
+        let mut out = format!(
+            "residual network: {} blocks of width {}, recipe {:?}, norm {:?}, batch {}, seed {}\n",
+            c.blocks, c.width, c.recipe, c.norm, c.batch, c.seed
+        );
+        out += "block        q^l   q^l (mf)   mean sq dL/dx^l\n";
+        for (l, (q, g)) in self.q.iter().zip(&self.grad).enumerate() {
+            let mf = self
+                .q_mean_field
+                .as_ref()
+                .map_or("-".to_string(), |m| format!("{:.3e}", m[l]));
+            out += &format!("{l:>5} {q:>10.3e} {mf:>10} {g:>17.3e}\n");
+        }
+        out
+    }
+}
+
 /// Which generated data set to train on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatasetKind {
@@ -440,6 +544,43 @@ impl Serialize for DatasetKind {
     }
 }
 
+/// The update rule of a training run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OptimizerKind {
+    /// Gradient descent, with `momentum`.
+    #[default]
+    Sgd,
+    /// Adam with PyTorch's defaults (beta1 0.9, beta2 0.999, eps 1e-8); `lr` is its
+    /// learning rate, and momentum must be 0.
+    Adam,
+}
+
+impl Display for OptimizerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+        })
+    }
+}
+
+impl FromStr for OptimizerKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sgd" => Ok(OptimizerKind::Sgd),
+            "adam" => Ok(OptimizerKind::Adam),
+            _ => Err(format!("unknown optimizer {s:?}: expected sgd or adam")),
+        }
+    }
+}
+
+impl Serialize for OptimizerKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A training run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainOptions {
@@ -469,6 +610,8 @@ pub struct TrainOptions {
     pub batch_size: Option<usize>,
     /// Classical momentum in [0, 1).
     pub momentum: f64,
+    /// Gradient descent or Adam.
+    pub optimizer: OptimizerKind,
     /// The seed every random choice derives from (see [`Seeds`]).
     pub seed: u64,
     /// Standardize the features with the training part's means and deviations.
@@ -494,6 +637,7 @@ impl Default for TrainOptions {
             epochs: 1000,
             batch_size: None,
             momentum: 0.0,
+            optimizer: OptimizerKind::Sgd,
             seed: 0,
             standardize: false,
             test_fraction: 0.25,
@@ -639,6 +783,9 @@ pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<Tra
     let init = opts.init.with_gain(opts.gain)?;
     let mut net = MlpSpec::new(&widths, opts.activation, init).build(seeds.network)?;
     let mut cfg = TrainConfig::new(opts.lr, opts.epochs).momentum(opts.momentum);
+    if opts.optimizer == OptimizerKind::Adam {
+        cfg = cfg.adam();
+    }
     if let Some(size) = opts.batch_size {
         cfg = cfg.mini_batch(size, seeds.shuffle);
     }
@@ -739,6 +886,8 @@ impl TrainReport {
             o.lr,
             if o.momentum > 0.0 {
                 format!(", momentum {}", o.momentum)
+            } else if o.optimizer == OptimizerKind::Adam {
+                ", Adam".to_string()
             } else {
                 String::new()
             },
@@ -928,5 +1077,82 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "width of layer 2 must be at least 1, got 0");
+    }
+
+    /// `--optimizer adam`: Adam trains the article's problem, and momentum with Adam is an
+    /// error naming the value.
+    #[test]
+    fn adam_trains_and_rejects_momentum() {
+        let opts = TrainOptions {
+            optimizer: OptimizerKind::Adam,
+            lr: 0.05,
+            epochs: 200,
+            ..TrainOptions::default()
+        };
+        let r = train(&opts, |_| {}).unwrap();
+        assert!(
+            r.final_train_loss < 0.5 * r.chance_loss,
+            "{}",
+            r.final_train_loss
+        );
+        assert!(r.to_text().contains(", Adam"));
+        let e = train(
+            &TrainOptions {
+                momentum: 0.5,
+                ..opts
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "momentum with Adam must be 0 (Adam's momentum is beta1), got 0.5"
+        );
+        assert_eq!("ADAM".parse::<OptimizerKind>(), Ok(OptimizerKind::Adam));
+        assert!("rmsprop".parse::<OptimizerKind>().is_err());
+    }
+
+    /// `residual`: the plain network's signal grows by about 3 per block; ReZero's is flat;
+    /// bad values are typed errors.
+    #[test]
+    fn residual_blocks_follow_the_mean_field() {
+        let cfg = ResidualConfig {
+            blocks: 20,
+            width: 64,
+            recipe: initnet::Recipe::Plain,
+            norm: None,
+            batch: 64,
+            seed: 1,
+        };
+        let r = residual(&cfg).unwrap();
+        let growth = initnet::math::pow(r.q[20] / r.q[0], 1.0 / 20.0);
+        assert!((growth - 3.0).abs() < 0.3, "{growth}");
+        assert!(r.to_text().lines().count() == 23);
+        let flat = residual(&ResidualConfig {
+            recipe: initnet::Recipe::ReZero,
+            norm: Some(initnet::NormKind::Layer),
+            ..cfg.clone()
+        })
+        .unwrap();
+        assert_eq!(flat.q[20], flat.q[0]);
+        assert!(
+            residual(&ResidualConfig {
+                batch: 0,
+                ..cfg.clone()
+            })
+            .is_err()
+        );
+        assert!(
+            residual(&ResidualConfig {
+                blocks: 0,
+                ..cfg.clone()
+            })
+            .is_err()
+        );
+        let zero_gamma_without_norm = ResidualConfig {
+            recipe: initnet::Recipe::ZeroGamma,
+            ..cfg
+        };
+        assert!(residual(&zero_gamma_without_norm).is_err());
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use initlab::{DatasetKind, LayersConfig, TrainOptions};
+use initlab::{DatasetKind, LayersConfig, OptimizerKind, TrainOptions};
 use initnet::{Activation, Init};
 
 const EXAMPLES: &str = "\
@@ -20,6 +20,9 @@ Examples:
   initlab train --dataset blobs --init zeros                # the symmetry problem
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
   initlab correlation --sigma-w2 4 --sigma-b2 0.05          # the chaotic phase
+  initlab train --dataset moons --hidden 16,16,16 --activation relu --optimizer adam --lr 0.01
+  initlab residual --blocks 50 --recipe plain               # the signal grows 3x per block
+  initlab residual --blocks 50 --recipe zero-gamma --norm batch
 
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
 lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal (also
@@ -69,6 +72,10 @@ enum Command {
     /// mean field, and q*, c*, chi_1, xi_q, xi_c of the setting.
     #[command(long_about = CORRELATION_ABOUT, after_help = EXAMPLES)]
     Correlation(CorrelationArgs),
+    /// Per-block statistics of a residual network at initialization (two ReLU layers per
+    /// branch), with the mean field's prediction.
+    #[command(after_help = EXAMPLES)]
+    Residual(ResidualArgs),
 }
 
 const CORRELATION_ABOUT: &str = "\
@@ -100,6 +107,31 @@ struct CorrelationArgs {
     /// Correlation of the two inputs, in [-1, 1].
     #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
     c0: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ResidualArgs {
+    /// Number of blocks L.
+    #[arg(long, default_value_t = 50)]
+    blocks: usize,
+    /// Width of every block.
+    #[arg(long, default_value_t = 64)]
+    width: usize,
+    /// How the blocks start: plain, scaled (alpha = 1/sqrt(L)), fixup, rezero, zero-gamma.
+    #[arg(long, default_value = "plain", value_parser = |s: &str| s.parse::<initnet::Recipe>())]
+    recipe: initnet::Recipe,
+    /// Normalization after each branch layer: batch or layer [default: none].
+    #[arg(long, value_parser = |s: &str| s.parse::<initnet::NormKind>())]
+    norm: Option<initnet::NormKind>,
+    /// Samples in the batch.
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
     /// Seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -197,6 +229,10 @@ struct TrainArgs {
     /// Classical momentum, in [0, 1).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     momentum: f64,
+    /// Update rule: sgd (gradient descent, with --momentum) or adam (PyTorch's defaults,
+    /// learning rate --lr).
+    #[arg(long, default_value = "sgd", value_parser = |s: &str| s.parse::<OptimizerKind>())]
+    optimizer: OptimizerKind,
     /// Seed every random choice derives from.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -257,6 +293,21 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 report.to_text()
             }
         }
+        Command::Residual(a) => {
+            let report = initlab::residual(&initlab::ResidualConfig {
+                blocks: a.blocks,
+                width: a.width,
+                recipe: a.recipe,
+                norm: a.norm,
+                batch: a.batch,
+                seed: a.seed,
+            })?;
+            if a.json {
+                serde_json::to_string_pretty(&report)? + "\n"
+            } else {
+                report.to_text()
+            }
+        }
         Command::Train(a) => {
             let opts = TrainOptions {
                 dataset: a.dataset,
@@ -271,6 +322,7 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 epochs: a.epochs,
                 batch_size: a.batch_size,
                 momentum: a.momentum,
+                optimizer: a.optimizer,
                 seed: a.seed,
                 standardize: a.standardize,
                 test_fraction: a.test_fraction,

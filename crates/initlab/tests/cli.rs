@@ -330,6 +330,14 @@ fn bad_values_exit_1_with_the_library_message() {
             "error: momentum must be in [0, 1), got 1\n",
         ),
         (
+            vec!["residual", "--recipe", "zero-gamma"],
+            "error: cannot parse residual recipe \"zero-gamma\": zero-gamma needs a normalization (batch or layer)\n",
+        ),
+        (
+            vec!["train", "--optimizer", "adam", "--momentum", "0.9"],
+            "error: momentum with Adam must be 0 (Adam's momentum is beta1), got 0.9\n",
+        ),
+        (
             vec!["train", "--test-fraction", "1"],
             "error: test fraction must be in (0, 1), got 1\n",
         ),

@@ -27,8 +27,9 @@
 //! The modules a reader of the book studies hold the mathematics in its symbols, one value
 //! at a time where the book does: [`activation`] (f, f' and f' read off h), [`init`] (the
 //! schemes and their variances), [`loss`] (softmax and binary cross-entropy), [`network`]
-//! (a^l = W^l h^{l-1} + b^l, h^l = f(a^l), and back-propagation),
-//! [`train`](mod@train) (gradient descent), [`data`], [`stats`], [`error`], [`random`]
+//! (a^l = W^l h^{l-1} + b^l, h^l = f(a^l), and back-propagation), [`norm`] (batch and
+//! layer normalization), [`residual`] (residual networks x + α F(x)),
+//! [`train`](mod@train) (gradient descent and Adam), [`data`], [`stats`], [`error`], [`random`]
 //! (seeded generators and the normal law) and [`math`] (exp, ln and tanh, portable to the
 //! last bit). How all this runs fast over whole batches (CPU dispatch, vector loops, a
 //! fused loss, threads) is in [`kernels`], whose documentation says why each piece exists
@@ -42,6 +43,8 @@ pub mod init;
 pub mod loss;
 pub mod math;
 pub mod network;
+pub mod norm;
+pub mod residual;
 pub mod stats;
 pub mod train;
 
@@ -58,12 +61,15 @@ pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
 pub use loss::{Loss, log_sum_exp, softmax};
 pub use network::{Dense, Gradients, Mlp, MlpSpec, Trace};
+pub use norm::{Norm, NormKind};
+pub use residual::{Recipe, ResNet, ResidualSpec, train_residual};
 pub use stats::{
     Histogram, LayerStats, dead_fraction, layer_stats, mean_std, normal_cdf, saturated_fraction,
     zero_fraction,
 };
 pub use train::{
-    Divergence, EpochRecord, History, TrainConfig, check_data, evaluate, train, train_with,
+    Adam, Divergence, EpochRecord, History, Optimizer, TrainConfig, check_data, evaluate, train,
+    train_with,
 };
 
 /// Re-exported so that chapters and notebooks use the same ndarray as the library.

@@ -15,6 +15,7 @@
 //! | [`norms`] | the chi law of a Gaussian vector's length and the log-chi-square steps of the log-norm's random walk |
 //! | [`finite_width`] | fluctuations of finite layers around the mean field, and the born-dead law of narrow ReLU networks |
 //! | [`isometry`] | products of random matrices (exact moments, the Fuss–Catalan law), the learning dynamics of deep linear networks, the Jacobian spectrum of deep networks |
+//! | [`residual`] | the mean field of residual networks: geometric growth without normalization, linear growth with it |
 //! | [`special`] | the normal density and tail, Simpson, Gauss–Hermite and Gauss–Legendre rules, digamma and trigamma |
 //!
 //! ```
@@ -49,6 +50,7 @@ pub mod gaussian;
 pub mod isometry;
 pub mod mean_field;
 pub mod norms;
+pub mod residual;
 pub mod saturation;
 pub mod special;
 
@@ -70,6 +72,7 @@ pub use mean_field::{
     tanh_critical_point, tanh_critical_sigma_w2, tanh_fixed_point,
 };
 pub use norms::{chi_density, chi_expectation, log_chi_square_moments, log_relu_square_moments};
+pub use residual::{branch_gain, normalized_residual_q, residual_q};
 pub use saturation::{
     SATURATION_THRESHOLD, saturation_cutoff, saturation_cutoff_at, saturation_probability,
     saturation_slope, sigmoid_cutoff, tanh_cutoff,
