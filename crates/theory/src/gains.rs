@@ -30,7 +30,7 @@ use crate::gaussian::gaussian_expectation;
 pub fn fixed_point_gain(activation: Activation, q: f64) -> Result<f64> {
     let q = positive("variance q of the pre-activation", q)?;
     let second = gaussian_expectation(|a| math::powi(activation.f(a), 2), q)?;
-    if !(second > 0.0) {
+    if second.is_nan() || second <= 0.0 {
         return Err(Error::OutOfRange {
             name: "E[f(a)^2] of the activation (zero: no gain keeps q)",
             expected: "> 0",
