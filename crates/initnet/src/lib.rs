@@ -40,6 +40,7 @@ pub mod data;
 pub mod error;
 pub mod init;
 pub mod loss;
+pub mod lsuv;
 pub mod math;
 pub mod network;
 pub mod stats;
@@ -56,6 +57,7 @@ pub use data::{
 pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
 pub use loss::{Loss, log_sum_exp, softmax};
+pub use lsuv::{LsuvLayer, lsuv};
 pub use network::{Dense, Gradients, Mlp, MlpSpec, Trace};
 pub use stats::{
     Histogram, LayerStats, dead_fraction, layer_stats, mean_std, normal_cdf, saturated_fraction,

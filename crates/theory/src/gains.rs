@@ -86,6 +86,19 @@ pub fn gain_fixed_point(
     Ok(Some(math::exp(0.5 * (a + b))))
 }
 
+/// The slope of the length map q ↦ g² E[f(√q z)²] at q, for the gain g = g(q) of
+/// [`fixed_point_gain`] that makes q its fixed point: g² E[a f(a) f'(a)] / q with
+/// a ~ N(0, q) (differentiate under the expectation: d/dq E[f(√q z)²] = E[f f'(a) a] / q).
+/// Below 1 the fixed point attracts (tanh, SELU: a deviation of q shrinks layer after
+/// layer); above 1 it repels (GELU, SiLU: q runs away from it, down toward 0 or up); ReLU
+/// and every positively homogeneous f give exactly 1, neutral. A q that is not finite and
+/// positive is an error naming it.
+pub fn fixed_point_slope(activation: Activation, q: f64) -> Result<f64> {
+    let g = fixed_point_gain(activation, q)?;
+    let moment = gaussian_expectation(|a| a * activation.f(a) * activation.df(a), q)?;
+    Ok(g * g * moment / q)
+}
+
 /// The mean E[f(z)] and second moment E[f(z)²] of an activation fed z ~ N(0, q): for
 /// SELU at q = 1 both are Klambauer et al.'s fixed point (mean 0, variance 1), to the
 /// digits of λ and α.
@@ -164,6 +177,28 @@ mod tests {
             gain_fixed_point(Activation::Gelu, 3.0, 1e-4, 1e4).unwrap(),
             None
         );
+    }
+
+    /// Stability of the fixed point: neutral for ReLU, attracting for tanh and SELU,
+    /// repelling for GELU and SiLU; checked against a finite difference of the map.
+    #[test]
+    fn fixed_points_attract_or_repel() {
+        let relu = fixed_point_slope(Activation::Relu, 1.0).unwrap();
+        assert!((relu - 1.0).abs() < 1e-10);
+        for (f, attracts) in [
+            (Activation::Tanh, true),
+            (Activation::Selu, true),
+            (Activation::Gelu, false),
+            (Activation::Silu, false),
+        ] {
+            let s = fixed_point_slope(f, 1.0).unwrap();
+            assert_eq!(s < 1.0, attracts, "{f}: {s}");
+            let g2 = math::powi(fixed_point_gain(f, 1.0).unwrap(), 2);
+            let h = 1e-5;
+            let map = |q: f64| crate::q_map(f, g2, 0.0, q).unwrap();
+            let numeric = (map(1.0 + h) - map(1.0 - h)) / (2.0 * h);
+            assert!((numeric - s).abs() < 1e-6, "{f}: {numeric} vs {s}");
+        }
     }
 
     #[test]

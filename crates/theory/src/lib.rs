@@ -56,7 +56,7 @@ pub mod special;
 pub use finite_width::{
     born_alive_probability, linear_stack_rms_sd, one_layer_rms_sd, relative_variance,
 };
-pub use gains::{fixed_point_gain, gain_fixed_point, selu_moments};
+pub use gains::{fixed_point_gain, fixed_point_slope, gain_fixed_point, selu_moments};
 pub use gaussian::{
     arc_cosine_kernel, correlated_expectation, gaussian_expectation, kappa, kept_fraction,
     piecewise_linear_covariance, slopes,
