@@ -1,4 +1,5 @@
-//! Seeded toy data sets with scikit-learn's meaning, standardization and splitting.
+//! Seeded toy data sets with scikit-learn's meaning, its 8×8 digits ([`load_digits`]),
+//! standardization and splitting.
 
 use std::f64::consts::PI;
 
@@ -379,8 +380,80 @@ pub fn stratified_split(
     Ok((data.select(&train), data.select(&test)))
 }
 
+/// The digits of [`load_digits`], one image a line: its class, a space and 64 pixels in
+/// `0123456789abcdefg` (0 to 16). Origin and licence: `data/README.md` of this crate.
+const DIGITS: &str = include_str!("../data/digits.txt");
+
+/// scikit-learn's 8×8 handwritten digits (`sklearn.datasets.load_digits`), shipped inside
+/// this crate, so no download: 1,797 images of 64 pixels, row by row, each an integer
+/// count from 0 to 16 (as f64), and their classes 0 to 9, in scikit-learn's order. The
+/// data are E. Alpaydin and C. Kaynak's *Optical Recognition of Handwritten Digits* (UCI,
+/// 1998, CC BY 4.0); `data/README.md` says where this copy comes from.
+///
+/// ```
+/// let digits = initnet::data::load_digits()?;
+/// assert_eq!(digits.x.dim(), (1797, 64));
+/// assert_eq!(digits.classes, 10);
+/// # Ok::<(), initnet::Error>(())
+/// ```
+pub fn load_digits() -> Result<Dataset> {
+    const PIXELS: usize = 64;
+    const ALPHABET: &str = "0123456789abcdefg";
+    let bad = |line: &str, reason: &str| Error::Parse {
+        what: "a line of the digits data",
+        text: line.chars().take(80).collect(),
+        reason: reason.into(),
+    };
+    let lines: Vec<&str> = DIGITS.lines().collect();
+    let mut x = Array2::zeros((lines.len(), PIXELS));
+    let mut y = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let (label, pixels) = line
+            .split_once(' ')
+            .ok_or_else(|| bad(line, "no space after the class"))?;
+        let label = label
+            .parse::<usize>()
+            .map_err(|_| bad(line, "the class is not a number"))?;
+        if pixels.len() != PIXELS {
+            return Err(bad(line, "not 64 pixels"));
+        }
+        for (j, ch) in pixels.chars().enumerate() {
+            let v = ALPHABET
+                .find(ch)
+                .ok_or_else(|| bad(line, "a pixel outside 0123456789abcdefg"))?;
+            x[[i, j]] = v as f64;
+        }
+        y.push(label);
+    }
+    Dataset::new(x, y, 10)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn digits_are_scikit_learns() {
+        let d = load_digits().unwrap();
+        assert_eq!(d.x.dim(), (1797, 64));
+        assert_eq!(d.classes, 10);
+        // scikit-learn's class counts.
+        assert_eq!(
+            d.class_counts(),
+            vec![178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+        );
+        assert!(
+            d.x.iter()
+                .all(|&v| (0.0..=16.0).contains(&v) && v.fract() == 0.0)
+        );
+        assert_eq!(d.x.iter().cloned().fold(0.0, f64::max), 16.0);
+        // The first image is a 0 (its top row: 0 0 5 13 9 1 0 0); the first ten labels
+        // count 0 to 9.
+        let row: Vec<f64> = d.x.row(0).iter().take(8).cloned().collect();
+        assert_eq!(row, vec![0.0, 0.0, 5.0, 13.0, 9.0, 1.0, 0.0, 0.0]);
+        assert_eq!(&d.y[..10], &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        // Pixel sum of the whole set, a checksum of the copy.
+        assert_eq!(d.x.sum(), 561_718.0);
+    }
+
     use super::*;
 
     #[test]

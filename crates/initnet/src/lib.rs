@@ -52,7 +52,8 @@ pub mod random;
 
 pub use activation::{Activation, sigmoid};
 pub use data::{
-    Blobs, Dataset, Standardizer, make_circles, make_moons, stratified_split, train_test_split,
+    Blobs, Dataset, Standardizer, load_digits, make_circles, make_moons, stratified_split,
+    train_test_split,
 };
 pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
