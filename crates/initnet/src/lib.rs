@@ -28,7 +28,7 @@
 //! at a time where the book does: [`activation`] (f, f' and f' read off h), [`init`] (the
 //! schemes and their variances), [`loss`] (softmax and binary cross-entropy), [`network`]
 //! (a^l = W^l h^{l-1} + b^l, h^l = f(a^l), and back-propagation),
-//! [`train`](mod@train) (gradient descent), [`data`], [`stats`], [`error`], [`random`]
+//! [`train`](mod@train) (gradient descent and Adam), [`data`], [`stats`], [`error`], [`random`]
 //! (seeded generators and the normal law) and [`math`] (exp, ln and tanh, portable to the
 //! last bit). How all this runs fast over whole batches (CPU dispatch, vector loops, a
 //! fused loss, threads) is in [`kernels`], whose documentation says why each piece exists
@@ -65,7 +65,8 @@ pub use stats::{
     zero_fraction,
 };
 pub use train::{
-    Divergence, EpochRecord, History, TrainConfig, check_data, evaluate, train, train_with,
+    Adam, Divergence, EpochRecord, History, Optimizer, TrainConfig, check_data, evaluate, train,
+    train_with,
 };
 
 /// Re-exported so that chapters and notebooks use the same ndarray as the library.
