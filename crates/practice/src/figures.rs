@@ -47,6 +47,15 @@ pub fn lsuv_studies() -> Result<Vec<LsuvStudy>> {
     })
 }
 
+/// The digits miniature of Glorot and Bengio's Table 1 with the default settings over
+/// [`SEEDS`] (memoized).
+pub fn digits_table() -> Result<Vec<(crate::digits::Setting, Vec<f64>)>> {
+    static CELL: OnceLock<Vec<(crate::digits::Setting, Vec<f64>)>> = OnceLock::new();
+    memo(&CELL, || {
+        crate::digits::table(&crate::digits::DigitsSettings::default(), &SEEDS)
+    })
+}
+
 /// The name of an activation in charts and tables.
 pub fn label(f: Activation) -> &'static str {
     match f {

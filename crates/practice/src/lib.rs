@@ -4,6 +4,7 @@
 #![allow(rustdoc::broken_intra_doc_links)]
 
 pub mod activations;
+pub mod digits;
 pub mod exercises;
 pub mod figures;
 pub mod frameworks;

@@ -10,11 +10,12 @@ use crate::figures::label;
 use crate::frameworks::FrameworkRow;
 use crate::lsuv::LsuvStudy;
 
-/// Every table of the chapter: `gains`, `lsuv` and `frameworks`.
+/// Every table of the chapter: `gains`, `lsuv`, `digits` and `frameworks`.
 pub fn generated() -> Result<Vec<Generated>> {
     Ok(vec![
         Generated::new("gains", gain_table(&crate::activations::gain_table()?)),
         Generated::new("lsuv", lsuv_table(&crate::figures::lsuv_studies()?)),
+        Generated::new("digits", digits_table(&crate::figures::digits_table()?)),
         Generated::new(
             "frameworks",
             framework_table(&crate::frameworks::framework_table(FRAMEWORK_SEED)?),
@@ -89,6 +90,27 @@ pub fn framework_table(rows: &[FrameworkRow]) -> String {
             r.closed_form,
             r.sampled,
             r.z()
+        );
+    }
+    t
+}
+
+/// The digits miniature of Glorot and Bengio's Table 1: test error in percent, mean ± sd
+/// over the seeds, with the range.
+pub fn digits_table(rows: &[(crate::digits::Setting, Vec<f64>)]) -> String {
+    let mut t = String::from(
+        "| five hidden layers | test error, % (mean ± sd) | range over seeds, % |\n\
+         | --- | ---: | ---: |\n",
+    );
+    for (setting, errors) in rows {
+        let pct: Vec<f64> = errors.iter().map(|e| 100.0 * e).collect();
+        let (m, sd) = book::mean_sd(&pct);
+        let lo = pct.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = pct.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let _ = writeln!(
+            t,
+            "| {} | {m:.1} ± {sd:.1} | {lo:.1} to {hi:.1} |",
+            setting.name()
         );
     }
     t

@@ -180,6 +180,28 @@ fn the_chapter_states_what_the_experiments_give() {
     }
     c.add("lsuv.width", stack.width);
 
+    // ---- Digits -----------------------------------------------------------------------
+    let ds = practice::digits::DigitsSettings::default();
+    c.add("dg.hidden", ds.hidden)
+        .add("dg.batch", ds.batch)
+        .add("dg.lr", ds.lr)
+        .add("dg.epochs", ds.epochs);
+    let dt = practice::figures::digits_table().unwrap();
+    let errors = |s: practice::digits::Setting| dt.iter().find(|r| r.0 == s).unwrap().1.clone();
+    use practice::digits::Setting;
+    let (sig, std_, norm) = (
+        errors(Setting::SigmoidStandard),
+        errors(Setting::TanhStandard),
+        errors(Setting::TanhNormalized),
+    );
+    for i in 0..sig.len() {
+        // Normalized beats standard for tanh in every seed; the sigmoid is at chance
+        // (nine classes of ten wrong, within a few test images) and worst.
+        assert!(norm[i] < std_[i], "seed {i}: {} vs {}", norm[i], std_[i]);
+        assert!((sig[i] - 0.9).abs() < 0.02, "seed {i}: {}", sig[i]);
+        assert!(sig[i] > std_[i]);
+    }
+
     // ---- Frameworks -------------------------------------------------------------------
     let fw = practice::frameworks::framework_table(practice::render::FRAMEWORK_SEED).unwrap();
     let mut worst: f64 = 0.0;
