@@ -56,6 +56,50 @@ pub fn digits_table() -> Result<Vec<(crate::digits::Setting, Vec<f64>)>> {
     })
 }
 
+/// The coordinate check for both parametrizations with the default settings over
+/// [`SEEDS`] (memoized).
+pub fn coord_studies() -> Result<Vec<crate::width::CoordStudy>> {
+    use crate::width::{CoordCheck, Parametrization, coord_study};
+    static CELL: OnceLock<Vec<crate::width::CoordStudy>> = OnceLock::new();
+    memo(&CELL, || {
+        [Parametrization::Standard, Parametrization::MuP]
+            .iter()
+            .map(|&p| coord_study(&CoordCheck::default(), p, &SEEDS))
+            .collect()
+    })
+}
+
+/// The coordinate check: rms of the last hidden layer and of the logits after a few Adam
+/// steps, against the width, standard parametrization and μP, on log-log axes.
+pub fn coord_check(studies: &[crate::width::CoordStudy]) -> Result<Figure> {
+    let mut chart = LineChart::new(
+        "coord-check",
+        "Coordinate check: size after a few Adam steps",
+    )
+    .x_label("width n (log scale)")
+    .y_label("rms of the entries (log scale)")
+    .log_x()
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (i, s) in studies.iter().enumerate() {
+        let xs: Vec<f64> = s.widths.iter().map(|&n| n as f64).collect();
+        let name = s.parametrization.name();
+        chart = chart
+            .series_in(
+                Series::from_xy(format!("{name}: logits"), &xs, &s.logits)?,
+                Mark::Line,
+                i,
+            )
+            .series_in(
+                Series::from_xy(format!("{name}: last hidden layer"), &xs, &s.hidden)?,
+                Mark::Dashed,
+                i,
+            );
+    }
+    Ok(chart.render()?)
+}
+
 /// The name of an activation in charts and tables.
 pub fn label(f: Activation) -> &'static str {
     match f {
@@ -169,5 +213,6 @@ pub fn figures() -> Result<Vec<Figure>> {
         gains()?,
         fixed_point_chart(&fixed_points()?)?,
         hockey_stick(&outputs()?, OutputSettings::default().classes)?,
+        coord_check(&coord_studies()?)?,
     ])
 }

@@ -11,6 +11,7 @@ pub mod frameworks;
 pub mod lsuv;
 pub mod output;
 pub mod render;
+pub mod width;
 
 pub use charts;
 pub use initnet;

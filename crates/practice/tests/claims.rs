@@ -202,6 +202,34 @@ fn the_chapter_states_what_the_experiments_give() {
         assert!(sig[i] > std_[i]);
     }
 
+    // ---- Width and μP ------------------------------------------------------------------
+    let cc = practice::width::CoordCheck::default();
+    c.add("mup.n.lo", cc.widths[0])
+        .add("mup.n.hi", *cc.widths.last().unwrap())
+        .add("mup.steps", cc.steps)
+        .add("mup.lr", cc.lr);
+    let cs = practice::figures::coord_studies().unwrap();
+    let (sp, mu) = (&cs[0], &cs[1]);
+    assert_eq!(
+        sp.parametrization,
+        practice::width::Parametrization::Standard
+    );
+    // Standard: the logits grow at least fourfold over a sixteenfold width, monotonically;
+    // μP: within a factor 1.5 across all widths, for the logits and the hidden layer.
+    assert!(sp.logits.windows(2).all(|w| w[1] > w[0]));
+    assert!(sp.logits.last().unwrap() > &(4.0 * sp.logits[0]));
+    assert!(sp.hidden.last().unwrap() > &(2.0 * sp.hidden[0]));
+    for v in [&mu.logits, &mu.hidden] {
+        assert!(max(v) < 1.5 * min(v), "{v:?}");
+    }
+    c.add("mup.sp.logits.lo", format!("{:.2}", sp.logits[0]))
+        .add(
+            "mup.sp.logits.hi",
+            format!("{:.1}", sp.logits.last().unwrap()),
+        )
+        .add("mup.mu.logits.min", down(min(&mu.logits), 2))
+        .add("mup.mu.logits.max", up(max(&mu.logits), 2));
+
     // ---- Frameworks -------------------------------------------------------------------
     let fw = practice::frameworks::framework_table(practice::render::FRAMEWORK_SEED).unwrap();
     let mut worst: f64 = 0.0;
