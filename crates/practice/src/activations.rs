@@ -180,12 +180,16 @@ pub fn predicted_q(stack: Stack, activation: Activation, gain: f64) -> Result<Ve
     )?)
 }
 
+/// One case of the fixed-point experiment: (activation, gain, q¹, runs over seeds,
+/// predicted q by layer).
+pub type FixedPointCase = (Activation, f64, f64, Vec<StackRun>, Vec<f64>);
+
 /// The fixed-point experiment: SELU with LeCun weights and GELU with its gain g(1), each
 /// from a small, unit and large input scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FixedPointStudy {
     /// (activation, gain, q¹, runs over seeds, predicted q by layer).
-    pub cases: Vec<(Activation, f64, f64, Vec<StackRun>, Vec<f64>)>,
+    pub cases: Vec<FixedPointCase>,
 }
 
 /// The starting variances q¹ of the fixed-point experiment.

@@ -72,13 +72,16 @@ fn sampled(law: &Law, fans: (usize, usize), seed: u64) -> Result<(f64, usize)> {
     Ok((values.iter().map(|v| v * v).sum::<f64>() / n as f64, n))
 }
 
+/// (name, law, fans, documented variance, sampler, excess kurtosis).
+type RowSpec = (&'static str, &'static str, (usize, usize), f64, Law, f64);
+
 /// The framework table, sampled from `seed`.
 pub fn framework_table(seed: u64) -> Result<Vec<FrameworkRow>> {
     let (n, m) = DENSE;
     let (c_in, c_out, k) = CONV;
     let (conv_in, conv_out) = (c_in * k * k, c_out * k * k);
     let third = 1.0 / 3.0f64.sqrt();
-    let rows: Vec<(&'static str, &'static str, (usize, usize), f64, Law, f64)> = vec![
+    let rows: Vec<RowSpec> = vec![
         (
             "PyTorch nn.Linear, W",
             "U(±1/√n_in)",
