@@ -33,6 +33,7 @@ const CHAPTERS: &[Chapter] = &[
     orthogonal::CHAPTER,
     chaos::CHAPTER,
     residual::CHAPTER,
+    practice::CHAPTER,
 ];
 
 /// Every chapter of the book, in reading order.

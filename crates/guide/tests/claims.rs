@@ -482,6 +482,21 @@ fn the_chapter_states_what_the_code_computes() {
     }
     let k = guide::theory::Criticality::tanh(1.0, 0.0).unwrap();
     assert_eq!((k.chi1, k.xi_c), (1.0, None));
+    // Recommendation 6: the gains that keep a unit variance fixed for GELU and SiLU, and
+    // He's sqrt 2 below GELU's gain at every scale (so a GELU stack's signal shrinks).
+    let gain = |f: Activation, q: f64| theory::fixed_point_gain(f, q).unwrap();
+    c.add(
+        "act.gelu.gain",
+        format!("{:.3}", gain(Activation::Gelu, 1.0)),
+    );
+    c.add(
+        "act.silu.gain",
+        format!("{:.3}", gain(Activation::Silu, 1.0)),
+    );
+    for q in [1e-3, 0.1, 1.0, 10.0, 1e3] {
+        assert!(gain(Activation::Gelu, q) > std::f64::consts::SQRT_2, "{q}");
+    }
+    assert!((gain(Activation::Selu, 1.0) - 1.0).abs() < 1e-9);
     claims::check(CHAPTER.markdown, &c).unwrap_or_else(|e| panic!("{e}"));
 }
 

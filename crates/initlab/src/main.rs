@@ -27,7 +27,8 @@ Examples:
 Initializers (--init): zeros, constant:C, normal:STD, uniform:LIMIT, lecun-normal,
 lecun-uniform, xavier-normal, xavier-uniform, he-normal, he-uniform, orthogonal (also
 xavier, he, lecun, glorot-*, kaiming-*, he-normal:ALPHA for a leaky ReLU of slope ALPHA).
-Activations (--activation): identity, sigmoid, tanh, relu, leaky-relu:ALPHA.
+Activations (--activation): identity, sigmoid, tanh, relu, leaky-relu:ALPHA, gelu,
+gelu-tanh, silu (or swish), elu, elu:ALPHA, selu (with --init lecun: self-normalizing).
 
 Exit status: 0 on success, 2 for a bad flag or unparsable value, 1 for a value the
 library rejects (it names the value).";

@@ -161,6 +161,43 @@ fn layers_json_has_the_documented_fields() {
     }
 }
 
+/// Today's activations: each parses, runs and reports itself; SELU with LeCun weights keeps
+/// the pre-activations' standard deviation near 1 through every layer (its fixed point,
+/// Klambauer et al. 2017; a layer of 128 units and 256 inputs estimates it to a few
+/// percent).
+#[test]
+fn layers_runs_todays_activations() {
+    for name in ["gelu", "gelu-tanh", "silu", "elu", "selu"] {
+        let v = json(&[
+            "layers",
+            "--depth",
+            "8",
+            "--width",
+            "128",
+            "--batch",
+            "256",
+            "--activation",
+            name,
+            "--init",
+            "lecun",
+        ]);
+        let shown = v["config"]["activation"]
+            .as_str()
+            .expect("a name")
+            .to_string();
+        assert!(shown.starts_with(name), "{shown}");
+        let layers = v["layers"].as_array().expect("a layers array");
+        assert_eq!(layers.len(), 8);
+        for layer in layers {
+            assert!(number(layer, "pre_std").is_finite(), "{name}: {layer}");
+            if name == "selu" {
+                let s = number(layer, "pre_std");
+                assert!((0.85..=1.15).contains(&s), "selu: {layer}");
+            }
+        }
+    }
+}
+
 #[test]
 fn layers_output_is_deterministic_and_seeded() {
     let args = [

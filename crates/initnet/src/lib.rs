@@ -41,6 +41,7 @@ pub mod data;
 pub mod error;
 pub mod init;
 pub mod loss;
+pub mod lsuv;
 pub mod math;
 pub mod network;
 pub mod norm;
@@ -60,6 +61,7 @@ pub use data::{
 pub use error::{Error, Result};
 pub use init::{BiasInit, Init, Scheme};
 pub use loss::{Loss, log_sum_exp, softmax};
+pub use lsuv::{LsuvLayer, lsuv};
 pub use network::{Dense, Gradients, Mlp, MlpSpec, Trace};
 pub use norm::{Norm, NormKind};
 pub use residual::{Recipe, ResNet, ResidualSpec, train_residual};

@@ -273,6 +273,35 @@ pub fn atanh(x: f64) -> f64 {
     libm::atanh(x)
 }
 
+/// e^x - 1 (`libm`'s `expm1`), accurate near 0 where `exp(x) - 1` cancels: ELU and SELU
+/// use it for their negative branch.
+#[inline]
+pub fn expm1(x: f64) -> f64 {
+    libm::expm1(x)
+}
+
+/// The error function erf x = (2/√π) ∫₀ˣ e^(-t²) dt (`libm`'s, a port of musl's, within
+/// an ulp): the exact GELU is a Φ(a) = a (1 + erf(a/√2)) / 2.
+#[inline]
+pub fn erf(x: f64) -> f64 {
+    libm::erf(x)
+}
+
+/// The complementary error function erfc x = 1 - erf x (`libm`'s), accurate in the far
+/// tail where 1 - erf x cancels: Φ(a) = erfc(-a/√2) / 2 for negative a.
+#[inline]
+pub fn erfc(x: f64) -> f64 {
+    libm::erfc(x)
+}
+
+/// The standard normal distribution function Φ(x) = erfc(-x/√2) / 2, accurate to a few
+/// ulp relative in both tails (erfc does not cancel where Φ is small; the rounding of
+/// x/√2 is amplified by erfc's condition number, about x², so about 6 ulp at x = -3).
+#[inline]
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x * std::f64::consts::FRAC_1_SQRT_2)
+}
+
 #[cfg(test)]
 // These tests compare initnet's functions with the platform's, on purpose.
 #[allow(clippy::disallowed_methods)]
@@ -476,5 +505,28 @@ pub(crate) mod tests {
         for (x, want) in [(0.0, 0.0), (-1.0, -inf), (inf, inf), (-2.0, f64::NAN)] {
             assert!(same(ln_1p(x), want), "ln_1p({x}) = {}", ln_1p(x));
         }
+    }
+
+    /// erf, erfc and Φ against known values (Abramowitz and Stegun, table 7.1; the
+    /// normal quantiles 1.959963984540054 and -3 of every statistics table).
+    #[test]
+    fn erf_and_the_normal_cdf_match_known_values() {
+        let close = |got: f64, want: f64| (got - want).abs() <= 4.0 * f64::EPSILON * want.abs();
+        for (x, want) in [
+            (0.0, 0.0),
+            (0.5, 0.520_499_877_813_046_5),
+            (1.0, 0.842_700_792_949_714_9),
+            (2.0, 0.995_322_265_018_952_7),
+            (-1.0, -0.842_700_792_949_714_9),
+        ] {
+            assert!(close(erf(x), want), "erf({x}) = {}", erf(x));
+        }
+        assert!(close(erfc(3.0), 2.209_049_699_858_544e-5), "{}", erfc(3.0));
+        assert!(close(normal_cdf(0.0), 0.5));
+        assert!(close(normal_cdf(1.959_963_984_540_054), 0.975));
+        let tail = normal_cdf(-3.0);
+        assert!((tail - 1.349_898_031_630_094_6e-3).abs() <= 16.0 * f64::EPSILON * tail);
+        assert!(close(expm1(1e-10), 1.000_000_000_05e-10));
+        assert!(close(expm1(1.0), std::f64::consts::E - 1.0));
     }
 }

@@ -226,7 +226,13 @@ pub fn slopes(activation: Activation) -> Option<(f64, f64)> {
         Activation::Identity => Some((1.0, 1.0)),
         Activation::Relu => Some((0.0, 1.0)),
         Activation::LeakyRelu(alpha) => Some((alpha, 1.0)),
-        Activation::Tanh | Activation::Sigmoid => None,
+        Activation::Tanh
+        | Activation::Sigmoid
+        | Activation::Gelu
+        | Activation::GeluTanh
+        | Activation::Silu
+        | Activation::Elu(_)
+        | Activation::Selu => None,
     }
 }
 
@@ -234,13 +240,20 @@ pub fn slopes(activation: Activation) -> Option<(f64, f64)> {
 /// 1/2 for ReLU, (1 + alpha²)/2 for a leaky ReLU of slope alpha, 1 for the identity
 /// (He et al., 2015). For these positively homogeneous f it holds at every scale, so
 /// E[f(√q z)²] = q times it and E[f'(√q z)²] is it too. Tanh and the sigmoid are not
-/// homogeneous (the share depends on q, see [`crate::q_map`]): None.
+/// homogeneous (the share depends on q, see [`crate::q_map`]): None, as for GELU, SiLU,
+/// ELU and SELU.
 pub fn kept_fraction(activation: Activation) -> Option<f64> {
     match activation {
         Activation::Relu => Some(0.5),
         Activation::LeakyRelu(alpha) => Some((1.0 + alpha * alpha) / 2.0),
         Activation::Identity => Some(1.0),
-        Activation::Tanh | Activation::Sigmoid => None,
+        Activation::Tanh
+        | Activation::Sigmoid
+        | Activation::Gelu
+        | Activation::GeluTanh
+        | Activation::Silu
+        | Activation::Elu(_)
+        | Activation::Selu => None,
     }
 }
 

@@ -9,6 +9,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`gains`] | the gain that keeps q fixed for non-homogeneous activations (GELU, SiLU, ELU, SELU), the fixed point of a given gain, SELU's moments |
 //! | [`gaussian`] | E[g(a)] for a ~ N(0, q) ([`gaussian_expectation`], exact at kinks at 0), E[g(u1, u2)] for correlated Gaussians, and their closed forms for ReLU, leaky ReLU and the identity |
 //! | [`mean_field`](mod@mean_field) | the q-map, χ₁, the c-map, fixed points q* and c*, the depth scales ξ_q and ξ_c, tanh's critical line, and the per-layer prediction of a whole network ([`mean_field()`](fn@mean_field)) |
 //! | [`saturation`] | the book's one threshold [`SATURATION_THRESHOLD`], the cutoffs it implies, the predicted saturated fraction |
@@ -39,13 +40,15 @@
 //! negative or non-finite variance, a zero width); where a closed form exists only for some
 //! activations, the others get `None`.
 //!
-//! References: Abramowitz and Stegun (1964); Cho and Saul (2009), *Kernel methods for deep
+//! References: Abramowitz and Stegun (1964); Klambauer et al. (2017), *Self-normalizing
+//! neural networks*; Cho and Saul (2009), *Kernel methods for deep
 //! learning*; He et al. (2015), *Delving deep into rectifiers*; Lu et al. (2019), *Dying
 //! ReLU and initialization*; Poole et al. (2016), *Exponential expressivity in deep neural
 //! networks through transient chaos*; Press et al. (2007), *Numerical Recipes*, 3rd ed.;
 //! Schoenholz et al. (2017), *Deep information propagation*.
 
 pub mod finite_width;
+pub mod gains;
 pub mod gaussian;
 pub mod isometry;
 pub mod mean_field;
@@ -57,6 +60,7 @@ pub mod special;
 pub use finite_width::{
     born_alive_probability, linear_stack_rms_sd, one_layer_rms_sd, relative_variance,
 };
+pub use gains::{fixed_point_gain, fixed_point_slope, gain_fixed_point, selu_moments};
 pub use gaussian::{
     arc_cosine_kernel, correlated_expectation, gaussian_expectation, kappa, kept_fraction,
     piecewise_linear_covariance, slopes,

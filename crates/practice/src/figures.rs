@@ -1,0 +1,218 @@
+//! Every chart of the chapter, and the chapter's default studies, each run once per
+//! process ([`fixed_points`], [`outputs`], [`lsuv_studies`]) so that the text's code, the
+//! figures, the tables and the claims test share one run.
+
+use std::sync::OnceLock;
+
+use charts::Series;
+use charts::{Figure, LineChart, Mark, SeriesLabelPosition};
+use initnet::Activation;
+
+use book::Result;
+
+use crate::SEEDS;
+use crate::activations::{FixedPointStudy, Stack, chart_qs, fixed_point_study, gain_curve};
+use crate::lsuv::{LSUV_ACTIVATIONS, LsuvStudy, lsuv_study};
+use crate::output::{OutputSettings, OutputStudy, output_studies};
+
+fn memo<T: Clone>(cell: &OnceLock<T>, run: impl FnOnce() -> Result<T>) -> Result<T> {
+    if let Some(v) = cell.get() {
+        return Ok(v.clone());
+    }
+    let v = run()?;
+    let _ = cell.set(v.clone());
+    Ok(v)
+}
+
+/// The fixed-point study of the chapter's stack over [`SEEDS`] (memoized).
+pub fn fixed_points() -> Result<FixedPointStudy> {
+    static CELL: OnceLock<FixedPointStudy> = OnceLock::new();
+    memo(&CELL, || fixed_point_study(Stack::chapter(), &SEEDS))
+}
+
+/// The output-layer studies with the default settings over [`SEEDS`] (memoized).
+pub fn outputs() -> Result<Vec<OutputStudy>> {
+    static CELL: OnceLock<Vec<OutputStudy>> = OnceLock::new();
+    memo(&CELL, || output_studies(&OutputSettings::default(), &SEEDS))
+}
+
+/// LSUV on the chapter's stack for each of [`LSUV_ACTIVATIONS`] over [`SEEDS`] (memoized).
+pub fn lsuv_studies() -> Result<Vec<LsuvStudy>> {
+    static CELL: OnceLock<Vec<LsuvStudy>> = OnceLock::new();
+    memo(&CELL, || {
+        LSUV_ACTIVATIONS
+            .iter()
+            .map(|&f| lsuv_study(Stack::chapter(), f, &SEEDS))
+            .collect()
+    })
+}
+
+/// The digits miniature of Glorot and Bengio's Table 1 with the default settings over
+/// [`SEEDS`] (memoized).
+pub fn digits_table() -> Result<Vec<(crate::digits::Setting, Vec<f64>)>> {
+    static CELL: OnceLock<Vec<(crate::digits::Setting, Vec<f64>)>> = OnceLock::new();
+    memo(&CELL, || {
+        crate::digits::table(&crate::digits::DigitsSettings::default(), &SEEDS)
+    })
+}
+
+/// The coordinate check for both parametrizations with the default settings over
+/// [`SEEDS`] (memoized).
+pub fn coord_studies() -> Result<Vec<crate::width::CoordStudy>> {
+    use crate::width::{CoordCheck, Parametrization, coord_study};
+    static CELL: OnceLock<Vec<crate::width::CoordStudy>> = OnceLock::new();
+    memo(&CELL, || {
+        [Parametrization::Standard, Parametrization::MuP]
+            .iter()
+            .map(|&p| coord_study(&CoordCheck::default(), p, &SEEDS))
+            .collect()
+    })
+}
+
+/// The coordinate check: rms of the last hidden layer and of the logits after a few Adam
+/// steps, against the width, standard parametrization and μP, on log-log axes.
+pub fn coord_check(studies: &[crate::width::CoordStudy]) -> Result<Figure> {
+    let mut chart = LineChart::new(
+        "coord-check",
+        "Coordinate check: size after a few Adam steps",
+    )
+    .x_label("width n (log scale)")
+    .y_label("rms of the entries (log scale)")
+    .log_x()
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::UpperLeft);
+    for (i, s) in studies.iter().enumerate() {
+        let xs: Vec<f64> = s.widths.iter().map(|&n| n as f64).collect();
+        let name = s.parametrization.name();
+        chart = chart
+            .series_in(
+                Series::from_xy(format!("{name}: logits"), &xs, &s.logits)?,
+                Mark::Line,
+                i,
+            )
+            .series_in(
+                Series::from_xy(format!("{name}: last hidden layer"), &xs, &s.hidden)?,
+                Mark::Dashed,
+                i,
+            );
+    }
+    Ok(chart.render()?)
+}
+
+/// The name of an activation in charts and tables.
+pub fn label(f: Activation) -> &'static str {
+    match f {
+        Activation::Tanh => "tanh",
+        Activation::Relu => "ReLU",
+        Activation::Gelu => "GELU",
+        Activation::GeluTanh => "GELU (tanh form)",
+        Activation::Silu => "SiLU",
+        Activation::Elu(_) => "ELU",
+        Activation::Selu => "SELU",
+        Activation::Sigmoid => "sigmoid",
+        Activation::Identity => "identity",
+        Activation::LeakyRelu(_) => "leaky ReLU",
+    }
+}
+
+/// The gain g(q) that keeps q fixed, against q (log scale), for tanh, ReLU, GELU, SiLU,
+/// ELU and SELU.
+pub fn gains() -> Result<Figure> {
+    let qs = chart_qs(41);
+    let mut chart = LineChart::new("gains", "The gain that keeps the signal's variance q fixed")
+        .x_label("variance q of the pre-activations (log scale)")
+        .y_label("gain g(q)")
+        .log_x()
+        .legend(SeriesLabelPosition::UpperRight);
+    let marks = [
+        Mark::Line,
+        Mark::Dashed,
+        Mark::Line,
+        Mark::Dashed,
+        Mark::Line,
+        Mark::Dashed,
+    ];
+    for (i, f) in [
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::Gelu,
+        Activation::Silu,
+        Activation::Elu(1.0),
+        Activation::Selu,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let series = Series::from_xy(label(f), &qs, &gain_curve(f, &qs)?)?;
+        chart = chart.series_in(series, marks[i], i);
+    }
+    Ok(chart.render()?)
+}
+
+/// The variance q of the pre-activations by layer for SELU (LeCun weights) and GELU (its
+/// gain g(1)), each from three input scales: measured (dots, mean over seeds) and the
+/// mean field (lines).
+pub fn fixed_point_chart(study: &FixedPointStudy) -> Result<Figure> {
+    let mut chart = LineChart::new("fixed-points", "SELU returns to q = 1; GELU leaves it")
+        .x_label("layer l")
+        .y_label("variance qˡ of the pre-activations (log scale)")
+        .log_y()
+        .legend(SeriesLabelPosition::UpperLeft);
+    for (i, (f, _, s, runs, predicted)) in study.cases.iter().enumerate() {
+        let depth = predicted.len();
+        let measured: Vec<f64> = (0..depth)
+            .map(|l| book::mean(runs.iter().map(|r| r.q[l])))
+            .collect();
+        chart = chart.measured_and_predicted(
+            Series::from_ys_1(format!("{}, q¹ = {s}: measured", label(*f)), &measured),
+            Series::from_ys_1(format!("{}, q¹ = {s}: mean field", label(*f)), predicted),
+            i,
+        );
+    }
+    Ok(chart.render()?)
+}
+
+/// Mean training loss by epoch for each start of the output layer, with ln K.
+pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
+    let mut chart = LineChart::new(
+        "hockey-stick",
+        "The first epochs, by the output layer's start",
+    )
+    .x_label("epoch")
+    .y_label("training loss (log scale)")
+    .log_y()
+    .legend(SeriesLabelPosition::UpperRight);
+    for (i, s) in studies.iter().enumerate() {
+        chart = chart.series_in(
+            Series::from_ys(
+                format!(
+                    "output layer {}: mean of {}",
+                    s.start.name(),
+                    s.losses.len()
+                ),
+                &s.mean_curve(),
+            ),
+            Mark::Line,
+            i,
+        );
+    }
+    let epochs = studies.first().map_or(1, |s| s.losses[0].len());
+    let ln_k = initnet::math::ln(classes as f64);
+    chart = chart.series_in(
+        Series::from_ys(format!("ln K = ln {classes}"), &vec![ln_k; epochs]),
+        Mark::Dashed,
+        studies.len(),
+    );
+    Ok(chart.render()?)
+}
+
+/// Every chart of the chapter.
+pub fn figures() -> Result<Vec<Figure>> {
+    Ok(vec![
+        gains()?,
+        fixed_point_chart(&fixed_points()?)?,
+        hockey_stick(&outputs()?, OutputSettings::default().classes)?,
+        coord_check(&coord_studies()?)?,
+    ])
+}
