@@ -30,6 +30,7 @@ const CHAPTERS: &[Chapter] = &[
     xavier::CHAPTER,
     he::CHAPTER,
     guide::CHAPTER,
+    explorer::CHAPTER,
 ];
 
 /// Every chapter of the book, in reading order.
