@@ -118,7 +118,7 @@ pub const ACTIVATIONS: &[ActivationChoice] = &[
 ];
 
 /// The depths the page offers; the network is run once at the largest.
-pub const DEPTHS: [usize; 7] = [1, 2, 5, 10, 20, 30, 50];
+pub const DEPTHS: [usize; 7] = [1, 2, 3, 5, 10, 20, 30];
 /// The widths n_0 = n_1 = ... = n_L the page offers.
 pub const WIDTHS: [usize; 8] = [2, 5, 10, 20, 50, 100, 200, 500];
 /// The input scales s (inputs s z, z standard normal) the page offers.
