@@ -13,12 +13,15 @@ fn explorer_claims() {
     let he = summary("he", "relu", 500, 30).unwrap();
     claims.add("he_sd30", digits(he[29].pre_std.mean));
     claims.add("he_mf30", digits(he[29].predicted_pre_std.unwrap()));
-    // He's rule keeps the signal: within 10 % of the mean field at layer 30, every seed's
-    // mean inside the spread of three.
-    assert!((he[29].pre_std.mean / he[29].predicted_pre_std.unwrap() - 1.0).abs() < 0.1);
+    claims.add("he_spread30", format!("{:.2}", he[29].pre_std.sd));
+    // He's rule keeps the signal's size: one network's signal wanders (the He chapter's
+    // random walk of the log), so the mean of three seeds is within a third of the mean
+    // field, and within two spreads of it.
+    let (mean, mf) = (he[29].pre_std.mean, he[29].predicted_pre_std.unwrap());
+    assert!((mean / mf - 1.0).abs() < 1.0 / 3.0 && (mean - mf).abs() < 2.0 * he[29].pre_std.sd);
     let xavier = summary("xavier", "relu", 500, 30).unwrap();
     claims.add("xavier_sd30", digits(xavier[29].pre_std.mean));
-    assert!(xavier[29].pre_std.mean < 1e-3);
+    assert!(xavier[29].pre_std.mean < 1e-3 * mean);
 
     let sat = saturation_by_width().unwrap();
     let half = sat
