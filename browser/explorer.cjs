@@ -18,13 +18,13 @@ const MIN_TEXT_PX = 12;
 async function drawn(tab, previous) {
   await tab.waitForFunction(
     (prev) => {
-      const r = document.getElementById('explorer');
+      const r = document.getElementById('explorer-app');
       return r && r.getAttribute('data-drawn') && r.getAttribute('data-drawn') !== prev;
     },
     previous,
     { timeout: 10000 },
   );
-  return tab.evaluate(() => document.getElementById('explorer').getAttribute('data-drawn'));
+  return tab.evaluate(() => document.getElementById('explorer-app').getAttribute('data-drawn'));
 }
 
 function snapshot(tab) {

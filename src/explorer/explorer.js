@@ -3,7 +3,7 @@
 // code runs here. Colours come from the mdBook theme's CSS variables (explorer.css).
 (function () {
   'use strict';
-  const root = document.getElementById('explorer');
+  const root = document.getElementById('explorer-app');
   if (!root) return;
   const base = root.getAttribute('data-base') || 'explorer/data/';
   const NS = 'http://www.w3.org/2000/svg';
