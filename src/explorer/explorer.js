@@ -268,15 +268,17 @@
     writeUrl();
     layerOptions();
     const dataKey = index.inits.find((x) => x.key === state.init).data;
-    const [layers, train] = await Promise.all([
-      load(`layers/${dataKey}-${state.act}.json`),
-      load(`train/${state.data}.json`),
-    ]);
+    const trainData = load(`train/${state.data}.json`);
+    const layers = await load(`layers/${dataKey}-${state.act}.json`);
     if (my !== generation) return;
     const key = `${state.width}/${state.scale}`;
     const cs = layers.cases[key];
     if (!cs) throw new Error(`explorer: no setting ${key} in layers/${dataKey}-${state.act}.json`);
     drawLayers(cs);
+    // The first draw: the layers view, before the training view's larger file is in.
+    if (!root.hasAttribute('data-first-draw')) root.setAttribute('data-first-draw', String(Math.round(performance.now())));
+    const train = await trainData;
+    if (my !== generation) return;
     drawTraining(train);
     root.setAttribute('data-drawn', `${state.init}-${state.act}-${state.depth}-${state.width}-${state.scale}-${state.layer}-${state.data}`);
     root.dispatchEvent(new CustomEvent('explorer-drawn'));

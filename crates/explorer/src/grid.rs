@@ -166,3 +166,26 @@ pub fn command(
         batch(width)
     )
 }
+
+/// The `initlab layers --seeds` configuration of one setting: the initializer without its
+/// gain, and the gain apart (initlab multiplies the weights by `gain` itself).
+pub fn layers_config(
+    init: &InitChoice,
+    act: &ActivationChoice,
+    depth: usize,
+    width: usize,
+    scale: f64,
+) -> initlab::LayersConfig {
+    let i = (init.init)();
+    initlab::LayersConfig {
+        init: Init { gain: 1.0, ..i },
+        activation: act.activation,
+        depth,
+        width,
+        inputs: None,
+        batch: batch(width),
+        seed: 0,
+        gain: i.gain,
+        input_scale: scale,
+    }
+}

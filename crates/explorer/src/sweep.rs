@@ -145,15 +145,9 @@ pub fn sweep_width(
                         .all(|m| m.iter().all(|v| v.is_finite()));
                     reports[case][di].push(LayersReport {
                         config: initlab::LayersConfig {
-                            init,
-                            activation: act.activation,
-                            depth: d,
-                            width,
                             inputs: Some(width),
-                            batch: b,
                             seed,
-                            gain: 1.0,
-                            input_scale: scale,
+                            ..crate::grid::layers_config(choice, act, d, width, scale)
                         },
                         layers,
                         overflowed,

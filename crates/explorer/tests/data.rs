@@ -3,9 +3,9 @@
 use std::time::Instant;
 
 use explorer::data::{DIR, files};
-use explorer::grid::{ACTIVATIONS, DEPTHS, INITS, RUN_SEEDS, WIDTHS, batch, init};
+use explorer::grid::{ACTIVATIONS, DEPTHS, INITS, RUN_SEEDS, WIDTHS, init, layers_config};
 use explorer::sweep::sweep_width;
-use initlab::{LayersConfig, layers_over_seeds};
+use initlab::layers_over_seeds;
 
 /// The page's numbers for a setting are `initlab layers --seeds 3`'s, to the bit, at every
 /// depth (one forward pass and `deltas_from` give what one initlab run per depth gives).
@@ -20,15 +20,7 @@ fn the_sweep_is_initlab_to_the_bit() {
         let a = explorer::grid::activation(act).unwrap();
         let settings = sweep_width(choice, width, std::slice::from_ref(a), &[scale]).unwrap();
         for (d, summary) in DEPTHS.iter().zip(&settings[0].by_depth) {
-            let cfg = LayersConfig {
-                init: (choice.init)(),
-                activation: a.activation,
-                depth: *d,
-                width,
-                batch: batch(width),
-                input_scale: scale,
-                ..LayersConfig::default()
-            };
+            let cfg = layers_config(choice, a, *d, width, scale);
             let report = layers_over_seeds(&cfg, RUN_SEEDS).unwrap();
             assert_eq!(
                 &report.layers, summary,

@@ -128,8 +128,8 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
 /// standard deviations of a^l and dL/da^l of the layer read, their mean-field predictions,
 /// and the saturated fraction where the activation saturates.
 fn explorer_expectations() -> Result<String> {
-    use explorer::grid::{RUN_SEEDS, activation, batch, init};
-    use explorer::initlab::{LayersConfig, four_digits, layers_over_seeds};
+    use explorer::grid::{RUN_SEEDS, activation, init, layers_config};
+    use explorer::initlab::{four_digits, layers_over_seeds};
     let mut all = Vec::new();
     for (i, a, depth, width, scale, layer) in [
         ("xavier", "tanh", 10, 500, 1.0, 5),
@@ -139,15 +139,7 @@ fn explorer_expectations() -> Result<String> {
     ] {
         let choice = init(i).context("explorer init")?;
         let act = activation(a).context("explorer activation")?;
-        let cfg = LayersConfig {
-            init: (choice.init)(),
-            activation: act.activation,
-            depth,
-            width,
-            batch: batch(width),
-            input_scale: scale,
-            ..LayersConfig::default()
-        };
+        let cfg = layers_config(choice, act, depth, width, scale);
         let report = layers_over_seeds(&cfg, RUN_SEEDS).map_err(|e| anyhow::anyhow!("{e}"))?;
         let l = &report.layers[layer - 1];
         let mut values = serde_json::Map::new();
