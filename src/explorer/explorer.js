@@ -5,6 +5,7 @@
   'use strict';
   const root = document.getElementById('explorer-app');
   if (!root) return;
+  const scriptStart = performance.now();
   const base = root.getAttribute('data-base') || 'explorer/data/';
   const NS = 'http://www.w3.org/2000/svg';
   const cache = new Map();
@@ -276,7 +277,10 @@
     if (!cs) throw new Error(`explorer: no setting ${key} in layers/${dataKey}-${state.act}.json`);
     drawLayers(cs);
     // The first draw: the layers view, before the training view's larger file is in.
-    if (!root.hasAttribute('data-first-draw')) root.setAttribute('data-first-draw', String(Math.round(performance.now())));
+    if (!root.hasAttribute('data-first-draw')) {
+      root.setAttribute('data-first-draw', String(Math.round(performance.now())));
+      root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - scriptStart)));
+    }
     const train = await trainData;
     if (my !== generation) return;
     drawTraining(train);
