@@ -343,7 +343,10 @@ fn the_explorer_data_is_what_the_library_computes_now() {
         wanted.insert(name.clone());
         match std::fs::read_to_string(dir.join(name)) {
             Ok(committed) if committed == *text => {}
-            Ok(_) => problems.push(format!("{}/{name} differs from what the library computes", explorer::data::DIR)),
+            Ok(_) => problems.push(format!(
+                "{}/{name} differs from what the library computes",
+                explorer::data::DIR
+            )),
             Err(_) => problems.push(format!("{}/{name} is missing", explorer::data::DIR)),
         }
     }
@@ -351,9 +354,16 @@ fn the_explorer_data_is_what_the_library_computes_now() {
         for name in files_in(&dir.join(sub)) {
             let name = format!("{sub}/{name}");
             if !wanted.contains(&name) {
-                problems.push(format!("{}/{name} is computed by nothing", explorer::data::DIR));
+                problems.push(format!(
+                    "{}/{name} is computed by nothing",
+                    explorer::data::DIR
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "run `cargo xtask figures explorer`:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "run `cargo xtask figures explorer`:\n{}",
+        problems.join("\n")
+    );
 }
