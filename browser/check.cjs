@@ -16,7 +16,9 @@
 // desktop width (a line longer than the block).
 //
 // Usage: node check.cjs --book DIR --out DIR [--chart-text warn|fatal] [--citations warn|fatal]
-//                       [--only PAGE.html ...]
+//                       [--only PAGE.html ...] [--explorer-expect FILE]
+// With --explorer-expect (cargo xtask browser writes it), the explorer page is also driven
+// control by control and its numbers compared with the library's (browser/explorer.cjs).
 // playwright-core is found through NODE_PATH (cargo xtask browser installs it, pinned, with
 // `npm ci` into the per-user tool cache). Screenshots and report.json go to --out.
 
@@ -32,6 +34,7 @@ const { chromium } = require('playwright-core');
 const MIN_CHART_TEXT_PX = 12;
 
 const { CHROMIUM, FLAGS } = require('./chromium.cjs');
+const { checkExplorer } = require('./explorer.cjs');
 const THEMES = ['light', 'navy'];
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 800, mobile: false, minChartText: MIN_CHART_TEXT_PX },
@@ -53,6 +56,7 @@ function parseArgs(argv) {
     else if (a === '--chart-text') args.chartText = value();
     else if (a === '--citations') args.citations = value();
     else if (a === '--only') args.only.push(value());
+    else if (a === '--explorer-expect') args.explorerExpect = path.resolve(value());
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.book || !args.out) throw new Error('--book and --out are required');
@@ -589,6 +593,15 @@ async function main() {
   await Promise.all([0, 1].map(async () => {
     while (queue.length) await runCombo(queue.shift());
   }));
+  // The explorer, driven like a reader at both widths (browser/explorer.cjs).
+  const explorerRuns = [];
+  if (args.explorerExpect && pages.includes('explorer.html')) {
+    const expect = JSON.parse(fs.readFileSync(args.explorerExpect, 'utf8'));
+    for (const width of WIDTHS) {
+      const r = await checkExplorer((w) => newContext(browser, 'light', w), watch, `${origin}/`, expect, width, args.out);
+      explorerRuns.push({ width: width.name, ...r });
+    }
+  }
   const notFound = await check404(browser, {
     '/': origin,
     [SUB_PATH]: `http://127.0.0.1:${subServer.address().port}`,
@@ -607,6 +620,9 @@ async function main() {
   }
   for (const r of notFound) {
     for (const p of r.problems) fatal.push(`${r.name}: ${p.text}`);
+  }
+  for (const r of explorerRuns) {
+    for (const p of r.problems) fatal.push(`explorer.html driven [${r.width}] ${p.check}: ${p.text}`);
   }
 
   // Chart text, per width: one entry per chart (the same chart on several pages and in
@@ -696,6 +712,7 @@ async function main() {
     citations: { total: cites, unlinked },
     scrollingBoxes: scrolling,
     notFound: notFound.map((r) => ({ name: r.name, ok: r.problems.length === 0 })),
+    explorer: explorerRuns,
     times: results.map((r) => ({ page: r.page, theme: r.theme, width: r.width, ms: r.times })),
   };
   fs.writeFileSync(path.join(args.out, 'report.json'), JSON.stringify(report, null, 1));
@@ -709,6 +726,9 @@ async function main() {
     if (s.charts) {
       console.log(`browser   chart text at ${width.width} px: ${s.charts} charts, smallest text ${fmtPx(s.min)} px, ${s.under} charts under ${width.minChartText} px`);
     }
+  }
+  for (const r of explorerRuns) {
+    for (const n of r.notes) console.log(`explorer  [${r.width}] ${n}`);
   }
   for (const r of notFound) {
     const note = r.speculative ? ` (${r.speculative} speculative loads outside the book ignored)` : '';

@@ -34,6 +34,7 @@ const CHAPTERS: &[Chapter] = &[
     chaos::CHAPTER,
     residual::CHAPTER,
     practice::CHAPTER,
+    explorer::CHAPTER,
 ];
 
 /// Every chapter of the book, in reading order.

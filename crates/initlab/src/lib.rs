@@ -111,6 +111,8 @@ pub struct LayersConfig {
     pub seed: u64,
     /// Every weight is multiplied by this.
     pub gain: f64,
+    /// The inputs h^0 are this times standard-normal draws (so E[(h^0)^2] = its square).
+    pub input_scale: f64,
 }
 
 impl Default for LayersConfig {
@@ -125,6 +127,7 @@ impl Default for LayersConfig {
             batch: 1000,
             seed: 0,
             gain: 1.0,
+            input_scale: 1.0,
         }
     }
 }
@@ -168,26 +171,30 @@ pub struct LayersReport {
     pub overflowed: bool,
 }
 
-/// Mean-field predictions (wide-layer limit, zero biases, inputs with E[x^2] = 1) of the
+/// Mean-field predictions (wide-layer limit, zero biases, inputs with E[x^2] = `q0`) of the
 /// standard deviations of a^l and dL/da^l and of the saturated fraction, layer by layer,
 /// from [`theory::mean_field`] and [`theory::saturation_probability`]:
 ///
-/// Var(a^1) = n_0 E[w^2];  Var(a^(l+1)) = n_l E[w^2] E[f(a^l)^2];
+/// Var(a^1) = n_0 E[w^2] q0;  Var(a^(l+1)) = n_l E[w^2] E[f(a^l)^2];
 /// Var(dL/da^L) = E[f'(a^L)^2];  Var(dL/da^l) = E[f'(a^l)^2] n_(l+1) E[w^2] Var(dL/da^(l+1)).
 ///
 /// Beyond layer 1 they need zero-mean weights; with a constant init only layer 1 is given.
 /// The configuration is checked before this runs, so the mean field can only fail by
 /// overflowing f64 in an exploding network: then the layers below the overflow are still
 /// predicted, and no gradient is (it would pass through the overflow).
-fn mean_field(
+///
+/// One entry per layer: the predicted standard deviation of a^l, the saturated fraction and
+/// the standard deviation of dL/da^l when a standard-normal dL/dh^L enters at the top.
+pub fn mean_field(
     widths: &[usize],
     init: &Init,
     activation: Activation,
+    q0: f64,
 ) -> Result<Vec<[Option<f64>; 3]>, Error> {
     let depth = widths.len() - 1;
     let zero_mean = init.mean() == 0.0;
     let predict =
-        |k: usize| theory::mean_field(&widths[..=k], &vec![activation; k], *init, 1.0, 1.0);
+        |k: usize| theory::mean_field(&widths[..=k], &vec![activation; k], *init, q0, 1.0);
     let known = if zero_mean { depth } else { 1 };
     let (p, with_gradients) = match predict(known) {
         Ok(p) => (p, zero_mean),
@@ -213,6 +220,22 @@ fn mean_field(
             ])
         })
         .collect()
+}
+
+/// The inputs h^0 of `layers`: `scale` times a `batch x n0` standard-normal matrix from
+/// [`INPUT_STREAM`] of `seed`. A scale that is not finite and positive is an error naming it.
+pub fn scaled_inputs(batch: usize, n0: usize, seed: u64, scale: f64) -> Result<Array2<f64>, Error> {
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(initnet::Error::OutOfRange {
+            name: "input scale",
+            expected: "finite and > 0",
+            value: scale,
+        }
+        .into());
+    }
+    let mut x = standard_normal(batch, n0, seed, INPUT_STREAM);
+    x.mapv_inplace(|v| scale * v);
+    Ok(x)
 }
 
 /// Run the `layers` experiment: forward a standard-normal batch through the network at
@@ -250,13 +273,18 @@ pub fn layers(cfg: &LayersConfig) -> Result<LayersReport, Error> {
     let net = MlpSpec::new(&widths, cfg.activation, init)
         .output(cfg.activation)
         .build(cfg.seed)?;
-    let x = standard_normal(cfg.batch, n0, cfg.seed, INPUT_STREAM);
+    let x = scaled_inputs(cfg.batch, n0, cfg.seed, cfg.input_scale)?;
     let trace = net.forward(&x)?;
     let top = standard_normal(cfg.batch, cfg.width, cfg.seed, GRADIENT_STREAM);
     let grads = net.backward(&trace, &top)?;
     let activations = vec![cfg.activation; cfg.depth];
     let stats = layer_stats(&trace, &activations, Some(&grads), SATURATION_THRESHOLD);
-    let predictions = mean_field(&widths, &init, cfg.activation)?;
+    let predictions = mean_field(
+        &widths,
+        &init,
+        cfg.activation,
+        cfg.input_scale * cfg.input_scale,
+    )?;
     let layers = stats
         .into_iter()
         .zip(predictions)
@@ -390,6 +418,222 @@ impl LayersReport {
                 out,
                 "\nsome values overflowed to infinity or NaN: their statistics are NaN (null in JSON)"
             );
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// layers over several seeds (`initlab layers --seeds N`, the numbers the book's explorer shows)
+// ---------------------------------------------------------------------------------------
+
+/// The mean and the spread (sample standard deviation, divisor n - 1; 0 for one seed) of a
+/// statistic over seeds. A non-finite value (an overflowed network) makes both NaN.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    /// Mean over the seeds.
+    pub mean: f64,
+    /// Sample standard deviation over the seeds.
+    pub sd: f64,
+}
+
+impl Spread {
+    /// The spread of `values` (NaN, NaN for none).
+    pub fn of(values: &[f64]) -> Spread {
+        let n = values.len() as f64;
+        if values.is_empty() || values.iter().any(|v| !v.is_finite()) {
+            return Spread {
+                mean: f64::NAN,
+                sd: f64::NAN,
+            };
+        }
+        let mean = values.iter().sum::<f64>() / n;
+        let sd = if values.len() < 2 {
+            0.0
+        } else {
+            (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)).sqrt()
+        };
+        Spread { mean, sd }
+    }
+}
+
+/// One layer's statistics over seeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerSpread {
+    /// Layer number l (1-based).
+    pub layer: usize,
+    /// Standard deviation of a^l.
+    pub pre_std: Spread,
+    /// Standard deviation of dL/da^l.
+    pub grad_std: Spread,
+    /// Saturated fraction of h^l.
+    pub saturated_fraction: Spread,
+    /// Dead fraction of layer l.
+    pub dead_fraction: Spread,
+    /// Mean-field prediction of the standard deviation of a^l.
+    pub predicted_pre_std: Option<f64>,
+    /// Mean-field prediction of the saturated fraction.
+    pub predicted_saturated_fraction: Option<f64>,
+    /// Mean-field prediction of the standard deviation of dL/da^l.
+    pub predicted_grad_std: Option<f64>,
+}
+
+/// The result of [`layers_over_seeds`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeedsReport {
+    /// The configuration of the first seed (the others differ only in `seed`).
+    pub config: LayersConfig,
+    /// The seeds, `config.seed` first.
+    pub seeds: Vec<u64>,
+    /// One entry per layer.
+    pub layers: Vec<LayerSpread>,
+}
+
+/// Mean and spread over seeds of per-seed [`LayersReport`]s of one setting (as
+/// [`layers_over_seeds`] computes them; the book's explorer computes its reports faster, and
+/// summarizes them with this same function).
+pub fn summarize(reports: &[LayersReport]) -> Result<Vec<LayerSpread>, Error> {
+    let first = reports
+        .first()
+        .ok_or_else(|| Error::Invalid("no seeds to summarize".to_string()))?;
+    Ok((0..first.layers.len())
+        .map(|i| {
+            let over = |f: fn(&LayerReport) -> f64| {
+                Spread::of(&reports.iter().map(|r| f(&r.layers[i])).collect::<Vec<_>>())
+            };
+            let l = &first.layers[i];
+            LayerSpread {
+                layer: l.layer,
+                pre_std: over(|l| l.pre_std),
+                grad_std: over(|l| l.grad_std),
+                saturated_fraction: over(|l| l.saturated_fraction),
+                dead_fraction: over(|l| l.dead_fraction),
+                predicted_pre_std: l.predicted_pre_std,
+                predicted_saturated_fraction: l.predicted_saturated_fraction,
+                predicted_grad_std: l.predicted_grad_std,
+            }
+        })
+        .collect())
+}
+
+/// [`layers`] for `count` seeds `cfg.seed, cfg.seed + 1, ...`, summarized by [`summarize`].
+pub fn layers_over_seeds(cfg: &LayersConfig, count: usize) -> Result<SeedsReport, Error> {
+    if count == 0 {
+        return Err(initnet::Error::Zero {
+            what: "number of seeds".to_string(),
+        }
+        .into());
+    }
+    let seeds: Vec<u64> = (0..count as u64)
+        .map(|i| cfg.seed.wrapping_add(i))
+        .collect();
+    let reports = seeds
+        .iter()
+        .map(|&seed| {
+            layers(&LayersConfig {
+                seed,
+                ..cfg.clone()
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(SeedsReport {
+        config: reports[0].config.clone(),
+        layers: summarize(&reports)?,
+        seeds,
+    })
+}
+
+/// Four significant digits, the precision the book's explorer shows.
+pub fn four_digits(x: f64) -> String {
+    if !x.is_finite() {
+        return "nan".to_string();
+    }
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let magnitude = initnet::math::log10(x.abs()).floor();
+    if (-3.0..5.0).contains(&magnitude) {
+        let decimals = (3.0 - magnitude).max(0.0) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
+impl SeedsReport {
+    /// A readable table: mean and spread of each statistic over the seeds.
+    pub fn to_text(&self) -> String {
+        let c = &self.config;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} layers of {} {} units, init {}{}, inputs {} x N(0, 1), batch {}, seeds {}..={}",
+            c.depth,
+            c.width,
+            c.activation,
+            c.init,
+            if c.gain != 1.0 {
+                format!(" x gain {}", c.gain)
+            } else {
+                String::new()
+            },
+            c.input_scale,
+            c.batch,
+            self.seeds[0],
+            self.seeds[self.seeds.len() - 1],
+        );
+        let _ = writeln!(
+            out,
+            "mean +- sd over the seeds (four significant digits); (mf) = mean-field prediction\n"
+        );
+        let pm = |s: Spread| format!("{} +- {}", four_digits(s.mean), four_digits(s.sd));
+        let opt = |x: Option<f64>| x.map_or("-".to_string(), four_digits);
+        let header = [
+            "layer",
+            "sd(a)",
+            "(mf)",
+            "sd(dL/da)",
+            "(mf)",
+            "saturated",
+            "dead",
+        ];
+        let rows: Vec<[String; 7]> = self
+            .layers
+            .iter()
+            .map(|l| {
+                [
+                    l.layer.to_string(),
+                    pm(l.pre_std),
+                    opt(l.predicted_pre_std),
+                    pm(l.grad_std),
+                    opt(l.predicted_grad_std),
+                    pm(l.saturated_fraction),
+                    pm(l.dead_fraction),
+                ]
+            })
+            .collect();
+        let widths: Vec<usize> = (0..header.len())
+            .map(|j| {
+                rows.iter()
+                    .map(|r| r[j].len())
+                    .chain([header[j].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: Vec<&str>| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(s, w)| format!("{s:>w$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        };
+        let _ = writeln!(out, "{}", line(header.to_vec()));
+        for r in &rows {
+            let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
         }
         out
     }
@@ -747,6 +991,16 @@ fn units_identical(net: &Mlp, l: usize) -> bool {
 /// Train a network on a generated data set. `on_epoch` is called with each epoch done
 /// (0 first), for a progress bar.
 pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<TrainReport, Error> {
+    train_observed(opts, |epoch, _, _| on_epoch(epoch))
+}
+
+/// [`train`], calling `on_epoch` with each epoch done (0 first), the network after it and
+/// the scaler of the features (`None` without `standardize`): the book's explorer draws
+/// decision regions from it.
+pub fn train_observed(
+    opts: &TrainOptions,
+    mut on_epoch: impl FnMut(usize, &Mlp, Option<&Standardizer>),
+) -> Result<TrainReport, Error> {
     let seeds = Seeds::from_seed(opts.seed);
     let data = match opts.dataset {
         DatasetKind::Blobs => Blobs::new(opts.samples, opts.classes.unwrap_or(4))
@@ -775,10 +1029,12 @@ pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<Tra
         4.0 * opts.samples as f64 * per_sample as f64,
     )?;
     let (mut train_set, mut test_set) = stratified_split(&data, opts.test_fraction, seeds.split)?;
+    let mut scaler = None;
     if opts.standardize {
-        let scaler = Standardizer::fit(&train_set.x)?;
-        train_set = train_set.standardized(&scaler)?;
-        test_set = test_set.standardized(&scaler)?;
+        let fitted = Standardizer::fit(&train_set.x)?;
+        train_set = train_set.standardized(&fitted)?;
+        test_set = test_set.standardized(&fitted)?;
+        scaler = Some(fitted);
     }
     let init = opts.init.with_gain(opts.gain)?;
     let mut net = MlpSpec::new(&widths, opts.activation, init).build(seeds.network)?;
@@ -797,7 +1053,7 @@ pub fn train(opts: &TrainOptions, mut on_epoch: impl FnMut(usize)) -> Result<Tra
         &cfg,
         |record, state| {
             last_good.clone_from(state);
-            on_epoch(record.epoch);
+            on_epoch(record.epoch, state, scaler.as_ref());
         },
     )?;
     let loss = Loss::SoftmaxCrossEntropy;
@@ -971,20 +1227,26 @@ mod tests {
     fn mean_field_of_identity_is_the_variance_product() {
         // Identity layers with Var(w) = 1/n_in keep Var(a) = 1 and Var(dL/da) = 1.
         let widths = [100, 100, 100, 100];
-        let p = mean_field(&widths, &Init::lecun_normal(), Activation::Identity).unwrap();
+        let p = mean_field(&widths, &Init::lecun_normal(), Activation::Identity, 1.0).unwrap();
         for [pre, sat, grad] in p {
             assert!((pre.unwrap() - 1.0).abs() < 1e-12);
             assert_eq!(sat, Some(0.0));
             assert!((grad.unwrap() - 1.0).abs() < 1e-12);
         }
         // A constant init has a closed form for layer 1 only: Var(a^1) = n_0 c^2.
-        let p = mean_field(&[4, 3, 3], &Init::constant(0.5).unwrap(), Activation::Tanh).unwrap();
+        let p = mean_field(
+            &[4, 3, 3],
+            &Init::constant(0.5).unwrap(),
+            Activation::Tanh,
+            1.0,
+        )
+        .unwrap();
         assert!((p[0][0].unwrap() - 1.0).abs() < 1e-12);
         assert_eq!(p[1], [None, None, None]);
         // An exploding ReLU stack overflows f64 at layer 2: layer 1 is still predicted,
         // no gradient is.
         let huge = Init::normal(1e120).unwrap();
-        let p = mean_field(&[10, 10, 10, 10], &huge, Activation::Relu).unwrap();
+        let p = mean_field(&[10, 10, 10, 10], &huge, Activation::Relu, 1.0).unwrap();
         // Var(a^1) = n_0 Var(W) = 10 * 1e240.
         assert!(
             (p[0][0].unwrap() / (10f64.sqrt() * 1e120) - 1.0).abs() < 1e-12,

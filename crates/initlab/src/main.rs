@@ -17,6 +17,7 @@ Examples:
   initlab layers --init he --activation relu --json
   initlab layers --init orthogonal --activation tanh --depth 16 --width 64 \\
       --batch 1 --jacobian --input-scale 0.1        # near dynamical isometry
+  initlab layers --init xavier --activation tanh --depth 30 --seeds 3   # as the book's explorer
   initlab train --dataset blobs --init zeros                # the symmetry problem
   initlab train --dataset moons --hidden 10,5 --activation relu --init he --standardize
   initlab correlation --sigma-w2 4 --sigma-b2 0.05          # the chaotic phase
@@ -175,6 +176,13 @@ struct LayersArgs {
     /// Multiply every weight by this.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     gain: f64,
+    /// The inputs are this times standard-normal draws.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    input_scale: f64,
+    /// Run this many seeds (--seed, --seed + 1, ...) and print the mean and spread of each
+    /// statistic over them, as the book's explorer shows them.
+    #[arg(long)]
+    seeds: Option<usize>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -182,14 +190,6 @@ struct LayersArgs {
     /// batch's first, times --input-scale) beside the mean field's prediction.
     #[arg(long)]
     jacobian: bool,
-    /// Standard deviation of the input's entries for --jacobian.
-    #[arg(
-        long,
-        default_value_t = 1.0,
-        allow_negative_numbers = true,
-        requires = "jacobian"
-    )]
-    input_scale: f64,
 }
 
 #[derive(Debug, Args)]
@@ -260,7 +260,16 @@ fn run(cli: Cli) -> Result<String, Box<dyn std::error::Error>> {
                 batch: a.batch,
                 seed: a.seed,
                 gain: a.gain,
+                input_scale: a.input_scale,
             };
+            if let Some(count) = a.seeds {
+                let report = initlab::layers_over_seeds(&cfg, count)?;
+                return Ok(if a.json {
+                    serde_json::to_string_pretty(&report)? + "\n"
+                } else {
+                    report.to_text()
+                });
+            }
             let report = initlab::layers(&cfg)?;
             let jacobian = if a.jacobian {
                 Some(initlab::jacobian::jacobian(&cfg, a.input_scale)?)

@@ -452,3 +452,54 @@ fn correlation_prints_the_maps_and_the_phase() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("c0"), "{}", stderr(&out));
 }
+
+/// `--seeds N` prints the mean and spread over seeds of what single-seed runs print, and
+/// `--input-scale s` multiplies the inputs (so Var(a^1) by s^2 in the mean field).
+#[test]
+fn seeds_summarize_single_runs_and_input_scale_enters_the_mean_field() {
+    let base = [
+        "layers",
+        "--init",
+        "he",
+        "--activation",
+        "relu",
+        "--depth",
+        "3",
+        "--width",
+        "40",
+        "--batch",
+        "16",
+        "--input-scale",
+        "2",
+    ];
+    let one = |seed: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--seed", seed]);
+        json(&args)
+    };
+    let (a, b) = (one("0"), one("1"));
+    let mut args = base.to_vec();
+    args.extend(["--seeds", "2"]);
+    let both = json(&args);
+    for l in 0..3 {
+        let x = number(&a["layers"][l], "pre_std");
+        let y = number(&b["layers"][l], "pre_std");
+        let spread = &both["layers"][l]["pre_std"];
+        assert!((number(spread, "mean") - (x + y) / 2.0).abs() < 1e-14 * x);
+        assert!((number(spread, "sd") - (x - y).abs() / 2f64.sqrt()).abs() < 1e-12);
+        assert_eq!(
+            number(&both["layers"][l], "predicted_pre_std"),
+            number(&a["layers"][l], "predicted_pre_std")
+        );
+    }
+    // He weights: Var(a^1) = n_0 (2/n_0) s^2 = 8.
+    assert!((number(&a["layers"][0], "predicted_pre_std") - 8f64.sqrt()).abs() < 1e-12);
+    let text = stdout(&initlab(&args));
+    assert!(
+        text.contains("+-") && text.contains("seeds 0..=1"),
+        "{text}"
+    );
+    let out = initlab(&["layers", "--input-scale", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("input scale"), "{}", stderr(&out));
+}

@@ -383,6 +383,50 @@ impl Mlp {
         Ok(self.backward_unchecked(trace, d_output))
     }
 
+    /// dL/da^l for l = 1..=k (index l-1) of a loss that reads h^k, given dL/dh^k (`d_top`):
+    /// the backward pass of the network cut after layer `k`, without the parameter
+    /// gradients, bit for bit the `da` of [`Mlp::backward`] on that cut network. One forward
+    /// `trace` of the whole network serves every cut (the book's explorer reads the gradients
+    /// of every depth from one pass). `k` must lie in 1..=L and `d_top` have h^k's shape.
+    pub fn deltas_from(
+        &self,
+        trace: &Trace,
+        k: usize,
+        d_top: &Array2<f64>,
+    ) -> Result<Vec<Array2<f64>>> {
+        if k == 0 || k > self.depth() || trace.depth() != self.depth() {
+            return Err(Error::Shape {
+                what: "layer to back-propagate from (1..=L) of a trace of this network".into(),
+                expected: vec![self.depth()],
+                got: vec![k, trace.depth()],
+            });
+        }
+        let top = trace.h(k);
+        if d_top.dim() != top.dim() {
+            return Err(Error::Shape {
+                what: "gradient at the cut".into(),
+                expected: vec![top.nrows(), top.ncols()],
+                got: vec![d_top.nrows(), d_top.ncols()],
+            });
+        }
+        let empty = || Array2::zeros((0, 0));
+        let mut da: Vec<Array2<f64>> = (0..k).map(|_| empty()).collect();
+        let mut dh = empty();
+        kernels::copy(d_top, &mut dh);
+        for l in (1..=k).rev() {
+            let layer = self.layer(l);
+            let d_a = &mut da[l - 1];
+            kernels::copy(&dh, d_a);
+            layer
+                .activation
+                .mul_derivative_given(trace.a(l), trace.h(l), d_a);
+            if l > 1 {
+                kernels::back_prop(&da[l - 1], &layer.w, &mut dh);
+            }
+        }
+        Ok(da)
+    }
+
     pub(crate) fn backward_unchecked(&self, trace: &Trace, d_output: &Array2<f64>) -> Gradients {
         let mut grads = Gradients::empty();
         self.backward_into(trace, d_output, &mut grads);
@@ -431,6 +475,34 @@ impl Mlp {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    /// The deltas from a cut are the backward pass of the cut network, to the bit.
+    #[test]
+    fn deltas_from_a_cut_are_the_cut_networks_backward() {
+        let net = MlpSpec::new(
+            &[30, 40, 40, 40, 40],
+            Activation::Tanh,
+            Init::xavier_normal(),
+        )
+        .output(Activation::Tanh)
+        .build(3)
+        .unwrap();
+        let x = crate::random::normal_matrix((7, 30), 1.0, &mut rng(4)).unwrap();
+        let trace = net.forward(&x).unwrap();
+        let top = crate::random::normal_matrix((7, 40), 1.0, &mut rng(5)).unwrap();
+        for k in 1..=4 {
+            let cut = Mlp::from_layers((1..=k).map(|l| net.layer(l).clone()).collect()).unwrap();
+            let grads = cut.backward(&cut.forward(&x).unwrap(), &top).unwrap();
+            assert_eq!(
+                net.deltas_from(&trace, k, &top).unwrap(),
+                grads.da,
+                "cut after {k}"
+            );
+        }
+        assert!(net.deltas_from(&trace, 0, &top).is_err());
+        assert!(net.deltas_from(&trace, 5, &top).is_err());
+        assert!(net.deltas_from(&trace, 2, &x).is_err());
+    }
 
     #[test]
     fn widths_and_shapes_follow_the_notation() {

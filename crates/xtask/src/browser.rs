@@ -63,6 +63,8 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
     let modules = tools::playwright(root)?;
     let out = root.join("target").join("browser");
     std::fs::create_dir_all(&out)?;
+    let expect = out.join("explorer-expect.json");
+    std::fs::write(&expect, explorer_expectations()?)?;
     let node = std::env::var_os("WHY_INIT_NODE").unwrap_or_else(|| "node".into());
     let mut cmd = Command::new(&node);
     cmd.arg(root.join("browser").join("check.cjs"))
@@ -71,7 +73,9 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
         .arg("--out")
         .arg(&out)
         .args(["--chart-text", options.chart_text.as_arg()])
-        .args(["--citations", options.citations.as_arg()]);
+        .args(["--citations", options.citations.as_arg()])
+        .arg("--explorer-expect")
+        .arg(&expect);
     for page in &options.only {
         cmd.args(["--only", page]);
     }
@@ -117,4 +121,43 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
         note.push_str(&format!("; {unlinked} citations unlinked"));
     }
     Ok(note)
+}
+
+/// What the explorer must show for a few settings, computed by the library as
+/// `initlab layers --seeds 3` computes it, in the page's four significant digits: the
+/// standard deviations of a^l and dL/da^l of the layer read, their mean-field predictions,
+/// and the saturated fraction where the activation saturates.
+fn explorer_expectations() -> Result<String> {
+    use explorer::grid::{RUN_SEEDS, activation, init, layers_config};
+    use explorer::initlab::{four_digits, layers_over_seeds};
+    let mut all = Vec::new();
+    for (i, a, depth, width, scale, layer) in [
+        ("xavier", "tanh", 10, 500, 1.0, 5),
+        ("he", "relu", 30, 500, 1.0, 30),
+        ("normal", "tanh", 10, 10, 1.0, 5),
+        ("pytorch", "sigmoid", 5, 50, 10.0, 2),
+    ] {
+        let choice = init(i).context("explorer init")?;
+        let act = activation(a).context("explorer activation")?;
+        let cfg = layers_config(choice, act, depth, width, scale);
+        let report = layers_over_seeds(&cfg, RUN_SEEDS).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let l = &report.layers[layer - 1];
+        let mut values = serde_json::Map::new();
+        values.insert("sd".into(), four_digits(l.pre_std.mean).into());
+        values.insert("grad".into(), four_digits(l.grad_std.mean).into());
+        if let Some(p) = l.predicted_pre_std {
+            values.insert("sd-mf".into(), four_digits(p).into());
+        }
+        if let Some(p) = l.predicted_grad_std {
+            values.insert("grad-mf".into(), four_digits(p).into());
+        }
+        if matches!(a, "tanh" | "sigmoid") {
+            values.insert("sat".into(), four_digits(l.saturated_fraction.mean).into());
+        }
+        all.push(serde_json::json!({
+            "query": format!("init={i}&act={a}&depth={depth}&width={width}&scale={scale}&layer={layer}"),
+            "values": values,
+        }));
+    }
+    Ok(serde_json::to_string_pretty(&all)?)
 }

@@ -312,6 +312,11 @@ fn figures(only: &[String]) -> Result<()> {
             }
         }
         let (blocks, blocks_written) = generated(chapter)?;
+        if chapter.name == "explorer" {
+            let (data_written, data_removed) = explorer_data()?;
+            written += data_written;
+            removed += data_removed;
+        }
         let line = format!(
             "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {blocks} generated blocks{}, {:.1} s",
             chapter.name,
@@ -329,6 +334,37 @@ fn figures(only: &[String]) -> Result<()> {
     }
     bar.finish_with_message("done");
     Ok(())
+}
+
+/// The explorer's data files (`explorer::data`), written under `src/explorer/data/`;
+/// returns how many were written and how many stale ones removed.
+fn explorer_data() -> Result<(usize, usize)> {
+    let files = explorer::data::files().map_err(|e| anyhow::anyhow!("explorer data: {e}"))?;
+    let dir = root().join(explorer::data::DIR);
+    let mut wanted = BTreeSet::new();
+    let mut written = 0;
+    for (name, text) in &files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        wanted.insert(path.clone());
+        written += usize::from(write_if_changed(&path, text.as_bytes())?);
+    }
+    let mut removed = 0;
+    for sub in ["", "layers", "train"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_file() && !wanted.contains(&path) {
+                std::fs::remove_file(&path)?;
+                removed += 1;
+            }
+        }
+    }
+    Ok((written, removed))
 }
 
 /// Write a chapter's generated blocks and the outputs of its printing code blocks into its

@@ -1,0 +1,136 @@
+// The explorer page (src/explorer.md, src/explorer/explorer.js) driven like a reader:
+// preselected through the address, every control changed with the keyboard's select
+// action, each change must redraw the plots, and the numbers it shows must be those
+// `initlab layers --seeds 3` prints for the same setting (cargo xtask browser computes
+// them with the library and passes them in --explorer-expect). Fatal: a number that
+// differs, a control that does not redraw, text
+// under 12 px, an unlabelled control, and (checked by check.cjs's watch) any console error
+// or failed request. A data file that is broken must show an error and log one: that is
+// checked too, by serving a broken copy. Reported: the first draw's time (data fetched and
+// drawn, from the script's start, and from the navigation's), with SLOW over FIRST_DRAW_MS.
+
+'use strict';
+
+const path = require('path');
+
+const FIRST_DRAW_MS = 300;
+const MIN_TEXT_PX = 12;
+
+async function drawn(tab, previous) {
+  await tab.waitForFunction(
+    (prev) => {
+      const r = document.getElementById('explorer-app');
+      return r && r.getAttribute('data-drawn') && r.getAttribute('data-drawn') !== prev;
+    },
+    previous,
+    { timeout: 10000 },
+  );
+  return tab.evaluate(() => document.getElementById('explorer-app').getAttribute('data-drawn'));
+}
+
+function snapshot(tab) {
+  return tab.evaluate(() => ({
+    plots: document.getElementById('ex-plots').innerHTML.length + ':' + document.getElementById('ex-plots').innerHTML.slice(0, 4000),
+    train: document.getElementById('ex-train').innerHTML.slice(0, 4000),
+    hists: document.getElementById('ex-hists').innerHTML.slice(0, 4000),
+    table: document.getElementById('ex-readout').textContent,
+  }));
+}
+
+async function checkExplorer(newContext, watch, base, expect, width, out) {
+  const problems = [];
+  const notes = [];
+  const context = await newContext(width);
+  const tab = await context.newPage();
+  watch(tab, problems);
+  try {
+    // Each expected setting: load it through the address, time the first draw, read the table.
+    for (const e of expect) {
+      const start = Date.now();
+      await tab.goto(`${base}explorer.html?${e.query}`, { waitUntil: 'domcontentloaded' });
+      await drawn(tab, null);
+      // From the start of the navigation to the layers view drawn (performance.now()
+      // counts from the navigation's start).
+      // Fatal: the explorer's own part, from its script's start (data fetched, parsed and
+      // drawn). The whole page's time depends on the machine's load; it is reported.
+      const [page, ms] = await tab.evaluate(() => {
+        const r = document.getElementById('explorer-app');
+        return [Number(r.getAttribute('data-first-draw')), Number(r.getAttribute('data-first-draw-script'))];
+      });
+      notes.push(`first draw of ?${e.query}: ${ms} ms after the script started, ${page} ms after the navigation started (${Date.now() - start} ms wall)`);
+      // Reported, not fatal: on a machine shared by many builds it measures the load.
+      if (ms > FIRST_DRAW_MS) notes.push(`SLOW: first draw of ?${e.query} over ${FIRST_DRAW_MS} ms`);
+      const shown = await tab.evaluate(() => {
+        const v = {};
+        for (const td of document.querySelectorAll('#ex-readout td[data-value]')) v[td.getAttribute('data-value')] = td.textContent;
+        return v;
+      });
+      for (const [key, want] of Object.entries(e.values)) {
+        const got = (shown[key] || '').split(' ± ')[0];
+        if (got !== want) problems.push({ check: 'explorer', text: `?${e.query}: ${key} shows ${JSON.stringify(shown[key])}, initlab prints ${want}` });
+      }
+      notes.push(`?${e.query}: ${Object.keys(e.values).map((k) => `${k} ${shown[k]}`).join(', ')}`);
+    }
+    // Every control, every value it offers (a few per control), must redraw.
+    await tab.goto(`${base}explorer.html?init=xavier&act=tanh&depth=10&width=500&scale=1&layer=5`, { waitUntil: 'domcontentloaded' });
+    let state = await drawn(tab, null);
+    const controls = await tab.evaluate(() => [...document.querySelectorAll('.explorer select')].map((s) => ({
+      id: s.id,
+      label: (document.querySelector(`label[for="${s.id}"]`) || {}).textContent || '',
+      values: [...s.options].map((o) => o.value),
+    })));
+    for (const c of controls) {
+      if (!c.label.trim()) problems.push({ check: 'explorer', text: `control #${c.id} has no label` });
+      const values = c.values.length <= 4 ? c.values : [c.values[0], c.values[Math.floor(c.values.length / 2)], c.values[c.values.length - 1]];
+      for (const v of values) {
+        const current = await tab.$eval(`#${c.id}`, (s) => s.value);
+        if (v === current) continue;
+        const before = await snapshot(tab);
+        await tab.focus(`#${c.id}`);
+        await tab.selectOption(`#${c.id}`, v);
+        try {
+          state = await drawn(tab, state);
+        } catch {
+          problems.push({ check: 'explorer', text: `#${c.id} = ${v} did not redraw` });
+          continue;
+        }
+        const after = await snapshot(tab);
+        const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+        if (!changed.length) problems.push({ check: 'explorer', text: `#${c.id} = ${v}: nothing on the page changed` });
+        if (!(await tab.evaluate(() => location.search)).includes(`=${encodeURIComponent(v)}`)) {
+          problems.push({ check: 'explorer', text: `#${c.id} = ${v} is not in the address` });
+        }
+      }
+    }
+    notes.push(`${controls.length} controls driven`);
+    // Text size of the explorer's SVGs, as shown.
+    const small = await tab.evaluate((min) => {
+      const out = [];
+      for (const t of document.querySelectorAll('.explorer svg text')) {
+        const m = t.getCTM();
+        const scale = m ? Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)) : 1;
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (px < min - 1e-9) out.push(`${px.toFixed(1)} px "${t.textContent}"`);
+      }
+      return out;
+    }, MIN_TEXT_PX);
+    if (small.length) problems.push({ check: 'explorer', text: `${small.length} texts under ${MIN_TEXT_PX} px: ${small.slice(0, 3).join(', ')}` });
+    await tab.screenshot({ path: path.join(out, 'screenshots', `explorer-driven.${width.name}.jpg`), type: 'jpeg', quality: 80, fullPage: true });
+    // A broken data file is shown as an error and logged: check.cjs's console watch would fail on it.
+    const broken = await context.newPage();
+    const logged = [];
+    broken.on('console', (m) => { if (m.type() === 'error') logged.push(m.text()); });
+    await broken.route('**/explorer/data/layers/**', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"cases": {broken' }));
+    await broken.goto(`${base}explorer.html?init=he&act=relu`, { waitUntil: 'load' });
+    await broken.waitForSelector('.explorer-error', { timeout: 10000 }).catch(() => null);
+    const shownError = await broken.$('.explorer-error');
+    if (!shownError || !logged.length) problems.push({ check: 'explorer', text: 'a broken data file neither shows an error nor logs one' });
+    await broken.close();
+  } catch (e) {
+    problems.push({ check: 'explorer', text: `could not drive the explorer: ${e.message.split('\n')[0]}` });
+  }
+  await context.close();
+  return { problems, notes };
+}
+
+module.exports = { checkExplorer };

@@ -1,0 +1,184 @@
+//! Every setting of the explorer at initialization: per layer, the standard deviation of
+//! a^l and of dL/da^l, the saturated and dead fractions, their mean-field predictions, and
+//! histograms of a^l and h^l, over [`RUN_SEEDS`] seeds.
+//!
+//! The numbers are those of `initlab layers --seeds 3` for the same setting (the command
+//! [`crate::grid::command`] prints): each seed's network, inputs and top gradient are
+//! initlab's, and the summary is [`initlab::summarize`]. It is computed faster than one
+//! initlab run per setting, and to the same bits: one network per initializer, width and
+//! seed serves every activation (the weights do not depend on it), one forward pass at the
+//! largest depth serves every depth (the first d layers of a network are the network of
+//! depth d), and [`initnet::Mlp::deltas_from`] gives the gradients of each depth from it.
+//! The tests check the bits against initlab.
+
+use initlab::{Error, LayerReport, LayerSpread, LayersReport, SATURATION_THRESHOLD};
+use initnet::{Histogram, MlpSpec, layer_stats, mean_std};
+
+use crate::grid::{
+    ACTIVATIONS, ActivationChoice, BINS, DEPTHS, INPUT_SCALES, InitChoice, RUN_SEEDS, batch,
+};
+
+/// Counts of one layer's values over all seeds, in [`BINS`] equal bins over `[lo, hi]`
+/// (values outside are clamped into the end bins). `None` when no value is finite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts {
+    /// Lower end: the smallest value, or the mean minus 4 standard deviations if larger.
+    pub lo: f64,
+    /// Upper end: the largest value, or the mean plus 4 standard deviations if smaller.
+    pub hi: f64,
+    /// Count per bin.
+    pub counts: Vec<usize>,
+}
+
+/// The counts of the finite `values`.
+pub fn counts(values: &[f64]) -> Option<Counts> {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return None;
+    }
+    let (mean, sd) = mean_std(&finite);
+    let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if sd.is_finite() {
+        (min.max(mean - 4.0 * sd), max.min(mean + 4.0 * sd))
+    } else {
+        (min, max)
+    };
+    let h = Histogram::new(&finite, BINS, lo, hi);
+    Some(Counts {
+        lo,
+        hi: h.edges[BINS],
+        counts: h.counts,
+    })
+}
+
+/// One setting (initializer, activation, width, input scale) over the seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The activation's key.
+    pub activation: &'static str,
+    /// The width.
+    pub width: usize,
+    /// The input scale.
+    pub scale: f64,
+    /// For each depth of [`DEPTHS`]: the summary `initlab layers --seeds` prints.
+    pub by_depth: Vec<Vec<LayerSpread>>,
+    /// For each depth of [`DEPTHS`] (as a layer): counts of a^l and h^l over the seeds.
+    pub histograms: Vec<(Option<Counts>, Option<Counts>)>,
+}
+
+/// Every activation, width and input scale of one initializer (one data file).
+pub fn sweep_init(choice: &InitChoice, widths: &[usize]) -> Result<Vec<Setting>, Error> {
+    let mut out = Vec::new();
+    for &width in widths {
+        out.extend(sweep_width(choice, width, ACTIVATIONS, &INPUT_SCALES)?);
+    }
+    Ok(out)
+}
+
+/// One initializer at one width: every activation and input scale.
+pub fn sweep_width(
+    choice: &InitChoice,
+    width: usize,
+    activations: &[ActivationChoice],
+    scales: &[f64],
+) -> Result<Vec<Setting>, Error> {
+    let depth = DEPTHS[DEPTHS.len() - 1];
+    let init = (choice.init)();
+    let b = batch(width);
+    let widths = vec![width; depth + 1];
+    // reports[a][s][d][seed], values[a][s][d] = (a values, h values) of layer DEPTHS[d].
+    let cases = activations.len() * scales.len();
+    let mut reports: Vec<Vec<Vec<LayersReport>>> = vec![vec![Vec::new(); DEPTHS.len()]; cases];
+    let mut values: Vec<Vec<(Vec<f64>, Vec<f64>)>> =
+        vec![vec![(Vec::new(), Vec::new()); DEPTHS.len()]; cases];
+    // The mean field does not depend on the seed.
+    let mut predictions = Vec::with_capacity(cases);
+    for act in activations {
+        for &scale in scales {
+            predictions.push(
+                DEPTHS
+                    .iter()
+                    .map(|&d| {
+                        initlab::mean_field(&widths[..=d], &init, act.activation, scale * scale)
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?,
+            );
+        }
+    }
+    for seed in 0..RUN_SEEDS as u64 {
+        let mut net = MlpSpec::new(&widths, activations[0].activation, init)
+            .output(activations[0].activation)
+            .build(seed)?;
+        let top = initlab::standard_normal(b, width, seed, initlab::GRADIENT_STREAM);
+        for (ai, act) in activations.iter().enumerate() {
+            for l in 1..=depth {
+                net.layer_mut(l).activation = act.activation;
+            }
+            let acts = vec![act.activation; depth];
+            for (si, &scale) in scales.iter().enumerate() {
+                let case = ai * scales.len() + si;
+                let x = initlab::scaled_inputs(b, width, seed, scale)?;
+                let trace = net.forward(&x)?;
+                let forward = layer_stats(&trace, &acts, None, SATURATION_THRESHOLD);
+                for (di, &d) in DEPTHS.iter().enumerate() {
+                    let da = net.deltas_from(&trace, d, &top)?;
+                    let layers = forward[..d]
+                        .iter()
+                        .zip(&da)
+                        .zip(predictions[case][di].iter().copied())
+                        .map(|((s, g), [pre, sat, grad])| LayerReport {
+                            layer: s.layer,
+                            pre_mean: s.pre_mean,
+                            pre_std: s.pre_std,
+                            act_mean: s.act_mean,
+                            act_std: s.act_std,
+                            saturated_fraction: s.saturated_fraction,
+                            dead_fraction: s.dead_fraction,
+                            grad_std: mean_std(g).1,
+                            predicted_pre_std: pre,
+                            predicted_saturated_fraction: sat,
+                            predicted_grad_std: grad,
+                        })
+                        .collect();
+                    let overflowed = !(trace.pre[..d].iter().chain(&trace.post[..d]).chain(&da))
+                        .all(|m| m.iter().all(|v| v.is_finite()));
+                    reports[case][di].push(LayersReport {
+                        config: initlab::LayersConfig {
+                            inputs: Some(width),
+                            seed,
+                            ..crate::grid::layers_config(choice, act, d, width, scale)
+                        },
+                        layers,
+                        overflowed,
+                    });
+                    let (va, vh) = &mut values[case][di];
+                    va.extend(trace.a(d).iter());
+                    vh.extend(trace.h(d).iter());
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(cases);
+    for (ai, act) in activations.iter().enumerate() {
+        for (si, &scale) in scales.iter().enumerate() {
+            let case = ai * scales.len() + si;
+            let by_depth = reports[case]
+                .iter()
+                .map(|r| initlab::summarize(r))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let histograms = values[case]
+                .iter()
+                .map(|(a, h)| (counts(a), counts(h)))
+                .collect();
+            out.push(Setting {
+                activation: act.key,
+                width,
+                scale,
+                by_depth,
+                histograms,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,45 @@
+//! Every number the explorer's text states: the numbers the page shows for the settings
+//! its worked examples link to (computed by the same sweep that writes the page's data).
+
+use explorer::CHAPTER;
+use explorer::grid::RUN_SEEDS;
+use explorer::render::{digits, saturation_by_width, summary};
+
+#[test]
+fn explorer_claims() {
+    let mut claims = claims::Claims::new();
+    claims.add("seeds", RUN_SEEDS);
+
+    let he = summary("he", "relu", 500, 30).unwrap();
+    claims.add("he_sd30", digits(he[29].pre_std.mean));
+    claims.add("he_mf30", digits(he[29].predicted_pre_std.unwrap()));
+    claims.add("he_spread30", format!("{:.2}", he[29].pre_std.sd));
+    // He's rule keeps the signal's size: one network's signal wanders (the He chapter's
+    // random walk of the log), so the mean of three seeds is within a third of the mean
+    // field, and within two spreads of it.
+    let (mean, mf) = (he[29].pre_std.mean, he[29].predicted_pre_std.unwrap());
+    assert!((mean / mf - 1.0).abs() < 1.0 / 3.0 && (mean - mf).abs() < 2.0 * he[29].pre_std.sd);
+    let xavier = summary("xavier", "relu", 500, 30).unwrap();
+    claims.add("xavier_sd30", digits(xavier[29].pre_std.mean));
+    assert!(xavier[29].pre_std.mean < 1e-3 * mean);
+
+    let sat = saturation_by_width().unwrap();
+    let half = sat
+        .iter()
+        .find(|(_, l)| l.saturated_fraction.mean > 0.5)
+        .map(|(w, _)| *w)
+        .unwrap();
+    claims.add("sat_half_width", half);
+    // Monotone in the width, as Var(a) = n Var(h) grows.
+    assert!(
+        sat.windows(2)
+            .all(|p| p[1].1.saturated_fraction.mean >= p[0].1.saturated_fraction.mean)
+    );
+
+    let x = summary("xavier", "tanh", 500, 10).unwrap();
+    claims.add("xavier_tanh_sd5", digits(x[4].pre_std.mean));
+    claims.add("xavier_tanh_mf5", digits(x[4].predicted_pre_std.unwrap()));
+    assert!(x.iter().all(|l| l.saturated_fraction.mean < 0.01));
+
+    claims::check(CHAPTER.markdown, &claims).unwrap();
+}

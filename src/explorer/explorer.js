@@ -1,0 +1,395 @@
+// The book's explorer: looks up what `cargo xtask figures explorer` computed (the Rust
+// library, the same numbers as `initlab layers --seeds 3`) and draws it as SVG. No model
+// code runs here. Colours come from the mdBook theme's CSS variables (explorer.css).
+(function () {
+  'use strict';
+  const root = document.getElementById('explorer-app');
+  if (!root) return;
+  const scriptStart = performance.now();
+  const base = root.getAttribute('data-base') || 'explorer/data/';
+  const NS = 'http://www.w3.org/2000/svg';
+  const cache = new Map();
+  let index = null;
+  const state = {};
+
+  // Four significant digits, as initlab's four_digits prints them.
+  function fmt(x) {
+    if (x === null || x === undefined || !isFinite(x)) return 'nan';
+    if (x === 0) return '0';
+    const m = Math.floor(Math.log10(Math.abs(x)));
+    if (m >= -3 && m < 5) return x.toFixed(Math.max(0, 3 - m));
+    return x.toExponential(3).replace('e+', 'e');
+  }
+  const pct = (x) => (x === null || !isFinite(x) ? 'nan' : (100 * x).toFixed(1) + ' %');
+
+  function load(path) {
+    if (!cache.has(path)) {
+      cache.set(path, fetch(base + path).then((r) => {
+        if (!r.ok) throw new Error(`explorer: ${path}: HTTP ${r.status}`);
+        return r.json();
+      }));
+    }
+    return cache.get(path);
+  }
+
+  function el(tag, attrs, parent, text) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function s(tag, attrs, parent, text) {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  // ----- controls
+  function select(parent, id, label, options, value) {
+    const wrap = el('div', { class: 'explorer-control' }, parent);
+    el('label', { for: id }, wrap, label);
+    const sel = el('select', { id, name: id }, wrap);
+    for (const [v, text] of options) el('option', { value: String(v) }, sel, text);
+    sel.value = String(value);
+    return sel;
+  }
+
+  function readUrl() {
+    const q = new URLSearchParams(location.search);
+    const pick = (key, list, dflt) => {
+      const v = q.get(key);
+      return list.map(String).includes(v) ? v : String(dflt);
+    };
+    state.init = pick('init', index.inits.map((i) => i.key), 'xavier');
+    state.act = pick('act', index.activations.map((a) => a.key), 'tanh');
+    state.depth = Number(pick('depth', index.depths, 10));
+    state.width = Number(pick('width', index.widths, 500));
+    state.scale = Number(pick('scale', index.scales, 1));
+    const layer = Number(q.get('layer'));
+    state.layer = layer >= 1 && layer <= state.depth && Number.isInteger(layer) ? layer : Math.min(5, state.depth);
+    state.data = pick('data', index.train.datasets, 'circles');
+  }
+  function writeUrl() {
+    const q = new URLSearchParams({
+      init: state.init, act: state.act, depth: state.depth, width: state.width,
+      scale: state.scale, layer: state.layer, data: state.data,
+    });
+    history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
+  }
+
+  // ----- charts: SVG in CSS pixels of the column, so text is 13 px at any width
+  function chart(parent, title, opts) {
+    const fig = el('figure', { class: 'explorer-chart' }, parent);
+    el('figcaption', {}, fig, title);
+    const width = Math.max(280, Math.min(parent.clientWidth || 600, 640));
+    const height = opts.height || Math.round(Math.min(260, width * 0.55));
+    const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title }, fig);
+    const m = { l: 58, r: 10, t: 8, b: 34 };
+    const W = width - m.l - m.r;
+    const H = height - m.t - m.b;
+    const [x0, x1] = opts.x;
+    let [y0, y1] = opts.y;
+    const log = opts.log;
+    const ty = (v) => (log ? Math.log10(v) : v);
+    if (log) { y0 = Math.log10(y0); y1 = Math.log10(y1); }
+    const X = (v) => m.l + ((v - x0) / (x1 - x0 || 1)) * W;
+    const Y = (v) => m.t + H - ((ty(v) - y0) / (y1 - y0 || 1)) * H;
+    const g = s('g', { class: 'axes' }, svg);
+    s('rect', { x: m.l, y: m.t, width: W, height: H, class: 'frame' }, g);
+    // y ticks
+    const yt = [];
+    if (log) {
+      const step = Math.max(1, Math.ceil((y1 - y0) / 5));
+      for (let e = Math.ceil(y0); e <= Math.floor(y1); e += step) yt.push(e);
+      for (const e of yt) {
+        const y = m.t + H - ((e - y0) / (y1 - y0 || 1)) * H;
+        s('line', { x1: m.l, x2: m.l + W, y1: y, y2: y, class: 'grid' }, g);
+        s('text', { x: m.l - 4, y: y + 4, 'text-anchor': 'end' }, g, `1e${e}`);
+      }
+    } else {
+      for (let i = 0; i <= 4; i++) {
+        const v = y0 + ((y1 - y0) * i) / 4;
+        const y = m.t + H - (i / 4) * H;
+        s('line', { x1: m.l, x2: m.l + W, y1: y, y2: y, class: 'grid' }, g);
+        s('text', { x: m.l - 4, y: y + 4, 'text-anchor': 'end' }, g, opts.yfmt ? opts.yfmt(v) : fmt(v));
+      }
+    }
+    const xticks = opts.xticks || [x0, x1];
+    for (const v of xticks) s('text', { x: X(v), y: m.t + H + 16, 'text-anchor': 'middle' }, g, String(v));
+    s('text', { x: m.l + W / 2, y: height - 3, 'text-anchor': 'middle', class: 'label' }, g, opts.xlabel);
+    return { svg, X, Y, fig, clampY: (v) => Math.min(m.t + H, Math.max(m.t, v)) };
+  }
+  function path(c, pts, cls, attrs) {
+    const d = [];
+    let pen = false;
+    for (const [x, y] of pts) {
+      if (y === null || !isFinite(y) || (y <= 0 && c.log)) { pen = false; continue; }
+      d.push(`${pen ? 'L' : 'M'}${c.X(x).toFixed(1)},${c.clampY(c.Y(y)).toFixed(1)}`);
+      pen = true;
+    }
+    return s('path', Object.assign({ d: d.join(''), class: cls }, attrs || {}), c.svg);
+  }
+  function legend(fig, items) {
+    const ul = el('ul', { class: 'explorer-legend' }, fig);
+    for (const [cls, text] of items) {
+      const li = el('li', {}, ul);
+      el('span', { class: `key ${cls}` }, li);
+      li.appendChild(document.createTextNode(text));
+    }
+  }
+  function range(values, log) {
+    const v = values.filter((x) => x !== null && isFinite(x) && (!log || x > 0));
+    if (!v.length) return log ? [0.1, 10] : [0, 1];
+    let lo = Math.min(...v);
+    let hi = Math.max(...v);
+    if (log) {
+      lo = Math.pow(10, Math.floor(Math.log10(lo) - 0.05));
+      hi = Math.pow(10, Math.ceil(Math.log10(hi) + 0.05));
+      return [lo, hi];
+    }
+    return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+  }
+  function layerTicks(d) {
+    if (d <= 5) return Array.from({ length: d }, (_, i) => i + 1);
+    const t = [1];
+    const step = d <= 10 ? 3 : d <= 20 ? 5 : 10;
+    for (let l = step; l < d; l += step) t.push(l);
+    t.push(d);
+    return t;
+  }
+
+  function spreadChart(parent, title, meas, pred, depth, ylabel) {
+    const lo = meas.map((p) => (p[0] === null ? null : p[0] - (p[1] || 0)));
+    const hi = meas.map((p) => (p[0] === null ? null : p[0] + (p[1] || 0)));
+    const all = [...meas.map((p) => p[0]), ...lo.map((x) => (x > 0 ? x : null)), ...hi, ...pred];
+    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: range(all, true), log: true, xlabel: `layer l (${ylabel})`, xticks: layerTicks(depth) });
+    c.log = true;
+    // spread: a vertical bar per layer, mean ± sd over the seeds
+    meas.forEach((p, i) => {
+      if (p[0] === null || !(p[0] > 0)) return;
+      const a = Math.max(p[0] - p[1], p[0] / 1e3);
+      s('line', { x1: c.X(i + 1), x2: c.X(i + 1), y1: c.clampY(c.Y(a)), y2: c.clampY(c.Y(p[0] + p[1])), class: 'spread' }, c.svg);
+    });
+    path(c, pred.map((v, i) => [i + 1, v]), 'predicted');
+    path(c, meas.map((p, i) => [i + 1, p[0]]), 'measured');
+    meas.forEach((p, i) => {
+      if (p[0] !== null && p[0] > 0) s('circle', { cx: c.X(i + 1), cy: c.clampY(c.Y(p[0])), r: 2.5, class: 'dot' }, c.svg);
+    });
+    legend(c.fig, [['measured', `measured, mean ± sd over ${index.seeds} seeds`], ['predicted', 'mean-field prediction']]);
+    return c;
+  }
+
+  function fractionChart(parent, title, series, depth) {
+    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: [0, 1], xlabel: 'layer l', xticks: layerTicks(depth), yfmt: (v) => v.toFixed(2) });
+    const items = [];
+    for (const [cls, text, vals] of series) {
+      path(c, vals.map((v, i) => [i + 1, v]), cls);
+      items.push([cls, text]);
+    }
+    legend(c.fig, items);
+  }
+
+  function histograms(parent, layer, hist, depth) {
+    const box = el('div', { class: 'explorer-hists' }, parent);
+    const shown = index.depths.map((d, i) => [d, hist[i]]).filter(([d]) => d <= depth);
+    for (const [d, pair] of shown) {
+      const row = el('div', { class: 'explorer-hist-row' }, box);
+      ['a', 'h'].forEach((name, k) => {
+        const h = pair[k];
+        const cell = el('div', { class: 'explorer-hist' + (d === layer ? ' current' : '') }, row);
+        el('div', { class: 'explorer-hist-title' }, cell, `${name}${sup(d)}`);
+        const w = Math.max(120, Math.floor((box.clientWidth || 300) / 2) - 12);
+        const ht = 64;
+        const svg = s('svg', { width: w, height: ht + 16, viewBox: `0 0 ${w} ${ht + 16}`, role: 'img', 'aria-label': `histogram of ${name} in layer ${d}` }, cell);
+        if (!h) { s('text', { x: 4, y: 30 }, svg, 'overflowed'); return; }
+        const [lo, hi, counts] = h;
+        const max = Math.max(...counts, 1);
+        const bw = w / counts.length;
+        counts.forEach((n, i) => {
+          const bh = (n / max) * ht;
+          s('rect', { x: i * bw + 0.5, y: ht - bh, width: Math.max(bw - 1, 1), height: bh, class: 'bar' }, svg);
+        });
+        s('text', { x: 0, y: ht + 14, 'text-anchor': 'start' }, svg, fmt(lo));
+        s('text', { x: w, y: ht + 14, 'text-anchor': 'end' }, svg, fmt(hi));
+      });
+    }
+  }
+  function sup(n) {
+    const map = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+    return String(n).split('').map((c) => map[Number(c)]).join('');
+  }
+
+  // ----- the two views
+  let ui = null;
+  function build() {
+    root.textContent = '';
+    const form = el('form', { class: 'explorer-controls', 'aria-label': 'settings of the explorer' }, root);
+    form.addEventListener('submit', (e) => e.preventDefault());
+    const c = {};
+    c.init = select(form, 'ex-init', 'Initializer', index.inits.map((i) => [i.key, i.label]), state.init);
+    c.act = select(form, 'ex-act', 'Activation', index.activations.map((a) => [a.key, a.label]), state.act);
+    c.depth = select(form, 'ex-depth', 'Depth L', index.depths.map((d) => [d, String(d)]), state.depth);
+    c.width = select(form, 'ex-width', 'Width n', index.widths.map((w) => [w, String(w)]), state.width);
+    c.scale = select(form, 'ex-scale', 'Input scale', index.scales.map((v) => [v, `${v} × N(0, 1)`]), state.scale);
+    c.layer = select(form, 'ex-layer', 'Read layer l', [], state.layer);
+    const out = el('div', { class: 'explorer-out', 'aria-live': 'polite' }, root);
+    const readout = el('table', { class: 'explorer-readout', id: 'ex-readout' }, out);
+    const cmd = el('pre', { class: 'explorer-cmd' }, out);
+    const plots = el('div', { class: 'explorer-plots', id: 'ex-plots' }, out);
+    const hists = el('div', { class: 'explorer-hist-box', id: 'ex-hists' }, out);
+    el('h2', { id: 'training-view' }, root, 'Training on the toy problems');
+    const tform = el('form', { class: 'explorer-controls', 'aria-label': 'training settings' }, root);
+    tform.addEventListener('submit', (e) => e.preventDefault());
+    c.data = select(tform, 'ex-data', 'Data set', index.train.datasets.map((d) => [d, d]), state.data);
+    const tnote = el('p', { class: 'explorer-note', id: 'ex-train-note' }, root);
+    const tplots = el('div', { class: 'explorer-plots', id: 'ex-train' }, root);
+    for (const [key, sel] of Object.entries(c)) {
+      sel.addEventListener('change', () => {
+        state[key] = ['depth', 'width', 'scale', 'layer'].includes(key) ? Number(sel.value) : sel.value;
+        if (key === 'depth') state.layer = Math.min(state.layer, state.depth);
+        update().catch(fail);
+      });
+    }
+    ui = { c, readout, cmd, plots, hists, tnote, tplots };
+  }
+
+  function layerOptions() {
+    const sel = ui.c.layer;
+    sel.textContent = '';
+    for (let l = 1; l <= state.depth; l++) el('option', { value: String(l) }, sel, String(l));
+    sel.value = String(state.layer);
+  }
+
+  let generation = 0;
+  async function update() {
+    const my = ++generation;
+    writeUrl();
+    layerOptions();
+    const dataKey = index.inits.find((x) => x.key === state.init).data;
+    const trainData = load(`train/${state.data}.json`);
+    const layers = await load(`layers/${dataKey}-${state.act}.json`);
+    if (my !== generation) return;
+    const key = `${state.width}/${state.scale}`;
+    const cs = layers.cases[key];
+    if (!cs) throw new Error(`explorer: no setting ${key} in layers/${dataKey}-${state.act}.json`);
+    drawLayers(cs);
+    // The first draw: the layers view, before the training view's larger file is in.
+    if (!root.hasAttribute('data-first-draw')) {
+      root.setAttribute('data-first-draw', String(Math.round(performance.now())));
+      root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - scriptStart)));
+    }
+    const train = await trainData;
+    if (my !== generation) return;
+    drawTraining(train);
+    root.setAttribute('data-drawn', `${state.init}-${state.act}-${state.depth}-${state.width}-${state.scale}-${state.layer}-${state.data}`);
+    root.dispatchEvent(new CustomEvent('explorer-drawn'));
+  }
+
+  function drawLayers(cs) {
+    const d = state.depth;
+    const l = state.layer;
+    const sd = cs.sd.slice(0, d);
+    const grad = cs.grad[String(d)];
+    const t = ui.readout;
+    t.textContent = '';
+    el('caption', {}, t, `Layer ${l} of ${d}, width ${state.width}, ${index.seeds} seeds`);
+    const head = el('tr', {}, el('thead', {}, t));
+    for (const h of ['', 'measured (mean ± sd)', 'mean field']) el('th', { scope: 'col' }, head, h);
+    const body = el('tbody', {}, t);
+    const row = (name, id, m, p) => {
+      const tr = el('tr', {}, body);
+      el('th', { scope: 'row' }, tr, name);
+      el('td', { 'data-value': id }, tr, m);
+      el('td', { 'data-value': `${id}-mf` }, tr, p);
+    };
+    const two = (x) => (x === null || !isFinite(x) ? 'nan' : x === 0 ? '0' : Number(x.toPrecision(2)).toString());
+    const pm = (p) => (p && p[0] !== null ? `${fmt(p[0])} ± ${two(p[1])}` : 'overflowed');
+    row(`sd of a${sup(l)}`, 'sd', pm(cs.sd[l - 1]), fmt(cs.mf[l - 1]));
+    row(`sd of ∂L/∂a${sup(l)}`, 'grad', pm(grad[l - 1]), fmt(cs.mfgrad[String(d)][l - 1]));
+    if (cs.sat) row('saturated', 'sat', pm(cs.sat[l - 1]), fmt(cs.mfsat[l - 1]));
+    if (cs.dead) row('dead units', 'dead', pm(cs.dead[l - 1]), '–');
+    const i = index.widths.indexOf(state.width);
+    const init = index.inits.find((x) => x.key === state.init);
+    const act = index.activations.find((x) => x.key === state.act);
+    const gainMatch = /^(.*) \(gain (.*)\)$/.exec(init.init);
+    const initArg = gainMatch ? `${gainMatch[1]} --gain ${gainMatch[2]}` : init.init;
+    ui.cmd.textContent = `initlab layers --init ${initArg} --activation ${act.name} --depth ${d} --width ${state.width} --batch ${index.batches[i]} --input-scale ${state.scale} --seeds ${index.seeds}`;
+    ui.plots.textContent = '';
+    spreadChart(ui.plots, 'Standard deviation of aˡ through depth', sd, cs.mf.slice(0, d), d, 'log scale');
+    spreadChart(ui.plots, 'Standard deviation of ∂L/∂aˡ through depth', grad, cs.mfgrad[String(d)], d, 'log scale');
+    const series = [];
+    if (cs.sat) {
+      series.push(['measured', 'saturated, measured', cs.sat.slice(0, d).map((p) => p[0])]);
+      series.push(['predicted', 'saturated, mean field', cs.mfsat.slice(0, d)]);
+    }
+    if (cs.dead) series.push(['dead', 'dead units, measured', cs.dead.slice(0, d).map((p) => p[0])]);
+    if (series.length) fractionChart(ui.plots, 'Saturated and dead fractions', series, d);
+    else el('p', { class: 'explorer-note' }, ui.plots, `${act.label} neither saturates nor has dead units.`);
+    ui.hists.textContent = '';
+    el('p', { class: 'explorer-note' }, ui.hists, `Histograms of aˡ and hˡ at the preset layers up to ${d}, all ${index.seeds} seeds pooled (ends: the range shown).`);
+    histograms(ui.hists, l, cs.hist, d);
+  }
+
+  function drawTraining(train) {
+    const tr = index.train;
+    const run = train.runs[`${state.init}-${state.act}`];
+    const init = index.inits.find((x) => x.key === state.init);
+    const act = index.activations.find((x) => x.key === state.act);
+    ui.tnote.textContent = `A 2-${tr.hidden.join('-')}-K ${act.label} network on ${train.dataset}, full-batch gradient descent, learning rate ${tr.lr}, seed 0. Thick: ${init.label}; thin: the other initializers. Test accuracy at the end: ${pct(run.test)}${run.diverged !== null ? `; diverged at epoch ${run.diverged}` : ''}.`;
+    ui.tnote.setAttribute('data-test', String(run.test));
+    const p = ui.tplots;
+    p.textContent = '';
+    const others = index.inits.filter((x) => x.key !== state.init).map((x) => train.runs[`${x.key}-${state.act}`]);
+    const losses = [run, ...others].flatMap((r) => r.history.map((h) => h[1]));
+    const lc = chart(p, 'Training loss', { x: [0, tr.epochs], y: range(losses, true), log: true, xlabel: 'epoch', xticks: [0, tr.epochs / 2, tr.epochs] });
+    lc.log = true;
+    for (const o of others) path(lc, o.history.map((h) => [h[0], h[1]]), 'other');
+    path(lc, run.history.map((h) => [h[0], h[1]]), 'measured');
+    const ac = chart(p, 'Training accuracy', { x: [0, tr.epochs], y: [0, 1], xlabel: 'epoch', xticks: [0, tr.epochs / 2, tr.epochs], yfmt: (v) => v.toFixed(2) });
+    for (const o of others) path(ac, o.history.map((h) => [h[0], h[2]]), 'other');
+    path(ac, run.history.map((h) => [h[0], h[2]]), 'measured');
+    const box = el('div', { class: 'explorer-regions' }, p);
+    tr.snapshots.forEach((epoch, k) => {
+      const cell = el('figure', { class: 'explorer-region' }, box);
+      el('figcaption', {}, cell, `epoch ${epoch}`);
+      const size = Math.max(110, Math.min(150, Math.floor(((p.clientWidth || 320) - 24) / 2)));
+      const svg = s('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': `decision regions at epoch ${epoch}` }, cell);
+      const grid = run.regions[k];
+      const n = tr.grid;
+      const cellSize = size / n;
+      if (grid) {
+        for (let i = 0; i < grid.length; i++) {
+          s('rect', { x: (i % n) * cellSize, y: Math.floor(i / n) * cellSize, width: cellSize + 0.5, height: cellSize + 0.5, class: `region c${grid[i]}` }, svg);
+        }
+      } else {
+        s('text', { x: 6, y: size / 2 }, svg, 'diverged');
+      }
+      const R = tr.range;
+      for (const [x, y, c] of train.points) {
+        if (Math.abs(x) > R || Math.abs(y) > R) continue;
+        s('circle', { cx: ((x + R) / (2 * R)) * size, cy: ((R - y) / (2 * R)) * size, r: 1.8, class: `point c${c}` }, svg);
+      }
+    });
+  }
+
+  function fail(e) {
+    const p = el('p', { class: 'explorer-error', role: 'alert' }, root, `The explorer could not load its data: ${e.message}`);
+    console.error(e);
+    return p;
+  }
+
+  load('index.json').then((i) => {
+    index = i;
+    readUrl();
+    build();
+    return update();
+  }).catch(fail);
+  let resize = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resize);
+    resize = setTimeout(() => { if (ui) update().catch(fail); }, 150);
+  });
+})();
