@@ -212,10 +212,28 @@ fn blocks_and_regions(markdown: &str) -> Result<(Vec<CodeBlock>, Vec<Region>)> {
     Ok((blocks, out))
 }
 
-/// What stands between an output block's marker lines for the printed text `printed`.
-pub fn body(printed: &str) -> String {
+/// What stands between an output block's marker lines for the printed text `printed`,
+/// every non-blank line indented by `indent` (the opening marker's own indentation, so an
+/// output inside a list item or a collapsed solution stays inside it).
+pub fn body(printed: &str, indent: &str) -> String {
     let text = printed.trim_end_matches('\n');
-    format!("\n<div class=\"output\">\n\n```text\n{text}\n```\n\n</div>\n\n")
+    let plain = format!("\n<div class=\"output\">\n\n```text\n{text}\n```\n\n</div>\n\n");
+    plain
+        .split_inclusive('\n')
+        .map(|line| {
+            if line.trim().is_empty() {
+                line.to_string()
+            } else {
+                format!("{indent}{line}")
+            }
+        })
+        .collect()
+}
+
+/// The indentation (leading spaces) of the opening marker of region `r`.
+fn indent_of<'a>(markdown: &'a str, r: &Region) -> &'a str {
+    let line = &markdown[r.whole.start..r.body.start];
+    &line[..line.len() - line.trim_start().len()]
 }
 
 fn check_count(regions: &[Region], printed: &[String]) -> Result<()> {
@@ -241,7 +259,7 @@ pub fn fill(markdown: &str, printed: &[String]) -> Result<String> {
     let mut done = 0;
     for (r, text) in regions.iter().zip(printed) {
         out.push_str(&markdown[done..r.body.start]);
-        out.push_str(&body(text));
+        out.push_str(&body(text, indent_of(markdown, r)));
         done = r.body.end;
     }
     out.push_str(&markdown[done..]);
@@ -256,7 +274,7 @@ pub fn stale(markdown: &str, printed: &[String]) -> Result<Vec<usize>> {
     Ok(regions
         .iter()
         .zip(printed)
-        .filter(|(r, text)| markdown[r.body.clone()] != body(text))
+        .filter(|(r, text)| markdown[r.body.clone()] != body(text, indent_of(markdown, r)))
         .map(|(r, _)| r.code_line)
         .collect())
 }
@@ -286,6 +304,18 @@ mod tests {
         assert!(stale(&filled, &printed).unwrap().is_empty());
         assert_eq!(fill(&filled, &printed).unwrap(), filled);
         assert!(filled.contains("```text\n3\n```"));
+    }
+
+    #[test]
+    fn an_indented_output_block_stays_in_its_list_item() {
+        let text = "1. Item.\n\n   ```rust\n   println!(\"hi\");\n   ```\n   <!-- output -->\n   <!-- /output -->\n";
+        let filled = fill(text, &["hi\n".to_string()]).unwrap();
+        assert!(
+            filled.contains("   <!-- output -->\n\n   <div class=\"output\">\n\n   ```text\n   hi\n   ```\n\n   </div>\n\n   <!-- /output -->\n"),
+            "{filled}"
+        );
+        assert!(stale(&filled, &["hi\n".to_string()]).unwrap().is_empty());
+        assert_eq!(stale(text, &["hi\n".to_string()]).unwrap().len(), 1);
     }
 
     #[test]
