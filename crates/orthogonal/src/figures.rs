@@ -215,7 +215,7 @@ pub fn jacobian_spectra(studies: &[&JacobianStudy]) -> book::Result<Figure> {
         "jacobian-spectra",
         format!("Singular values of the Jacobian after {depth} layers, 20 networks"),
     )
-    .x_label("log₁₀ σ (first bin: every σ ≤ 10⁻⁴, zeros too)")
+    .x_label("log₁₀ σ (first bin ≤ −4, incl. 0)")
     .range(-4.0, 1.0)
     .bins(25);
     for s in studies {

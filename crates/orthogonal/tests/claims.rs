@@ -217,6 +217,12 @@ fn the_chapter_states_what_the_experiments_give() {
             );
         }
     }
+    // ReLU: more than half of the singular values are zero or below 10⁻⁴ (the first bin).
+    for s in &studies[2..] {
+        let v = s.log10_sigma();
+        let low = v.iter().filter(|&&x| x < -4.0).count();
+        assert!(2 * low > v.len(), "{}: {low} of {}", s.network.name(), v.len());
+    }
     let last = |i: usize| studies[i].relative_variance()[studies[i].network.depth - 1];
     let pred = |i: usize| studies[i].predicted[studies[i].network.depth - 1].1;
     c.add("spread_tanh_gauss", format!("{:.1}", last(0)))
