@@ -806,7 +806,10 @@ mod tests {
         let m1 = t.iter().sum::<f64>() / d;
         let m2 = t.iter().map(|v| v * v).sum::<f64>() / d;
         assert!(m1.abs() < 5.0 / d.sqrt(), "mean trace {m1}");
-        assert!((m2 - 1.0).abs() < 5.0 * (2.0 / d).sqrt(), "mean square trace {m2}");
+        assert!(
+            (m2 - 1.0).abs() < 5.0 * (2.0 / d).sqrt(),
+            "mean square trace {m2}"
+        );
     }
 
     #[test]

@@ -187,8 +187,7 @@ fn the_chapter_states_what_the_experiments_give() {
             let (m, mut se) = mean_se(&means);
             // ReLU with Gaussian weights: the standard error from the exact finite-width
             // variance of m₁ = tr(JᵀJ)/n, E[m₁²] - E[m₁]², not from the heavy-tailed sample.
-            if s.network.activation == Activation::Relu && s.network.weights == Weights::Gaussian
-            {
+            if s.network.activation == Activation::Relu && s.network.weights == Weights::Gaussian {
                 let (e1, e11, _) = theory::relu_jacobian_moments(s.network.width, k + 1).unwrap();
                 se = ((e11 - e1 * e1) / SEEDS.len() as f64).sqrt();
             }
@@ -221,7 +220,12 @@ fn the_chapter_states_what_the_experiments_give() {
     for s in &studies[2..] {
         let v = s.log10_sigma();
         let low = v.iter().filter(|&&x| x < -4.0).count();
-        assert!(2 * low > v.len(), "{}: {low} of {}", s.network.name(), v.len());
+        assert!(
+            2 * low > v.len(),
+            "{}: {low} of {}",
+            s.network.name(),
+            v.len()
+        );
     }
     let last = |i: usize| studies[i].relative_variance()[studies[i].network.depth - 1];
     let pred = |i: usize| studies[i].predicted[studies[i].network.depth - 1].1;
@@ -356,12 +360,19 @@ fn the_chapter_states_what_the_experiments_give() {
     // Against an independent quadrature (Simpson's rule on [-12, 12] in z), to 1e-9.
     let (m1, m2) = (sech_moment(q, 4), sech_moment(q, 8));
     let per_layer = m2 / (m1 * m1) - 1.0;
-    assert!((r - 16.0 * per_layer).abs() < 1e-9 * r, "{r} vs {}", 16.0 * per_layer);
+    assert!(
+        (r - 16.0 * per_layer).abs() < 1e-9 * r,
+        "{r} vs {}",
+        16.0 * per_layer
+    );
     // Against the series 8q² - 80q³ + (2432/3)q⁴ - ... per layer: its terms alternate and
     // shrink (by about 10q each), so the remainder after the q³ term lies between zero
     // and the q⁴ term.
     let rest = r / 16.0 - (8.0 * q * q - 80.0 * q * q * q);
-    assert!(rest > 0.0 && rest < 2432.0 / 3.0 * initnet::math::powi(q, 4), "{rest}");
+    assert!(
+        rest > 0.0 && rest < 2432.0 / 3.0 * initnet::math::powi(q, 4),
+        "{rest}"
+    );
     c.add("exercise_tanh_spread", format!("{r:.4}"));
 
     claims::check(CHAPTER.markdown, &c).unwrap();
