@@ -227,6 +227,10 @@ fn the_chapter_states_what_the_experiments_give() {
             v.len()
         );
     }
+    c.add(
+        "jac_tanh_mean_pred",
+        format!("{:.3}", studies[1].predicted[nets[1].depth - 1].0),
+    );
     let last = |i: usize| studies[i].relative_variance()[studies[i].network.depth - 1];
     let pred = |i: usize| studies[i].predicted[studies[i].network.depth - 1].1;
     c.add("spread_tanh_gauss", format!("{:.1}", last(0)))
