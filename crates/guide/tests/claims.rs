@@ -464,6 +464,10 @@ fn the_chapter_states_what_the_code_computes() {
         let (_, spread) = theory::jacobian_spectrum(Activation::Tanh, 1.0, &q, orthogonal).unwrap();
         c.add(key, format!("{spread:.digits$}"));
     }
+    // Small pre-activations, q = 10⁻² in every layer (the orthogonal chapter's exercise 2).
+    let (_, small) =
+        theory::jacobian_spectrum(Activation::Tanh, 1.0, &vec![0.01; depth], true).unwrap();
+    c.add("orth.tanh.small", format!("{small:.4}"));
     let q = vec![1.0; depth];
     for (key, orthogonal) in [("orth.relu.gauss", false), ("orth.relu.orth", true)] {
         let (_, spread) = theory::jacobian_spectrum(Activation::Relu, 2.0, &q, orthogonal).unwrap();

@@ -787,6 +787,31 @@ mod tests {
         assert!((m2 - e2).abs() < 5.0 * se2, "{m2} vs {e2}");
     }
 
+    /// A joint statistic of the whole matrix: for Haar W in O(n), the trace has the first
+    /// moments of a standard normal (Diaconis and Shahshahani 1994): E[tr W] = 0,
+    /// E[(tr W)^2] = 1 for n >= 2 and E[(tr W)^4] = 3 for n >= 4. Over 2000 draws of n = 8
+    /// we allow five standard errors: 1/sqrt(2000) for the mean, sqrt(2/2000) for the
+    /// mean square.
+    #[test]
+    fn orthogonal_trace_has_the_haar_moments() {
+        let (n, draws) = (8usize, 2000);
+        let mut r = rng(11);
+        let t: Vec<f64> = (0..draws)
+            .map(|_| {
+                let w = Init::orthogonal().sample(n, n, &mut r).unwrap();
+                (0..n).map(|i| w[[i, i]]).sum::<f64>()
+            })
+            .collect();
+        let d = draws as f64;
+        let m1 = t.iter().sum::<f64>() / d;
+        let m2 = t.iter().map(|v| v * v).sum::<f64>() / d;
+        assert!(m1.abs() < 5.0 / d.sqrt(), "mean trace {m1}");
+        assert!(
+            (m2 - 1.0).abs() < 5.0 * (2.0 / d).sqrt(),
+            "mean square trace {m2}"
+        );
+    }
+
     #[test]
     fn parses_every_documented_name() {
         for (text, init) in [

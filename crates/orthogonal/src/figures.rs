@@ -73,22 +73,31 @@ pub fn product_spectra(gaussian: &ProductStudy) -> book::Result<Figure> {
 }
 
 /// Epochs to reach the loss threshold against depth, median over seeds, for the three
-/// starts, with Saxe's prediction for the aligned start and the budget.
+/// starts, with Saxe's prediction for the aligned start and the budget. A median above the
+/// budget is drawn as a dot on the budget line ("> budget"). The random orthogonal and
+/// Gaussian starts are drawn at L − 0.1 and L + 0.1, so that neither hides the other.
 pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
     let xs: Vec<f64> = study.depths.iter().map(|&l| l as f64).collect();
-    let budget = study.setting.max_epochs as f64 + 1.0;
+    let max = study.setting.max_epochs as f64;
     let mut chart = LineChart::new(
         "saxe-epochs",
         "Epochs to learn a linear map, by depth (median of 20 runs)",
     )
     .x_label("depth L (layers)")
     .y_label("epochs to loss ≤ 0.01")
-    .log_y()
     .legend(SeriesLabelPosition::UpperLeft);
+    chart = chart.series_in(
+        Series::new(
+            format!("budget ({} epochs)", study.setting.max_epochs),
+            vec![(xs[0] - 0.1, max), (xs[xs.len() - 1] + 0.1, max)],
+        ),
+        Mark::Dashed,
+        4,
+    );
     for (i, start) in saxe::Start::ALL.iter().enumerate() {
         let ys: Vec<f64> = (0..xs.len()).map(|d| study.median(i, d)).collect();
-        let mut series = Series::from_xy(format!("{}: measured", start.name()), &xs, &ys)?;
         if i == 0 {
+            let series = Series::from_xy(format!("{}: measured", start.name()), &xs, &ys)?;
             let pred = Series::from_xy(
                 "aligned: Saxe et al.'s prediction",
                 &xs,
@@ -100,25 +109,28 @@ pub fn saxe_epochs(study: &SaxeStudy) -> book::Result<Figure> {
             )?;
             chart = chart.measured_and_predicted(series, pred, 0);
         } else {
-            // A median above the budget is not drawn: the budget line stands for it. The
-            // Gaussian line is dashed, so that it stays visible where it meets the other.
-            series.label = format!("{}: median", start.name());
-            series.points.retain(|p| p.1 < budget);
+            let dx = if i == 1 { -0.1 } else { 0.1 };
+            let points: Vec<(f64, f64)> = xs.iter().map(|&x| x + dx).zip(ys).collect();
+            let (arrived, over): (Vec<_>, Vec<_>) = points.iter().partition(|p| p.1 <= max);
             let mark = if i == 1 { Mark::Line } else { Mark::Dashed };
-            chart = chart.series_in(series, mark, i);
+            chart = chart.series_in(
+                Series::new(format!("{}: median", start.name()), arrived),
+                mark,
+                i,
+            );
+            if !over.is_empty() {
+                let on_budget = over.iter().map(|p| (p.0, max)).collect();
+                chart = chart.series_in(
+                    Series::new(
+                        format!("{}: median > {}", start.name(), study.setting.max_epochs),
+                        on_budget,
+                    ),
+                    Mark::Points,
+                    i,
+                );
+            }
         }
     }
-    chart = chart.series_in(
-        Series::new(
-            format!(
-                "budget ({} epochs; medians above it)",
-                study.setting.max_epochs
-            ),
-            vec![(xs[0], budget), (xs[xs.len() - 1], budget)],
-        ),
-        Mark::Dashed,
-        3,
-    );
     Ok(chart.markers().render()?)
 }
 
@@ -146,7 +158,8 @@ pub fn jacobian_spread(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     Ok(chart.render()?)
 }
 
-/// The mean squared singular value of the Jacobian by depth, measured (mean over seeds)
+/// The mean squared singular value of the Jacobian by depth, measured (mean over seeds;
+/// Gaussian weights drawn a quarter layer left of l, orthogonal ones a quarter right)
 /// beside the mean field's product of χ₁ (dashed), log scale.
 pub fn jacobian_mean(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     let mut chart = LineChart::new(
@@ -162,8 +175,20 @@ pub fn jacobian_mean(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     let mut predicted_for = Vec::new();
     for (i, s) in studies.iter().enumerate() {
         let name = s.network.name();
+        // Gaussian dots a quarter layer left, orthogonal ones a quarter right: the two
+        // kinds of weights have nearly the same mean, and neither may hide the other.
+        let dx = match s.network.weights {
+            Weights::Gaussian => -0.25,
+            Weights::Orthogonal => 0.25,
+        };
+        let points = s
+            .mean_lambda()
+            .iter()
+            .enumerate()
+            .map(|(k, &m)| (k as f64 + 1.0 + dx, m))
+            .collect();
         chart = chart.series_in(
-            Series::from_ys_1(format!("{name}: measured"), &s.mean_lambda()),
+            Series::new(format!("{name}: measured"), points),
             Mark::Points,
             i,
         );
@@ -182,14 +207,15 @@ pub fn jacobian_mean(studies: &[&JacobianStudy]) -> book::Result<Figure> {
 }
 
 /// Histograms of log10 σ of the Jacobian at the last layer, one panel per network;
-/// singular values below 10⁻⁴ (numerically zero for ReLU) are counted in the first bin.
+/// singular values below 10⁻⁴ (for ReLU many are exactly zero) are counted in the first
+/// bin, whose lower edge the CSV gives as -inf.
 pub fn jacobian_spectra(studies: &[&JacobianStudy]) -> book::Result<Figure> {
     let depth = studies.first().map_or(0, |s| s.network.depth);
     let mut chart = HistogramPanel::new(
         "jacobian-spectra",
         format!("Singular values of the Jacobian after {depth} layers, 20 networks"),
     )
-    .x_label("log₁₀ σ")
+    .x_label("log₁₀ σ (first bin ≤ −4, incl. 0)")
     .range(-4.0, 1.0)
     .bins(25);
     for s in studies {
@@ -200,12 +226,23 @@ pub fn jacobian_spectra(studies: &[&JacobianStudy]) -> book::Result<Figure> {
             .collect();
         chart = chart.panel(s.network.name(), &v);
     }
-    Ok(chart.render()?)
+    let mut figure = chart.render()?;
+    // The first bin holds everything below its upper edge: its lower edge is -∞.
+    figure.csv = figure
+        .csv
+        .lines()
+        .map(|row| match row.split_once("\",-4,") {
+            Some((panel, rest)) => format!("{panel}\",-inf,{rest}\n"),
+            None => format!("{row}\n"),
+        })
+        .collect();
+    Ok(figure)
 }
 
 /// The loss of the deep tanh network by step, Gaussian and orthogonal weights each at its
 /// best rate: the median over seeds (solid) and the seed nearest the other curve (dashed:
-/// the fastest Gaussian run, the slowest orthogonal one), log scale.
+/// the fastest Gaussian run, the slowest orthogonal one), and the Gaussian median at the
+/// orthogonal rate (dots), log scale.
 pub fn speed_curves(study: &SpeedStudy) -> book::Result<Figure> {
     let sp = &study.speed;
     let mut chart = LineChart::new(
@@ -220,6 +257,20 @@ pub fn speed_curves(study: &SpeedStudy) -> book::Result<Figure> {
     .y_label("loss ‖H − Y‖² / ‖Y‖² (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::LowerLeft);
+    // The Gaussian networks at the orthogonal networks' rate: their median, every fifth
+    // step, as dots.
+    let tied: Vec<(f64, f64)> = study
+        .median_tied()
+        .iter()
+        .enumerate()
+        .filter(|(t, _)| t % 5 == 0)
+        .map(|(t, &l)| (t as f64, l))
+        .collect();
+    chart = chart.series_in(
+        Series::new(format!("Gaussian (η = {}): median", study.best[1]), tied),
+        Mark::Points,
+        2,
+    );
     let names = ["Gaussian", "orthogonal"];
     for (w, name) in names.iter().enumerate() {
         let median = study.median(w);

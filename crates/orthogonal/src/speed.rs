@@ -118,12 +118,14 @@ pub struct SpeedStudy {
     pub sweep: Vec<Vec<f64>>,
     /// `grew[w][r]`: how many sweep runs end above their initial loss (or diverge).
     pub grew: Vec<Vec<usize>>,
-    /// Each initializer's best rate (lowest `sweep`).
+    /// Each initializer's best stable rate: the lowest `sweep` among the rates at which no
+    /// sweep run ends above its start.
     pub best: [f64; 2],
     /// `losses[w][s][t]`: the loss of seed s before step t at the best rate.
     pub losses: Vec<Vec<Vec<f64>>>,
     /// `tied[s][t]`: the Gaussian network of seed s trained at the orthogonal one's best
-    /// rate, the comparison at one rate for both.
+    /// rate, the comparison at one rate for both (the same runs as `losses[0]` when both
+    /// best rates agree).
     pub tied: Vec<Vec<f64>>,
 }
 
@@ -188,7 +190,17 @@ impl SpeedStudy {
                     .collect();
                 row.push(median(lns));
             }
-            let k = (0..RATES.len())
+            // The best stable rate: the lowest median among the rates at which no sweep
+            // run ends above its start (all rates if none is stable). A median alone would
+            // pick a rate at the edge of instability, where some runs blow up.
+            let stable: Vec<usize> = (0..RATES.len()).filter(|&r| grew_row[r] == 0).collect();
+            let candidates = if stable.is_empty() {
+                (0..RATES.len()).collect()
+            } else {
+                stable
+            };
+            let k = candidates
+                .into_iter()
                 .min_by(|&a, &b| row[a].total_cmp(&row[b]))
                 .unwrap_or(0);
             best[i] = RATES[k];
@@ -236,6 +248,14 @@ impl SpeedStudy {
     pub fn median(&self, w: usize) -> Vec<f64> {
         (0..=self.speed.steps)
             .map(|t| median(self.losses[w].iter().map(|l| l[t]).collect()))
+            .collect()
+    }
+
+    /// The median over seeds of the loss before every step of the Gaussian networks
+    /// trained at the orthogonal ones' best rate ([`SpeedStudy::tied`]).
+    pub fn median_tied(&self) -> Vec<f64> {
+        (0..=self.speed.steps)
+            .map(|t| median(self.tied.iter().map(|l| l[t]).collect()))
             .collect()
     }
 
