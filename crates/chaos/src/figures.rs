@@ -100,6 +100,7 @@ pub fn depth_scales(points: &[Criticality]) -> Result<Figure, Error> {
         .map(|p| p.1)
         .fold(f64::INFINITY, f64::min);
     let line = vec![(critical, bottom), (critical, DEPTH_SCALE_TOP)];
+    let (below, above): (Vec<_>, Vec<_>) = xi_c.into_iter().partition(|p| p.0 < critical);
     Ok(LineChart::new(
         "depth-scales",
         "Depth scales of a deep tanh network, σ_b² = 0.05",
@@ -108,7 +109,9 @@ pub fn depth_scales(points: &[Criticality]) -> Result<Figure, Error> {
     .y_label("depth scale in layers (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight)
-    .series_in(Series::new("ξ_c, correlations", xi_c), Mark::Line, 0)
+    // ξ_c in two pieces, so that no line joins the two sides across the divergence.
+    .series_in(Series::new("ξ_c, correlations", below), Mark::Line, 0)
+    .series_in(Series::new("", above), Mark::Line, 0)
     .series_in(Series::new("ξ_q, lengths", xi_q), Mark::Dashed, 1)
     .series_in(
         Series::new(format!("critical σ_w²* = {critical:.3}"), line),

@@ -77,8 +77,10 @@ fn the_chapter_states_what_the_experiments_give() {
     let near_top = |side: f64| {
         scales.iter().any(|p| {
             (p.sigma_w2 - critical) * side > 0.0
-                && p.xi_c
-                    .is_some_and(|x| (0.3 * chaos::figures::DEPTH_SCALE_TOP..=chaos::figures::DEPTH_SCALE_TOP).contains(&x))
+                && p.xi_c.is_some_and(|x| {
+                    (0.3 * chaos::figures::DEPTH_SCALE_TOP..=chaos::figures::DEPTH_SCALE_TOP)
+                        .contains(&x)
+                })
         })
     };
     assert!(near_top(-1.0) && near_top(1.0));
@@ -118,7 +120,10 @@ fn the_chapter_states_what_the_experiments_give() {
         .add("phase_bound", format!("{:.0}%", 100.0 * bound))
         .add(
             "phase_interp",
-            format!("{}%", up(100.0 * interp.iter().fold(0.0, |a: f64, &b| a.max(b)), 1)),
+            format!(
+                "{}%",
+                up(100.0 * interp.iter().fold(0.0, |a: f64, &b| a.max(b)), 1)
+            ),
         )
         .add(
             "phase_small_gap",
@@ -137,7 +142,9 @@ fn the_chapter_states_what_the_experiments_give() {
     .unwrap();
     let mut gap_200: f64 = 0.0;
     for b in 0..wide.sigma_b2.len() {
-        let m = wide.measured_critical(b).expect("crosses inside the narrower grid");
+        let m = wide
+            .measured_critical(b)
+            .expect("crosses inside the narrower grid");
         let i = wide.interpolated_critical(b).unwrap().unwrap();
         gap_200 = gap_200.max((m / i - 1.0).abs());
     }
