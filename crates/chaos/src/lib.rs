@@ -23,5 +23,12 @@ pub const CHAPTER: book::Chapter = book::Chapter {
     markdown: book::include_chapter!(),
     seeds: &SEEDS,
     figures: figures::figures,
-    generated: book::nothing_generated,
+    generated,
 };
+
+/// The chapter's generated block: the trainability grid as a table, the text the chapter's
+/// code prints (`grid.table()?`).
+pub fn generated() -> book::Result<Vec<book::Generated>> {
+    let grid = trainability::Grid::chapter(&SEEDS)?;
+    Ok(vec![book::Generated::new("trainability", grid.table()?)])
+}

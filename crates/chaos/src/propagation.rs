@@ -1,6 +1,6 @@
 //! Two inputs through a deep tanh network at initialization: their correlation layer by
 //! layer, measured in finite networks beside the mean field's c-map, and the growth of a
-//! small difference between them, whose per-layer factor is χ₁.
+//! small difference between them, whose square grows by a factor χ₁ per layer.
 
 use initnet::ndarray::Array2;
 use initnet::random::{Distribution, StandardNormal, rng};
@@ -189,9 +189,10 @@ impl CorrelationStudy {
     }
 }
 
-/// The chapter's correlation settings: width 200, depth 30, σ_b² = 0.05 (as Schoenholz et
-/// al.), inputs of correlation 0.5, and σ_w² in the ordered phase (1), at the critical
-/// point (≈ 1.76) and in the chaotic phase (4).
+/// The chapter's correlation settings: width 200, depth 30, σ_b² = 0.05 (the bias of
+/// Schoenholz et al.'s experiments), inputs of correlation 0.5, and σ_w² in the ordered
+/// phase (1), at the critical point (≈ 1.76, computed by `theory::tanh_critical_sigma_w2`)
+/// and in the chaotic phase (4).
 pub const CORRELATION_WIDTH: usize = 200;
 /// Depth of the correlation study.
 pub const CORRELATION_DEPTH: usize = 30;
@@ -303,12 +304,32 @@ impl PhaseStudy {
     /// The measured critical σ_w² for σ_b² index `b`: where the measured ln χ₁ first
     /// crosses 0, by linear interpolation between the grid's points; None if it does not.
     pub fn measured_critical(&self, b: usize) -> Option<f64> {
-        let m = self.log_chi1.get(b)?;
-        (1..m.len()).find_map(|i| {
-            (m[i - 1] < 0.0 && m[i] >= 0.0).then(|| {
-                let t = -m[i - 1] / (m[i] - m[i - 1]);
-                self.sigma_w2[i - 1] + t * (self.sigma_w2[i] - self.sigma_w2[i - 1])
-            })
-        })
+        first_crossing(&self.sigma_w2, self.log_chi1.get(b)?)
     }
+
+    /// What the same interpolation finds from the mean field's exact ln χ₁ on the same
+    /// grid, for σ_b² index `b`: the part of the measured crossing's error that comes from
+    /// the grid alone; None if it does not cross.
+    pub fn interpolated_critical(&self, b: usize) -> Result<Option<f64>, Error> {
+        let Some(&sigma_b2) = self.sigma_b2.get(b) else {
+            return Ok(None);
+        };
+        let exact = self
+            .sigma_w2
+            .iter()
+            .map(|&w| Ok(math::ln(Criticality::tanh(w, sigma_b2)?.chi1)))
+            .collect::<Result<Vec<f64>, Error>>()?;
+        Ok(first_crossing(&self.sigma_w2, &exact))
+    }
+}
+
+/// Where `ys` (over the increasing `xs`) first crosses 0 from below, by linear
+/// interpolation between the two points around the crossing; None if it does not.
+pub fn first_crossing(xs: &[f64], ys: &[f64]) -> Option<f64> {
+    (1..ys.len().min(xs.len())).find_map(|i| {
+        (ys[i - 1] < 0.0 && ys[i] >= 0.0).then(|| {
+            let t = -ys[i - 1] / (ys[i] - ys[i - 1]);
+            xs[i - 1] + t * (xs[i] - xs[i - 1])
+        })
+    })
 }

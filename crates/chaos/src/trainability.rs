@@ -178,23 +178,34 @@ impl Grid {
             .collect()
     }
 
-    /// The grid as text: a row per depth, per σ_w² the mean final training accuracy and,
-    /// in brackets, how many seeds reached the threshold.
-    pub fn table(&self) -> String {
-        let mut out = String::from("depth");
-        for w in &self.sigma_w2 {
-            out += &format!("    σ_w² = {w:.2}");
+    /// The grid as a markdown table, a row per σ_w²: its 6 ξ_c from the mean field (at the
+    /// task's σ_b²), then per depth the mean final training accuracy and how many seeds
+    /// reached the threshold. A σ_w² whose ξ_c diverges (the critical point) shows "∞".
+    pub fn table(&self) -> Result<String, Error> {
+        let mut out = String::from("| $\\sigma_w^2$ | $6\\,\\xi_c$ |");
+        for d in &self.depths {
+            out += &format!(" depth {d} |");
+        }
+        out += "\n| ---: | ---: |";
+        for _ in &self.depths {
+            out += " ---: |";
         }
         out.push('\n');
         let acc = self.mean_accuracy();
-        for (d, row) in self.accuracy.iter().enumerate() {
-            out += &format!("{:5}", self.depths[d]);
-            for (w, runs) in row.iter().enumerate() {
+        for (w, &sigma_w2) in self.sigma_w2.iter().enumerate() {
+            let k = theory::Criticality::tanh(sigma_w2, self.task.sigma_b2)?;
+            let six = k
+                .xi_c
+                .filter(|x| *x < 1e3)
+                .map_or("∞".to_string(), |x| format!("{:.1}", 6.0 * x));
+            out += &format!("| {sigma_w2:.2} | {six} |");
+            for (d, row) in self.accuracy.iter().enumerate() {
+                let runs = &row[w];
                 let ok = runs.iter().filter(|&&a| a >= self.task.threshold).count();
-                out += &format!("   {:.2} ({ok:2}/{})", acc[d][w], runs.len());
+                out += &format!(" {:.2} ({ok}/{}) |", acc[d][w], runs.len());
             }
             out.push('\n');
         }
-        out
+        Ok(out)
     }
 }

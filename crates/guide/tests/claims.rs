@@ -477,11 +477,13 @@ fn the_chapter_states_what_the_code_computes() {
 
     // ---- Criticality: the critical gain and the depth scale at g = 1 with a bias ----------
     for (i, b) in [(1, 0.05), (2, 0.2)] {
-        let g = guide::theory::tanh_critical_sigma_w2(b).unwrap().sqrt();
+        let w = guide::theory::tanh_critical_sigma_w2(b).unwrap();
+        let g = w.sqrt();
         let k = guide::theory::Criticality::tanh(1.0, b).unwrap();
         assert!(k.chi1 < 1.0, "g = 1 with a bias is ordered");
         c.add(&format!("crit.b{i}"), b)
             .add(&format!("crit.g{i}"), format!("{g:.3}"))
+            .add(&format!("crit.w{i}"), format!("{w:.3}"))
             .add(&format!("crit.xi{i}"), format!("{:.2}", k.xi_c.unwrap()));
     }
     let k = guide::theory::Criticality::tanh(1.0, 0.0).unwrap();
