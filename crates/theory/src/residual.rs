@@ -87,8 +87,11 @@ pub fn normalized_residual_q(q0: f64, alpha: f64, gamma: f64, blocks: usize) -> 
 /// input and a branch of gain r after it: q^l = q^{l-1} + α² r (ε neglected: the exact
 /// increment is α² r σ²/(σ² + ε), σ² the variance the normalization divides by).
 pub fn pre_norm_residual_q(q0: f64, alpha: f64, gain: f64, blocks: usize) -> Result<Vec<f64>> {
+    non_negative("mean square q^0", q0)?;
     non_negative("branch gain r", gain)?;
-    normalized_residual_q(q0, alpha * gain.sqrt(), 1.0, blocks)
+    initnet::error::finite("branch scale alpha", alpha)?;
+    let step = alpha * alpha * gain;
+    Ok((0..=blocks).map(|l| q0 + l as f64 * step).collect())
 }
 
 #[cfg(test)]
