@@ -947,9 +947,18 @@ mod tests {
             .norm(Some(NormKind::Layer))
             .norm_position(NormPosition::Pre);
         let net = pre.build(0).unwrap();
-        assert!(net.blocks.iter().all(|b| b.pre_norm.is_some()
-            && b.layers.iter().all(|l| l.norm.is_none())));
-        let t = pre.clone().recipe(Recipe::ZeroGamma).build(0).unwrap().forward(&x).unwrap();
+        assert!(
+            net.blocks
+                .iter()
+                .all(|b| b.pre_norm.is_some() && b.layers.iter().all(|l| l.norm.is_none()))
+        );
+        let t = pre
+            .clone()
+            .recipe(Recipe::ZeroGamma)
+            .build(0)
+            .unwrap()
+            .forward(&x)
+            .unwrap();
         assert_eq!(t.x[l], t.x[0]);
         assert!(spec.clone().build(0).unwrap().blocks[0].pre_norm.is_none());
         assert_eq!("pre".parse::<NormPosition>(), Ok(NormPosition::Pre));

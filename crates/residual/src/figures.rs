@@ -100,7 +100,11 @@ pub fn signal_tamed(study: &ProfileStudy) -> book::Result<Figure> {
     .x_label("block l")
     .y_label("mean square qˡ of xˡ")
     .legend(SeriesLabelPosition::UpperLeft);
-    for (name, color) in [("pre-LN", PURPLE), ("BatchNorm", BLACK), ("α = 1/√L", GREEN)] {
+    for (name, color) in [
+        ("pre-LN", PURPLE),
+        ("BatchNorm", BLACK),
+        ("α = 1/√L", GREEN),
+    ] {
         chart = chart
             .series_in(
                 every(

@@ -6,8 +6,8 @@ use initnet::ndarray::Array2;
 use initnet::random::{Distribution, Normal};
 use initnet::residual::mean_square;
 use initnet::{
-    Activation, Dataset, Init, Loss, MlpSpec, NormKind, NormPosition, Recipe, ResNet,
-    ResidualSpec, Standardizer, TrainConfig, make_moons, rng, train, train_residual,
+    Activation, Dataset, Init, Loss, MlpSpec, NormKind, NormPosition, Recipe, ResNet, ResidualSpec,
+    Standardizer, TrainConfig, make_moons, rng, train, train_residual,
 };
 
 use crate::speed::{Memo, per_seed};
@@ -43,7 +43,11 @@ pub const SETUPS: [Setup; 6] = [
     Setup::new("Fixup", Recipe::Fixup, None),
     Setup::new("ReZero", Recipe::ReZero, None),
     Setup::new("BatchNorm", Recipe::Plain, Some(NormKind::Batch)),
-    Setup::new("BatchNorm, zero γ", Recipe::ZeroGamma, Some(NormKind::Batch)),
+    Setup::new(
+        "BatchNorm, zero γ",
+        Recipe::ZeroGamma,
+        Some(NormKind::Batch),
+    ),
 ];
 
 /// GPT-2's layout: one layer normalization at each branch's input, x + F(LN(x)), α = 1.
@@ -329,7 +333,10 @@ impl TrainingStudy {
 
     /// The epoch at which each diverged run of setup `i` stopped (1 for the first step).
     pub fn divergence_epochs(&self, i: usize) -> Vec<usize> {
-        self.outcomes[i].iter().filter_map(|o| o.diverged_at).collect()
+        self.outcomes[i]
+            .iter()
+            .filter_map(|o| o.diverged_at)
+            .collect()
     }
 
     /// The paired difference, setup `i`'s final accuracy minus the linear baseline's on

@@ -109,7 +109,12 @@ fn the_chapter_states_what_the_experiments_give() {
         let data = setting.data(0).unwrap();
         let spec = setting.spec(&PRE_LN);
         let one = spec.build(0).unwrap().forward(&data.x).unwrap();
-        let three = spec.weight_scale(3.0).build(0).unwrap().forward(&data.x).unwrap();
+        let three = spec
+            .weight_scale(3.0)
+            .build(0)
+            .unwrap()
+            .forward(&data.x)
+            .unwrap();
         for (a, b) in one.branch.iter().zip(&three.branch).take(1) {
             for (u, v) in a.iter().zip(b) {
                 assert!((v - 9.0 * u).abs() <= 1e-12 * (1.0 + v.abs()), "{u} {v}");
@@ -150,7 +155,10 @@ fn the_chapter_states_what_the_experiments_give() {
     }
     // The linear baseline has converged: twice the epochs give the same accuracy.
     for (&seed, &acc) in SEEDS.iter().zip(&training.linear).take(5) {
-        assert_eq!(linear_baseline(&setting, seed, 2 * LINEAR_EPOCHS).unwrap(), acc);
+        assert_eq!(
+            linear_baseline(&setting, seed, 2 * LINEAR_EPOCHS).unwrap(),
+            acc
+        );
     }
     // α = 1/√L, Fixup and ReZero end within 0.02 of the baseline on average; the two
     // batch-normalized networks beat it by more than five standard errors, BatchNorm on
