@@ -692,6 +692,13 @@ pub fn residual(cfg: &ResidualConfig) -> Result<ResidualReport, Error> {
         }
         .into());
     }
+    if cfg.recipe == Recipe::ZeroGamma && cfg.norm.is_none() {
+        return Err(Error::Invalid(
+            "the zero-gamma recipe sets the scale of each branch's last normalization to 0: \
+             it needs --norm batch or --norm layer"
+                .to_string(),
+        ));
+    }
     let net = ResidualSpec::new(cfg.width, cfg.width, cfg.width, cfg.blocks)
         .recipe(cfg.recipe)
         .norm(cfg.norm)
@@ -1415,6 +1422,11 @@ mod tests {
             recipe: initnet::Recipe::ZeroGamma,
             ..cfg
         };
-        assert!(residual(&zero_gamma_without_norm).is_err());
+        assert!(
+            residual(&zero_gamma_without_norm)
+                .unwrap_err()
+                .to_string()
+                .contains("needs --norm batch or --norm layer")
+        );
     }
 }

@@ -368,7 +368,7 @@ fn bad_values_exit_1_with_the_library_message() {
         ),
         (
             vec!["residual", "--recipe", "zero-gamma"],
-            "error: cannot parse residual recipe \"zero-gamma\": zero-gamma needs a normalization (batch or layer)\n",
+            "error: the zero-gamma recipe sets the scale of each branch's last normalization to 0: it needs --norm batch or --norm layer\n",
         ),
         (
             vec!["train", "--optimizer", "adam", "--momentum", "0.9"],

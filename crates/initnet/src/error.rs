@@ -71,6 +71,13 @@ pub enum Error {
         /// The widths that were given.
         widths: Vec<usize>,
     },
+    /// A setting that another setting needs and that was not given, for example a
+    /// normalization for the zero-γ recipe.
+    #[error("missing {what}")]
+    Missing {
+        /// What is missing, and what needs it.
+        what: &'static str,
+    },
     /// A textual specification (an initializer or activation name) that does not parse.
     #[error("cannot parse {what} {text:?}: {reason}")]
     Parse {

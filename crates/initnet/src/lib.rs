@@ -64,7 +64,7 @@ pub use loss::{Loss, log_sum_exp, softmax};
 pub use lsuv::{LsuvLayer, lsuv};
 pub use network::{Dense, Gradients, Mlp, MlpSpec, Trace};
 pub use norm::{Norm, NormKind};
-pub use residual::{Recipe, ResNet, ResidualSpec, train_residual};
+pub use residual::{NormPosition, Recipe, ResNet, ResidualSpec, train_residual};
 pub use stats::{
     Histogram, LayerStats, dead_fraction, layer_stats, mean_std, normal_cdf, saturated_fraction,
     zero_fraction,

@@ -240,6 +240,14 @@ mod tests {
     }
 
     /// Every gradient against central differences of L = Σ c ⊙ y (c fixed, random).
+    ///
+    /// The tolerance: L sums 20 terms c·y, each of order 1 to 10 here (|γ| ≤ 2, |x̂| ≤ 2,
+    /// |c| ≲ 3), so one evaluation of L is rounded by at most about 20 · 10 · 2⁻⁵³ ≈ 2e-14
+    /// in absolute terms; the central difference divides the difference of two such
+    /// evaluations by 2h = 2e-6, a rounding error of at most 2e-14/1e-6 = 2e-8. Its
+    /// truncation error is h²/6 times a third derivative of order 10: below 1e-11. The
+    /// bound 1e-7 leaves a factor of five above the worst case (typical errors are near
+    /// 1e-9, the rounding of terms of order one).
     #[test]
     fn gradients_match_finite_differences() {
         for kind in [NormKind::Batch, NormKind::Layer] {

@@ -14,8 +14,17 @@
 //!
 //! (N is the identity without normalization), and the block returns x + α F(x), with the
 //! branch scale α fixed or trained. This is the layout of He et al.'s residual blocks
-//! (normalization after each product, the last one before the addition), on vectors.
-//! [`Recipe`] names the initializations the book compares.
+//! (normalization after each product, the last one before the addition), on vectors:
+//! [`NormPosition::Post`]. With [`NormPosition::Pre`] the branch has one normalization,
+//! at its input, and no other: the block returns x + α F(N(x)) with
+//!
+//! ```text
+//! pre-norm:    F(h) = W² f(W¹ h + b¹) + b²,  h = N(x)
+//! ```
+//!
+//! the layout of GPT-2 and most Transformers since ("pre-LN"): the branch's output is not
+//! normalized, so the skip path x grows with the blocks. [`Recipe`] names the
+//! initializations the book compares.
 
 use ndarray::{Array1, Array2, Axis};
 
@@ -45,7 +54,8 @@ pub enum Recipe {
     /// block starting at 0, so every block starts as the identity.
     ReZero,
     /// Zero-γ (Goyal et al., 2017): the scale γ of the last normalization of every branch
-    /// starts at 0, α = 1. Needs a normalization.
+    /// (with [`NormPosition::Pre`], of its only one) starts at 0, α = 1. Needs a
+    /// normalization.
     ZeroGamma,
 }
 
@@ -67,6 +77,33 @@ impl std::str::FromStr for Recipe {
     }
 }
 
+/// Where a branch's normalization sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NormPosition {
+    /// After each dense layer of the branch, the last one before the addition:
+    /// x + α N₂(W² f(N₁(W¹ x))) (He et al.'s ResNets).
+    #[default]
+    Post,
+    /// Once, at the branch's input: x + α F(N(x)) (GPT-2's "pre-LN" blocks). The branch's
+    /// output is not normalized.
+    Pre,
+}
+
+impl std::str::FromStr for NormPosition {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "post" => Ok(NormPosition::Post),
+            "pre" => Ok(NormPosition::Pre),
+            _ => Err(Error::Parse {
+                what: "normalization position",
+                text: s.to_string(),
+                reason: "expected post or pre".to_string(),
+            }),
+        }
+    }
+}
+
 /// Everything needed to build a residual network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResidualSpec {
@@ -82,8 +119,10 @@ pub struct ResidualSpec {
     pub branch_layers: usize,
     /// The activation f inside the branches.
     pub activation: Activation,
-    /// A normalization after each dense layer of a branch, or none.
+    /// A normalization in every branch (where: [`ResidualSpec::norm_position`]), or none.
     pub norm: Option<NormKind>,
+    /// After each dense layer of a branch, or once at its input.
+    pub norm_position: NormPosition,
     /// How the blocks start.
     pub recipe: Recipe,
     /// Multiplies the standard deviation of every branch weight drawn (1 for the recipe's
@@ -103,6 +142,7 @@ impl ResidualSpec {
             branch_layers: 2,
             activation: Activation::Relu,
             norm: None,
+            norm_position: NormPosition::Post,
             recipe: Recipe::Plain,
             weight_scale: 1.0,
         }
@@ -115,6 +155,12 @@ impl ResidualSpec {
     /// With this normalization after each dense layer of a branch.
     pub fn norm(mut self, norm: Option<NormKind>) -> Self {
         self.norm = norm;
+        self
+    }
+    /// With the normalization at this position (after each layer, the default, or once
+    /// at the branch's input).
+    pub fn norm_position(mut self, position: NormPosition) -> Self {
+        self.norm_position = position;
         self
     }
     /// With this many dense layers per branch (1 or 2).
@@ -149,9 +195,11 @@ pub struct BranchLayer {
     pub norm: Option<Norm>,
 }
 
-/// One residual block x ← x + α F(x).
+/// One residual block x ← x + α F(x), or x ← x + α F(N(x)) with a pre-normalization.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
+    /// The normalization N at the branch's input ([`NormPosition::Pre`]), if any.
+    pub pre_norm: Option<Norm>,
     /// The branch's dense layers (one or two).
     pub layers: Vec<BranchLayer>,
     /// The branch scale α.
@@ -202,6 +250,7 @@ pub struct ResTrace {
     /// The logits.
     pub logits: Array2<f64>,
     caches: Vec<Vec<LayerCache>>,
+    pre_caches: Vec<Option<NormCache>>,
 }
 
 /// The gradients of every parameter, and dL/dx^l of every block.
@@ -213,6 +262,8 @@ pub struct ResGrads {
     pub stem_b: Array1<f64>,
     /// Per block, per branch layer: (dW, db, dγ, dβ) (the last two empty without a norm).
     pub layers: Vec<Vec<LayerGrads>>,
+    /// Per block, (dγ, dβ) of its pre-normalization (both empty without one).
+    pub pre_norm: Vec<(Array1<f64>, Array1<f64>)>,
     /// dL/dα per block.
     pub alpha: Vec<f64>,
     /// dL/dW of the head.
@@ -278,12 +329,11 @@ impl ResNet {
             });
         }
         if spec.recipe == Recipe::ZeroGamma && spec.norm.is_none() {
-            return Err(Error::Parse {
-                what: "residual recipe",
-                text: "zero-gamma".to_string(),
-                reason: "zero-gamma needs a normalization (batch or layer)".to_string(),
+            return Err(Error::Missing {
+                what: "normalization (batch or layer) for the zero-gamma recipe",
             });
         }
+        let pre = spec.norm_position == NormPosition::Pre;
         let n = spec.width;
         let blocks_f = spec.blocks as f64;
         let mut g = rng(seed);
@@ -301,6 +351,7 @@ impl ResNet {
                 };
                 let norm = match spec.norm {
                     None => None,
+                    Some(_) if pre => None,
                     Some(kind) => {
                         let norm = Norm::new(kind, n)?;
                         Some(if last && spec.recipe == Recipe::ZeroGamma {
@@ -322,7 +373,19 @@ impl ResNet {
                 Recipe::Fixup => (1.0, true),
                 Recipe::ReZero => (0.0, true),
             };
+            let pre_norm = match spec.norm {
+                Some(kind) if pre => {
+                    let norm = Norm::new(kind, n)?;
+                    Some(if spec.recipe == Recipe::ZeroGamma {
+                        norm.with_gamma(0.0)
+                    } else {
+                        norm
+                    })
+                }
+                _ => None,
+            };
             blocks.push(Block {
+                pre_norm,
                 layers,
                 alpha,
                 train_alpha,
@@ -357,6 +420,10 @@ impl ResNet {
             && self.head_b.iter().all(|v| v.is_finite())
             && self.blocks.iter().all(|b| {
                 b.alpha.is_finite()
+                    && b.pre_norm.as_ref().is_none_or(|n| {
+                        n.gamma.iter().all(|v| v.is_finite())
+                            && n.beta.iter().all(|v| v.is_finite())
+                    })
                     && b.layers.iter().all(|l| {
                         l.w.iter().all(|v| v.is_finite())
                             && l.b.iter().all(|v| v.is_finite())
@@ -381,11 +448,11 @@ impl ResNet {
                 got: vec![x.nrows(), x.ncols()],
             });
         }
-        let batch_norm = self.blocks.iter().any(|b| {
-            b.layers
-                .iter()
-                .any(|l| l.norm.as_ref().is_some_and(|n| n.kind == NormKind::Batch))
-        });
+        let is_batch = |n: &Option<Norm>| n.as_ref().is_some_and(|n| n.kind == NormKind::Batch);
+        let batch_norm = self
+            .blocks
+            .iter()
+            .any(|b| is_batch(&b.pre_norm) || b.layers.iter().any(|l| is_batch(&l.norm)));
         if batch_norm && x.nrows() < 2 {
             return Err(Error::TooFewSamples {
                 what: "batch normalization",
@@ -402,9 +469,20 @@ impl ResNet {
         let mut xs = vec![affine(x, &self.stem_w, &self.stem_b)];
         let mut branches = Vec::with_capacity(self.depth());
         let mut caches = Vec::with_capacity(self.depth());
+        let mut pre_caches = Vec::with_capacity(self.depth());
         for block in &self.blocks {
             let x_prev = xs.last().expect("the stem's output");
-            let mut h = x_prev.clone();
+            let mut h = match &block.pre_norm {
+                Some(n) => {
+                    let (y, c) = n.forward_unchecked(x_prev);
+                    pre_caches.push(Some(c));
+                    y
+                }
+                None => {
+                    pre_caches.push(None);
+                    x_prev.clone()
+                }
+            };
             let mut block_caches = Vec::with_capacity(block.layers.len());
             let count = block.layers.len();
             for (i, layer) in block.layers.iter().enumerate() {
@@ -442,6 +520,7 @@ impl ResNet {
             branch: branches,
             logits,
             caches,
+            pre_caches,
         })
     }
 
@@ -461,6 +540,7 @@ impl ResNet {
         let mut dx = vec![Array2::zeros((0, 0)); depth + 1];
         dx[depth] = matmul(d_logits, &self.head_w);
         let mut layers = vec![Vec::new(); depth];
+        let mut pre_norm = vec![(Array1::zeros(0), Array1::zeros(0)); depth];
         let mut alpha = vec![0.0; depth];
         for l in (0..depth).rev() {
             let block = &self.blocks[l];
@@ -491,6 +571,11 @@ impl ResNet {
             }
             grads.reverse();
             layers[l] = grads;
+            if let (Some(n), Some(c)) = (&block.pre_norm, &trace.pre_caches[l]) {
+                let g = n.backward_unchecked(c, &d_h);
+                pre_norm[l] = (g.dgamma, g.dbeta);
+                d_h = g.du;
+            }
             dx[l] = d_out + &d_h;
         }
         let stem_w = matmul(&dx[0].t(), &trace.input);
@@ -499,6 +584,7 @@ impl ResNet {
             stem_w,
             stem_b,
             layers,
+            pre_norm,
             alpha,
             head_w,
             head_b,
@@ -518,7 +604,17 @@ impl ResNet {
         };
         each(&mut self.stem_w.iter_mut(), &mut g.stem_w.iter());
         each(&mut self.stem_b.iter_mut(), &mut g.stem_b.iter());
-        for ((block, lg), &da) in self.blocks.iter_mut().zip(&g.layers).zip(&g.alpha) {
+        for (((block, lg), &da), (dgamma, dbeta)) in self
+            .blocks
+            .iter_mut()
+            .zip(&g.layers)
+            .zip(&g.alpha)
+            .zip(&g.pre_norm)
+        {
+            if let Some(n) = &mut block.pre_norm {
+                each(&mut n.gamma.iter_mut(), &mut dgamma.iter());
+                each(&mut n.beta.iter_mut(), &mut dbeta.iter());
+            }
             for (layer, lg) in block.layers.iter_mut().zip(lg) {
                 each(&mut layer.w.iter_mut(), &mut lg.w.iter());
                 each(&mut layer.b.iter_mut(), &mut lg.b.iter());
@@ -801,6 +897,19 @@ mod tests {
             check_gradients(spec.build(2).unwrap(), false);
             check_gradients(spec.build(3).unwrap(), true);
         }
+        for (layers, norm, recipe) in [
+            (2, NormKind::Layer, Recipe::Plain),
+            (2, NormKind::Batch, Recipe::ZeroGamma),
+            (1, NormKind::Layer, Recipe::Scaled),
+        ] {
+            let spec = ResidualSpec::new(3, 5, 3, 3)
+                .branch_layers(layers)
+                .norm(Some(norm))
+                .norm_position(NormPosition::Pre)
+                .recipe(recipe);
+            check_gradients(spec.build(4).unwrap(), false);
+            check_gradients(spec.build(5).unwrap(), true);
+        }
     }
 
     #[test]
@@ -823,10 +932,37 @@ mod tests {
         assert!(fixup.head_w.iter().all(|&w| w == 0.0));
         let scaled = spec.clone().recipe(Recipe::Scaled).build(0).unwrap();
         assert!((scaled.blocks[0].alpha - 0.25).abs() < 1e-15);
-        assert!(matches!(
-            spec.clone().recipe(Recipe::ZeroGamma).build(0),
-            Err(Error::Parse { .. })
-        ));
+        assert_eq!(
+            spec.clone()
+                .recipe(Recipe::ZeroGamma)
+                .build(0)
+                .unwrap_err()
+                .to_string(),
+            "missing normalization (batch or layer) for the zero-gamma recipe"
+        );
+        // Pre-normalization: one norm at each branch's input, none after the layers; with
+        // zero γ the blocks start as the identity too.
+        let pre = spec
+            .clone()
+            .norm(Some(NormKind::Layer))
+            .norm_position(NormPosition::Pre);
+        let net = pre.build(0).unwrap();
+        assert!(
+            net.blocks
+                .iter()
+                .all(|b| b.pre_norm.is_some() && b.layers.iter().all(|l| l.norm.is_none()))
+        );
+        let t = pre
+            .clone()
+            .recipe(Recipe::ZeroGamma)
+            .build(0)
+            .unwrap()
+            .forward(&x)
+            .unwrap();
+        assert_eq!(t.x[l], t.x[0]);
+        assert!(spec.clone().build(0).unwrap().blocks[0].pre_norm.is_none());
+        assert_eq!("pre".parse::<NormPosition>(), Ok(NormPosition::Pre));
+        assert!("middle".parse::<NormPosition>().is_err());
         assert!(
             spec.clone()
                 .branch_layers(1)

@@ -4,7 +4,7 @@
 
 use book::Error;
 use initnet::residual::ResGrads;
-use initnet::{Loss, NormKind, Recipe, ResNet, TrainConfig, train_residual};
+use initnet::{Loss, NormKind, NormPosition, Recipe, ResNet, TrainConfig, train_residual};
 
 use crate::signal::DeepResidual;
 use crate::speed::{Memo, per_seed};
@@ -91,6 +91,7 @@ impl ScaleStudySettings {
                 name: "LayerNorm",
                 recipe: Recipe::Plain,
                 norm: Some(NormKind::Layer),
+                position: NormPosition::Post,
             })
             .weight_scale(scale)
             .build(seed)?)

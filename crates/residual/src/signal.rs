@@ -6,8 +6,8 @@ use initnet::ndarray::Array2;
 use initnet::random::{Distribution, Normal};
 use initnet::residual::mean_square;
 use initnet::{
-    Activation, Dataset, Loss, NormKind, Recipe, ResNet, ResidualSpec, Standardizer, TrainConfig,
-    make_moons, rng, train_residual,
+    Activation, Dataset, Init, Loss, MlpSpec, NormKind, NormPosition, Recipe, ResNet, ResidualSpec,
+    Standardizer, TrainConfig, make_moons, rng, train, train_residual,
 };
 
 use crate::speed::{Memo, per_seed};
@@ -19,42 +19,49 @@ pub struct Setup {
     pub name: &'static str,
     /// How the blocks start.
     pub recipe: Recipe,
-    /// The normalization after each dense layer of a branch.
+    /// The normalization of each branch.
     pub norm: Option<NormKind>,
+    /// Where it sits: after each dense layer, or once at the branch's input.
+    pub position: NormPosition,
 }
 
-/// The setups the chapter compares, in its order.
+impl Setup {
+    const fn new(name: &'static str, recipe: Recipe, norm: Option<NormKind>) -> Self {
+        Setup {
+            name,
+            recipe,
+            norm,
+            position: NormPosition::Post,
+        }
+    }
+}
+
+/// The setups the chapter trains and compares, in its order.
 pub const SETUPS: [Setup; 6] = [
-    Setup {
-        name: "plain",
-        recipe: Recipe::Plain,
-        norm: None,
-    },
-    Setup {
-        name: "α = 1/√L",
-        recipe: Recipe::Scaled,
-        norm: None,
-    },
-    Setup {
-        name: "Fixup",
-        recipe: Recipe::Fixup,
-        norm: None,
-    },
-    Setup {
-        name: "ReZero",
-        recipe: Recipe::ReZero,
-        norm: None,
-    },
-    Setup {
-        name: "BatchNorm",
-        recipe: Recipe::Plain,
-        norm: Some(NormKind::Batch),
-    },
-    Setup {
-        name: "BatchNorm, zero γ",
-        recipe: Recipe::ZeroGamma,
-        norm: Some(NormKind::Batch),
-    },
+    Setup::new("plain", Recipe::Plain, None),
+    Setup::new("α = 1/√L", Recipe::Scaled, None),
+    Setup::new("Fixup", Recipe::Fixup, None),
+    Setup::new("ReZero", Recipe::ReZero, None),
+    Setup::new("BatchNorm", Recipe::Plain, Some(NormKind::Batch)),
+    Setup::new(
+        "BatchNorm, zero γ",
+        Recipe::ZeroGamma,
+        Some(NormKind::Batch),
+    ),
+];
+
+/// GPT-2's layout: one layer normalization at each branch's input, x + F(LN(x)), α = 1.
+/// Profiled at initialization beside [`SETUPS`], not trained.
+pub const PRE_LN: Setup = Setup {
+    name: "pre-LN",
+    recipe: Recipe::Plain,
+    norm: Some(NormKind::Layer),
+    position: NormPosition::Pre,
+};
+
+/// Every setup profiled at initialization: [`SETUPS`], then [`PRE_LN`].
+pub const PROFILED: [Setup; 7] = [
+    SETUPS[0], SETUPS[1], SETUPS[2], SETUPS[3], SETUPS[4], SETUPS[5], PRE_LN,
 ];
 
 /// The deep residual MLP and its task.
@@ -96,6 +103,7 @@ impl DeepResidual {
         ResidualSpec::new(2, self.width, 2, self.blocks)
             .recipe(setup.recipe)
             .norm(setup.norm)
+            .norm_position(setup.position)
     }
 
     /// The standardized two-moons data of `seed`.
@@ -141,7 +149,7 @@ pub fn profile(setting: &DeepResidual, setup: &Setup, seed: u64) -> Result<Profi
 pub struct ProfileStudy {
     /// The network.
     pub setting: DeepResidual,
-    /// Per setup (in [`SETUPS`] order), one profile per seed.
+    /// Per setup (in [`PROFILED`] order), one profile per seed.
     pub profiles: Vec<Vec<Profile>>,
 }
 
@@ -151,7 +159,7 @@ impl ProfileStudy {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        let profiles = SETUPS
+        let profiles = PROFILED
             .iter()
             .map(|setup| per_seed(seeds, |s| profile(&setting, setup, s)))
             .collect::<Result<Vec<_>, _>>()?;
@@ -176,6 +184,37 @@ impl ProfileStudy {
                     / runs.len() as f64
             })
             .collect()
+    }
+
+    /// exp of the mean over seeds of ln q^l (or of the gradient's mean square), per block,
+    /// for setup `i`: the geometric mean, the typical network's value.
+    pub fn geometric_mean_by_block(&self, i: usize, grad: bool) -> Vec<f64> {
+        let runs = &self.profiles[i];
+        let len = runs[0].q.len();
+        (0..len)
+            .map(|l| {
+                let logs: f64 = runs
+                    .iter()
+                    .map(|p| initnet::math::ln(if grad { p.grad[l] } else { p.q[l] }))
+                    .sum();
+                initnet::math::exp(logs / runs.len() as f64)
+            })
+            .collect()
+    }
+
+    /// The geometric mean of the per-block ratios q^l / q^{l-1} of setup `i` over every
+    /// block of every seed, exp(mean ln ratio), with the standard error of the mean log.
+    pub fn block_log_ratio(&self, i: usize) -> (f64, f64) {
+        let logs: Vec<f64> = self.profiles[i]
+            .iter()
+            .flat_map(|p| {
+                p.q.windows(2)
+                    .map(|w| initnet::math::ln(w[1] / w[0]))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let (mean, sd) = book::mean_sd(&logs);
+        (initnet::math::exp(mean), sd / (logs.len() as f64).sqrt())
     }
 
     /// The per-block ratios q^l / q^{l-1} (or the gradient's ∂x^{l-1} / ∂x^l) of setup `i`,
@@ -216,6 +255,8 @@ pub struct Outcome {
     pub loss: f64,
     /// Whether the run diverged.
     pub diverged: bool,
+    /// The epoch at which it diverged, if it did.
+    pub diverged_at: Option<usize>,
 }
 
 /// Train `setup`'s network of `seed` on the data of `seed`.
@@ -226,6 +267,7 @@ pub fn train_one(setting: &DeepResidual, setup: &Setup, seed: u64) -> Result<Out
     let h = train_residual(&mut net, &data.x, &data.y, &setting.config())?;
     let diverged = h.diverged.is_some();
     Ok(Outcome {
+        diverged_at: h.diverged.as_ref().map(|d| d.epoch),
         accuracy: if diverged {
             f64::NAN
         } else {
@@ -237,11 +279,31 @@ pub fn train_one(setting: &DeepResidual, setup: &Setup, seed: u64) -> Result<Out
     })
 }
 
-/// Every setup trained over seeds.
+/// Full-batch epochs of the linear baseline (gradient descent at 0.5 with momentum 0.9):
+/// enough for its training accuracy to stop changing (the tests check it against twice as
+/// many).
+pub const LINEAR_EPOCHS: usize = 1000;
+
+/// The linear baseline of `seed`: the stem and the head with no block between them
+/// compose to one linear map from the two inputs to the two logits, so the best a network
+/// whose blocks do nothing can reach is logistic regression's. This trains that map
+/// (a 2-2 softmax layer, LeCun-normal) for `epochs` epochs on the data of `seed` and
+/// returns its training accuracy.
+pub fn linear_baseline(setting: &DeepResidual, seed: u64, epochs: usize) -> Result<f64, Error> {
+    let data = setting.data(seed)?;
+    let mut net = MlpSpec::new(&[2, 2], Activation::Identity, Init::lecun_normal()).build(seed)?;
+    let cfg = TrainConfig::new(0.5, epochs).momentum(0.9);
+    let h = train(&mut net, &data.x, &data.y, &cfg)?;
+    Ok(h.last().accuracy)
+}
+
+/// Every setup trained over seeds, and the linear baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingStudy {
     /// Per setup (in [`SETUPS`] order), one outcome per seed.
     pub outcomes: Vec<Vec<Outcome>>,
+    /// The linear baseline's training accuracy per seed ([`linear_baseline`]).
+    pub linear: Vec<f64>,
 }
 
 impl TrainingStudy {
@@ -254,7 +316,8 @@ impl TrainingStudy {
             .iter()
             .map(|setup| per_seed(seeds, |s| train_one(&setting, setup, s)))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(TrainingStudy { outcomes })
+        let linear = per_seed(seeds, |s| linear_baseline(&setting, s, LINEAR_EPOCHS))?;
+        Ok(TrainingStudy { outcomes, linear })
     }
 
     /// The chapter's study over `seeds`, computed once per process.
@@ -266,6 +329,29 @@ impl TrainingStudy {
     /// Runs of setup `i` that diverged.
     pub fn diverged(&self, i: usize) -> usize {
         self.outcomes[i].iter().filter(|o| o.diverged).count()
+    }
+
+    /// The epoch at which each diverged run of setup `i` stopped (1 for the first step).
+    pub fn divergence_epochs(&self, i: usize) -> Vec<usize> {
+        self.outcomes[i]
+            .iter()
+            .filter_map(|o| o.diverged_at)
+            .collect()
+    }
+
+    /// The paired difference, setup `i`'s final accuracy minus the linear baseline's on
+    /// the same seed: mean and standard error over seeds; None if a run diverged.
+    pub fn minus_linear(&self, i: usize) -> Option<(f64, f64)> {
+        if self.diverged(i) > 0 {
+            return None;
+        }
+        let d: Vec<f64> = self.outcomes[i]
+            .iter()
+            .zip(&self.linear)
+            .map(|(o, b)| o.accuracy - b)
+            .collect();
+        let (mean, sd) = book::mean_sd(&d);
+        Some((mean, sd / (d.len() as f64).sqrt()))
     }
 
     /// Final accuracies of setup `i`'s runs that did not diverge.

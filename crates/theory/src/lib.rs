@@ -76,7 +76,7 @@ pub use mean_field::{
     tanh_critical_point, tanh_critical_sigma_w2, tanh_fixed_point,
 };
 pub use norms::{chi_density, chi_expectation, log_chi_square_moments, log_relu_square_moments};
-pub use residual::{branch_gain, normalized_residual_q, residual_q};
+pub use residual::{branch_gain, normalized_residual_q, pre_norm_residual_q, residual_q};
 pub use saturation::{
     SATURATION_THRESHOLD, saturation_cutoff, saturation_cutoff_at, saturation_probability,
     saturation_slope, sigmoid_cutoff, tanh_cutoff,

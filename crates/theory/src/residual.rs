@@ -19,6 +19,12 @@
 //!   1/√L of the skip after L blocks (De and Smith, 2020, *Batch normalization biases
 //!   residual blocks towards the identity function in deep networks*, NeurIPS).
 //!
+//! - **With a normalization at the branch's input** ("pre-norm", x + α F(N(x)) with γ = 1,
+//!   β = 0, as in GPT-2), N(x) has mean square σ²/(σ² + ε) ≈ 1 per unit whatever q^{l-1},
+//!   and the unnormalized branch multiplies it by r: q^l = q^{l-1} + α² r, linear growth
+//!   again, q^L = q^0 + L α² r (ε ignored). The branch's share of the stream, α² r / q^l,
+//!   falls as 1/l.
+//!
 //! Backward, in the mean field (weights independent of the back-propagated gradient), the
 //! gradient's mean square obeys the same recursion from the top: 𝔼|∂L/∂x^{l-1}|² =
 //! (1 + α² r) 𝔼|∂L/∂x^l|² for the unnormalized branch.
@@ -77,6 +83,17 @@ pub fn normalized_residual_q(q0: f64, alpha: f64, gamma: f64, blocks: usize) -> 
     Ok((0..=blocks).map(|l| q0 + l as f64 * step).collect())
 }
 
+/// q^0, ..., q^L of a residual network with a normalization (γ = 1, β = 0) at each branch's
+/// input and a branch of gain r after it: q^l = q^{l-1} + α² r (ε neglected: the exact
+/// increment is α² r σ²/(σ² + ε), σ² the variance the normalization divides by).
+pub fn pre_norm_residual_q(q0: f64, alpha: f64, gain: f64, blocks: usize) -> Result<Vec<f64>> {
+    non_negative("mean square q^0", q0)?;
+    non_negative("branch gain r", gain)?;
+    initnet::error::finite("branch scale alpha", alpha)?;
+    let step = alpha * alpha * gain;
+    Ok((0..=blocks).map(|l| q0 + l as f64 * step).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +119,11 @@ mod tests {
             normalized_residual_q(0.5, 1.0, 1.0, 3).unwrap(),
             vec![0.5, 1.5, 2.5, 3.5]
         );
+        assert_eq!(
+            pre_norm_residual_q(1.0, 1.0, 2.0, 3).unwrap(),
+            vec![1.0, 3.0, 5.0, 7.0]
+        );
+        assert!(pre_norm_residual_q(1.0, 1.0, -2.0, 3).is_err());
         assert!(residual_q(-1.0, 1.0, 2.0, 3).is_err());
         assert!(residual_q(1.0, f64::NAN, 2.0, 3).is_err());
         assert!(normalized_residual_q(1.0, 1.0, f64::INFINITY, 3).is_err());
