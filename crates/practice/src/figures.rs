@@ -13,7 +13,7 @@ use book::Result;
 use crate::SEEDS;
 use crate::activations::{FixedPointStudy, Stack, chart_qs, fixed_point_study, gain_curve};
 use crate::lsuv::{LSUV_ACTIVATIONS, LsuvStudy, lsuv_study};
-use crate::output::{OutputSettings, OutputStudy, output_studies};
+use crate::output::{OutputSettings, OutputStart, OutputStudy, RateSweep, SWEEP_RATES, rate_sweep};
 
 fn memo<T: Clone>(cell: &OnceLock<T>, run: impl FnOnce() -> Result<T>) -> Result<T> {
     if let Some(v) = cell.get() {
@@ -30,10 +30,21 @@ pub fn fixed_points() -> Result<FixedPointStudy> {
     memo(&CELL, || fixed_point_study(Stack::chapter(), &SEEDS))
 }
 
-/// The output-layer studies with the default settings over [`SEEDS`] (memoized).
+/// The learning-rate sweep of the output-layer studies over [`SWEEP_RATES`] and
+/// [`SEEDS`], the other settings the default ones (memoized).
+pub fn sweep() -> Result<RateSweep> {
+    static CELL: OnceLock<RateSweep> = OnceLock::new();
+    memo(&CELL, || {
+        rate_sweep(&OutputSettings::default(), &SWEEP_RATES, &SEEDS)
+    })
+}
+
+/// The output-layer studies with the default settings over [`SEEDS`]: the sweep's first
+/// rate, which is the default one (memoized with the sweep).
 pub fn outputs() -> Result<Vec<OutputStudy>> {
-    static CELL: OnceLock<Vec<OutputStudy>> = OnceLock::new();
-    memo(&CELL, || output_studies(&OutputSettings::default(), &SEEDS))
+    let sweep = sweep()?;
+    debug_assert_eq!(sweep.rates[0], OutputSettings::default().lr);
+    Ok(sweep.studies[0].clone())
 }
 
 /// LSUV on the chapter's stack for each of [`LSUV_ACTIVATIONS`] over [`SEEDS`] (memoized).
@@ -183,7 +194,10 @@ pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
     .y_label("training loss (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight);
-    for (i, s) in studies.iter().enumerate() {
+    // The small start last, dashed over the zero start's curve; colours by start.
+    let mut drawn: Vec<(usize, &OutputStudy)> = studies.iter().enumerate().collect();
+    drawn.sort_by_key(|(_, s)| s.start == OutputStart::Small);
+    for (i, s) in drawn {
         chart = chart.series_in(
             Series::from_ys(
                 format!(
@@ -193,7 +207,7 @@ pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
                 ),
                 &s.mean_curve(),
             ),
-            Mark::Line,
+            start_mark(s.start),
             i,
         );
     }
@@ -207,12 +221,45 @@ pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
     Ok(chart.render()?)
 }
 
+/// The small start's curve lies on the zero start's: it is dashed, drawn over it.
+fn start_mark(start: OutputStart) -> Mark {
+    match start {
+        OutputStart::Small => Mark::Dashed,
+        _ => Mark::Line,
+    }
+}
+
+/// The mean final training loss against the learning rate, one curve per start of the
+/// output layer, on log-log axes.
+pub fn rate_sweep_chart(sweep: &RateSweep) -> Result<Figure> {
+    let mut chart = LineChart::new(
+        "rate-sweep",
+        "Final loss against the learning rate, by the output layer's start",
+    )
+    .x_label("learning rate η (log scale)")
+    .y_label("training loss after the last epoch (log scale)")
+    .log_x()
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::UpperRight);
+    // The small start last, dashed over the zero start's curve; colours by start.
+    let mut order: Vec<(usize, OutputStart)> = OutputStart::ALL.into_iter().enumerate().collect();
+    order.sort_by_key(|&(_, s)| s == OutputStart::Small);
+    for (i, start) in order {
+        let name = format!("output layer {}", start.name());
+        let series = Series::from_xy(name, &sweep.rates, &sweep.final_losses(start))?;
+        chart = chart.series_in(series, start_mark(start), i);
+    }
+    Ok(chart.render()?)
+}
+
 /// Every chart of the chapter.
 pub fn figures() -> Result<Vec<Figure>> {
     Ok(vec![
         gains()?,
         fixed_point_chart(&fixed_points()?)?,
         hockey_stick(&outputs()?, OutputSettings::default().classes)?,
+        rate_sweep_chart(&sweep()?)?,
         coord_check(&coord_studies()?)?,
     ])
 }
