@@ -251,6 +251,11 @@ fn the_chapter_states_what_the_experiments_give() {
         sp.parametrization,
         practice::width::Parametrization::Standard
     );
+    // At the base width the two parametrizations are one run, bit for bit.
+    assert_eq!(cc.widths[0], cc.base);
+    assert_eq!(sp.logits[0], mu.logits[0]);
+    assert_eq!(sp.hidden[0], mu.hidden[0]);
+    c.add("mup.base", cc.base);
     // Standard: the logits grow at least fourfold over a sixteenfold width, monotonically;
     // μP: within a factor 1.5 across all widths, for the logits and the hidden layer.
     assert!(sp.logits.windows(2).all(|w| w[1] > w[0]));
