@@ -99,8 +99,9 @@ pub fn framework_table(rows: &[FrameworkRow]) -> String {
 /// over the seeds, with the range.
 pub fn digits_table(rows: &[(crate::digits::Setting, Vec<f64>)]) -> String {
     let mut t = String::from(
-        "| five hidden layers | test error, % (mean ± sd) | range over seeds, % |\n\
-         | --- | ---: | ---: |\n",
+        "| five hidden layers | test error here, % (mean ± sd) | range over seeds, % \
+         | Glorot and Bengio, MNIST, % |\n\
+         | --- | ---: | ---: | ---: |\n",
     );
     for (setting, errors) in rows {
         let pct: Vec<f64> = errors.iter().map(|e| 100.0 * e).collect();
@@ -109,8 +110,9 @@ pub fn digits_table(rows: &[(crate::digits::Setting, Vec<f64>)]) -> String {
         let hi = pct.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let _ = writeln!(
             t,
-            "| {} | {m:.1} ± {sd:.1} | {lo:.1} to {hi:.1} |",
-            setting.name()
+            "| {} | {m:.1} ± {sd:.1} | {lo:.1} to {hi:.1} | {:.2} |",
+            setting.name(),
+            setting.glorot_bengio_mnist()
         );
     }
     t
