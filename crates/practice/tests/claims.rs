@@ -53,14 +53,15 @@ fn the_chapter_states_what_the_experiments_give() {
             assert_eq!(r.slope < 1.0, attracts, "{}", r.activation);
         }
     }
-    // The tanh form differs from the exact GELU in the fourth digit at most.
-    for (a, b) in row(Activation::Gelu)
+    // The tanh form's gain is within a few 1e-5 of the exact GELU's at every q.
+    let tanh_diff = row(Activation::Gelu)
         .gains
         .iter()
         .zip(&row(Activation::GeluTanh).gains)
-    {
-        assert!((a - b).abs() < 1e-3);
-    }
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    assert!(tanh_diff < 1e-4);
+    c.add("gain.gelutanh.diff", format!("{tanh_diff:.1e}"));
     let (m, s) = theory::selu_moments(1.0).unwrap();
     assert!(m.abs() < 1e-9 && (s - 1.0).abs() < 1e-9);
 
