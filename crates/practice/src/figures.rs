@@ -127,8 +127,11 @@ pub fn label(f: Activation) -> &'static str {
     }
 }
 
+/// The largest gain the gain chart shows: tanh's curve stops there.
+pub const GAIN_CLIP: f64 = 2.5;
+
 /// The gain g(q) that keeps q fixed, against q (log scale), for tanh, ReLU, GELU, SiLU,
-/// ELU and SELU.
+/// ELU and SELU; tanh's curve up to [`GAIN_CLIP`].
 pub fn gains() -> Result<Figure> {
     let qs = chart_qs(41);
     let mut chart = LineChart::new("gains", "The gain that keeps the signal's variance q fixed")
@@ -155,33 +158,61 @@ pub fn gains() -> Result<Figure> {
     .into_iter()
     .enumerate()
     {
-        let series = Series::from_xy(label(f), &qs, &gain_curve(f, &qs)?)?;
+        let gains = gain_curve(f, &qs)?;
+        // tanh's gain grows without bound: it is drawn up to GAIN_CLIP, where it leaves the
+        // chart, so that the others' range 0.8 to 2 keeps its height.
+        let kept: Vec<(f64, f64)> = qs
+            .iter()
+            .copied()
+            .zip(gains)
+            .take_while(|&(_, g)| g <= GAIN_CLIP)
+            .collect();
+        let name = if kept.len() < qs.len() {
+            format!("{} (leaves the chart)", label(f))
+        } else {
+            label(f).to_string()
+        };
+        let (xs, ys): (Vec<f64>, Vec<f64>) = kept.into_iter().unzip();
+        let series = Series::from_xy(name, &xs, &ys)?;
         chart = chart.series_in(series, marks[i], i);
     }
     Ok(chart.render()?)
 }
 
-/// The variance q of the pre-activations by layer for SELU (LeCun weights) and GELU (its
-/// gain g(1)), each from three input scales: measured (dots, mean over seeds) and the
-/// mean field (lines).
-pub fn fixed_point_chart(study: &FixedPointStudy) -> Result<Figure> {
-    let mut chart = LineChart::new("fixed-points", "SELU returns to q = 1; GELU leaves it")
+/// The variance q of the pre-activations by layer for one activation of the study (SELU
+/// with LeCun weights or GELU at its gain g(1)), from each of the three input scales:
+/// measured (dots, mean over seeds) and the mean field (lines), one colour per start.
+pub fn fixed_point_chart(study: &FixedPointStudy, activation: Activation) -> Result<Figure> {
+    let (name, title) = match activation {
+        Activation::Selu => ("fixed-points-selu", "SELU with LeCun's weights returns to q = 1"),
+        _ => ("fixed-points-gelu", "GELU at its gain g(1) leaves q = 1"),
+    };
+    let mut chart = LineChart::new(name, title)
         .x_label("layer l")
         .y_label("variance qˡ of the pre-activations (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::UpperLeft);
-    for (i, (f, _, s, runs, predicted)) in study.cases.iter().enumerate() {
+    let cases = study.cases.iter().filter(|c| c.0 == activation);
+    for (i, (_, _, s, runs, predicted)) in cases.enumerate() {
         let depth = predicted.len();
         let measured: Vec<f64> = (0..depth)
             .map(|l| book::mean(runs.iter().map(|r| r.q[l])))
             .collect();
         chart = chart.measured_and_predicted(
-            Series::from_ys_1(format!("{}, q¹ = {s}: measured", label(*f)), &measured),
-            Series::from_ys_1(format!("{}, q¹ = {s}: mean field", label(*f)), predicted),
+            Series::from_ys_1(format!("q¹ = {s}: measured"), &measured),
+            Series::from_ys_1(format!("q¹ = {s}: mean field"), predicted),
             i,
         );
     }
     Ok(chart.render()?)
+}
+
+/// The two fixed-point charts, SELU's and GELU's.
+pub fn fixed_point_charts(study: &FixedPointStudy) -> Result<Vec<Figure>> {
+    [Activation::Selu, Activation::Gelu]
+        .into_iter()
+        .map(|f| fixed_point_chart(study, f))
+        .collect()
 }
 
 /// Mean training loss by epoch for each start of the output layer, with ln K.
@@ -257,7 +288,8 @@ pub fn rate_sweep_chart(sweep: &RateSweep) -> Result<Figure> {
 pub fn figures() -> Result<Vec<Figure>> {
     Ok(vec![
         gains()?,
-        fixed_point_chart(&fixed_points()?)?,
+        fixed_point_chart(&fixed_points()?, Activation::Selu)?,
+        fixed_point_chart(&fixed_points()?, Activation::Gelu)?,
         hockey_stick(&outputs()?, OutputSettings::default().classes)?,
         rate_sweep_chart(&sweep()?)?,
         coord_check(&coord_studies()?)?,
