@@ -184,7 +184,10 @@ pub fn gains() -> Result<Figure> {
 /// measured (dots, mean over seeds) and the mean field (lines), one colour per start.
 pub fn fixed_point_chart(study: &FixedPointStudy, activation: Activation) -> Result<Figure> {
     let (name, title) = match activation {
-        Activation::Selu => ("fixed-points-selu", "SELU with LeCun's weights returns to q = 1"),
+        Activation::Selu => (
+            "fixed-points-selu",
+            "SELU with LeCun's weights returns to q = 1",
+        ),
         _ => ("fixed-points-gelu", "GELU at its gain g(1) leaves q = 1"),
     };
     let mut chart = LineChart::new(name, title)

@@ -196,7 +196,11 @@ impl RateSweep {
             .iter()
             .map(|at| {
                 let st = at.iter().find(|x| x.start == start).expect("every start");
-                book::mean(st.losses.iter().map(|l| *l.last().expect("epoch 0 at least")))
+                book::mean(
+                    st.losses
+                        .iter()
+                        .map(|l| *l.last().expect("epoch 0 at least")),
+                )
             })
             .collect()
     }
@@ -207,7 +211,10 @@ impl RateSweep {
             .iter()
             .copied()
             .zip(self.final_losses(start))
-            .fold((f64::NAN, f64::INFINITY), |b, r| if r.1 < b.1 { r } else { b })
+            .fold(
+                (f64::NAN, f64::INFINITY),
+                |b, r| if r.1 < b.1 { r } else { b },
+            )
     }
 }
 
