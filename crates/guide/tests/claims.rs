@@ -505,6 +505,13 @@ fn the_chapter_states_what_the_code_computes() {
         assert!(gain(Activation::Gelu, q) > std::f64::consts::SQRT_2, "{q}");
     }
     assert!((gain(Activation::Selu, 1.0) - 1.0).abs() < 1e-9);
+    // No constant gain holds a deep GELU or SiLU stack: the fixed point of any gain
+    // repels (the map's slope there is above 1) at every scale.
+    for f in [Activation::Gelu, Activation::Silu] {
+        for q in [1e-2, 0.1, 1.0, 10.0, 1e2] {
+            assert!(theory::fixed_point_slope(f, q).unwrap() > 1.0, "{f} {q}");
+        }
+    }
     claims::check(CHAPTER.markdown, &c).unwrap_or_else(|e| panic!("{e}"));
 }
 

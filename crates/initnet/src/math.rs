@@ -297,9 +297,11 @@ pub fn erfc(x: f64) -> f64 {
 /// The standard normal distribution function Φ(x) = erfc(-x/√2) / 2, accurate to a few
 /// ulp relative in both tails (erfc does not cancel where Φ is small; the rounding of
 /// x/√2 is amplified by erfc's condition number, about x², so about 6 ulp at x = -3).
+/// The library's one Φ (`initnet::normal_cdf` is this function): GELU, the saturation
+/// tails of `theory` and the chapters all use it.
 #[inline]
 pub fn normal_cdf(x: f64) -> f64 {
-    0.5 * erfc(-x * std::f64::consts::FRAC_1_SQRT_2)
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
 }
 
 #[cfg(test)]

@@ -158,10 +158,9 @@ pub fn layer_stats(
         .collect()
 }
 
-/// The standard normal cumulative distribution function Phi(x).
-pub fn normal_cdf(x: f64) -> f64 {
-    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
-}
+/// The standard normal cumulative distribution function Φ(x): [`crate::math::normal_cdf`],
+/// the library's one definition, re-exported here beside the other statistics.
+pub use crate::math::normal_cdf;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use book::Result;
 use crate::SEEDS;
 use crate::activations::{FixedPointStudy, Stack, chart_qs, fixed_point_study, gain_curve};
 use crate::lsuv::{LSUV_ACTIVATIONS, LsuvStudy, lsuv_study};
-use crate::output::{OutputSettings, OutputStudy, output_studies};
+use crate::output::{OutputSettings, OutputStart, OutputStudy, RateSweep, SWEEP_RATES, rate_sweep};
 
 fn memo<T: Clone>(cell: &OnceLock<T>, run: impl FnOnce() -> Result<T>) -> Result<T> {
     if let Some(v) = cell.get() {
@@ -30,10 +30,21 @@ pub fn fixed_points() -> Result<FixedPointStudy> {
     memo(&CELL, || fixed_point_study(Stack::chapter(), &SEEDS))
 }
 
-/// The output-layer studies with the default settings over [`SEEDS`] (memoized).
+/// The learning-rate sweep of the output-layer studies over [`SWEEP_RATES`] and
+/// [`SEEDS`], the other settings the default ones (memoized).
+pub fn sweep() -> Result<RateSweep> {
+    static CELL: OnceLock<RateSweep> = OnceLock::new();
+    memo(&CELL, || {
+        rate_sweep(&OutputSettings::default(), &SWEEP_RATES, &SEEDS)
+    })
+}
+
+/// The output-layer studies with the default settings over [`SEEDS`]: the sweep's first
+/// rate, which is the default one (memoized with the sweep).
 pub fn outputs() -> Result<Vec<OutputStudy>> {
-    static CELL: OnceLock<Vec<OutputStudy>> = OnceLock::new();
-    memo(&CELL, || output_studies(&OutputSettings::default(), &SEEDS))
+    let sweep = sweep()?;
+    debug_assert_eq!(sweep.rates[0], OutputSettings::default().lr);
+    Ok(sweep.studies[0].clone())
 }
 
 /// LSUV on the chapter's stack for each of [`LSUV_ACTIVATIONS`] over [`SEEDS`] (memoized).
@@ -116,8 +127,11 @@ pub fn label(f: Activation) -> &'static str {
     }
 }
 
+/// The largest gain the gain chart shows: tanh's curve stops there.
+pub const GAIN_CLIP: f64 = 2.5;
+
 /// The gain g(q) that keeps q fixed, against q (log scale), for tanh, ReLU, GELU, SiLU,
-/// ELU and SELU.
+/// ELU and SELU; tanh's curve up to [`GAIN_CLIP`].
 pub fn gains() -> Result<Figure> {
     let qs = chart_qs(41);
     let mut chart = LineChart::new("gains", "The gain that keeps the signal's variance q fixed")
@@ -144,33 +158,64 @@ pub fn gains() -> Result<Figure> {
     .into_iter()
     .enumerate()
     {
-        let series = Series::from_xy(label(f), &qs, &gain_curve(f, &qs)?)?;
+        let gains = gain_curve(f, &qs)?;
+        // tanh's gain grows without bound: it is drawn up to GAIN_CLIP, where it leaves the
+        // chart, so that the others' range 0.8 to 2 keeps its height.
+        let kept: Vec<(f64, f64)> = qs
+            .iter()
+            .copied()
+            .zip(gains)
+            .take_while(|&(_, g)| g <= GAIN_CLIP)
+            .collect();
+        let name = if kept.len() < qs.len() {
+            format!("{} (leaves the chart)", label(f))
+        } else {
+            label(f).to_string()
+        };
+        let (xs, ys): (Vec<f64>, Vec<f64>) = kept.into_iter().unzip();
+        let series = Series::from_xy(name, &xs, &ys)?;
         chart = chart.series_in(series, marks[i], i);
     }
     Ok(chart.render()?)
 }
 
-/// The variance q of the pre-activations by layer for SELU (LeCun weights) and GELU (its
-/// gain g(1)), each from three input scales: measured (dots, mean over seeds) and the
-/// mean field (lines).
-pub fn fixed_point_chart(study: &FixedPointStudy) -> Result<Figure> {
-    let mut chart = LineChart::new("fixed-points", "SELU returns to q = 1; GELU leaves it")
+/// The variance q of the pre-activations by layer for one activation of the study (SELU
+/// with LeCun weights or GELU at its gain g(1)), from each of the three input scales:
+/// measured (dots, mean over seeds) and the mean field (lines), one colour per start.
+pub fn fixed_point_chart(study: &FixedPointStudy, activation: Activation) -> Result<Figure> {
+    let (name, title) = match activation {
+        Activation::Selu => (
+            "fixed-points-selu",
+            "SELU with LeCun's weights returns to q = 1",
+        ),
+        _ => ("fixed-points-gelu", "GELU at its gain g(1) leaves q = 1"),
+    };
+    let mut chart = LineChart::new(name, title)
         .x_label("layer l")
         .y_label("variance qˡ of the pre-activations (log scale)")
         .log_y()
         .legend(SeriesLabelPosition::UpperLeft);
-    for (i, (f, _, s, runs, predicted)) in study.cases.iter().enumerate() {
+    let cases = study.cases.iter().filter(|c| c.0 == activation);
+    for (i, (_, _, s, runs, predicted)) in cases.enumerate() {
         let depth = predicted.len();
         let measured: Vec<f64> = (0..depth)
             .map(|l| book::mean(runs.iter().map(|r| r.q[l])))
             .collect();
         chart = chart.measured_and_predicted(
-            Series::from_ys_1(format!("{}, q¹ = {s}: measured", label(*f)), &measured),
-            Series::from_ys_1(format!("{}, q¹ = {s}: mean field", label(*f)), predicted),
+            Series::from_ys_1(format!("q¹ = {s}: measured"), &measured),
+            Series::from_ys_1(format!("q¹ = {s}: mean field"), predicted),
             i,
         );
     }
     Ok(chart.render()?)
+}
+
+/// The two fixed-point charts, SELU's and GELU's.
+pub fn fixed_point_charts(study: &FixedPointStudy) -> Result<Vec<Figure>> {
+    [Activation::Selu, Activation::Gelu]
+        .into_iter()
+        .map(|f| fixed_point_chart(study, f))
+        .collect()
 }
 
 /// Mean training loss by epoch for each start of the output layer, with ln K.
@@ -183,7 +228,10 @@ pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
     .y_label("training loss (log scale)")
     .log_y()
     .legend(SeriesLabelPosition::UpperRight);
-    for (i, s) in studies.iter().enumerate() {
+    // The small start last, dashed over the zero start's curve; colours by start.
+    let mut drawn: Vec<(usize, &OutputStudy)> = studies.iter().enumerate().collect();
+    drawn.sort_by_key(|(_, s)| s.start == OutputStart::Small);
+    for (i, s) in drawn {
         chart = chart.series_in(
             Series::from_ys(
                 format!(
@@ -193,7 +241,7 @@ pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
                 ),
                 &s.mean_curve(),
             ),
-            Mark::Line,
+            start_mark(s.start),
             i,
         );
     }
@@ -207,12 +255,46 @@ pub fn hockey_stick(studies: &[OutputStudy], classes: usize) -> Result<Figure> {
     Ok(chart.render()?)
 }
 
+/// The small start's curve lies on the zero start's: it is dashed, drawn over it.
+fn start_mark(start: OutputStart) -> Mark {
+    match start {
+        OutputStart::Small => Mark::Dashed,
+        _ => Mark::Line,
+    }
+}
+
+/// The mean final training loss against the learning rate, one curve per start of the
+/// output layer, on log-log axes.
+pub fn rate_sweep_chart(sweep: &RateSweep) -> Result<Figure> {
+    let mut chart = LineChart::new(
+        "rate-sweep",
+        "Final loss against the learning rate, by the output layer's start",
+    )
+    .x_label("learning rate η (log scale)")
+    .y_label("training loss after the last epoch (log scale)")
+    .log_x()
+    .log_y()
+    .markers()
+    .legend(SeriesLabelPosition::UpperRight);
+    // The small start last, dashed over the zero start's curve; colours by start.
+    let mut order: Vec<(usize, OutputStart)> = OutputStart::ALL.into_iter().enumerate().collect();
+    order.sort_by_key(|&(_, s)| s == OutputStart::Small);
+    for (i, start) in order {
+        let name = format!("output layer {}", start.name());
+        let series = Series::from_xy(name, &sweep.rates, &sweep.final_losses(start))?;
+        chart = chart.series_in(series, start_mark(start), i);
+    }
+    Ok(chart.render()?)
+}
+
 /// Every chart of the chapter.
 pub fn figures() -> Result<Vec<Figure>> {
     Ok(vec![
         gains()?,
-        fixed_point_chart(&fixed_points()?)?,
+        fixed_point_chart(&fixed_points()?, Activation::Selu)?,
+        fixed_point_chart(&fixed_points()?, Activation::Gelu)?,
         hockey_stick(&outputs()?, OutputSettings::default().classes)?,
+        rate_sweep_chart(&sweep()?)?,
         coord_check(&coord_studies()?)?,
     ])
 }

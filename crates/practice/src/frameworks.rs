@@ -72,6 +72,20 @@ fn sampled(law: &Law, fans: (usize, usize), seed: u64) -> Result<(f64, usize)> {
     Ok((values.iter().map(|v| v * v).sum::<f64>() / n as f64, n))
 }
 
+/// The variance of U(-bound, bound): bound²/3.
+fn uniform_variance(bound: f64) -> f64 {
+    bound * bound / 3.0
+}
+
+/// The variance of PyTorch's `kaiming_uniform_(w, a)` with the default
+/// `nonlinearity="leaky_relu"`, from its documented formula: gain √(2/(1+a²)) (the
+/// `calculate_gain` row of the leaky ReLU), bound gain·√(3/fan_in). `nn.Linear` and
+/// `nn.Conv2d` call it with `a = √5`.
+fn kaiming_uniform_variance(a: f64, fan_in: usize) -> f64 {
+    let gain = (2.0 / (1.0 + a * a)).sqrt();
+    uniform_variance(gain * (3.0 / fan_in as f64).sqrt())
+}
+
 /// (name, law, fans, documented variance, sampler, excess kurtosis).
 type RowSpec = (&'static str, &'static str, (usize, usize), f64, Law, f64);
 
@@ -81,34 +95,35 @@ pub fn framework_table(seed: u64) -> Result<Vec<FrameworkRow>> {
     let (c_in, c_out, k) = CONV;
     let (conv_in, conv_out) = (c_in * k * k, c_out * k * k);
     let third = 1.0 / 3.0f64.sqrt();
+    let u = r"$\mathcal U(\pm 1/\sqrt{n_\text{in}})$";
     let rows: Vec<RowSpec> = vec![
         (
             "PyTorch nn.Linear, W",
-            "U(±1/√n_in)",
+            u,
             (n, m),
-            1.0 / (3.0 * n as f64),
+            kaiming_uniform_variance(5.0f64.sqrt(), n),
             Law::Weights(Init::lecun_uniform().with_gain(third)?),
             -1.2,
         ),
         (
             "PyTorch nn.Linear, b",
-            "U(±1/√n_in)",
+            u,
             (n, m),
-            1.0 / (3.0 * n as f64),
+            uniform_variance(1.0 / (n as f64).sqrt()),
             Law::Bias(BiasInit::FanInUniform),
             -1.2,
         ),
         (
             "PyTorch nn.Conv2d, W",
-            "U(±1/√(C_in k²))",
+            r"$\mathcal U(\pm 1/\sqrt{C_\text{in} k^2})$",
             (conv_in, conv_out),
-            1.0 / (3.0 * conv_in as f64),
+            kaiming_uniform_variance(5.0f64.sqrt(), conv_in),
             Law::Weights(Init::lecun_uniform().with_gain(third)?),
             -1.2,
         ),
         (
             "PyTorch nn.Embedding",
-            "N(0, 1)",
+            r"$\mathcal N(0, 1)$",
             (n, m),
             1.0,
             Law::Weights(Init::normal(1.0)?),
@@ -116,7 +131,7 @@ pub fn framework_table(seed: u64) -> Result<Vec<FrameworkRow>> {
         ),
         (
             "Keras Dense, W",
-            "glorot_uniform",
+            "`glorot_uniform`",
             (n, m),
             2.0 / (n + m) as f64,
             Law::Weights(Init::xavier_uniform()),
@@ -124,7 +139,7 @@ pub fn framework_table(seed: u64) -> Result<Vec<FrameworkRow>> {
         ),
         (
             "Keras Conv2D, W",
-            "glorot_uniform",
+            "`glorot_uniform`",
             (conv_in, conv_out),
             2.0 / (conv_in + conv_out) as f64,
             Law::Weights(Init::xavier_uniform()),
@@ -132,23 +147,23 @@ pub fn framework_table(seed: u64) -> Result<Vec<FrameworkRow>> {
         ),
         (
             "Keras Embedding",
-            "U(±0.05)",
+            r"$\mathcal U(\pm 0.05)$",
             (n, m),
-            0.05 * 0.05 / 3.0,
+            uniform_variance(0.05),
             Law::Weights(Init::uniform(0.05)?),
             -1.2,
         ),
         (
             "Flax Dense, W",
-            "lecun_normal",
+            "`lecun_normal`",
             (n, m),
             1.0 / n as f64,
             Law::Weights(Init::lecun_normal()),
             0.0,
         ),
         (
-            "GPT-2",
-            "N(0, 0.02²)",
+            "GPT-2, most weights",
+            r"$\mathcal N(0, 0.02^2)$",
             (n, m),
             0.02 * 0.02,
             Law::Weights(Init::normal(0.02)?),

@@ -5,6 +5,13 @@ use initnet::{Activation, Blobs, Dataset, Init, Mlp, MlpSpec, Standardizer, Trai
 
 use book::Result;
 
+/// The factor of the small start: its weights are He's times this.
+pub const SMALL_GAIN: f64 = 0.01;
+
+/// The learning rates of the sweep: the chapter's 0.05 first, then up by factors of four
+/// and three, past the rate where the N(0, 1) start breaks down.
+pub const SWEEP_RATES: [f64; 4] = [0.05, 0.2, 0.8, 2.4];
+
 /// How the output layer starts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OutputStart {
@@ -12,29 +19,38 @@ pub enum OutputStart {
     Randn,
     /// He's N(0, 2/n_in), the rule of the hidden layers applied to the last one too.
     He,
+    /// He's rule times [`SMALL_GAIN`]: a small, not zero, last layer.
+    Small,
     /// Zero weights: every logit is 0 and the softmax is uniform.
     Zero,
 }
 
 impl OutputStart {
-    /// The three starts, in the chapter's order.
-    pub const ALL: [OutputStart; 3] = [OutputStart::Randn, OutputStart::He, OutputStart::Zero];
+    /// The four starts, in the chapter's order.
+    pub const ALL: [OutputStart; 4] = [
+        OutputStart::Randn,
+        OutputStart::He,
+        OutputStart::Small,
+        OutputStart::Zero,
+    ];
 
     /// The name the chapter and the charts use.
     pub fn name(self) -> &'static str {
         match self {
             OutputStart::Randn => "N(0, 1)",
             OutputStart::He => "He",
+            OutputStart::Small => "0.01 × He",
             OutputStart::Zero => "zero",
         }
     }
 
-    fn init(self) -> Init {
-        match self {
-            OutputStart::Randn => Init::normal(1.0).expect("1 is a valid standard deviation"),
+    fn init(self) -> Result<Init> {
+        Ok(match self {
+            OutputStart::Randn => Init::normal(1.0)?,
             OutputStart::He => Init::he_normal(),
+            OutputStart::Small => Init::he_normal().with_gain(SMALL_GAIN)?,
             OutputStart::Zero => Init::zeros(),
-        }
+        })
     }
 }
 
@@ -91,7 +107,7 @@ pub fn network(s: &OutputSettings, start: OutputStart, seed: u64) -> Result<Mlp>
     .build(seed)?;
     let mut rng = initnet::rng(seed ^ 0x0075_9e37);
     let out = net.layer_mut(3);
-    out.w = start.init().sample(s.hidden, s.classes, &mut rng)?;
+    out.w = start.init()?.sample(s.hidden, s.classes, &mut rng)?;
     Ok(net)
 }
 
@@ -114,25 +130,102 @@ impl OutputStudy {
     }
 }
 
+/// The loss curve of one start and one seed, at the learning rate of `s`.
+fn run(s: &OutputSettings, start: OutputStart, seed: u64) -> Result<Vec<f64>> {
+    let d = data(s, seed)?;
+    let mut net = network(s, start, seed)?;
+    let h = train(&mut net, &d.x, &d.y, &TrainConfig::new(s.lr, s.epochs))?;
+    Ok(h.losses())
+}
+
 /// Train every start on every seed's data set (the same data and hidden layers for every
-/// start).
+/// start). The runs are independent: two threads share them, and the results come back in
+/// the order of `seeds`, so the result does not depend on the threads.
 pub fn output_studies(s: &OutputSettings, seeds: &[u64]) -> Result<Vec<OutputStudy>> {
     if seeds.is_empty() {
         return Err(book::Error::NoSeeds);
     }
+    let jobs: Vec<(OutputStart, u64)> = OutputStart::ALL
+        .iter()
+        .flat_map(|&start| seeds.iter().map(move |&seed| (start, seed)))
+        .collect();
+    let half = jobs.len().div_ceil(2);
+    let (a, b) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            jobs[half..]
+                .iter()
+                .map(|&(start, seed)| run(s, start, seed))
+                .collect::<Vec<_>>()
+        });
+        let first: Vec<_> = jobs[..half]
+            .iter()
+            .map(|&(start, seed)| run(s, start, seed))
+            .collect();
+        // A panic in the second thread is a bug: pass it on as it is.
+        let rest = second
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, rest)
+    });
+    let mut curves = a.into_iter().chain(b);
     OutputStart::ALL
         .iter()
         .map(|&start| {
             let losses = seeds
                 .iter()
-                .map(|&seed| {
-                    let d = data(s, seed)?;
-                    let mut net = network(s, start, seed)?;
-                    let h = train(&mut net, &d.x, &d.y, &TrainConfig::new(s.lr, s.epochs))?;
-                    Ok(h.losses())
-                })
+                .map(|_| curves.next().expect("one curve per job"))
                 .collect::<Result<Vec<_>>>()?;
             Ok(OutputStudy { start, losses })
         })
         .collect()
+}
+
+/// The learning-rate sweep: the studies of every start at each rate of `rates`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateSweep {
+    /// The learning rates.
+    pub rates: Vec<f64>,
+    /// The studies at each rate, in the order of `rates`.
+    pub studies: Vec<Vec<OutputStudy>>,
+}
+
+impl RateSweep {
+    /// The mean final loss over seeds of `start` at each rate.
+    pub fn final_losses(&self, start: OutputStart) -> Vec<f64> {
+        self.studies
+            .iter()
+            .map(|at| {
+                let st = at.iter().find(|x| x.start == start).expect("every start");
+                book::mean(
+                    st.losses
+                        .iter()
+                        .map(|l| *l.last().expect("epoch 0 at least")),
+                )
+            })
+            .collect()
+    }
+
+    /// The rate with the lowest mean final loss for `start`, and that loss.
+    pub fn best(&self, start: OutputStart) -> (f64, f64) {
+        self.rates
+            .iter()
+            .copied()
+            .zip(self.final_losses(start))
+            .fold(
+                (f64::NAN, f64::INFINITY),
+                |b, r| if r.1 < b.1 { r } else { b },
+            )
+    }
+}
+
+/// Train every start at every rate of `rates` (the other settings from `s`).
+pub fn rate_sweep(s: &OutputSettings, rates: &[f64], seeds: &[u64]) -> Result<RateSweep> {
+    let studies = rates
+        .iter()
+        .map(|&lr| output_studies(&OutputSettings { lr, ..*s }, seeds))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RateSweep {
+        rates: rates.to_vec(),
+        studies,
+    })
 }

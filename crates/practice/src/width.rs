@@ -4,10 +4,12 @@
 //! hidden layer and of the logits after those steps, against n, under the standard
 //! parametrization (SP) and under μP.
 //!
-//! SP: every layer N(0, g²/n_in) and one Adam learning rate η. μP for Adam (their Table 3,
-//! with a base width n₀ where the two coincide): the input layer as in SP; the hidden
-//! layer's learning rate η n₀/n; the output layer's weights N(0, 1/(n n/n₀)) and learning
-//! rate η n₀/n. Biases (zero at the start) keep η in both.
+//! SP: every layer N(0, 2/n_in) (He) and one Adam learning rate η. μP for Adam (their
+//! Table 3, with a base width n_base where the two coincide): the input layer as in SP; the
+//! hidden layer's learning rate η n_base/n; the output layer's weights N(0, 2 n_base/n²),
+//! SP's He draw scaled by √(n_base/n), and learning rate η n_base/n. At n = n_base every
+//! setting is SP's, so the two runs are the same run. Biases (zero at the start) keep η in
+//! both.
 
 use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, Adam, Init, Loss, MlpSpec, ndarray::Array2};
@@ -38,7 +40,7 @@ impl Parametrization {
 pub struct CoordCheck {
     /// The widths n.
     pub widths: Vec<usize>,
-    /// The base width n₀, where μP and SP coincide.
+    /// The base width n_base, where μP and SP coincide.
     pub base: usize,
     /// Input features.
     pub inputs: usize,
@@ -87,10 +89,10 @@ pub fn coords(c: &CoordCheck, n: usize, p: Parametrization, seed: u64) -> Result
     let ratio = c.base as f64 / n as f64;
     let mut rng = initnet::rng(seed ^ 0x00c0_0d5e);
     if p == Parametrization::MuP {
-        // Output weights N(0, ratio / n): variance 1/n², up to the base width's factor.
-        let std = (ratio / n as f64).sqrt();
+        // Output weights: He's draw, variance 2/n, scaled to 2 n_base/n², which is He's
+        // at n = n_base.
         let out = net.layer_mut(3);
-        out.w = Init::normal(std)?.sample(n, c.classes, &mut rng)?;
+        out.w.mapv_inplace(|w| w * ratio.sqrt());
     }
     let x = Array2::from_shape_simple_fn((c.batch, c.inputs), || StandardNormal.sample(&mut rng));
     let y: Vec<usize> = (0..c.batch).map(|i| i % c.classes).collect();
