@@ -322,7 +322,7 @@
     const train = await trainData;
     if (my !== generation) return;
     drawTraining(train);
-    root.setAttribute('data-drawn', `${state.init}-${state.act}-${state.depth}-${state.width}-${state.scale}-${state.layer}-${state.data}`);
+    root.setAttribute('data-drawn', `${state.init}-${state.act}-${state.depth}-${state.width}-${state.scale}-${state.layer}-${state.axes}-${state.data}`);
     root.dispatchEvent(new CustomEvent('explorer-drawn'));
   }
 
