@@ -202,7 +202,7 @@
     return c;
   }
   function fractionChart(parent, title, series, depth) {
-    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: [0, 1], xlabel: 'layer l', xticks: layerTicks(depth), yfmt: (v) => v.toFixed(2) });
+    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: [0, 1], xlabel: 'layer l', ylabel: 'fraction', xticks: layerTicks(depth), yfmt: (v) => v.toFixed(2) });
     const items = [];
     for (const [cls, text, vals] of series) {
       path(c, vals.map((v, i) => [i + 1, v]), cls);
@@ -343,7 +343,8 @@
       el('td', { 'data-value': id }, tr, m);
       el('td', { 'data-value': `${id}-mf` }, tr, p);
     };
-    const two = (x) => (x === null || !isFinite(x) ? 'nan' : x === 0 ? '0' : Number(x.toPrecision(2)).toString());
+    const two = (x) => (x === null || !isFinite(x) ? 'nan' : x === 0 ? '0'
+      : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(1).replace('e+', 'e') : Number(x.toPrecision(2)).toString());
     const pm = (p) => (p && p[0] !== null ? `${fmt(p[0])} ± ${two(p[1])}` : 'overflowed');
     row(`sd of a${sup(l)}`, 'sd', pm(cs.sd[l - 1]), fmt(cs.mf[l - 1]));
     row(`sd of ∂L/∂a${sup(l)}`, 'grad', pm(grad[l - 1]), fmt(cs.mfgrad[String(d)][l - 1]));
@@ -393,7 +394,7 @@
     });
     const name = key === 'sat' ? 'Saturated fraction' : state.act === 'relu' ? 'Dead fraction' : 'Fraction off for every input';
     const c = chart(parent, `${name} of layer ${l} against the width (depth ${d} or more)`, {
-      x: [0, index.widths.length - 1], y: [0, 1], xlabel: 'width n', xticks: index.widths.map((_, k) => k),
+      x: [0, index.widths.length - 1], y: [0, 1], xlabel: 'width n', ylabel: 'fraction', xticks: index.widths.map((_, k) => k),
       xtickLabel: (k) => String(index.widths[k]), yfmt: (v) => v.toFixed(2),
     });
     path(c, pts.map(([k, m]) => [k, m]), key === 'sat' ? 'measured' : 'dead');
@@ -425,13 +426,13 @@
     const others = index.inits.map((x, k) => [x, k]).filter(([x]) => x.key !== state.init)
       .map(([x, k]) => Object.assign({ cls: `other o${k}`, label: x.label }, train.runs[`${x.key}-${state.act}`]));
     const losses = [run, ...others].flatMap((r) => r.history.map((h) => h[1]));
-    const lc = chart(p, 'Training loss', { x: [0, tr.epochs], y: range(losses, true), log: true, xlabel: 'epoch', xticks: [0, tr.epochs / 2, tr.epochs] });
+    const lc = chart(p, 'Training loss', { x: [0, tr.epochs], y: range(losses, true), log: true, xlabel: 'epoch', ylabel: 'loss (log scale)', xticks: [0, tr.epochs / 2, tr.epochs] });
     lc.log = true;
     for (const o of others) path(lc, o.history.map((h) => [h[0], h[1]]), o.cls);
     path(lc, run.history.map((h) => [h[0], h[1]]), 'measured');
     const items = [['measured', `${init.label} (chosen)`], ...others.map((o) => [o.cls, o.label])];
     legend(lc.fig, items);
-    const ac = chart(p, 'Training accuracy', { x: [0, tr.epochs], y: [0, 1], xlabel: 'epoch', xticks: [0, tr.epochs / 2, tr.epochs], yfmt: (v) => v.toFixed(2) });
+    const ac = chart(p, 'Training accuracy', { x: [0, tr.epochs], y: [0, 1], xlabel: 'epoch', ylabel: 'accuracy', xticks: [0, tr.epochs / 2, tr.epochs], yfmt: (v) => v.toFixed(2) });
     for (const o of others) path(ac, o.history.map((h) => [h[0], h[2]]), o.cls);
     path(ac, run.history.map((h) => [h[0], h[2]]), 'measured');
     legend(ac.fig, items);
