@@ -1,7 +1,8 @@
 // The explorer page (src/explorer.md, src/explorer/explorer.js) driven like a reader:
 // preselected through the address, every control changed with the keyboard's select
 // action, each change must redraw the plots, and the numbers it shows must be those
-// `initlab layers --seeds 3` prints for the same setting (cargo xtask browser computes
+// `initlab layers --seeds 3` prints for the same setting (standard deviations, mean field,
+// saturated or dead fraction) and `initlab train` for the training view (cargo xtask browser computes
 // them with the library and passes them in --explorer-expect). Fatal: a number that
 // differs, a control that does not redraw, text
 // under 12 px, an unlabelled control, and (checked by check.cjs's watch) any console error
@@ -70,6 +71,12 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
         if (got !== want) problems.push({ check: 'explorer', text: `?${e.query}: ${key} shows ${JSON.stringify(shown[key])}, initlab prints ${want}` });
       }
       notes.push(`?${e.query}: ${Object.keys(e.values).map((k) => `${k} ${shown[k]}`).join(', ')}`);
+      // The training view's test accuracy, as initlab train computes it.
+      if (e.test !== undefined) {
+        const test = await tab.evaluate(() => document.getElementById('ex-train-note').getAttribute('data-test'));
+        if (Number(test) !== Number(e.test)) problems.push({ check: 'explorer', text: `?${e.query}: training test accuracy ${test}, initlab train gives ${e.test}` });
+        notes.push(`?${e.query}: training test accuracy ${test}`);
+      }
     }
     // Every control, every value it offers (a few per control), must redraw.
     await tab.goto(`${base}explorer.html?init=xavier&act=tanh&depth=10&width=500&scale=1&layer=5`, { waitUntil: 'domcontentloaded' });

@@ -331,39 +331,5 @@ fn summary_lists_existing_files_and_every_chapter() {
     }
 }
 
-/// The explorer's data files (`src/explorer/data/`, written by `cargo xtask figures
-/// explorer`) are what the library computes now, like every figure.
-#[test]
-fn the_explorer_data_is_what_the_library_computes_now() {
-    let dir = root().join(explorer::data::DIR);
-    let files = explorer::data::files().expect("the explorer's data");
-    let mut problems = Vec::new();
-    let mut wanted = BTreeSet::new();
-    for (name, text) in &files {
-        wanted.insert(name.clone());
-        match std::fs::read_to_string(dir.join(name)) {
-            Ok(committed) if committed == *text => {}
-            Ok(_) => problems.push(format!(
-                "{}/{name} differs from what the library computes",
-                explorer::data::DIR
-            )),
-            Err(_) => problems.push(format!("{}/{name} is missing", explorer::data::DIR)),
-        }
-    }
-    for sub in ["layers", "train"] {
-        for name in files_in(&dir.join(sub)) {
-            let name = format!("{sub}/{name}");
-            if !wanted.contains(&name) {
-                problems.push(format!(
-                    "{}/{name} is computed by nothing",
-                    explorer::data::DIR
-                ));
-            }
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "run `cargo xtask figures explorer`:\n{}",
-        problems.join("\n")
-    );
-}
+// The explorer's data files (`src/explorer/data/`) are checked for freshness once, by the
+// explorer crate's own test (`crates/explorer/tests/data.rs`), on a sample of the grid.

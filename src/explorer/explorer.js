@@ -20,6 +20,19 @@
     if (m >= -3 && m < 5) return x.toFixed(Math.max(0, 3 - m));
     return x.toExponential(3).replace('e+', 'e');
   }
+  // A fraction: four decimals, and "< 0.0001" below that (a fraction of a batch is a
+  // multiple of 1/(units x inputs); smaller numbers are mean-field tails, not counts).
+  function frac(x) {
+    if (x === null || x === undefined || !isFinite(x)) return 'nan';
+    if (x === 0) return '0';
+    if (Math.abs(x) < 1e-4) return '< 0.0001';
+    return fmt(x);
+  }
+  // Powers of ten as 10⁻¹⁹, not 1e-19.
+  function pow10(e) {
+    const map = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+    return e === 0 ? '1' : e === 1 ? '10' : '10' + String(e).split('').map((c) => map[c]).join('');
+  }
   const pct = (x) => (x === null || !isFinite(x) ? 'nan' : (100 * x).toFixed(1) + ' %');
 
   function load(path) {
@@ -71,11 +84,13 @@
     const layer = Number(q.get('layer'));
     state.layer = layer >= 1 && layer <= state.depth && Number.isInteger(layer) ? layer : Math.min(5, state.depth);
     state.data = pick('data', index.train.datasets, 'circles');
+    state.axes = pick('axes', ['same', 'own'], 'same');
+    state.same = state.axes === 'same';
   }
   function writeUrl() {
     const q = new URLSearchParams({
       init: state.init, act: state.act, depth: state.depth, width: state.width,
-      scale: state.scale, layer: state.layer, data: state.data,
+      scale: state.scale, layer: state.layer, axes: state.axes, data: state.data,
     });
     history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
   }
@@ -87,7 +102,7 @@
     const width = Math.max(280, Math.min(parent.clientWidth || 600, 640));
     const height = opts.height || Math.round(Math.min(260, width * 0.55));
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title }, fig);
-    const m = { l: 58, r: 10, t: 8, b: 34 };
+    const m = { l: 66, r: 10, t: 8, b: 34 };
     const W = width - m.l - m.r;
     const H = height - m.t - m.b;
     const [x0, x1] = opts.x;
@@ -107,7 +122,7 @@
       for (const e of yt) {
         const y = m.t + H - ((e - y0) / (y1 - y0 || 1)) * H;
         s('line', { x1: m.l, x2: m.l + W, y1: y, y2: y, class: 'grid' }, g);
-        s('text', { x: m.l - 4, y: y + 4, 'text-anchor': 'end' }, g, `1e${e}`);
+        s('text', { x: m.l - 4, y: y + 4, 'text-anchor': 'end' }, g, pow10(e));
       }
     } else {
       for (let i = 0; i <= 4; i++) {
@@ -118,8 +133,9 @@
       }
     }
     const xticks = opts.xticks || [x0, x1];
-    for (const v of xticks) s('text', { x: X(v), y: m.t + H + 16, 'text-anchor': 'middle' }, g, String(v));
+    for (const v of xticks) s('text', { x: X(v), y: m.t + H + 16, 'text-anchor': 'middle' }, g, opts.xtickLabel ? opts.xtickLabel(v) : String(v));
     s('text', { x: m.l + W / 2, y: height - 3, 'text-anchor': 'middle', class: 'label' }, g, opts.xlabel);
+    if (opts.ylabel) s('text', { x: 0, y: 0, transform: `translate(13,${m.t + H / 2}) rotate(-90)`, 'text-anchor': 'middle', class: 'label' }, g, opts.ylabel);
     return { svg, X, Y, fig, clampY: (v) => Math.min(m.t + H, Math.max(m.t, v)) };
   }
   function path(c, pts, cls, attrs) {
@@ -161,29 +177,32 @@
     return t;
   }
 
+  // A measurement through depth on a log scale: the mean over the seeds (line and dots),
+  // a bar from the smallest to the largest seed, and the mean field dashed, drawn last so
+  // that it stays visible where it lies on the measurement.
   function spreadChart(parent, title, meas, pred, depth, ylabel) {
-    const lo = meas.map((p) => (p[0] === null ? null : p[0] - (p[1] || 0)));
-    const hi = meas.map((p) => (p[0] === null ? null : p[0] + (p[1] || 0)));
-    const all = [...meas.map((p) => p[0]), ...lo.map((x) => (x > 0 ? x : null)), ...hi, ...pred];
-    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: range(all, true), log: true, xlabel: `layer l (${ylabel})`, xticks: layerTicks(depth) });
+    const lo = meas.map((p) => p[2]);
+    const hi = meas.map((p) => p[3]);
+    const all = [...meas.map((p) => p[0]), ...lo, ...hi, ...pred];
+    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: range(all, true), log: true, xlabel: 'layer l', ylabel, xticks: layerTicks(depth) });
     c.log = true;
-    // spread: a vertical bar per layer, mean ± sd over the seeds
     meas.forEach((p, i) => {
-      if (p[0] === null || !(p[0] > 0)) return;
-      const a = Math.max(p[0] - p[1], p[0] / 1e3);
-      s('line', { x1: c.X(i + 1), x2: c.X(i + 1), y1: c.clampY(c.Y(a)), y2: c.clampY(c.Y(p[0] + p[1])), class: 'spread' }, c.svg);
+      if (!(p[2] > 0) || !(p[3] > 0)) return;
+      s('line', { x1: c.X(i + 1), x2: c.X(i + 1), y1: c.clampY(c.Y(p[2])), y2: c.clampY(c.Y(p[3])), class: 'spread' }, c.svg);
     });
-    path(c, pred.map((v, i) => [i + 1, v]), 'predicted');
     path(c, meas.map((p, i) => [i + 1, p[0]]), 'measured');
     meas.forEach((p, i) => {
       if (p[0] !== null && p[0] > 0) s('circle', { cx: c.X(i + 1), cy: c.clampY(c.Y(p[0])), r: 2.5, class: 'dot' }, c.svg);
     });
-    legend(c.fig, [['measured', `measured, mean ± sd over ${index.seeds} seeds`], ['predicted', 'mean-field prediction']]);
+    path(c, pred.map((v, i) => [i + 1, v]), 'predicted');
+    legend(c.fig, [['measured', `measured, mean of ${index.seeds} seeds (bar: smallest to largest seed)`], ['predicted', 'mean field']]);
+    if (!meas.some((p) => p[0] > 0)) {
+      el('p', { class: 'explorer-note' }, c.fig, 'Nothing to draw: every value is exactly 0 (zero weights make every aˡ and every gradient below the top layer 0), and 0 has no place on a log scale.');
+    }
     return c;
   }
-
   function fractionChart(parent, title, series, depth) {
-    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: [0, 1], xlabel: 'layer l', xticks: layerTicks(depth), yfmt: (v) => v.toFixed(2) });
+    const c = chart(parent, title, { x: [1, Math.max(2, depth)], y: [0, 1], xlabel: 'layer l', ylabel: 'fraction', xticks: layerTicks(depth), yfmt: (v) => v.toFixed(2) });
     const items = [];
     for (const [cls, text, vals] of series) {
       path(c, vals.map((v, i) => [i + 1, v]), cls);
@@ -192,7 +211,11 @@
     legend(c.fig, items);
   }
 
-  function histograms(parent, layer, hist, depth) {
+  // Histograms of a and h at the preset layers: over one range per column (the union of
+  // the layers' ranges, so that layers compare: the post's collapsing picture), or each
+  // over its own range (to see the shape of a layer whose values are tiny).
+  function histograms(parent, layer, cs, depth) {
+    const hist = state.same ? cs.shist : cs.hist;
     const box = el('div', { class: 'explorer-hists' }, parent);
     const shown = index.depths.map((d, i) => [d, hist[i]]).filter(([d]) => d <= depth);
     for (const [d, pair] of shown) {
@@ -206,6 +229,12 @@
         const svg = s('svg', { width: w, height: ht + 16, viewBox: `0 0 ${w} ${ht + 16}`, role: 'img', 'aria-label': `histogram of ${name} in layer ${d}` }, cell);
         if (!h) { s('text', { x: 4, y: 30 }, svg, 'overflowed'); return; }
         const [lo, hi, counts] = h;
+        if (lo === hi) {
+          // Every value the same (zero weights): one bar, labelled with the value.
+          s('rect', { x: w / 2 - 3, y: 0, width: 6, height: ht, class: 'bar' }, svg);
+          s('text', { x: w / 2, y: ht + 14, 'text-anchor': 'middle' }, svg, `every value = ${fmt(lo)}`);
+          return;
+        }
         const max = Math.max(...counts, 1);
         const bw = w / counts.length;
         counts.forEach((n, i) => {
@@ -230,17 +259,21 @@
     form.addEventListener('submit', (e) => e.preventDefault());
     const c = {};
     c.init = select(form, 'ex-init', 'Initializer', index.inits.map((i) => [i.key, i.label]), state.init);
+    c.init.parentNode.classList.add('wide');
     c.act = select(form, 'ex-act', 'Activation', index.activations.map((a) => [a.key, a.label]), state.act);
     c.depth = select(form, 'ex-depth', 'Depth L', index.depths.map((d) => [d, String(d)]), state.depth);
     c.width = select(form, 'ex-width', 'Width n', index.widths.map((w) => [w, String(w)]), state.width);
     c.scale = select(form, 'ex-scale', 'Input scale', index.scales.map((v) => [v, `${v} × N(0, 1)`]), state.scale);
     c.layer = select(form, 'ex-layer', 'Read layer l', [], state.layer);
+    c.axes = select(form, 'ex-axes', 'Histogram axes', [['same', 'one range per column'], ['own', 'each layer its own']], state.axes);
     const out = el('div', { class: 'explorer-out', 'aria-live': 'polite' }, root);
     const readout = el('table', { class: 'explorer-readout', id: 'ex-readout' }, out);
     const cmd = el('pre', { class: 'explorer-cmd' }, out);
     const plots = el('div', { class: 'explorer-plots', id: 'ex-plots' }, out);
     const hists = el('div', { class: 'explorer-hist-box', id: 'ex-hists' }, out);
     el('h2', { id: 'training-view' }, root, 'Training on the toy problems');
+    const tr = index.train;
+    el('p', { class: 'explorer-note' }, root, `A second, separate experiment: a small 2-${tr.hidden.join('-')}-K network (K classes) with the initializer and activation chosen above, trained by full-batch gradient descent (learning rate ${tr.lr}, ${tr.epochs} epochs, seed 0) on a toy problem. It is not one of the networks of Part I, and the controls depth, width, input scale and layer do not apply to it. Its numbers are those of initlab train with the same options.`);
     const tform = el('form', { class: 'explorer-controls', 'aria-label': 'training settings' }, root);
     tform.addEventListener('submit', (e) => e.preventDefault());
     c.data = select(tform, 'ex-data', 'Data set', index.train.datasets.map((d) => [d, d]), state.data);
@@ -249,6 +282,7 @@
     for (const [key, sel] of Object.entries(c)) {
       sel.addEventListener('change', () => {
         state[key] = ['depth', 'width', 'scale', 'layer'].includes(key) ? Number(sel.value) : sel.value;
+        state.same = state.axes === 'same';
         if (key === 'depth') state.layer = Math.min(state.layer, state.depth);
         update().catch(fail);
       });
@@ -275,20 +309,24 @@
     const key = `${state.width}/${state.scale}`;
     const cs = layers.cases[key];
     if (!cs) throw new Error(`explorer: no setting ${key} in layers/${dataKey}-${state.act}.json`);
-    drawLayers(cs);
-    // The first draw: the layers view, before the training view's larger file is in.
+    drawLayers(cs, layers);
+    // The first draw: the table and the plots of the layers view; the histograms and the
+    // training view follow after the browser has painted it.
     if (!root.hasAttribute('data-first-draw')) {
       root.setAttribute('data-first-draw', String(Math.round(performance.now())));
       root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - scriptStart)));
     }
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    if (my !== generation) return;
+    drawHistograms(cs);
     const train = await trainData;
     if (my !== generation) return;
     drawTraining(train);
-    root.setAttribute('data-drawn', `${state.init}-${state.act}-${state.depth}-${state.width}-${state.scale}-${state.layer}-${state.data}`);
+    root.setAttribute('data-drawn', `${state.init}-${state.act}-${state.depth}-${state.width}-${state.scale}-${state.layer}-${state.axes}-${state.data}`);
     root.dispatchEvent(new CustomEvent('explorer-drawn'));
   }
 
-  function drawLayers(cs) {
+  function drawLayers(cs, layers) {
     const d = state.depth;
     const l = state.layer;
     const sd = cs.sd.slice(0, d);
@@ -305,12 +343,15 @@
       el('td', { 'data-value': id }, tr, m);
       el('td', { 'data-value': `${id}-mf` }, tr, p);
     };
-    const two = (x) => (x === null || !isFinite(x) ? 'nan' : x === 0 ? '0' : Number(x.toPrecision(2)).toString());
+    const two = (x) => (x === null || !isFinite(x) ? 'nan' : x === 0 ? '0'
+      : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(1).replace('e+', 'e') : Number(x.toPrecision(2)).toString());
     const pm = (p) => (p && p[0] !== null ? `${fmt(p[0])} ± ${two(p[1])}` : 'overflowed');
     row(`sd of a${sup(l)}`, 'sd', pm(cs.sd[l - 1]), fmt(cs.mf[l - 1]));
     row(`sd of ∂L/∂a${sup(l)}`, 'grad', pm(grad[l - 1]), fmt(cs.mfgrad[String(d)][l - 1]));
-    if (cs.sat) row('saturated', 'sat', pm(cs.sat[l - 1]), fmt(cs.mfsat[l - 1]));
-    if (cs.dead) row('dead units', 'dead', pm(cs.dead[l - 1]), '–');
+    const cut = state.act === 'sigmoid' ? 'σ outside [0.01, 0.99]' : '|tanh| > 0.99';
+    if (cs.sat) row(`saturated (${cut})`, 'sat', pm(cs.sat[l - 1]), frac(cs.mfsat[l - 1]));
+    const off = state.act === 'relu' ? 'dead (off for every input)' : 'off for every input';
+    if (cs.dead) row(off, 'dead', pm(cs.dead[l - 1]), '–');
     const i = index.widths.indexOf(state.width);
     const init = index.inits.find((x) => x.key === state.init);
     const act = index.activations.find((x) => x.key === state.act);
@@ -318,19 +359,58 @@
     const initArg = gainMatch ? `${gainMatch[1]} --gain ${gainMatch[2]}` : init.init;
     ui.cmd.textContent = `initlab layers --init ${initArg} --activation ${act.name} --depth ${d} --width ${state.width} --batch ${index.batches[i]} --input-scale ${state.scale} --seeds ${index.seeds}`;
     ui.plots.textContent = '';
-    spreadChart(ui.plots, 'Standard deviation of aˡ through depth', sd, cs.mf.slice(0, d), d, 'log scale');
-    spreadChart(ui.plots, 'Standard deviation of ∂L/∂aˡ through depth', grad, cs.mfgrad[String(d)], d, 'log scale');
+    spreadChart(ui.plots, 'Standard deviation of aˡ through depth', sd, cs.mf.slice(0, d), d, 'sd of aˡ (log scale)');
+    spreadChart(ui.plots, 'Standard deviation of ∂L/∂aˡ through depth', grad, cs.mfgrad[String(d)], d, 'sd of ∂L/∂aˡ (log scale)');
+    const b = index.batches[i];
     const series = [];
+    let title = null;
     if (cs.sat) {
-      series.push(['measured', 'saturated, measured', cs.sat.slice(0, d).map((p) => p[0])]);
-      series.push(['predicted', 'saturated, mean field', cs.mfsat.slice(0, d)]);
+      title = `Saturated fraction (${cut}) through depth`;
+      series.push(['measured', 'measured, mean of the seeds', cs.sat.slice(0, d).map((p) => p[0])]);
+      series.push(['predicted', 'mean field', cs.mfsat.slice(0, d)]);
     }
-    if (cs.dead) series.push(['dead', 'dead units, measured', cs.dead.slice(0, d).map((p) => p[0])]);
-    if (series.length) fractionChart(ui.plots, 'Saturated and dead fractions', series, d);
-    else el('p', { class: 'explorer-note' }, ui.plots, `${act.label} neither saturates nor has dead units.`);
+    if (cs.dead) {
+      title = state.act === 'relu' ? 'Dead fraction through depth' : 'Fraction of units off for every input, through depth';
+      series.push(['dead', `measured over a batch of ${b} inputs`, cs.dead.slice(0, d).map((p) => p[0])]);
+    }
+    if (series.length) fractionChart(ui.plots, title, series, d);
+    else el('p', { class: 'explorer-note' }, ui.plots, `${act.label} neither saturates nor has units that are off for every input.`);
+    if (cs.dead) {
+      el('p', { class: 'explorer-note' }, ui.plots, state.act === 'relu'
+        ? `A unit counts as dead when it is off (aˡ ≤ 0) for every one of the ${b} inputs of the batch at this width; with a larger batch fewer units pass that test, so compare these fractions at one width.`
+        : `A unit counts here when it is off (aˡ ≤ 0) for every one of the ${b} inputs of the batch at this width. Leaky ReLU's units are never dead: off, they still pass 0.01 of the gradient.`);
+    }
+    const key = cs.sat ? 'sat' : cs.dead ? 'dead' : null;
+    if (key) widthChart(ui.plots, layers, key, l, d);
     ui.hists.textContent = '';
-    el('p', { class: 'explorer-note' }, ui.hists, `Histograms of aˡ and hˡ at the preset layers up to ${d}, all ${index.seeds} seeds pooled (ends: the range shown).`);
-    histograms(ui.hists, l, cs.hist, d);
+  }
+
+  // The fraction of the layer read, against the width, at this input scale (every width
+  // is in the same data file).
+  function widthChart(parent, layers, key, l, d) {
+    const pts = index.widths.map((w, k) => {
+      const c = layers.cases[`${w}/${state.scale}`];
+      return [k, c[key][l - 1][0], key === 'sat' ? c.mfsat[l - 1] : null];
+    });
+    const name = key === 'sat' ? 'Saturated fraction' : state.act === 'relu' ? 'Dead fraction' : 'Fraction off for every input';
+    const c = chart(parent, `${name} of layer ${l} against the width (depth ${d} or more)`, {
+      x: [0, index.widths.length - 1], y: [0, 1], xlabel: 'width n', ylabel: 'fraction', xticks: index.widths.map((_, k) => k),
+      xtickLabel: (k) => String(index.widths[k]), yfmt: (v) => v.toFixed(2),
+    });
+    path(c, pts.map(([k, m]) => [k, m]), key === 'sat' ? 'measured' : 'dead');
+    pts.forEach(([k, m]) => { if (m !== null) s('circle', { cx: c.X(k), cy: c.clampY(c.Y(m)), r: 2.5, class: 'dot' }, c.svg); });
+    const items = [[key === 'sat' ? 'measured' : 'dead', 'measured, mean of the seeds']];
+    if (key === 'sat') { path(c, pts.map(([k, , p]) => [k, p]), 'predicted'); items.push(['predicted', 'mean field']); }
+    const here = index.widths.indexOf(state.width);
+    s('line', { x1: c.X(here), x2: c.X(here), y1: c.Y(0), y2: c.Y(1), class: 'grid current' }, c.svg);
+    legend(c.fig, items);
+  }
+
+  function drawHistograms(cs) {
+    const d = state.depth;
+    ui.hists.textContent = '';
+    el('p', { class: 'explorer-note' }, ui.hists, `Histograms of aˡ and hˡ at the preset layers up to ${d}, all ${index.seeds} seeds pooled, ${state.same ? 'each column over one range (the union of its layers\' ranges), so that layers compare' : 'each over its own range (from 4 standard deviations below the mean to 4 above, or the extreme values)'}; the numbers under each are the ends of its range.`);
+    histograms(ui.hists, state.layer, cs, d);
   }
 
   function drawTraining(train) {
@@ -338,19 +418,24 @@
     const run = train.runs[`${state.init}-${state.act}`];
     const init = index.inits.find((x) => x.key === state.init);
     const act = index.activations.find((x) => x.key === state.act);
-    ui.tnote.textContent = `A 2-${tr.hidden.join('-')}-K ${act.label} network on ${train.dataset}, full-batch gradient descent, learning rate ${tr.lr}, seed 0. Thick: ${init.label}; thin: the other initializers. Test accuracy at the end: ${pct(run.test)}${run.diverged !== null ? `; diverged at epoch ${run.diverged}` : ''}.`;
+    ui.tnote.textContent = `The ${act.label} network on ${train.dataset}. Thick line: ${init.label}; thin lines: the other initializers, coloured as in the legend. Test accuracy at the end: ${pct(run.test)}${run.diverged !== null ? `; diverged at epoch ${run.diverged}` : ''}.`;
     ui.tnote.setAttribute('data-test', String(run.test));
     const p = ui.tplots;
     p.textContent = '';
-    const others = index.inits.filter((x) => x.key !== state.init).map((x) => train.runs[`${x.key}-${state.act}`]);
+    // The other initializers, each in its own colour (o0 ... o7 by its place in the menu).
+    const others = index.inits.map((x, k) => [x, k]).filter(([x]) => x.key !== state.init)
+      .map(([x, k]) => Object.assign({ cls: `other o${k}`, label: x.label }, train.runs[`${x.key}-${state.act}`]));
     const losses = [run, ...others].flatMap((r) => r.history.map((h) => h[1]));
-    const lc = chart(p, 'Training loss', { x: [0, tr.epochs], y: range(losses, true), log: true, xlabel: 'epoch', xticks: [0, tr.epochs / 2, tr.epochs] });
+    const lc = chart(p, 'Training loss', { x: [0, tr.epochs], y: range(losses, true), log: true, xlabel: 'epoch', ylabel: 'loss (log scale)', xticks: [0, tr.epochs / 2, tr.epochs] });
     lc.log = true;
-    for (const o of others) path(lc, o.history.map((h) => [h[0], h[1]]), 'other');
+    for (const o of others) path(lc, o.history.map((h) => [h[0], h[1]]), o.cls);
     path(lc, run.history.map((h) => [h[0], h[1]]), 'measured');
-    const ac = chart(p, 'Training accuracy', { x: [0, tr.epochs], y: [0, 1], xlabel: 'epoch', xticks: [0, tr.epochs / 2, tr.epochs], yfmt: (v) => v.toFixed(2) });
-    for (const o of others) path(ac, o.history.map((h) => [h[0], h[2]]), 'other');
+    const items = [['measured', `${init.label} (chosen)`], ...others.map((o) => [o.cls, o.label])];
+    legend(lc.fig, items);
+    const ac = chart(p, 'Training accuracy', { x: [0, tr.epochs], y: [0, 1], xlabel: 'epoch', ylabel: 'accuracy', xticks: [0, tr.epochs / 2, tr.epochs], yfmt: (v) => v.toFixed(2) });
+    for (const o of others) path(ac, o.history.map((h) => [h[0], h[2]]), o.cls);
     path(ac, run.history.map((h) => [h[0], h[2]]), 'measured');
+    legend(ac.fig, items);
     const box = el('div', { class: 'explorer-regions' }, p);
     tr.snapshots.forEach((epoch, k) => {
       const cell = el('figure', { class: 'explorer-region' }, box);

@@ -6,12 +6,16 @@
 
 use std::sync::Mutex;
 
-use initlab::{Error, LayerSpread};
+use initlab::{Error, LayerSpread, Spread};
 use serde_json::{Map, Value, json};
 
-use crate::grid::{ACTIVATIONS, BINS, DEPTHS, INITS, INPUT_SCALES, RUN_SEEDS, WIDTHS, batch};
-use crate::sweep::{Counts, Setting, sweep_init};
+use crate::grid::{
+    ACTIVATIONS, ActivationChoice, BINS, DEPTHS, INITS, INPUT_SCALES, InitChoice, RUN_SEEDS,
+    WIDTHS, batch,
+};
+use crate::sweep::{Counts, Setting, sweep_init, sweep_width};
 use crate::training::{self, DATASETS};
+use initlab::DatasetKind;
 
 /// Where the files go, from the workspace root.
 pub const DIR: &str = "src/explorer/data";
@@ -34,6 +38,33 @@ fn counts(c: &Option<Counts>) -> Value {
         .map_or(Value::Null, |c| json!([r4(c.lo), r4(c.hi), c.counts]))
 }
 
+/// The spread over the seeds of a standard deviation or a fraction: `[mean, sd]`, the sd
+/// set to 0 where it is only rounding (below 1e-12 of the mean: three seeds that agree to
+/// the last bits give 3e-17, not a spread).
+fn spread(s: &Spread) -> Value {
+    json!([r4(s.mean), r2(clean_sd(s))])
+}
+
+/// The sd of `s`, 0 where it is below 1e-12 of the mean.
+pub fn clean_sd(s: &Spread) -> f64 {
+    if s.sd < 1e-12 * s.mean.abs() {
+        0.0
+    } else {
+        s.sd
+    }
+}
+
+/// A positive measurement over the seeds, as the log-scale plots draw it:
+/// `[mean, sd, smallest, largest]` (the bar spans the seeds, which the mean ± sd of three
+/// seeds need not: it can reach below zero).
+fn spread_range(s: &Spread, (lo, hi): (f64, f64)) -> Value {
+    if lo.is_finite() && hi.is_finite() {
+        json!([r4(s.mean), r2(clean_sd(s)), r4(lo), r4(hi)])
+    } else {
+        json!([r4(s.mean), r2(clean_sd(s)), null, null])
+    }
+}
+
 fn saturates(key: &str) -> bool {
     matches!(key, "tanh" | "sigmoid")
 }
@@ -47,13 +78,14 @@ pub fn setting_json(s: &Setting) -> Value {
     let full: &[LayerSpread] = &s.by_depth[DEPTHS.len() - 1];
     let mut grad = Map::new();
     let mut mfgrad = Map::new();
-    for (&d, layers) in DEPTHS.iter().zip(&s.by_depth) {
+    for ((&d, layers), ranges) in DEPTHS.iter().zip(&s.by_depth).zip(&s.ranges) {
         grad.insert(
             d.to_string(),
             json!(
                 layers
                     .iter()
-                    .map(|l| json!([r4(l.grad_std.mean), r2(l.grad_std.sd)]))
+                    .zip(ranges)
+                    .map(|(l, r)| spread_range(&l.grad_std, r[1]))
                     .collect::<Vec<_>>()
             ),
         );
@@ -67,17 +99,19 @@ pub fn setting_json(s: &Setting) -> Value {
             ),
         );
     }
+    let full_ranges = &s.ranges[DEPTHS.len() - 1];
     let per_layer =
         |f: &dyn Fn(&LayerSpread) -> Value| json!(full.iter().map(f).collect::<Vec<_>>());
     json!({
-        "sd": per_layer(&|l| json!([r4(l.pre_std.mean), r2(l.pre_std.sd)])),
+        "sd": full.iter().zip(full_ranges).map(|(l, r)| spread_range(&l.pre_std, r[0])).collect::<Vec<_>>(),
         "mf": per_layer(&|l| opt(l.predicted_pre_std)),
-        "sat": if saturates(s.activation) { per_layer(&|l| json!([r4(l.saturated_fraction.mean), r2(l.saturated_fraction.sd)])) } else { Value::Null },
+        "sat": if saturates(s.activation) { per_layer(&|l| spread(&l.saturated_fraction)) } else { Value::Null },
         "mfsat": if saturates(s.activation) { per_layer(&|l| opt(l.predicted_saturated_fraction)) } else { Value::Null },
-        "dead": if dies(s.activation) { per_layer(&|l| json!([r4(l.dead_fraction.mean), r2(l.dead_fraction.sd)])) } else { Value::Null },
+        "dead": if dies(s.activation) { per_layer(&|l| spread(&l.dead_fraction)) } else { Value::Null },
         "grad": grad,
         "mfgrad": mfgrad,
         "hist": s.histograms.iter().map(|(a, h)| json!([counts(a), counts(h)])).collect::<Vec<_>>(),
+        "shist": s.shared.iter().map(|(a, h)| json!([counts(a), counts(h)])).collect::<Vec<_>>(),
     })
 }
 
@@ -119,6 +153,51 @@ pub fn r2(x: f64) -> Value {
     json!(rounded)
 }
 
+/// The initializers that have a layers file of their own (the others read one of these).
+pub fn data_inits() -> impl Iterator<Item = &'static InitChoice> {
+    INITS.iter().filter(|c| c.data == c.key)
+}
+
+/// The name of the layers file of an initializer and an activation.
+pub fn layers_name(init: &InitChoice, act: &ActivationChoice) -> String {
+    format!("layers/{}-{}.json", init.data, act.key)
+}
+
+/// The name of the training file of a data set.
+pub fn train_name(dataset: DatasetKind) -> String {
+    format!("train/{dataset}.json")
+}
+
+/// The name of every data file, under [`DIR`].
+pub fn file_names() -> Vec<String> {
+    let mut names = vec!["index.json".to_string()];
+    names.extend(DATASETS.iter().map(|&d| train_name(d)));
+    for init in data_inits() {
+        names.extend(ACTIVATIONS.iter().map(|act| layers_name(init, act)));
+    }
+    names
+}
+
+/// One entry of a layers file's `cases`: the setting at `width` and input `scale`, as
+/// [`layers_files`] writes it (computed alone, to the same bits).
+pub fn case_json(
+    init: &InitChoice,
+    act: &ActivationChoice,
+    width: usize,
+    scale: f64,
+) -> Result<Value, Error> {
+    let settings = sweep_width(init, width, std::slice::from_ref(act), &[scale])?;
+    Ok(setting_json(&settings[0]))
+}
+
+fn layers_json(init: &InitChoice, act: &ActivationChoice, settings: &[Setting]) -> String {
+    let mut cases = Map::new();
+    for s in settings.iter().filter(|s| s.activation == act.key) {
+        cases.insert(case_key(s.width, s.scale), setting_json(s));
+    }
+    json!({"init": init.key, "act": act.key, "cases": cases}).to_string()
+}
+
 /// The layers files of one initializer: `(file name, JSON)` for each activation (none for
 /// an initializer that reads another's data).
 pub fn layers_files(init: usize) -> Result<Vec<(String, String)>, Error> {
@@ -130,53 +209,83 @@ pub fn layers_files(init: usize) -> Result<Vec<(String, String)>, Error> {
     Ok(ACTIVATIONS
         .iter()
         .map(|act| {
-            let mut cases = Map::new();
-            for s in settings.iter().filter(|s| s.activation == act.key) {
-                cases.insert(case_key(s.width, s.scale), setting_json(s));
-            }
-            let body = json!({"init": choice.key, "act": act.key, "cases": cases});
             (
-                format!("layers/{}-{}.json", choice.key, act.key),
-                body.to_string(),
+                layers_name(choice, act),
+                layers_json(choice, act, &settings),
             )
         })
         .collect())
 }
 
+/// One run of a training file's `runs`.
+pub fn run_json(run: &training::Run) -> Value {
+    json!({
+        "history": run.history.iter().map(|&(e, l, a)| json!([e, r4(l), r4(a)])).collect::<Vec<_>>(),
+        "test": r4(run.test_accuracy),
+        "diverged": run.diverged_at,
+        "regions": run.regions.iter().map(|r| r.as_ref().map_or(Value::Null, |r| json!(r.iter().map(|c| char::from(b'0' + *c as u8)).collect::<String>()))).collect::<Vec<_>>(),
+    })
+}
+
+/// The key of a run in a training file.
+pub fn run_key(init: &InitChoice, act: &ActivationChoice) -> String {
+    format!("{}-{}", init.key, act.key)
+}
+
+/// The training points of a data set as a training file lists them.
+pub fn points_json(kind: DatasetKind) -> Result<Value, Error> {
+    let (x, y) = training::points(kind)?;
+    Ok(json!(
+        x.rows()
+            .into_iter()
+            .zip(&y)
+            .map(|(p, &c)| json!([r4(p[0]), r4(p[1]), c]))
+            .collect::<Vec<_>>()
+    ))
+}
+
 /// The training file of one data set.
 pub fn train_file(dataset: usize) -> Result<(String, String), Error> {
     let kind = DATASETS[dataset];
-    let (x, y) = training::points(kind)?;
     let mut runs = Map::new();
     for init in INITS {
         for act in ACTIVATIONS {
             let run = training::run(kind, init, act)?;
-            runs.insert(
-                format!("{}-{}", init.key, act.key),
-                json!({
-                    "history": run.history.iter().map(|&(e, l, a)| json!([e, r4(l), r4(a)])).collect::<Vec<_>>(),
-                    "test": r4(run.test_accuracy),
-                    "diverged": run.diverged_at,
-                    "regions": run.regions.iter().map(|r| r.as_ref().map_or(Value::Null, |r| json!(r.iter().map(|c| char::from(b'0' + *c as u8)).collect::<String>()))).collect::<Vec<_>>(),
-                }),
-            );
+            runs.insert(run_key(init, act), run_json(&run));
         }
     }
-    let points: Vec<Value> = x
-        .rows()
-        .into_iter()
-        .zip(&y)
-        .map(|(p, &c)| json!([r4(p[0]), r4(p[1]), c]))
-        .collect();
-    let body = json!({"dataset": kind.to_string(), "points": points, "runs": runs});
-    Ok((format!("train/{kind}.json"), body.to_string()))
+    let body = json!({"dataset": kind.to_string(), "points": points_json(kind)?, "runs": runs});
+    Ok((train_name(kind), body.to_string()))
+}
+
+/// One job of [`files_with`].
+enum Job {
+    /// A training file (a data set).
+    Train(usize),
+    /// One initializer (with a file of its own) at one width: every activation and scale.
+    Layers(&'static InitChoice, usize),
+}
+
+enum Done {
+    Train((String, String)),
+    Layers(&'static InitChoice, Vec<Setting>),
 }
 
 /// Every data file, `(path under [`DIR`], contents)`, computed on `threads` threads.
 pub fn files_with(threads: usize) -> Result<Vec<(String, String)>, Error> {
-    // Jobs: the training files first (small), then the initializers, largest last.
-    let jobs: Vec<usize> = (0..DATASETS.len() + INITS.len()).collect();
-    let queue = Mutex::new(jobs.into_iter());
+    // Jobs, the longest first so that the threads finish together: the widest networks
+    // (the cost grows as the width squared), then the training files, then the rest.
+    let mut jobs: Vec<(usize, Job)> = Vec::new();
+    for init in data_inits() {
+        for &w in &WIDTHS {
+            jobs.push((w * w, Job::Layers(init, w)));
+        }
+    }
+    for d in 0..DATASETS.len() {
+        jobs.push((60_000, Job::Train(d)));
+    }
+    jobs.sort_by_key(|(cost, _)| std::cmp::Reverse(*cost));
+    let queue = Mutex::new(jobs.into_iter().map(|(_, j)| j));
     let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
@@ -184,30 +293,47 @@ pub fn files_with(threads: usize) -> Result<Vec<(String, String)>, Error> {
                 loop {
                     let job = queue.lock().map(|mut q| q.next()).ok().flatten();
                     let Some(job) = job else { break };
-                    let out = if job < DATASETS.len() {
-                        train_file(job).map(|f| vec![f])
-                    } else {
-                        layers_files(job - DATASETS.len())
+                    let out = match job {
+                        Job::Train(d) => train_file(d).map(Done::Train),
+                        Job::Layers(init, w) => sweep_width(init, w, ACTIVATIONS, &INPUT_SCALES)
+                            .map(|s| Done::Layers(init, s)),
                     };
                     if let Ok(mut r) = results.lock() {
-                        r.push((job, out));
+                        r.push(out);
                     }
                 }
             });
         }
     });
-    let mut results = results
+    let results = results
         .into_inner()
         .map_err(|_| Error::Invalid("a worker panicked".into()))?;
-    results.sort_by_key(|(job, _)| *job);
     let mut files = vec![("index.json".to_string(), index().to_string())];
-    for (_, out) in results {
-        files.extend(out?);
+    let mut settings: Vec<(&InitChoice, Vec<Setting>)> = Vec::new();
+    for done in results {
+        match done? {
+            Done::Train(file) => files.push(file),
+            Done::Layers(init, s) => match settings.iter_mut().find(|(i, _)| i.key == init.key) {
+                Some((_, all)) => all.extend(s),
+                None => settings.push((init, s)),
+            },
+        }
     }
+    for (init, all) in &settings {
+        for act in ACTIVATIONS {
+            files.push((layers_name(init, act), layers_json(init, act, all)));
+        }
+    }
+    files.sort_by_key(|(name, _)| {
+        file_names()
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or(usize::MAX)
+    });
     Ok(files)
 }
 
-/// Every data file, on two threads (the machines this book is built on have two cores).
+/// Every data file, on as many threads as the machine has cores.
 pub fn files() -> Result<Vec<(String, String)>, Error> {
-    files_with(2)
+    files_with(std::thread::available_parallelism().map_or(2, |n| n.get()))
 }

@@ -30,8 +30,15 @@ pub struct Counts {
     pub counts: Vec<usize>,
 }
 
-/// The counts of the finite `values`.
+/// The counts of the finite `values`, over their own range.
 pub fn counts(values: &[f64]) -> Option<Counts> {
+    let (lo, hi) = own_range(values)?;
+    counts_in(values, lo, hi)
+}
+
+/// The range [`counts`] bins `values` over: their smallest and largest finite values,
+/// pulled in to the mean ± 4 standard deviations. `None` when no value is finite.
+pub fn own_range(values: &[f64]) -> Option<(f64, f64)> {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     if finite.is_empty() {
         return None;
@@ -39,17 +46,34 @@ pub fn counts(values: &[f64]) -> Option<Counts> {
     let (mean, sd) = mean_std(&finite);
     let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
     let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if sd.is_finite() {
+    Some(if sd.is_finite() {
         (min.max(mean - 4.0 * sd), max.min(mean + 4.0 * sd))
     } else {
         (min, max)
-    };
+    })
+}
+
+/// The counts of the finite `values` in [`BINS`] bins over `[lo, hi]` (values outside in
+/// the end bins). When `lo == hi` (every value the same) all fall in the first bin and the
+/// range stays a point. `None` when no value is finite.
+pub fn counts_in(values: &[f64], lo: f64, hi: f64) -> Option<Counts> {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return None;
+    }
     let h = Histogram::new(&finite, BINS, lo, hi);
     Some(Counts {
         lo,
-        hi: h.edges[BINS],
+        hi: if hi > lo { h.edges[BINS] } else { lo },
         counts: h.counts,
     })
+}
+
+/// The range shared by a column of histograms: the union of the layers' own ranges.
+fn shared_range<'a>(columns: impl Iterator<Item = &'a Vec<f64>>) -> Option<(f64, f64)> {
+    columns
+        .filter_map(|v| own_range(v))
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
 }
 
 /// One setting (initializer, activation, width, input scale) over the seeds.
@@ -63,8 +87,15 @@ pub struct Setting {
     pub scale: f64,
     /// For each depth of [`DEPTHS`]: the summary `initlab layers --seeds` prints.
     pub by_depth: Vec<Vec<LayerSpread>>,
-    /// For each depth of [`DEPTHS`] (as a layer): counts of a^l and h^l over the seeds.
+    /// For each depth of [`DEPTHS`]: per layer, the smallest and largest value over the
+    /// seeds of the standard deviation of a^l and of dL/da^l.
+    pub ranges: Vec<Vec<[(f64, f64); 2]>>,
+    /// For each depth of [`DEPTHS`] (as a layer): counts of a^l and h^l over the seeds,
+    /// each over its own range.
     pub histograms: Vec<(Option<Counts>, Option<Counts>)>,
+    /// The same counts over one range per column (a^l, h^l): the union of the layers'
+    /// ranges, so that the layers can be compared.
+    pub shared: Vec<(Option<Counts>, Option<Counts>)>,
 }
 
 /// Every activation, width and input scale of one initializer (one data file).
@@ -171,12 +202,43 @@ pub fn sweep_width(
                 .iter()
                 .map(|(a, h)| (counts(a), counts(h)))
                 .collect();
+            let ra = shared_range(values[case].iter().map(|(a, _)| a));
+            let rh = shared_range(values[case].iter().map(|(_, h)| h));
+            let shared = values[case]
+                .iter()
+                .map(|(a, h)| {
+                    (
+                        ra.and_then(|(lo, hi)| counts_in(a, lo, hi)),
+                        rh.and_then(|(lo, hi)| counts_in(h, lo, hi)),
+                    )
+                })
+                .collect();
+            let extremes = |v: &mut dyn Iterator<Item = f64>| {
+                v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                    (lo.min(x), hi.max(x))
+                })
+            };
+            let ranges = reports[case]
+                .iter()
+                .map(|seeds| {
+                    (0..seeds[0].layers.len())
+                        .map(|i| {
+                            [
+                                extremes(&mut seeds.iter().map(|r| r.layers[i].pre_std)),
+                                extremes(&mut seeds.iter().map(|r| r.layers[i].grad_std)),
+                            ]
+                        })
+                        .collect()
+                })
+                .collect();
             out.push(Setting {
                 activation: act.key,
                 width,
                 scale,
                 by_depth,
+                ranges,
                 histograms,
+                shared,
             });
         }
     }

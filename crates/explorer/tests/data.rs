@@ -2,10 +2,17 @@
 
 use std::time::Instant;
 
-use explorer::data::{DIR, files};
-use explorer::grid::{ACTIVATIONS, DEPTHS, INITS, RUN_SEEDS, WIDTHS, init, layers_config};
+use explorer::data::{
+    DIR, case_json, case_key, data_inits, file_names, index, layers_name, points_json, run_json,
+    run_key, train_name,
+};
+use explorer::grid::{
+    ACTIVATIONS, DEPTHS, INITS, INPUT_SCALES, RUN_SEEDS, WIDTHS, init, layers_config,
+};
 use explorer::sweep::sweep_width;
+use explorer::training::{self, DATASETS};
 use initlab::layers_over_seeds;
+use serde_json::Value;
 
 /// The page's numbers for a setting are `initlab layers --seeds 3`'s, to the bit, at every
 /// depth (one forward pass and `deltas_from` give what one initlab run per depth gives).
@@ -52,27 +59,115 @@ fn shared_data_is_the_same_networks() {
 }
 
 /// The committed files are what the code computes now (`cargo xtask figures explorer`
-/// writes them), and the whole grid is computed within the chapter's time budget.
+/// writes them all). The whole grid takes minutes to compute, so the check recomputes a
+/// spread-out sample, byte for byte: the index, one setting of every initializer and
+/// activation (the width and input scale turning through the grid from one to the next,
+/// so that every width and scale is sampled), the points of every data set and one
+/// training run of each. Every file must be there and parse, no other file may be, every
+/// layers file must hold every width and scale, and the whole stays under 5 MB.
 #[test]
 fn data_files_are_fresh() {
     let start = Instant::now();
-    let files = files().unwrap();
-    let seconds = start.elapsed().as_secs_f64();
-    eprintln!("explorer data: {} files in {seconds:.1} s", files.len());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .join(DIR);
+    let stale = "run cargo xtask figures explorer";
+    let read = |name: &str| -> (String, Value) {
+        let text = std::fs::read_to_string(dir.join(name))
+            .unwrap_or_else(|_| panic!("{DIR}/{name} is missing: {stale}"));
+        let value: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{DIR}/{name} does not parse ({e}): {stale}"));
+        (text, value)
+    };
+    // The files: exactly the expected ones, each parsing, all together a few MB.
+    let names = file_names();
     let mut total = 0;
-    for (name, text) in &files {
-        let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|_| {
-            panic!("{DIR}/{name} is missing: run cargo xtask figures explorer")
-        });
-        assert!(
-            committed == *text,
-            "{DIR}/{name} is stale: run cargo xtask figures explorer"
-        );
+    let mut parsed = std::collections::BTreeMap::new();
+    let mut texts = std::collections::BTreeMap::new();
+    for name in &names {
+        let (text, value) = read(name);
         total += text.len();
+        parsed.insert(name.clone(), value);
+        texts.insert(name.clone(), text);
     }
-    // A few MB at most for the whole grid.
+    // Byte for byte: the committed text holds `"key":` followed by the computed JSON.
+    let holds = |name: &str, key: &str, computed: &Value| {
+        texts[name].contains(&format!("{}:{computed}", Value::from(key)))
+    };
+    for sub in ["", "layers", "train"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                assert!(
+                    names.contains(&name),
+                    "{DIR}/{name} is computed by nothing: {stale}"
+                );
+            }
+        }
+    }
     assert!(total < 5_000_000, "{total} bytes");
+    assert_eq!(
+        texts["index.json"],
+        index().to_string(),
+        "{DIR}/index.json: {stale}"
+    );
+    // One setting of each initializer and activation, turning through widths and scales.
+    let cells: Vec<(usize, f64)> = WIDTHS
+        .iter()
+        .flat_map(|&w| INPUT_SCALES.iter().map(move |&s| (w, s)))
+        .collect();
+    let mut sampled = 0;
+    for (p, (init, act)) in data_inits()
+        .flat_map(|i| ACTIVATIONS.iter().map(move |a| (i, a)))
+        .enumerate()
+    {
+        let name = layers_name(init, act);
+        let cases = parsed[&name]["cases"].as_object().unwrap();
+        for &(w, s) in &cells {
+            assert!(
+                cases.contains_key(&case_key(w, s)),
+                "{DIR}/{name}: no {w}/{s}: {stale}"
+            );
+        }
+        assert_eq!(cases.len(), cells.len(), "{DIR}/{name}: {stale}");
+        let (w, s) = cells[(7 * p) % cells.len()];
+        let computed = case_json(init, act, w, s).unwrap();
+        assert!(
+            holds(&name, &case_key(w, s), &computed),
+            "{DIR}/{name} at {w}/{s}: {stale}"
+        );
+        sampled += 1;
+    }
+    // The training files: the points, and one run of each, turning through the menus.
+    for (k, &kind) in DATASETS.iter().enumerate() {
+        let name = train_name(kind);
+        let file = &parsed[&name];
+        assert!(
+            holds(&name, "points", &points_json(kind).unwrap()),
+            "{DIR}/{name}: {stale}"
+        );
+        assert_eq!(
+            file["runs"].as_object().unwrap().len(),
+            INITS.len() * ACTIVATIONS.len()
+        );
+        let init = &INITS[(3 * k + 1) % INITS.len()];
+        let act = &ACTIVATIONS[(2 * k + 1) % ACTIVATIONS.len()];
+        let run = training::run(kind, init, act).unwrap();
+        assert!(
+            holds(&name, &run_key(init, act), &run_json(&run)),
+            "{DIR}/{name}, run {}: {stale}",
+            run_key(init, act)
+        );
+    }
+    eprintln!(
+        "explorer data: {} files, {total} bytes; {sampled} settings and {} runs recomputed in {:.1} s",
+        names.len(),
+        DATASETS.len(),
+        start.elapsed().as_secs_f64()
+    );
 }

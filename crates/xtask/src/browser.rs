@@ -126,16 +126,18 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
 /// What the explorer must show for a few settings, computed by the library as
 /// `initlab layers --seeds 3` computes it, in the page's four significant digits: the
 /// standard deviations of a^l and dL/da^l of the layer read, their mean-field predictions,
-/// and the saturated fraction where the activation saturates.
+/// the saturated or dead fraction where the activation has one, and the test accuracy of
+/// the training view (`initlab train` with the view's options).
 fn explorer_expectations() -> Result<String> {
     use explorer::grid::{RUN_SEEDS, activation, init, layers_config};
     use explorer::initlab::{four_digits, layers_over_seeds};
     let mut all = Vec::new();
-    for (i, a, depth, width, scale, layer) in [
-        ("xavier", "tanh", 10, 500, 1.0, 5),
-        ("he", "relu", 30, 500, 1.0, 30),
-        ("normal", "tanh", 10, 10, 1.0, 5),
-        ("pytorch", "sigmoid", 5, 50, 10.0, 2),
+    for (i, a, depth, width, scale, layer, data) in [
+        ("xavier", "tanh", 10, 500, 1.0, 5, "circles"),
+        ("he", "relu", 30, 500, 1.0, 30, "moons"),
+        ("normal", "tanh", 10, 10, 1.0, 5, "blobs"),
+        ("pytorch", "sigmoid", 5, 50, 10.0, 2, "circles"),
+        ("small", "leaky", 5, 20, 1.0, 3, "moons"),
     ] {
         let choice = init(i).context("explorer init")?;
         let act = activation(a).context("explorer activation")?;
@@ -154,9 +156,17 @@ fn explorer_expectations() -> Result<String> {
         if matches!(a, "tanh" | "sigmoid") {
             values.insert("sat".into(), four_digits(l.saturated_fraction.mean).into());
         }
+        if matches!(a, "relu" | "leaky") {
+            values.insert("dead".into(), four_digits(l.dead_fraction.mean).into());
+        }
+        let kind: explorer::initlab::DatasetKind = data
+            .parse()
+            .map_err(|e| anyhow::anyhow!("explorer data set: {e}"))?;
+        let run = explorer::training::run(kind, choice, act).map_err(|e| anyhow::anyhow!("{e}"))?;
         all.push(serde_json::json!({
-            "query": format!("init={i}&act={a}&depth={depth}&width={width}&scale={scale}&layer={layer}"),
+            "query": format!("init={i}&act={a}&depth={depth}&width={width}&scale={scale}&layer={layer}&data={data}"),
             "values": values,
+            "test": four_digits(run.test_accuracy),
         }));
     }
     Ok(serde_json::to_string_pretty(&all)?)
