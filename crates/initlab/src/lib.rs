@@ -173,7 +173,7 @@ pub struct LayersReport {
 
 /// Mean-field predictions (wide-layer limit, zero biases, inputs with E[x^2] = `q0`) of the
 /// standard deviations of a^l and dL/da^l and of the saturated fraction, layer by layer,
-/// from [`theory::mean_field`] and [`theory::saturation_probability`]:
+/// from [`theory::mean_field()`] and [`theory::saturation_probability`]:
 ///
 /// Var(a^1) = n_0 E[w^2] q0;  Var(a^(l+1)) = n_l E[w^2] E[f(a^l)^2];
 /// Var(dL/da^L) = E[f'(a^L)^2];  Var(dL/da^l) = E[f'(a^l)^2] n_(l+1) E[w^2] Var(dL/da^(l+1)).

@@ -86,10 +86,10 @@ fn fuss_catalan_at(l: f64, phi: f64) -> (f64, f64, f64) {
 }
 
 /// E[g(x)] under the Fuss–Catalan law of x = σ² for `depth` Gaussian factors as n → ∞
-/// (see [`fuss_catalan_at`] for the law), by composite Gauss–Legendre quadrature in φ
+/// (see `fuss_catalan_at` for the law), by composite Gauss–Legendre quadrature in φ
 /// (16 nodes per panel): 128 equal panels, and panels shrinking geometrically toward
 /// φ = π/(L+1), where x → 0 and ln x has a logarithmic singularity. Its moments are the
-/// Fuss–Catalan numbers, E[x] = 1, E[x²] = L + 1 (tested to 1e-9); E[ln x] = -L.
+/// Fuss–Catalan numbers, E\[x\] = 1, E\[x²\] = L + 1 (tested to 1e-9); E[ln x] = -L.
 pub fn fuss_catalan_expectation(depth: usize, g: impl Fn(f64) -> f64) -> Result<f64> {
     let l = nonzero("depth L of the product", depth)? as f64;
     let rule = GaussLegendre::new(16)?;
@@ -266,7 +266,7 @@ pub fn jacobian_spectrum(
 
 /// The exact finite-width moments of the Jacobian J = D_L W_L ⋯ D_1 W_1 of a ReLU network
 /// of `depth` square layers of width `n` with Gaussian weights at He's scale,
-/// Var(W) = 2/n, zero biases, at one nonzero input: (E[m₁], E[m₁²], E[m₂]) with
+/// Var(W) = 2/n, zero biases, at one nonzero input: (E\[m₁\], E\[m₁²\], E\[m₂\]) with
 /// m₁ = tr(JᵀJ)/n and m₂ = tr((JᵀJ)²)/n, the first two moments of λ = σ².
 ///
 /// Write A = tr(JᵀJ), B = tr((JᵀJ)²) and G = JJᵀ for the Jacobian of l layers. One more
@@ -280,7 +280,7 @@ pub fn jacobian_spectrum(
 /// E[A'] = npv A,  E[A'²] = npv²(A² + 2B) + n(n-1)p²v² A²,
 /// E[B'] = npv²(A² + 2B) + n(n-1)p²v² B,
 ///
-/// linear in (A, A², B), from A = B = n for the identity. As n → ∞, E[m₂]/E[m₁²] - 1 tends
+/// linear in (A, A², B), from A = B = n for the identity. As n → ∞, E\[m₂\]/E\[m₁²\] - 1 tends
 /// to 2L, the free-probability value of [`jacobian_spectrum`]; at finite n it exceeds it
 /// by a term of relative order L/n.
 pub fn relu_jacobian_moments(n: usize, depth: usize) -> Result<(f64, f64, f64)> {
