@@ -82,87 +82,91 @@ fn every_image_a_chapter_shows_exists() {
     );
 }
 
-#[test]
-fn every_committed_figure_is_what_the_chapter_draws_now() {
+/// What is stale in one chapter's committed files: its figures (SVG and CSV under
+/// `src/figures/<ch>/`), its generated blocks and the outputs under its code blocks, each
+/// against what the chapter's code computes now. The three run in one job so a chapter
+/// that memoizes its studies (figures and printing blocks share them) computes them once.
+fn stale_in(chapter: &book::Chapter) -> Vec<String> {
     let mut problems = Vec::new();
-    for chapter in chapters::all() {
-        let dir: PathBuf = root().join("src/figures").join(chapter.name);
-        let figures = (chapter.figures)()
-            .unwrap_or_else(|e| panic!("chapter {}: figures() failed: {e}", chapter.name));
-        let mut expected = BTreeSet::new();
-        for figure in &figures {
-            for (file, data) in figure.files() {
-                if expected.contains(&file) {
-                    problems.push(format!("{}: two figures are named {file}", chapter.name));
-                }
-                match std::fs::read(dir.join(&file)) {
-                    Ok(bytes) if bytes == data.as_bytes() => {}
-                    Ok(_) => problems.push(format!(
-                        "src/figures/{}/{file} differs from what figures() draws",
-                        chapter.name
-                    )),
-                    Err(_) => {
-                        problems.push(format!("src/figures/{}/{file} is missing", chapter.name))
+    let name = chapter.name;
+
+    let dir: PathBuf = root().join("src/figures").join(name);
+    let figures =
+        (chapter.figures)().unwrap_or_else(|e| panic!("chapter {name}: figures() failed: {e}"));
+    let mut expected = BTreeSet::new();
+    for figure in &figures {
+        for (file, data) in figure.files() {
+            if expected.contains(&file) {
+                problems.push(format!("{name}: two figures are named {file}"));
+            }
+            match std::fs::read(dir.join(&file)) {
+                Ok(bytes) if bytes == data.as_bytes() => {}
+                Ok(_) => problems.push(format!(
+                    "src/figures/{name}/{file} differs from what figures() draws"
+                )),
+                Err(_) => problems.push(format!("src/figures/{name}/{file} is missing")),
+            }
+            expected.insert(file);
+        }
+    }
+    for file in files_in(&dir) {
+        if !expected.contains(&file) {
+            problems.push(format!("src/figures/{name}/{file} is drawn by nothing"));
+        }
+    }
+
+    let blocks =
+        (chapter.generated)().unwrap_or_else(|e| panic!("chapter {name}: generated() failed: {e}"));
+    match book::generated::stale(chapter.markdown, &blocks) {
+        Ok(stale) => problems.extend(stale.iter().map(|block| {
+            format!("src/{name}.md: generated block {block:?} differs from what the code computes")
+        })),
+        Err(e) => problems.push(format!("src/{name}.md: {e}")),
+    }
+
+    let printed = outputs::run(name)
+        .unwrap_or_else(|e| panic!("chapter {name}: a printing block failed: {e}"));
+    match book::outputs::stale(chapter.markdown, &printed) {
+        Ok(stale) => problems.extend(stale.iter().map(|line| {
+            format!(
+                "src/{name}.md: the output under the code block on line {line} differs from what it prints"
+            )
+        })),
+        Err(e) => problems.push(format!("src/{name}.md: {e}")),
+    }
+    problems
+}
+
+/// Every chapter's figures, generated blocks and outputs are what its code computes now.
+/// The chapters are checked on as many threads as there are cores, each thread taking the
+/// next chapter not yet taken (the slowest chapters take most of a minute alone).
+#[test]
+fn every_figure_generated_block_and_output_is_what_the_chapter_computes_now() {
+    let all = chapters::all();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut found: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(all.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(chapter) = all.get(i) else {
+                            return done;
+                        };
+                        done.push((i, stale_in(chapter)));
                     }
-                }
-                expected.insert(file);
-            }
-        }
-        for file in files_in(&dir) {
-            if !expected.contains(&file) {
-                problems.push(format!(
-                    "src/figures/{}/{file} is drawn by nothing",
-                    chapter.name
-                ));
-            }
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "run `cargo xtask figures`:\n{}",
-        problems.join("\n")
-    );
-}
-
-#[test]
-fn every_generated_block_is_what_the_chapter_computes_now() {
-    let mut problems = Vec::new();
-    for chapter in chapters::all() {
-        let blocks = (chapter.generated)()
-            .unwrap_or_else(|e| panic!("chapter {}: generated() failed: {e}", chapter.name));
-        match book::generated::stale(chapter.markdown, &blocks) {
-            Ok(stale) => problems.extend(stale.iter().map(|name| {
-                format!(
-                    "src/{}.md: generated block {name:?} differs from what the code computes",
-                    chapter.name
-                )
-            })),
-            Err(e) => problems.push(format!("src/{}.md: {e}", chapter.name)),
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "run `cargo xtask figures`:\n{}",
-        problems.join("\n")
-    );
-}
-
-#[test]
-fn every_output_under_code_is_what_the_block_prints_now() {
-    let mut problems = Vec::new();
-    for chapter in chapters::all() {
-        let printed = outputs::run(chapter.name)
-            .unwrap_or_else(|e| panic!("chapter {}: a printing block failed: {e}", chapter.name));
-        match book::outputs::stale(chapter.markdown, &printed) {
-            Ok(stale) => problems.extend(stale.iter().map(|line| {
-                format!(
-                    "src/{}.md: the output under the code block on line {line} differs from what it prints",
-                    chapter.name
-                )
-            })),
-            Err(e) => problems.push(format!("src/{}.md: {e}", chapter.name)),
-        }
-    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    found.sort_by_key(|(i, _)| *i);
+    let problems: Vec<String> = found.into_iter().flat_map(|(_, p)| p).collect();
     assert!(
         problems.is_empty(),
         "run `cargo xtask figures`:\n{}",

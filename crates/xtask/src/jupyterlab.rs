@@ -16,6 +16,8 @@ use crate::tools;
 
 /// How long JupyterLab may take to answer on its port.
 const SERVER_START: Duration = Duration::from_secs(90);
+/// How long JupyterLab may take to shut its kernels down and exit after SIGTERM.
+const SERVER_STOP: Duration = Duration::from_secs(30);
 
 /// Run the JupyterLab test on `notebooks/<name>.ipynb` for each name; returns a summary.
 pub fn check(root: &Path, names: &[&str]) -> Result<String> {
@@ -133,9 +135,7 @@ pub fn check(root: &Path, names: &[&str]) -> Result<String> {
             .env("PLAYWRIGHT_BROWSERS_PATH", "0");
         crate::run(cmd).context("the JupyterLab test failed")
     })();
-    // The server and its kernels end with it.
-    let _ = child.kill();
-    let _ = child.wait();
+    stop_server(python.as_os_str(), &mut child);
     let mut touched = Vec::new();
     for (p, old) in paths.iter().zip(&before) {
         if std::fs::read(root.join(p)).ok().as_ref() != Some(old) {
@@ -155,4 +155,31 @@ pub fn check(root: &Path, names: &[&str]) -> Result<String> {
         names.join(", "),
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// Stop JupyterLab with SIGTERM, on which it shuts its kernels down before it exits
+/// (SIGKILL would leave each kernel running on its own), sent by the tools' Python (no
+/// `kill` binary needed); SIGKILL only if it is still running after [`SERVER_STOP`].
+fn stop_server(python: &std::ffi::OsStr, child: &mut std::process::Child) {
+    let term = Command::new(python)
+        .arg("-c")
+        .arg(format!(
+            "import os, signal; os.kill({}, signal.SIGTERM)",
+            child.id()
+        ))
+        .status();
+    let started = Instant::now();
+    if term.is_ok_and(|s| s.success()) {
+        while started.elapsed() < SERVER_STOP {
+            if !matches!(child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        println!(
+            "jupyterlab JupyterLab did not stop within {SERVER_STOP:?} of SIGTERM; killing it"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
