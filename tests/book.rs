@@ -4,7 +4,7 @@
 //! Regenerate with `cargo xtask notebooks` and `cargo xtask figures` when these fail.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use book::markdown::Document;
 
@@ -82,96 +82,27 @@ fn every_image_a_chapter_shows_exists() {
     );
 }
 
-/// What is stale in one chapter's committed files: its figures (SVG and CSV under
-/// `src/figures/<ch>/`), its generated blocks and the outputs under its code blocks, each
-/// against what the chapter's code computes now. The three run in one job so a chapter
-/// that memoizes its studies (figures and printing blocks share them) computes them once.
-fn stale_in(chapter: &book::Chapter) -> Vec<String> {
-    let mut problems = Vec::new();
-    let name = chapter.name;
-
-    let dir: PathBuf = root().join("src/figures").join(name);
-    let figures =
-        (chapter.figures)().unwrap_or_else(|e| panic!("chapter {name}: figures() failed: {e}"));
-    let mut expected = BTreeSet::new();
-    for figure in &figures {
-        for (file, data) in figure.files() {
-            if expected.contains(&file) {
-                problems.push(format!("{name}: two figures are named {file}"));
-            }
-            match std::fs::read(dir.join(&file)) {
-                Ok(bytes) if bytes == data.as_bytes() => {}
-                Ok(_) => problems.push(format!(
-                    "src/figures/{name}/{file} differs from what figures() draws"
-                )),
-                Err(_) => problems.push(format!("src/figures/{name}/{file} is missing")),
-            }
-            expected.insert(file);
-        }
-    }
-    for file in files_in(&dir) {
-        if !expected.contains(&file) {
-            problems.push(format!("src/figures/{name}/{file} is drawn by nothing"));
-        }
-    }
-
-    let blocks =
-        (chapter.generated)().unwrap_or_else(|e| panic!("chapter {name}: generated() failed: {e}"));
-    match book::generated::stale(chapter.markdown, &blocks) {
-        Ok(stale) => problems.extend(stale.iter().map(|block| {
-            format!("src/{name}.md: generated block {block:?} differs from what the code computes")
-        })),
-        Err(e) => problems.push(format!("src/{name}.md: {e}")),
-    }
-
-    let printed = outputs::run(name)
-        .unwrap_or_else(|e| panic!("chapter {name}: a printing block failed: {e}"));
-    match book::outputs::stale(chapter.markdown, &printed) {
-        Ok(stale) => problems.extend(stale.iter().map(|line| {
-            format!(
-                "src/{name}.md: the output under the code block on line {line} differs from what it prints"
-            )
-        })),
-        Err(e) => problems.push(format!("src/{name}.md: {e}")),
-    }
-    problems
-}
-
-/// Every chapter's figures, generated blocks and outputs are what its code computes now.
-/// The chapters are checked on as many threads as there are cores, each thread taking the
-/// next chapter not yet taken (the slowest chapters take most of a minute alone).
+/// Every chapter's claims test checks that its committed figures, generated blocks and
+/// outputs are fresh (`outputs::assert_fresh`, run in the process that computes the
+/// chapter's claims, so memoized studies are computed once for both).
 #[test]
-fn every_figure_generated_block_and_output_is_what_the_chapter_computes_now() {
-    let all = chapters::all();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut found: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(all.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(chapter) = all.get(i) else {
-                            return done;
-                        };
-                        done.push((i, stale_in(chapter)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    found.sort_by_key(|(i, _)| *i);
-    let problems: Vec<String> = found.into_iter().flat_map(|(_, p)| p).collect();
-    assert!(
-        problems.is_empty(),
-        "run `cargo xtask figures`:\n{}",
-        problems.join("\n")
-    );
+fn every_chapter_checks_its_figures_and_outputs_are_fresh() {
+    let mut missing = Vec::new();
+    for chapter in chapters::all() {
+        let name = chapter.name;
+        let path = root().join("crates").join(name).join("tests/claims.rs");
+        let call = format!("outputs::assert_fresh(&{name}::CHAPTER)");
+        let calls = std::fs::read_to_string(&path).is_ok_and(|text| {
+            text.lines()
+                .any(|l| !l.trim_start().starts_with("//") && l.contains(&call))
+        });
+        if !calls {
+            missing.push(format!(
+                "crates/{name}/tests/claims.rs does not call {call}"
+            ));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 /// The longest code line a block shows without scrolling in the book's column at a

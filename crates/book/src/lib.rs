@@ -14,6 +14,8 @@
 //! - [`generated`]: text the code computes, written into the chapter between markers.
 //! - [`crossref`]: citations linked to the bibliography, charts numbered with captions.
 //! - [`outputs`]: what a chapter's code blocks print, written beneath them.
+//! - [`memo`]: a chapter's studies computed once per process ([`memo::Memo`]) and its seeds
+//!   on every core ([`memo::per_seed`]).
 //! - [`markdown`]: the one reader of the chapters' markdown (pulldown-cmark, math on,
 //!   byte offsets kept), used by the claims check, the notebook generator and the
 //!   workspace tests.
@@ -23,6 +25,7 @@ pub mod crossref;
 mod error;
 pub mod generated;
 pub mod markdown;
+pub mod memo;
 pub mod outputs;
 mod stats;
 

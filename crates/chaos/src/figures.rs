@@ -74,7 +74,7 @@ pub fn depth_scales_of(sigma_w2: &[f64]) -> Result<Vec<Criticality>, Error> {
 /// [`depth_scales_of`] the chapter's [`theory_sigma_w2`] at σ_b² = 0.05 (memoized per
 /// process).
 pub fn chapter_depth_scales() -> Result<Vec<Criticality>, Error> {
-    static SCALES: crate::speed::Memo<u8, Vec<Criticality>> = crate::speed::Memo::new();
+    static SCALES: book::memo::Memo<u8, Vec<Criticality>> = book::memo::Memo::new();
     SCALES.get_or_run(0, || depth_scales_of(&theory_sigma_w2(SIGMA_B2)?))
 }
 

@@ -5,7 +5,6 @@
 
 pub mod figures;
 pub mod propagation;
-mod speed;
 pub mod trainability;
 
 pub use charts;

@@ -8,7 +8,7 @@ use initnet::{Activation, kernels, math};
 use theory::Criticality;
 
 use crate::Error;
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// A deep tanh network: `depth` layers of `width` units, weights N(0, σ_w²/width), biases
 /// N(0, σ_b²), fed two inputs of `width` features.

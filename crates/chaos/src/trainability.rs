@@ -6,7 +6,7 @@ use initnet::random::{Distribution, StandardNormal, rng};
 use initnet::{Activation, Dense, Mlp, Standardizer, TrainConfig, data, stratified_split, train};
 
 use crate::Error;
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// The fixed task and budget of every cell of the grid.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -528,3 +528,11 @@ fn charts_are_deterministic() {
     };
     assert_eq!(draw(), draw());
 }
+
+/// The chapter's figures, generated blocks and the outputs under its code are what its
+/// code computes now (`cargo xtask figures guide` rewrites them); in this process, beside
+/// the claims, so the studies the chapter memoizes are computed once for both.
+#[test]
+fn the_committed_figures_and_outputs_are_what_the_code_computes_now() {
+    outputs::assert_fresh(&guide::CHAPTER);
+}

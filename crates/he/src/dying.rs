@@ -15,7 +15,7 @@ use initnet::{
 };
 
 use crate::Error;
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// The chapter's learning rates for the dying-ReLU sweep.
 pub const LEARNING_RATES: [f64; 7] = [0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 1.0];

@@ -6,7 +6,6 @@
 pub mod dying;
 pub mod figures;
 pub mod signal;
-mod speed;
 pub mod training;
 
 pub use charts;

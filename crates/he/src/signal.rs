@@ -21,7 +21,7 @@ use initnet::random::{Distribution, StandardNormal};
 use initnet::{Activation, Init, MlpSpec};
 
 use crate::Error;
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// A deep stack of equally wide layers fed with standard normal inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

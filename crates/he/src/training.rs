@@ -8,7 +8,7 @@ use initnet::{
 
 use crate::Error;
 use crate::dying::{LayerActivity, hidden_activity};
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// The deep-training experiment: `depth` hidden ReLU layers of `width` units on the
 /// two-circles problem, full-batch gradient descent.

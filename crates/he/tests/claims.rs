@@ -630,3 +630,11 @@ fn up(x: f64, digits: i32) -> String {
     let f = initnet::math::powi(10.0, digits);
     format!("{:.*}", digits as usize, (x * f).ceil() / f)
 }
+
+/// The chapter's figures, generated blocks and the outputs under its code are what its
+/// code computes now (`cargo xtask figures he` rewrites them); in this process, beside
+/// the claims, so the studies the chapter memoizes are computed once for both.
+#[test]
+fn the_committed_figures_and_outputs_are_what_the_code_computes_now() {
+    outputs::assert_fresh(&he::CHAPTER);
+}

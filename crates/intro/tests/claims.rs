@@ -41,3 +41,11 @@ fn introduction_claims() {
 
     claims::check(CHAPTER.markdown, &claims).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// The chapter's figures, generated blocks and the outputs under its code are what its
+/// code computes now (`cargo xtask figures intro` rewrites them); in this process, beside
+/// the claims, so the studies the chapter memoizes are computed once for both.
+#[test]
+fn the_committed_figures_and_outputs_are_what_the_code_computes_now() {
+    outputs::assert_fresh(&intro::CHAPTER);
+}

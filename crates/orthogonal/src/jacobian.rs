@@ -7,8 +7,8 @@ use initnet::{Activation, rng};
 
 use crate::Error;
 use crate::linear::Weights;
-use crate::parallel::{Memo, per_seed};
 use crate::spectrum::{lambda_moments, singular_values};
+use book::memo::{Memo, per_item};
 
 /// One network's Jacobian: (mean λ, mean λ²) after every layer, and the singular values of
 /// the whole J.
@@ -231,7 +231,7 @@ impl JacobianStudy {
         }
         static MEMO: Memo<(Network, Vec<u64>), JacobianStudy> = Memo::new();
         MEMO.get_or_run((network, seeds.to_vec()), || {
-            let (moments, sigma) = per_seed(seeds, |&seed| network.measure(seed))?
+            let (moments, sigma) = per_item(seeds, |&seed| network.measure(seed))?
                 .into_iter()
                 .unzip();
             Self::measured(network, moments, sigma)

@@ -6,7 +6,6 @@
 pub mod figures;
 pub mod jacobian;
 pub mod linear;
-mod parallel;
 pub mod saxe;
 pub mod spectrum;
 pub mod speed;

@@ -6,8 +6,8 @@ use initnet::ndarray::Array2;
 use initnet::{Init, rng};
 
 use crate::Error;
-use crate::parallel::per_seed;
 use crate::spectrum::{lambda_moments, singular_values};
+use book::memo::per_item;
 
 /// How the weights of a deep linear network are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ impl ProductStudy {
         }
         let mut sigma = vec![Vec::new(); depths.len()];
         let mut moments = vec![Vec::new(); depths.len()];
-        let measured = per_seed(seeds, |&seed| {
+        let measured = per_item(seeds, |&seed| {
             Ok(products(n, depths, weights, seed)?
                 .iter()
                 .map(|m| (singular_values(m), lambda_moments(m)))

@@ -9,7 +9,7 @@ use initnet::ndarray::Array2;
 use initnet::{Init, rng};
 
 use crate::Error;
-use crate::parallel::{Memo, per_seed};
+use book::memo::{Memo, per_item};
 
 /// How the network starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,7 +311,7 @@ impl SaxeStudy {
                     .flat_map(move |&l| seeds.iter().map(move |&seed| (start, l, seed)))
             })
             .collect();
-        let runs = per_seed(&jobs, |&(start, l, seed)| {
+        let runs = per_item(&jobs, |&(start, l, seed)| {
             let losses = train(setting, l, start, seed)?;
             Ok((
                 epochs_to_threshold(&losses, setting.threshold),

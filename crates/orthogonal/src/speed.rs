@@ -10,7 +10,7 @@ use initnet::{Activation, rng};
 
 use crate::Error;
 use crate::linear::Weights;
-use crate::parallel::{Memo, per_seed};
+use book::memo::{Memo, per_item};
 
 /// The task and the network: `depth` square tanh layers of `width` units, zero biases,
 /// Var(W) = σ_w²/n, fed `batch` inputs with N(0, q_in) entries, trained to map them to
@@ -154,7 +154,7 @@ impl SpeedStudy {
             })
             .collect();
         // (initial loss, final loss), a run that stopped early (diverged) ending at +∞.
-        let ends = per_seed(&jobs, |&(w, eta, s)| {
+        let ends = per_item(&jobs, |&(w, eta, s)| {
             let run = speed.train(w, eta, s)?;
             let last = if run.len() == speed.steps + 1 {
                 run[speed.steps]
@@ -218,7 +218,7 @@ impl SpeedStudy {
             .iter()
             .flat_map(|&(w, eta)| seeds.iter().map(move |&s| (w, eta, s)))
             .collect();
-        let mut runs = per_seed(&jobs, |&(w, eta, s)| speed.train(w, eta, s))?;
+        let mut runs = per_item(&jobs, |&(w, eta, s)| speed.train(w, eta, s))?;
         let mut tied = runs.split_off(2 * seeds.len());
         let orth = runs.split_off(seeds.len());
         if tied.is_empty() {

@@ -381,3 +381,11 @@ fn the_chapter_states_what_the_experiments_give() {
 
     claims::check(CHAPTER.markdown, &c).unwrap();
 }
+
+/// The chapter's figures, generated blocks and the outputs under its code are what its
+/// code computes now (`cargo xtask figures orthogonal` rewrites them); in this process, beside
+/// the claims, so the studies the chapter memoizes are computed once for both.
+#[test]
+fn the_committed_figures_and_outputs_are_what_the_code_computes_now() {
+    outputs::assert_fresh(&orthogonal::CHAPTER);
+}

@@ -5,8 +5,11 @@
 //! `book::outputs::printing_blocks`) into a function of its own, with `print!` and
 //! `println!` writing into a string instead of stdout; the block's code is the chapter's,
 //! hidden lines included, unchanged. [`run`] runs a chapter's blocks in order and returns
-//! what each printed: `cargo xtask figures` writes it under the blocks, and the workspace
-//! test checks that the book shows what the blocks print now.
+//! what each printed: `cargo xtask figures` writes it under the blocks.
+//!
+//! [`stale`] compares all of a chapter's committed, computed files with what its code
+//! computes now (figures, generated blocks, outputs); [`assert_fresh`] is the test each
+//! chapter's `tests/claims.rs` runs with it.
 //!
 //! ```no_run
 //! let printed = outputs::run("intro")?;
@@ -69,6 +72,93 @@ pub fn run(chapter: &str) -> Result<Vec<String>, Error> {
             Ok(out)
         })
         .collect()
+}
+
+/// What is stale among `chapter`'s committed files, each against what its code computes
+/// now: its figures (every SVG and CSV under `src/figures/<ch>/`, none missing and none
+/// drawn by nothing), its generated blocks, and the outputs under its printing code blocks
+/// (this crate's [`run`]). Empty when all are fresh.
+///
+/// Every chapter's claims test calls [`assert_fresh`], so the check runs in the process that
+/// computes the chapter's claims: the studies a chapter memoizes are computed once for its
+/// claims, figures and printed outputs together.
+pub fn stale(chapter: &book::Chapter) -> Vec<String> {
+    let name = chapter.name;
+    let mut problems = Vec::new();
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../src/figures")
+        .join(name);
+    match (chapter.figures)() {
+        Ok(figures) => {
+            let mut expected = std::collections::BTreeSet::new();
+            for figure in &figures {
+                for (file, data) in figure.files() {
+                    if expected.contains(&file) {
+                        problems.push(format!("{name}: two figures are named {file}"));
+                    }
+                    match std::fs::read(dir.join(&file)) {
+                        Ok(bytes) if bytes == data.as_bytes() => {}
+                        Ok(_) => problems.push(format!(
+                            "src/figures/{name}/{file} differs from what figures() draws"
+                        )),
+                        Err(_) => problems.push(format!("src/figures/{name}/{file} is missing")),
+                    }
+                    expected.insert(file);
+                }
+            }
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let file = entry.file_name().to_string_lossy().into_owned();
+                    if !expected.contains(&file) {
+                        problems.push(format!("src/figures/{name}/{file} is drawn by nothing"));
+                    }
+                }
+            }
+        }
+        Err(e) => problems.push(format!("{name}: figures() failed: {e}")),
+    }
+
+    match (chapter.generated)() {
+        Ok(blocks) => match book::generated::stale(chapter.markdown, &blocks) {
+            Ok(stale) => problems.extend(stale.iter().map(|block| {
+                format!(
+                    "src/{name}.md: generated block {block:?} differs from what the code computes"
+                )
+            })),
+            Err(e) => problems.push(format!("src/{name}.md: {e}")),
+        },
+        Err(e) => problems.push(format!("{name}: generated() failed: {e}")),
+    }
+
+    match run(name) {
+        Ok(printed) => match book::outputs::stale(chapter.markdown, &printed) {
+            Ok(stale) => problems.extend(stale.iter().map(|line| {
+                format!(
+                    "src/{name}.md: the output under the code block on line {line} differs from what it prints"
+                )
+            })),
+            Err(e) => problems.push(format!("src/{name}.md: {e}")),
+        },
+        Err(e) => problems.push(e.to_string()),
+    }
+    problems
+}
+
+/// Panic, naming every stale file and `cargo xtask figures <ch>`, when [`stale`] finds any:
+/// the test every chapter's `tests/claims.rs` runs beside its claims.
+///
+/// # Panics
+///
+/// When a figure, a generated block or an output of `chapter` is stale.
+pub fn assert_fresh(chapter: &book::Chapter) {
+    let problems = stale(chapter);
+    assert!(
+        problems.is_empty(),
+        "run `cargo xtask figures {}`:\n{}",
+        chapter.name,
+        problems.join("\n")
+    );
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! process ([`fixed_points`], [`outputs`], [`lsuv_studies`]) so that the text's code, the
 //! figures, the tables and the claims test share one run.
 
-use std::sync::OnceLock;
+use book::memo::Memo;
 
 use charts::Series;
 use charts::{Figure, LineChart, Mark, SeriesLabelPosition};
@@ -15,26 +15,17 @@ use crate::activations::{FixedPointStudy, Stack, chart_qs, fixed_point_study, ga
 use crate::lsuv::{LSUV_ACTIVATIONS, LsuvStudy, lsuv_study};
 use crate::output::{OutputSettings, OutputStart, OutputStudy, RateSweep, SWEEP_RATES, rate_sweep};
 
-fn memo<T: Clone>(cell: &OnceLock<T>, run: impl FnOnce() -> Result<T>) -> Result<T> {
-    if let Some(v) = cell.get() {
-        return Ok(v.clone());
-    }
-    let v = run()?;
-    let _ = cell.set(v.clone());
-    Ok(v)
-}
-
 /// The fixed-point study of the chapter's stack over [`SEEDS`] (memoized).
 pub fn fixed_points() -> Result<FixedPointStudy> {
-    static CELL: OnceLock<FixedPointStudy> = OnceLock::new();
-    memo(&CELL, || fixed_point_study(Stack::chapter(), &SEEDS))
+    static CELL: Memo<(), FixedPointStudy> = Memo::new();
+    CELL.get_or_run((), || fixed_point_study(Stack::chapter(), &SEEDS))
 }
 
 /// The learning-rate sweep of the output-layer studies over [`SWEEP_RATES`] and
 /// [`SEEDS`], the other settings the default ones (memoized).
 pub fn sweep() -> Result<RateSweep> {
-    static CELL: OnceLock<RateSweep> = OnceLock::new();
-    memo(&CELL, || {
+    static CELL: Memo<(), RateSweep> = Memo::new();
+    CELL.get_or_run((), || {
         rate_sweep(&OutputSettings::default(), &SWEEP_RATES, &SEEDS)
     })
 }
@@ -49,8 +40,8 @@ pub fn outputs() -> Result<Vec<OutputStudy>> {
 
 /// LSUV on the chapter's stack for each of [`LSUV_ACTIVATIONS`] over [`SEEDS`] (memoized).
 pub fn lsuv_studies() -> Result<Vec<LsuvStudy>> {
-    static CELL: OnceLock<Vec<LsuvStudy>> = OnceLock::new();
-    memo(&CELL, || {
+    static CELL: Memo<(), Vec<LsuvStudy>> = Memo::new();
+    CELL.get_or_run((), || {
         LSUV_ACTIVATIONS
             .iter()
             .map(|&f| lsuv_study(Stack::chapter(), f, &SEEDS))
@@ -61,8 +52,8 @@ pub fn lsuv_studies() -> Result<Vec<LsuvStudy>> {
 /// The digits miniature of Glorot and Bengio's Table 1 with the default settings over
 /// [`SEEDS`] (memoized).
 pub fn digits_table() -> Result<Vec<(crate::digits::Setting, Vec<f64>)>> {
-    static CELL: OnceLock<Vec<(crate::digits::Setting, Vec<f64>)>> = OnceLock::new();
-    memo(&CELL, || {
+    static CELL: Memo<(), Vec<(crate::digits::Setting, Vec<f64>)>> = Memo::new();
+    CELL.get_or_run((), || {
         crate::digits::table(&crate::digits::DigitsSettings::default(), &SEEDS)
     })
 }
@@ -71,8 +62,8 @@ pub fn digits_table() -> Result<Vec<(crate::digits::Setting, Vec<f64>)>> {
 /// [`SEEDS`] (memoized).
 pub fn coord_studies() -> Result<Vec<crate::width::CoordStudy>> {
     use crate::width::{CoordCheck, Parametrization, coord_study};
-    static CELL: OnceLock<Vec<crate::width::CoordStudy>> = OnceLock::new();
-    memo(&CELL, || {
+    static CELL: Memo<(), Vec<crate::width::CoordStudy>> = Memo::new();
+    CELL.get_or_run((), || {
         [Parametrization::Standard, Parametrization::MuP]
             .iter()
             .map(|&p| coord_study(&CoordCheck::default(), p, &SEEDS))

@@ -305,3 +305,11 @@ fn the_chapter_states_what_the_experiments_give() {
         panic!("{e}");
     }
 }
+
+/// The chapter's figures, generated blocks and the outputs under its code are what its
+/// code computes now (`cargo xtask figures practice` rewrites them); in this process, beside
+/// the claims, so the studies the chapter memoizes are computed once for both.
+#[test]
+fn the_committed_figures_and_outputs_are_what_the_code_computes_now() {
+    outputs::assert_fresh(&practice::CHAPTER);
+}

@@ -520,3 +520,11 @@ fn exercises(claims: &mut claims::Claims, q_star: f64) {
     assert!(errors.iter().all(|e| *e > 0.5 * errors[0]), "{errors:?}");
     claims.add("ex4_step", format!("{:.3}", 1.0 / q_star.sqrt()));
 }
+
+/// The chapter's figures, generated blocks and the outputs under its code are what its
+/// code computes now (`cargo xtask figures random` rewrites them); in this process, beside
+/// the claims, so the studies the chapter memoizes are computed once for both.
+#[test]
+fn the_committed_figures_and_outputs_are_what_the_code_computes_now() {
+    outputs::assert_fresh(&random::CHAPTER);
+}

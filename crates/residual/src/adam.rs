@@ -8,7 +8,7 @@ use initnet::{
     make_moons, train, train_test_split,
 };
 
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// Which failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,6 @@ pub mod adam;
 pub mod figures;
 pub mod scale;
 pub mod signal;
-mod speed;
 
 pub use charts;
 pub use initnet;

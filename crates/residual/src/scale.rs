@@ -7,7 +7,7 @@ use initnet::residual::ResGrads;
 use initnet::{Loss, NormKind, NormPosition, Recipe, ResNet, TrainConfig, train_residual};
 
 use crate::signal::DeepResidual;
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// The scales s the chapter compares: 0.1, 1 and 10 times He's standard deviation.
 pub const SCALES: [f64; 3] = [0.1, 1.0, 10.0];

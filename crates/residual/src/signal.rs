@@ -10,7 +10,7 @@ use initnet::{
     Standardizer, TrainConfig, make_moons, rng, train, train_residual,
 };
 
-use crate::speed::{Memo, per_seed};
+use book::memo::{Memo, per_seed};
 
 /// One way to start the blocks: a recipe and a normalization.
 #[derive(Debug, Clone, Copy, PartialEq)]
