@@ -47,10 +47,10 @@ impl<K: PartialEq, V: Clone> Memo<K, V> {
         }
     }
 
-    /// The result stored for `key`, or `run()`'s, stored if it is `Ok` (an error is
-    /// returned and not stored). While one thread runs a key, another asking for the same
-    /// key waits for it and gets a copy; different keys run at the same time.
-    pub fn get_or_run(&self, key: K, run: impl FnOnce() -> Result<V, Error>) -> Result<V, Error> {
+    /// The result stored for `key`, or `run()`'s, stored if it is `Ok` (an error, of any
+    /// type, is returned and not stored). While one thread runs a key, another asking for
+    /// the same key waits for it and gets a copy; different keys run at the same time.
+    pub fn get_or_run<E>(&self, key: K, run: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
         let slot = {
             let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
             match entries.iter().find(|(k, _)| *k == key) {
@@ -153,7 +153,7 @@ mod tests {
             memo.get_or_run(7, || {
                 runs.fetch_add(1, Ordering::SeqCst);
                 std::thread::sleep(std::time::Duration::from_millis(50));
-                Ok(49)
+                Ok::<_, Error>(49)
             })
         };
         let (a, b) = std::thread::scope(|s| {
@@ -168,6 +168,6 @@ mod tests {
             memo.get_or_run(8, || Err(Error::Zero("no"))),
             Err(Error::Zero("no"))
         );
-        assert_eq!(memo.get_or_run(8, || Ok(64)), Ok(64));
+        assert_eq!(memo.get_or_run(8, || Ok::<_, Error>(64)), Ok(64));
     }
 }
