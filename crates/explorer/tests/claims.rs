@@ -50,5 +50,29 @@ fn explorer_claims() {
     assert!(x[0].saturated_fraction.mean < 0.01);
     assert!(x[1..].iter().all(|l| l.saturated_fraction.mean == 0.0));
 
+    // Orthogonal weights in thirty tanh layers: the gradient shrinks on its way down as with
+    // Xavier's Gaussian weights, both near the mean field (one number for both: Var(W) = 1/n
+    // at equal widths); what orthogonal weights narrow is the spread between networks.
+    let orth = summary("orthogonal", "tanh", 500, 30).unwrap();
+    let gauss = summary("xavier", "tanh", 500, 30).unwrap();
+    let mf1 = orth[0].predicted_grad_std.unwrap();
+    assert_eq!(Some(mf1), gauss[0].predicted_grad_std);
+    for (g, top) in [
+        (orth[0].grad_std.mean, orth[29].grad_std.mean),
+        (gauss[0].grad_std.mean, gauss[29].grad_std.mean),
+    ] {
+        assert!(
+            (g / mf1 - 1.0).abs() < 0.05 && g < top / 4.0,
+            "{g} {mf1} {top}"
+        );
+    }
+    claims.add("orth_grad1", digits(orth[0].grad_std.mean));
+    claims.add("orth_grad30", digits(orth[29].grad_std.mean));
+    claims.add("xavier_grad1", digits(gauss[0].grad_std.mean));
+    claims.add("tanh_mf_grad1", digits(mf1));
+    let narrower = gauss[9].pre_std.sd / orth[9].pre_std.sd;
+    assert!(narrower > 3.0, "{narrower}");
+    claims.add("orth_narrower10", format!("{narrower:.0}"));
+
     claims::check(CHAPTER.markdown, &claims).unwrap();
 }
