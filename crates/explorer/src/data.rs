@@ -2,7 +2,9 @@
 //! figures explorer`, checked for freshness by this crate's tests): `index.json` (the
 //! settings), `layers/<init>-<activation>.json` (every width and input scale of one
 //! initializer and activation) and `train/<data set>.json`. Numbers are rounded to four
-//! significant digits, the precision the page and `initlab layers --seeds` show.
+//! significant digits, the precision the page and `initlab layers --seeds` show; the
+//! histograms keep the heights of their bars ([`heights`]) and the decision regions are
+//! stored as runs ([`runs`]), to keep the whole grid within a few megabytes.
 
 use std::sync::Mutex;
 

@@ -74,5 +74,19 @@ fn explorer_claims() {
     assert!(narrower > 3.0, "{narrower}");
     claims.add("orth_narrower10", format!("{narrower:.0}"));
 
+    // SELU with LeCun's normal law: the fixed point of variance one holds at depth thirty
+    // (the mean field is exactly 1: the fixed point); with He's variance it grows.
+    let selu = summary("lecun", "selu", 500, 30).unwrap();
+    let (sd, mf) = (selu[29].pre_std.mean, selu[29].predicted_pre_std.unwrap());
+    assert!(
+        (sd - 1.0).abs() < 0.1 && (mf - 1.0).abs() < 1e-3,
+        "{sd} {mf}"
+    );
+    claims.add("selu_sd30", digits(sd));
+    claims.add("selu_mf30", digits(mf));
+    let he_selu = summary("he", "selu", 500, 30).unwrap();
+    assert!(he_selu[29].pre_std.mean > 5.0);
+    claims.add("he_selu_sd30", digits(he_selu[29].pre_std.mean));
+
     claims::check(CHAPTER.markdown, &claims).unwrap();
 }
