@@ -169,98 +169,94 @@ pub fn sweep_cases(
             }
             let acts = vec![act.activation; depth];
             let scale = *scale;
-            {
-                let x = initlab::scaled_inputs(b, width, seed, scale)?;
-                let trace = net.forward(&x)?;
-                let forward = layer_stats(&trace, &acts, None, SATURATION_THRESHOLD);
-                for (di, &d) in DEPTHS.iter().enumerate() {
-                    let da = net.deltas_from(&trace, d, &top)?;
-                    let layers = forward[..d]
-                        .iter()
-                        .zip(&da)
-                        .zip(predictions[case][di].iter().copied())
-                        .map(|((s, g), [pre, sat, grad])| LayerReport {
-                            layer: s.layer,
-                            pre_mean: s.pre_mean,
-                            pre_std: s.pre_std,
-                            act_mean: s.act_mean,
-                            act_std: s.act_std,
-                            saturated_fraction: s.saturated_fraction,
-                            dead_fraction: s.dead_fraction,
-                            grad_std: mean_std(g).1,
-                            predicted_pre_std: pre,
-                            predicted_saturated_fraction: sat,
-                            predicted_grad_std: grad,
-                        })
-                        .collect();
-                    let overflowed = !(trace.pre[..d].iter().chain(&trace.post[..d]).chain(&da))
-                        .all(|m| m.iter().all(|v| v.is_finite()));
-                    reports[case][di].push(LayersReport {
-                        config: initlab::LayersConfig {
-                            inputs: Some(width),
-                            seed,
-                            ..crate::grid::layers_config(choice, &act, d, width, scale)
-                        },
-                        layers,
-                        overflowed,
-                    });
-                    let (va, vh) = &mut values[case][di];
-                    va.extend(trace.a(d).iter());
-                    vh.extend(trace.h(d).iter());
-                }
+            let x = initlab::scaled_inputs(b, width, seed, scale)?;
+            let trace = net.forward(&x)?;
+            let forward = layer_stats(&trace, &acts, None, SATURATION_THRESHOLD);
+            for (di, &d) in DEPTHS.iter().enumerate() {
+                let da = net.deltas_from(&trace, d, &top)?;
+                let layers = forward[..d]
+                    .iter()
+                    .zip(&da)
+                    .zip(predictions[case][di].iter().copied())
+                    .map(|((s, g), [pre, sat, grad])| LayerReport {
+                        layer: s.layer,
+                        pre_mean: s.pre_mean,
+                        pre_std: s.pre_std,
+                        act_mean: s.act_mean,
+                        act_std: s.act_std,
+                        saturated_fraction: s.saturated_fraction,
+                        dead_fraction: s.dead_fraction,
+                        grad_std: mean_std(g).1,
+                        predicted_pre_std: pre,
+                        predicted_saturated_fraction: sat,
+                        predicted_grad_std: grad,
+                    })
+                    .collect();
+                let overflowed = !(trace.pre[..d].iter().chain(&trace.post[..d]).chain(&da))
+                    .all(|m| m.iter().all(|v| v.is_finite()));
+                reports[case][di].push(LayersReport {
+                    config: initlab::LayersConfig {
+                        inputs: Some(width),
+                        seed,
+                        ..crate::grid::layers_config(choice, act, d, width, scale)
+                    },
+                    layers,
+                    overflowed,
+                });
+                let (va, vh) = &mut values[case][di];
+                va.extend(trace.a(d).iter());
+                vh.extend(trace.h(d).iter());
             }
         }
     }
     let mut out = Vec::with_capacity(cases.len());
     for (case, &(act, scale)) in cases.iter().enumerate() {
-        {
-            let by_depth = reports[case]
-                .iter()
-                .map(|r| initlab::summarize(r))
-                .collect::<Result<Vec<_>, Error>>()?;
-            let histograms = values[case]
-                .iter()
-                .map(|(a, h)| (counts(a), counts(h)))
-                .collect();
-            let ra = shared_range(values[case].iter().map(|(a, _)| a));
-            let rh = shared_range(values[case].iter().map(|(_, h)| h));
-            let shared = values[case]
-                .iter()
-                .map(|(a, h)| {
-                    (
-                        ra.and_then(|(lo, hi)| counts_in(a, lo, hi)),
-                        rh.and_then(|(lo, hi)| counts_in(h, lo, hi)),
-                    )
-                })
-                .collect();
-            let extremes = |v: &mut dyn Iterator<Item = f64>| {
-                v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                    (lo.min(x), hi.max(x))
-                })
-            };
-            let ranges = reports[case]
-                .iter()
-                .map(|seeds| {
-                    (0..seeds[0].layers.len())
-                        .map(|i| {
-                            [
-                                extremes(&mut seeds.iter().map(|r| r.layers[i].pre_std)),
-                                extremes(&mut seeds.iter().map(|r| r.layers[i].grad_std)),
-                            ]
-                        })
-                        .collect()
-                })
-                .collect();
-            out.push(Setting {
-                activation: act.key,
-                width,
-                scale,
-                by_depth,
-                ranges,
-                histograms,
-                shared,
-            });
-        }
+        let by_depth = reports[case]
+            .iter()
+            .map(|r| initlab::summarize(r))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let histograms = values[case]
+            .iter()
+            .map(|(a, h)| (counts(a), counts(h)))
+            .collect();
+        let ra = shared_range(values[case].iter().map(|(a, _)| a));
+        let rh = shared_range(values[case].iter().map(|(_, h)| h));
+        let shared = values[case]
+            .iter()
+            .map(|(a, h)| {
+                (
+                    ra.and_then(|(lo, hi)| counts_in(a, lo, hi)),
+                    rh.and_then(|(lo, hi)| counts_in(h, lo, hi)),
+                )
+            })
+            .collect();
+        let extremes = |v: &mut dyn Iterator<Item = f64>| {
+            v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                (lo.min(x), hi.max(x))
+            })
+        };
+        let ranges = reports[case]
+            .iter()
+            .map(|seeds| {
+                (0..seeds[0].layers.len())
+                    .map(|i| {
+                        [
+                            extremes(&mut seeds.iter().map(|r| r.layers[i].pre_std)),
+                            extremes(&mut seeds.iter().map(|r| r.layers[i].grad_std)),
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push(Setting {
+            activation: act.key,
+            width,
+            scale,
+            by_depth,
+            ranges,
+            histograms,
+            shared,
+        });
     }
     Ok(out)
 }
