@@ -9,6 +9,9 @@
 // or failed request. A data file that is broken must show an error and log one: that is
 // checked too, by serving a broken copy. Reported: the first draw's time (data fetched and
 // drawn, from the script's start, and from the navigation's), with SLOW over FIRST_DRAW_MS.
+// The settings the expectations mark as an answer (three questions a reader answers on the
+// page alone) are saved as screenshots at 1280 px, screenshots/explorer-answer-<n>.png
+// (and at 390 px, explorer-answer-<n>.phone.png): the controls, the table and the plots.
 
 'use strict';
 
@@ -71,6 +74,19 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
         if (got !== want) problems.push({ check: 'explorer', text: `?${e.query}: ${key} shows ${JSON.stringify(shown[key])}, initlab prints ${want}` });
       }
       notes.push(`?${e.query}: ${Object.keys(e.values).map((k) => `${k} ${shown[k]}`).join(', ')}`);
+      // The settings read as a checked answer: the controls, the table and the plots of the
+      // content column (at 1280 px for the note; at 390 px too, to see the menus on a phone).
+      if (e.answer) {
+        const name = `explorer-answer-${e.answer}${width.name === 'desktop' ? '' : `.${width.name}`}.png`;
+        const box = await tab.evaluate(() => {
+          const top = document.querySelector('.explorer-controls').getBoundingClientRect();
+          const end = document.getElementById('ex-plots').getBoundingClientRect();
+          const x = Math.max(0, top.left - 8);
+          return { x, y: top.top + window.scrollY - 8, width: Math.min(document.documentElement.clientWidth - x, top.width + 16), height: end.bottom - top.top + 16 };
+        });
+        await tab.screenshot({ path: path.join(out, 'screenshots', name), clip: box, fullPage: true });
+        notes.push(`answer ${e.answer}: ?${e.query} saved as screenshots/${name}`);
+      }
       // The training view's test accuracy, as initlab train computes it.
       if (e.test !== undefined) {
         const test = await tab.evaluate(() => document.getElementById('ex-train-note').getAttribute('data-test'));
@@ -88,6 +104,8 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
     })));
     for (const c of controls) {
       if (!c.label.trim()) problems.push({ check: 'explorer', text: `control #${c.id} has no label` });
+      // The options now (the width and scale offered depend on the activation).
+      c.values = await tab.$$eval(`#${c.id} option`, (os) => os.map((o) => o.value));
       const values = c.values.length <= 4 ? c.values : [c.values[0], c.values[Math.floor(c.values.length / 2)], c.values[c.values.length - 1]];
       for (const v of values) {
         const current = await tab.$eval(`#${c.id}`, (s) => s.value);

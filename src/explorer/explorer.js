@@ -81,11 +81,20 @@
     state.depth = Number(pick('depth', index.depths, 10));
     state.width = Number(pick('width', index.widths, 500));
     state.scale = Number(pick('scale', index.scales, 1));
+    offered();
     const layer = Number(q.get('layer'));
     state.layer = layer >= 1 && layer <= state.depth && Number.isInteger(layer) ? layer : Math.min(5, state.depth);
     state.data = pick('data', index.train.datasets, 'circles');
     state.axes = pick('axes', ['same', 'own'], 'same');
     state.same = state.axes === 'same';
+  }
+  // The newer activations are offered at fewer widths and input scales (the data's size):
+  // snap the width and the scale to the nearest the chosen activation has.
+  function offered() {
+    const a = index.activations.find((x) => x.key === state.act);
+    const near = (list, v) => list.reduce((best, w) => (Math.abs(Math.log(w / v)) < Math.abs(Math.log(best / v)) ? w : best), list[0]);
+    state.width = near(a.widths, state.width);
+    state.scale = near(a.scales, state.scale);
   }
   function writeUrl() {
     const q = new URLSearchParams({
@@ -228,7 +237,9 @@
         const ht = 64;
         const svg = s('svg', { width: w, height: ht + 16, viewBox: `0 0 ${w} ${ht + 16}`, role: 'img', 'aria-label': `histogram of ${name} in layer ${d}` }, cell);
         if (!h) { s('text', { x: 4, y: 30 }, svg, 'overflowed'); return; }
-        const [lo, hi, counts] = h;
+        // The bars' heights, one base-36 digit per bin (in 35ths of the tallest).
+        const [lo, hi, digits] = h;
+        const counts = [...digits].map((c) => parseInt(c, 36));
         if (lo === hi) {
           // Every value the same (zero weights): one bar, labelled with the value.
           s('rect', { x: w / 2 - 3, y: 0, width: 6, height: ht, class: 'bar' }, svg);
@@ -284,6 +295,7 @@
         state[key] = ['depth', 'width', 'scale', 'layer'].includes(key) ? Number(sel.value) : sel.value;
         state.same = state.axes === 'same';
         if (key === 'depth') state.layer = Math.min(state.layer, state.depth);
+        if (key === 'act') offered();
         update().catch(fail);
       });
     }
@@ -295,6 +307,16 @@
     sel.textContent = '';
     for (let l = 1; l <= state.depth; l++) el('option', { value: String(l) }, sel, String(l));
     sel.value = String(state.layer);
+    // The widths and input scales the activation is offered at.
+    const a = index.activations.find((x) => x.key === state.act);
+    const fill = (s, list, text, value) => {
+      if (s.options.length === list.length && [...s.options].every((o, k) => o.value === String(list[k]))) { s.value = String(value); return; }
+      s.textContent = '';
+      for (const v of list) el('option', { value: String(v) }, s, text(v));
+      s.value = String(value);
+    };
+    fill(ui.c.width, a.widths, String, state.width);
+    fill(ui.c.scale, a.scales, (v) => `${v} × N(0, 1)`, state.scale);
   }
 
   let generation = 0;
@@ -374,7 +396,8 @@
       series.push(['dead', `measured over a batch of ${b} inputs`, cs.dead.slice(0, d).map((p) => p[0])]);
     }
     if (series.length) fractionChart(ui.plots, title, series, d);
-    else el('p', { class: 'explorer-note' }, ui.plots, `${act.label} neither saturates nor has units that are off for every input.`);
+    else if (state.act === 'identity') el('p', { class: 'explorer-note' }, ui.plots, 'The identity neither saturates nor has units that are off for every input.');
+    else el('p', { class: 'explorer-note' }, ui.plots, `The page counts saturated units for tanh and the sigmoid and units off for every input for ReLU and leaky ReLU; for ${act.label} it shows neither count (its units keep a slope, or a small one, on both sides).`);
     if (cs.dead) {
       el('p', { class: 'explorer-note' }, ui.plots, state.act === 'relu'
         ? `A unit counts as dead when it is off (aˡ ≤ 0) for every one of the ${b} inputs of the batch at this width; with a larger batch fewer units pass that test, so compare these fractions at one width.`
@@ -442,7 +465,8 @@
       el('figcaption', {}, cell, `epoch ${epoch}`);
       const size = Math.max(110, Math.min(150, Math.floor(((p.clientWidth || 320) - 24) / 2)));
       const svg = s('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': `decision regions at epoch ${epoch}` }, cell);
-      const grid = run.regions[k];
+      // The regions as runs, "a31b5...": class a (0) at 31 grid points in a row, then b ...
+      const grid = run.regions[k] && [...run.regions[k].matchAll(/([a-z])(\d+)/g)].flatMap((m) => Array(Number(m[2])).fill(m[1].charCodeAt(0) - 97));
       const n = tr.grid;
       const cellSize = size / n;
       if (grid) {

@@ -2,7 +2,9 @@
 //! figures explorer`, checked for freshness by this crate's tests): `index.json` (the
 //! settings), `layers/<init>-<activation>.json` (every width and input scale of one
 //! initializer and activation) and `train/<data set>.json`. Numbers are rounded to four
-//! significant digits, the precision the page and `initlab layers --seeds` show.
+//! significant digits, the precision the page and `initlab layers --seeds` show; the
+//! histograms keep the heights of their bars ([`heights`]) and the decision regions are
+//! stored as runs ([`runs`]), to keep the whole grid within a few megabytes.
 
 use std::sync::Mutex;
 
@@ -13,7 +15,7 @@ use crate::grid::{
     ACTIVATIONS, ActivationChoice, BINS, DEPTHS, INITS, INPUT_SCALES, InitChoice, RUN_SEEDS,
     WIDTHS, batch,
 };
-use crate::sweep::{Counts, Setting, sweep_init, sweep_width};
+use crate::sweep::{Counts, Setting, sweep_init, sweep_offered, sweep_width};
 use crate::training::{self, DATASETS};
 use initlab::DatasetKind;
 
@@ -34,8 +36,39 @@ fn opt(x: Option<f64>) -> Value {
 }
 
 fn counts(c: &Option<Counts>) -> Value {
-    c.as_ref()
-        .map_or(Value::Null, |c| json!([r4(c.lo), r4(c.hi), c.counts]))
+    c.as_ref().map_or(Value::Null, |c| {
+        json!([r4(c.lo), r4(c.hi), heights(&c.counts)])
+    })
+}
+
+/// The heights of a histogram's bars as the page draws them: each count in 35ths of the
+/// largest, rounded up (a bin with any value shows), one base-36 digit per bin (`0`-`9`,
+/// `a`-`z`). The page's bars are 64 px tall, so this is the drawing's precision, in a
+/// quarter of the bytes of the counts.
+pub fn heights(counts: &[usize]) -> String {
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    counts
+        .iter()
+        .map(|&n| {
+            let h = (n * 35).div_ceil(max) as u32;
+            char::from_digit(h.min(35), 36).unwrap_or('z')
+        })
+        .collect()
+}
+
+/// Decision regions as runs: the class as a letter (`a` for class 0) followed by how many
+/// grid points in a row (row by row from the top) have it, `"a31b5..."`.
+pub fn runs(classes: &[usize]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < classes.len() {
+        let c = classes[i];
+        let n = classes[i..].iter().take_while(|&&k| k == c).count();
+        out.push(char::from(b'a' + c.min(25) as u8));
+        out.push_str(&n.to_string());
+        i += n;
+    }
+    out
 }
 
 /// The spread over the seeds of a standard deviation or a fraction: `[mean, sd]`, the sd
@@ -124,7 +157,7 @@ pub fn case_key(width: usize, scale: f64) -> String {
 pub fn index() -> Value {
     json!({
         "inits": INITS.iter().map(|c| json!({"key": c.key, "label": c.label, "init": ((c.init)()).to_string(), "data": c.data})).collect::<Vec<_>>(),
-        "activations": ACTIVATIONS.iter().map(|c| json!({"key": c.key, "label": c.label, "name": c.activation.to_string()})).collect::<Vec<_>>(),
+        "activations": ACTIVATIONS.iter().map(|c| json!({"key": c.key, "label": c.label, "name": c.activation.to_string(), "widths": c.widths, "scales": c.scales})).collect::<Vec<_>>(),
         "depths": DEPTHS,
         "widths": WIDTHS,
         "scales": INPUT_SCALES,
@@ -223,7 +256,7 @@ pub fn run_json(run: &training::Run) -> Value {
         "history": run.history.iter().map(|&(e, l, a)| json!([e, r4(l), r4(a)])).collect::<Vec<_>>(),
         "test": r4(run.test_accuracy),
         "diverged": run.diverged_at,
-        "regions": run.regions.iter().map(|r| r.as_ref().map_or(Value::Null, |r| json!(r.iter().map(|c| char::from(b'0' + *c as u8)).collect::<String>()))).collect::<Vec<_>>(),
+        "regions": run.regions.iter().map(|r| r.as_ref().map_or(Value::Null, |r| json!(runs(r)))).collect::<Vec<_>>(),
     })
 }
 
@@ -278,11 +311,16 @@ pub fn files_with(threads: usize) -> Result<Vec<(String, String)>, Error> {
     let mut jobs: Vec<(usize, Job)> = Vec::new();
     for init in data_inits() {
         for &w in &WIDTHS {
-            jobs.push((w * w, Job::Layers(init, w)));
+            let cases = ACTIVATIONS
+                .iter()
+                .filter(|a| a.widths.contains(&w))
+                .map(|a| a.scales.len())
+                .sum::<usize>();
+            jobs.push((w * w * cases, Job::Layers(init, w)));
         }
     }
     for d in 0..DATASETS.len() {
-        jobs.push((60_000, Job::Train(d)));
+        jobs.push((100_000, Job::Train(d)));
     }
     jobs.sort_by_key(|(cost, _)| std::cmp::Reverse(*cost));
     let queue = Mutex::new(jobs.into_iter().map(|(_, j)| j));
@@ -295,8 +333,9 @@ pub fn files_with(threads: usize) -> Result<Vec<(String, String)>, Error> {
                     let Some(job) = job else { break };
                     let out = match job {
                         Job::Train(d) => train_file(d).map(Done::Train),
-                        Job::Layers(init, w) => sweep_width(init, w, ACTIVATIONS, &INPUT_SCALES)
-                            .map(|s| Done::Layers(init, s)),
+                        Job::Layers(init, w) => {
+                            sweep_offered(init, w).map(|s| Done::Layers(init, s))
+                        }
                     };
                     if let Ok(mut r) = results.lock() {
                         r.push(out);

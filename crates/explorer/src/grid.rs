@@ -75,6 +75,12 @@ pub const INITS: &[InitChoice] = &[
         init: pytorch,
         data: "pytorch",
     },
+    InitChoice {
+        key: "orthogonal",
+        label: "orthogonal (Haar), gain 1",
+        init: Init::orthogonal,
+        data: "orthogonal",
+    },
 ];
 
 /// One activation of the explorer's menu.
@@ -86,7 +92,26 @@ pub struct ActivationChoice {
     pub label: &'static str,
     /// The activation.
     pub activation: Activation,
+    /// The widths of [`WIDTHS`] the page offers with it.
+    pub widths: &'static [usize],
+    /// The input scales of [`INPUT_SCALES`] the page offers with it.
+    pub scales: &'static [f64],
 }
+
+impl ActivationChoice {
+    /// Every (width, input scale) the page offers with this activation.
+    pub fn cases(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.widths
+            .iter()
+            .flat_map(|&w| self.scales.iter().map(move |&s| (w, s)))
+    }
+}
+
+/// The widths the newer activations (GELU, SiLU, ELU, SELU) are offered at: the full grid
+/// for every activation would be twice the data the page should load (the test's cap).
+pub const NEWER_WIDTHS: [usize; 3] = [10, 100, 500];
+/// The input scales the newer activations are offered at.
+pub const NEWER_SCALES: [f64; 1] = [1.0];
 
 /// The activations, in menu order.
 pub const ACTIVATIONS: &[ActivationChoice] = &[
@@ -94,26 +119,64 @@ pub const ACTIVATIONS: &[ActivationChoice] = &[
         key: "identity",
         label: "identity",
         activation: Activation::Identity,
+        widths: &WIDTHS,
+        scales: &INPUT_SCALES,
     },
     ActivationChoice {
         key: "sigmoid",
         label: "logistic sigmoid",
         activation: Activation::Sigmoid,
+        widths: &WIDTHS,
+        scales: &INPUT_SCALES,
     },
     ActivationChoice {
         key: "tanh",
         label: "tanh",
         activation: Activation::Tanh,
+        widths: &WIDTHS,
+        scales: &INPUT_SCALES,
     },
     ActivationChoice {
         key: "relu",
         label: "ReLU",
         activation: Activation::Relu,
+        widths: &WIDTHS,
+        scales: &INPUT_SCALES,
     },
     ActivationChoice {
         key: "leaky",
         label: "leaky ReLU (slope 0.01)",
         activation: Activation::LeakyRelu(0.01),
+        widths: &WIDTHS,
+        scales: &INPUT_SCALES,
+    },
+    ActivationChoice {
+        key: "gelu",
+        label: "GELU (exact)",
+        activation: Activation::Gelu,
+        widths: &NEWER_WIDTHS,
+        scales: &NEWER_SCALES,
+    },
+    ActivationChoice {
+        key: "silu",
+        label: "SiLU (swish)",
+        activation: Activation::Silu,
+        widths: &NEWER_WIDTHS,
+        scales: &NEWER_SCALES,
+    },
+    ActivationChoice {
+        key: "elu",
+        label: "ELU (α = 1)",
+        activation: Activation::Elu(1.0),
+        widths: &NEWER_WIDTHS,
+        scales: &NEWER_SCALES,
+    },
+    ActivationChoice {
+        key: "selu",
+        label: "SELU",
+        activation: Activation::Selu,
+        widths: &NEWER_WIDTHS,
+        scales: &NEWER_SCALES,
     },
 ];
 

@@ -14,9 +14,7 @@
 use initlab::{Error, LayerReport, LayerSpread, LayersReport, SATURATION_THRESHOLD};
 use initnet::{Histogram, MlpSpec, layer_stats, mean_std};
 
-use crate::grid::{
-    ACTIVATIONS, ActivationChoice, BINS, DEPTHS, INPUT_SCALES, InitChoice, RUN_SEEDS, batch,
-};
+use crate::grid::{ACTIVATIONS, ActivationChoice, BINS, DEPTHS, InitChoice, RUN_SEEDS, batch};
 
 /// Counts of one layer's values over all seeds, in [`BINS`] equal bins over `[lo, hi]`
 /// (values outside are clamped into the end bins). `None` when no value is finite.
@@ -98,149 +96,167 @@ pub struct Setting {
     pub shared: Vec<(Option<Counts>, Option<Counts>)>,
 }
 
-/// Every activation, width and input scale of one initializer (one data file).
+/// Every activation, width and input scale the page offers with one initializer.
 pub fn sweep_init(choice: &InitChoice, widths: &[usize]) -> Result<Vec<Setting>, Error> {
     let mut out = Vec::new();
     for &width in widths {
-        out.extend(sweep_width(choice, width, ACTIVATIONS, &INPUT_SCALES)?);
+        out.extend(sweep_offered(choice, width)?);
     }
     Ok(out)
 }
 
-/// One initializer at one width: every activation and input scale.
+/// One initializer at one width: every activation offered at this width, at each of its
+/// input scales.
+pub fn sweep_offered(choice: &InitChoice, width: usize) -> Result<Vec<Setting>, Error> {
+    let cases: Vec<(ActivationChoice, f64)> = ACTIVATIONS
+        .iter()
+        .filter(|a| a.widths.contains(&width))
+        .flat_map(|a| a.scales.iter().map(move |&s| (*a, s)))
+        .collect();
+    sweep_cases(choice, width, &cases)
+}
+
+/// One initializer at one width: every activation at every one of `scales`.
 pub fn sweep_width(
     choice: &InitChoice,
     width: usize,
     activations: &[ActivationChoice],
     scales: &[f64],
 ) -> Result<Vec<Setting>, Error> {
+    let cases: Vec<(ActivationChoice, f64)> = activations
+        .iter()
+        .flat_map(|a| scales.iter().map(move |&s| (*a, s)))
+        .collect();
+    sweep_cases(choice, width, &cases)
+}
+
+/// One initializer at one width: each (activation, input scale) of `cases`, in order.
+pub fn sweep_cases(
+    choice: &InitChoice,
+    width: usize,
+    cases: &[(ActivationChoice, f64)],
+) -> Result<Vec<Setting>, Error> {
     let depth = DEPTHS[DEPTHS.len() - 1];
     let init = (choice.init)();
     let b = batch(width);
     let widths = vec![width; depth + 1];
-    // reports[a][s][d][seed], values[a][s][d] = (a values, h values) of layer DEPTHS[d].
-    let cases = activations.len() * scales.len();
-    let mut reports: Vec<Vec<Vec<LayersReport>>> = vec![vec![Vec::new(); DEPTHS.len()]; cases];
-    let mut values: Vec<Vec<(Vec<f64>, Vec<f64>)>> =
-        vec![vec![(Vec::new(), Vec::new()); DEPTHS.len()]; cases];
-    // The mean field does not depend on the seed.
-    let mut predictions = Vec::with_capacity(cases);
-    for act in activations {
-        for &scale in scales {
-            predictions.push(
-                DEPTHS
-                    .iter()
-                    .map(|&d| {
-                        initlab::mean_field(&widths[..=d], &init, act.activation, scale * scale)
-                    })
-                    .collect::<Result<Vec<_>, Error>>()?,
-            );
-        }
+    if cases.is_empty() {
+        return Ok(Vec::new());
     }
+    // reports[case][d][seed], values[case][d] = (a values, h values) of layer DEPTHS[d].
+    let mut reports: Vec<Vec<Vec<LayersReport>>> =
+        vec![vec![Vec::new(); DEPTHS.len()]; cases.len()];
+    let mut values: Vec<Vec<(Vec<f64>, Vec<f64>)>> =
+        vec![vec![(Vec::new(), Vec::new()); DEPTHS.len()]; cases.len()];
+    // The mean field does not depend on the seed.
+    let predictions = cases
+        .iter()
+        .map(|(act, scale)| {
+            DEPTHS
+                .iter()
+                .map(|&d| initlab::mean_field(&widths[..=d], &init, act.activation, scale * scale))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     for seed in 0..RUN_SEEDS as u64 {
-        let mut net = MlpSpec::new(&widths, activations[0].activation, init)
-            .output(activations[0].activation)
+        let mut net = MlpSpec::new(&widths, cases[0].0.activation, init)
+            .output(cases[0].0.activation)
             .build(seed)?;
         let top = initlab::standard_normal(b, width, seed, initlab::GRADIENT_STREAM);
-        for (ai, act) in activations.iter().enumerate() {
+        for (case, (act, scale)) in cases.iter().enumerate() {
             for l in 1..=depth {
                 net.layer_mut(l).activation = act.activation;
             }
             let acts = vec![act.activation; depth];
-            for (si, &scale) in scales.iter().enumerate() {
-                let case = ai * scales.len() + si;
-                let x = initlab::scaled_inputs(b, width, seed, scale)?;
-                let trace = net.forward(&x)?;
-                let forward = layer_stats(&trace, &acts, None, SATURATION_THRESHOLD);
-                for (di, &d) in DEPTHS.iter().enumerate() {
-                    let da = net.deltas_from(&trace, d, &top)?;
-                    let layers = forward[..d]
-                        .iter()
-                        .zip(&da)
-                        .zip(predictions[case][di].iter().copied())
-                        .map(|((s, g), [pre, sat, grad])| LayerReport {
-                            layer: s.layer,
-                            pre_mean: s.pre_mean,
-                            pre_std: s.pre_std,
-                            act_mean: s.act_mean,
-                            act_std: s.act_std,
-                            saturated_fraction: s.saturated_fraction,
-                            dead_fraction: s.dead_fraction,
-                            grad_std: mean_std(g).1,
-                            predicted_pre_std: pre,
-                            predicted_saturated_fraction: sat,
-                            predicted_grad_std: grad,
-                        })
-                        .collect();
-                    let overflowed = !(trace.pre[..d].iter().chain(&trace.post[..d]).chain(&da))
-                        .all(|m| m.iter().all(|v| v.is_finite()));
-                    reports[case][di].push(LayersReport {
-                        config: initlab::LayersConfig {
-                            inputs: Some(width),
-                            seed,
-                            ..crate::grid::layers_config(choice, act, d, width, scale)
-                        },
-                        layers,
-                        overflowed,
-                    });
-                    let (va, vh) = &mut values[case][di];
-                    va.extend(trace.a(d).iter());
-                    vh.extend(trace.h(d).iter());
-                }
+            let scale = *scale;
+            let x = initlab::scaled_inputs(b, width, seed, scale)?;
+            let trace = net.forward(&x)?;
+            let forward = layer_stats(&trace, &acts, None, SATURATION_THRESHOLD);
+            for (di, &d) in DEPTHS.iter().enumerate() {
+                let da = net.deltas_from(&trace, d, &top)?;
+                let layers = forward[..d]
+                    .iter()
+                    .zip(&da)
+                    .zip(predictions[case][di].iter().copied())
+                    .map(|((s, g), [pre, sat, grad])| LayerReport {
+                        layer: s.layer,
+                        pre_mean: s.pre_mean,
+                        pre_std: s.pre_std,
+                        act_mean: s.act_mean,
+                        act_std: s.act_std,
+                        saturated_fraction: s.saturated_fraction,
+                        dead_fraction: s.dead_fraction,
+                        grad_std: mean_std(g).1,
+                        predicted_pre_std: pre,
+                        predicted_saturated_fraction: sat,
+                        predicted_grad_std: grad,
+                    })
+                    .collect();
+                let overflowed = !(trace.pre[..d].iter().chain(&trace.post[..d]).chain(&da))
+                    .all(|m| m.iter().all(|v| v.is_finite()));
+                reports[case][di].push(LayersReport {
+                    config: initlab::LayersConfig {
+                        inputs: Some(width),
+                        seed,
+                        ..crate::grid::layers_config(choice, act, d, width, scale)
+                    },
+                    layers,
+                    overflowed,
+                });
+                let (va, vh) = &mut values[case][di];
+                va.extend(trace.a(d).iter());
+                vh.extend(trace.h(d).iter());
             }
         }
     }
-    let mut out = Vec::with_capacity(cases);
-    for (ai, act) in activations.iter().enumerate() {
-        for (si, &scale) in scales.iter().enumerate() {
-            let case = ai * scales.len() + si;
-            let by_depth = reports[case]
-                .iter()
-                .map(|r| initlab::summarize(r))
-                .collect::<Result<Vec<_>, Error>>()?;
-            let histograms = values[case]
-                .iter()
-                .map(|(a, h)| (counts(a), counts(h)))
-                .collect();
-            let ra = shared_range(values[case].iter().map(|(a, _)| a));
-            let rh = shared_range(values[case].iter().map(|(_, h)| h));
-            let shared = values[case]
-                .iter()
-                .map(|(a, h)| {
-                    (
-                        ra.and_then(|(lo, hi)| counts_in(a, lo, hi)),
-                        rh.and_then(|(lo, hi)| counts_in(h, lo, hi)),
-                    )
-                })
-                .collect();
-            let extremes = |v: &mut dyn Iterator<Item = f64>| {
-                v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                    (lo.min(x), hi.max(x))
-                })
-            };
-            let ranges = reports[case]
-                .iter()
-                .map(|seeds| {
-                    (0..seeds[0].layers.len())
-                        .map(|i| {
-                            [
-                                extremes(&mut seeds.iter().map(|r| r.layers[i].pre_std)),
-                                extremes(&mut seeds.iter().map(|r| r.layers[i].grad_std)),
-                            ]
-                        })
-                        .collect()
-                })
-                .collect();
-            out.push(Setting {
-                activation: act.key,
-                width,
-                scale,
-                by_depth,
-                ranges,
-                histograms,
-                shared,
-            });
-        }
+    let mut out = Vec::with_capacity(cases.len());
+    for (case, &(act, scale)) in cases.iter().enumerate() {
+        let by_depth = reports[case]
+            .iter()
+            .map(|r| initlab::summarize(r))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let histograms = values[case]
+            .iter()
+            .map(|(a, h)| (counts(a), counts(h)))
+            .collect();
+        let ra = shared_range(values[case].iter().map(|(a, _)| a));
+        let rh = shared_range(values[case].iter().map(|(_, h)| h));
+        let shared = values[case]
+            .iter()
+            .map(|(a, h)| {
+                (
+                    ra.and_then(|(lo, hi)| counts_in(a, lo, hi)),
+                    rh.and_then(|(lo, hi)| counts_in(h, lo, hi)),
+                )
+            })
+            .collect();
+        let extremes = |v: &mut dyn Iterator<Item = f64>| {
+            v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                (lo.min(x), hi.max(x))
+            })
+        };
+        let ranges = reports[case]
+            .iter()
+            .map(|seeds| {
+                (0..seeds[0].layers.len())
+                    .map(|i| {
+                        [
+                            extremes(&mut seeds.iter().map(|r| r.layers[i].pre_std)),
+                            extremes(&mut seeds.iter().map(|r| r.layers[i].grad_std)),
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push(Setting {
+            activation: act.key,
+            width,
+            scale,
+            by_depth,
+            ranges,
+            histograms,
+            shared,
+        });
     }
     Ok(out)
 }

@@ -50,6 +50,44 @@ fn explorer_claims() {
     assert!(x[0].saturated_fraction.mean < 0.01);
     assert!(x[1..].iter().all(|l| l.saturated_fraction.mean == 0.0));
 
+    // Orthogonal weights in thirty tanh layers: the gradient shrinks on its way down as with
+    // Xavier's Gaussian weights, both near the mean field (one number for both: Var(W) = 1/n
+    // at equal widths); what orthogonal weights narrow is the spread between networks.
+    let orth = summary("orthogonal", "tanh", 500, 30).unwrap();
+    let gauss = summary("xavier", "tanh", 500, 30).unwrap();
+    let mf1 = orth[0].predicted_grad_std.unwrap();
+    assert_eq!(Some(mf1), gauss[0].predicted_grad_std);
+    for (g, top) in [
+        (orth[0].grad_std.mean, orth[29].grad_std.mean),
+        (gauss[0].grad_std.mean, gauss[29].grad_std.mean),
+    ] {
+        assert!(
+            (g / mf1 - 1.0).abs() < 0.05 && g < top / 4.0,
+            "{g} {mf1} {top}"
+        );
+    }
+    claims.add("orth_grad1", digits(orth[0].grad_std.mean));
+    claims.add("orth_grad30", digits(orth[29].grad_std.mean));
+    claims.add("xavier_grad1", digits(gauss[0].grad_std.mean));
+    claims.add("tanh_mf_grad1", digits(mf1));
+    let narrower = gauss[9].pre_std.sd / orth[9].pre_std.sd;
+    assert!(narrower > 3.0, "{narrower}");
+    claims.add("orth_narrower10", format!("{narrower:.0}"));
+
+    // SELU with LeCun's normal law: the fixed point of variance one holds at depth thirty
+    // (the mean field is exactly 1: the fixed point); with He's variance it grows.
+    let selu = summary("lecun", "selu", 500, 30).unwrap();
+    let (sd, mf) = (selu[29].pre_std.mean, selu[29].predicted_pre_std.unwrap());
+    assert!(
+        (sd - 1.0).abs() < 0.1 && (mf - 1.0).abs() < 1e-3,
+        "{sd} {mf}"
+    );
+    claims.add("selu_sd30", digits(sd));
+    claims.add("selu_mf30", digits(mf));
+    let he_selu = summary("he", "selu", 500, 30).unwrap();
+    assert!(he_selu[29].pre_std.mean > 5.0);
+    claims.add("he_selu_sd30", digits(he_selu[29].pre_std.mean));
+
     claims::check(CHAPTER.markdown, &claims).unwrap();
 }
 

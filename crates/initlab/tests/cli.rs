@@ -503,3 +503,73 @@ fn seeds_summarize_single_runs_and_input_scale_enters_the_mean_field() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("input scale"), "{}", stderr(&out));
 }
+
+/// The command the book's explorer prints under its table prints the explorer's numbers:
+/// `--seeds 3 --json` is [`initlab::layers_over_seeds`] (which the explorer's tests compare
+/// with its data to the bit), also for orthogonal weights and the newer activations.
+#[test]
+fn the_explorers_commands_print_the_library_numbers() {
+    use initlab::{LayersConfig, layers_over_seeds};
+    use initnet::{Activation, Init};
+    for (init, act, args) in [
+        (
+            Init::orthogonal(),
+            Activation::Tanh,
+            "--init orthogonal --activation tanh",
+        ),
+        (
+            Init::he_normal(),
+            Activation::Gelu,
+            "--init he-normal --activation gelu",
+        ),
+        (
+            Init::lecun_normal(),
+            Activation::Selu,
+            "--init lecun-normal --activation selu",
+        ),
+    ] {
+        let line =
+            format!("layers {args} --depth 5 --width 20 --batch 100 --input-scale 1 --seeds 3");
+        let printed = json(&line.split(' ').collect::<Vec<_>>());
+        let cfg = LayersConfig {
+            init,
+            activation: act,
+            depth: 5,
+            width: 20,
+            inputs: None,
+            batch: 100,
+            seed: 0,
+            gain: 1.0,
+            input_scale: 1.0,
+        };
+        let report = layers_over_seeds(&cfg, 3).unwrap();
+        // The same numbers, up to serde_json's reading of the printed decimals (its default
+        // float parser may miss the nearest double by an ulp).
+        same(
+            &printed["layers"],
+            &serde_json::to_value(&report.layers).unwrap(),
+            &line,
+        );
+    }
+}
+
+fn same(a: &Value, b: &Value, what: &str) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!(
+                (x - y).abs() <= 1e-15 * x.abs().max(y.abs()),
+                "{what}: {x} vs {y}"
+            );
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{what}");
+            x.iter().zip(y).for_each(|(x, y)| same(x, y, what));
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(x.len(), y.len(), "{what}");
+            x.iter().for_each(|(k, v)| same(v, &y[k], what));
+        }
+        _ => assert_eq!(a, b, "{what}"),
+    }
+}

@@ -377,54 +377,66 @@ fn householder_q(a: &mut Array2<f64>) -> Array2<f64> {
 /// Householder's own signs: only the tests use it, to show the correction matters).
 fn householder_q_signs(a: &mut Array2<f64>, correct: bool) -> Array2<f64> {
     let (m, k) = a.dim();
+    // The columns, each contiguous: the same operations in the same order as on `a`'s
+    // columns (the same bits), without striding through a row-major matrix.
+    let mut cols: Vec<Vec<f64>> = (0..k).map(|c| a.column(c).to_vec()).collect();
     let mut reflectors: Vec<Vec<f64>> = Vec::with_capacity(k);
     let mut signs = vec![1.0; k];
     for j in 0..k {
         // x = A[j.., j]; the reflection H = I - 2 v v^T / (v^T v) maps x to alpha e_1.
-        let norm = (j..m).map(|i| a[[i, j]] * a[[i, j]]).sum::<f64>().sqrt();
-        let x0 = a[[j, j]];
+        let norm = cols[j][j..].iter().map(|x| x * x).sum::<f64>().sqrt();
+        let x0 = cols[j][j];
         let alpha = if x0 > 0.0 { -norm } else { norm };
-        let mut v: Vec<f64> = (j..m).map(|i| a[[i, j]]).collect();
+        let mut v: Vec<f64> = cols[j][j..].to_vec();
         v[0] -= alpha;
         let vv: f64 = v.iter().map(|x| x * x).sum();
         if vv > 0.0 {
-            for c in j..k {
-                let dot: f64 = v.iter().zip(j..m).map(|(vi, i)| vi * a[[i, c]]).sum();
-                let f = 2.0 * dot / vv;
-                for (vi, i) in v.iter().zip(j..m) {
-                    a[[i, c]] -= f * vi;
-                }
+            for col in &mut cols[j..k] {
+                reflect(&v, vv, &mut col[j..]);
             }
         }
         // R_jj = alpha after the reflection (alpha = 0 only for a zero column).
         signs[j] = if alpha < 0.0 { -1.0 } else { 1.0 };
         reflectors.push(if vv > 0.0 { v } else { Vec::new() });
     }
-    // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity, last first.
-    let mut q = Array2::zeros((m, k));
-    for i in 0..k {
-        q[[i, i]] = 1.0;
+    for (c, col) in cols.iter().enumerate() {
+        for (i, &x) in col.iter().enumerate() {
+            a[[i, c]] = x;
+        }
     }
+    // Q = H_0 H_1 ... H_{k-1} applied to the first k columns of the identity, last first.
+    let mut q: Vec<Vec<f64>> = (0..k)
+        .map(|c| {
+            let mut e = vec![0.0; m];
+            e[c] = 1.0;
+            e
+        })
+        .collect();
     for j in (0..k).rev() {
         let v = &reflectors[j];
         if v.is_empty() {
             continue;
         }
         let vv: f64 = v.iter().map(|x| x * x).sum();
-        for c in 0..k {
-            let dot: f64 = v.iter().zip(j..m).map(|(vi, i)| vi * q[[i, c]]).sum();
-            let f = 2.0 * dot / vv;
-            for (vi, i) in v.iter().zip(j..m) {
-                q[[i, c]] -= f * vi;
-            }
+        for col in &mut q {
+            reflect(v, vv, &mut col[j..]);
         }
     }
-    if correct {
-        for (c, s) in signs.iter().enumerate() {
-            q.column_mut(c).mapv_inplace(|x| s * x);
-        }
+    Array2::from_shape_fn(
+        (m, k),
+        |(i, c)| {
+            if correct { signs[c] * q[c][i] } else { q[c][i] }
+        },
+    )
+}
+
+/// x <- x - (2 v.x / vv) v: one Householder reflection of the column part `x`.
+fn reflect(v: &[f64], vv: f64, x: &mut [f64]) {
+    let dot: f64 = v.iter().zip(x.iter()).map(|(vi, xi)| vi * xi).sum();
+    let f = 2.0 * dot / vv;
+    for (vi, xi) in v.iter().zip(x.iter_mut()) {
+        *xi -= f * vi;
     }
-    q
 }
 
 /// How the biases are initialized: zeros by default.

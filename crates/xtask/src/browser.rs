@@ -128,16 +128,30 @@ pub fn check(root: &Path, options: &Options) -> Result<String> {
 /// standard deviations of a^l and dL/da^l of the layer read, their mean-field predictions,
 /// the saturated or dead fraction where the activation has one, and the test accuracy of
 /// the training view (`initlab train` with the view's options).
+///
+/// The settings marked with an answer are questions a reader answers on the page alone;
+/// the browser test saves a screenshot of each at 1280 px
+/// (`screenshots/explorer-answer-<n>.png`) and at 390 px (`<n>.phone.png`).
 fn explorer_expectations() -> Result<String> {
     use explorer::grid::{RUN_SEEDS, activation, init, layers_config};
     use explorer::initlab::{four_digits, layers_over_seeds};
     let mut all = Vec::new();
-    for (i, a, depth, width, scale, layer, data) in [
-        ("xavier", "tanh", 10, 500, 1.0, 5, "circles"),
-        ("he", "relu", 30, 500, 1.0, 30, "moons"),
-        ("normal", "tanh", 10, 10, 1.0, 5, "blobs"),
-        ("pytorch", "sigmoid", 5, 50, 10.0, 2, "circles"),
-        ("small", "leaky", 5, 20, 1.0, 3, "moons"),
+    for (i, a, depth, width, scale, layer, data, answer) in [
+        ("xavier", "tanh", 10, 500, 1.0, 5, "circles", None),
+        ("he", "relu", 30, 500, 1.0, 30, "moons", None),
+        ("normal", "tanh", 10, 10, 1.0, 5, "blobs", None),
+        ("pytorch", "sigmoid", 5, 50, 10.0, 2, "circles", None),
+        ("small", "leaky", 5, 20, 1.0, 3, "moons", None),
+        ("he", "gelu", 20, 100, 1.0, 20, "moons", None),
+        // Does Xavier's rule keep the signal through thirty ReLU layers? No: sd(a^30).
+        ("xavier", "relu", 30, 500, 1.0, 30, "blobs", Some(1)),
+        // At which width does N(0, 1) saturate tanh? From 20 on, more than half of layer 5.
+        ("normal", "tanh", 10, 20, 1.0, 5, "circles", Some(2)),
+        // Does orthogonal keep tanh's gradient through thirty layers? No better than
+        // Xavier's Gaussian: sd(dL/da^1) as the mean field, a sixth of the top layer's.
+        ("orthogonal", "tanh", 30, 500, 1.0, 1, "circles", Some(3)),
+        // Does SELU with LeCun's normal law keep sd(a) at 1 through thirty layers? Yes.
+        ("lecun", "selu", 30, 500, 1.0, 30, "blobs", Some(4)),
     ] {
         let choice = init(i).context("explorer init")?;
         let act = activation(a).context("explorer activation")?;
@@ -167,6 +181,7 @@ fn explorer_expectations() -> Result<String> {
             "query": format!("init={i}&act={a}&depth={depth}&width={width}&scale={scale}&layer={layer}&data={data}"),
             "values": values,
             "test": four_digits(run.test_accuracy),
+            "answer": answer,
         }));
     }
     Ok(serde_json::to_string_pretty(&all)?)
