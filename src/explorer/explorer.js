@@ -81,6 +81,9 @@
     state.depth = Number(pick('depth', index.depths, 10));
     state.width = Number(pick('width', index.widths, 500));
     state.scale = Number(pick('scale', index.scales, 1));
+    // What the reader asked for: restored when an activation offers it again.
+    state.wantWidth = state.width;
+    state.wantScale = state.scale;
     offered();
     const layer = Number(q.get('layer'));
     state.layer = layer >= 1 && layer <= state.depth && Number.isInteger(layer) ? layer : Math.min(5, state.depth);
@@ -89,12 +92,18 @@
     state.same = state.axes === 'same';
   }
   // The newer activations are offered at fewer widths and input scales (the data's size):
-  // snap the width and the scale to the nearest the chosen activation has.
+  // snap the width and the scale the reader asked for to the nearest the chosen activation
+  // has, and say so (state.limits, shown under the controls).
   function offered() {
     const a = index.activations.find((x) => x.key === state.act);
     const near = (list, v) => list.reduce((best, w) => (Math.abs(Math.log(w / v)) < Math.abs(Math.log(best / v)) ? w : best), list[0]);
-    state.width = near(a.widths, state.width);
-    state.scale = near(a.scales, state.scale);
+    state.width = near(a.widths, state.wantWidth);
+    state.scale = near(a.scales, state.wantScale);
+    const moved = [];
+    if (state.width !== state.wantWidth) moved.push(`width ${state.wantWidth} → ${state.width}`);
+    if (state.scale !== state.wantScale) moved.push(`input scale ${state.wantScale} → ${state.scale}`);
+    const all = a.widths.length === index.widths.length && a.scales.length === index.scales.length;
+    state.limits = all ? '' : `${a.label} was run at width ${a.widths.join(', ')} and input scale ${a.scales.join(', ')} only${moved.length ? ` (here ${moved.join(', ')})` : ''}.`;
   }
   function writeUrl() {
     const q = new URLSearchParams({
@@ -272,11 +281,13 @@
     c.init = select(form, 'ex-init', 'Initializer', index.inits.map((i) => [i.key, i.label]), state.init);
     c.init.parentNode.classList.add('wide');
     c.act = select(form, 'ex-act', 'Activation', index.activations.map((a) => [a.key, a.label]), state.act);
+    c.act.parentNode.classList.add('wide');
     c.depth = select(form, 'ex-depth', 'Depth L', index.depths.map((d) => [d, String(d)]), state.depth);
     c.width = select(form, 'ex-width', 'Width n', index.widths.map((w) => [w, String(w)]), state.width);
     c.scale = select(form, 'ex-scale', 'Input scale', index.scales.map((v) => [v, `${v} × N(0, 1)`]), state.scale);
     c.layer = select(form, 'ex-layer', 'Read layer l', [], state.layer);
     c.axes = select(form, 'ex-axes', 'Histogram axes', [['same', 'one range per column'], ['own', 'each layer its own']], state.axes);
+    const limits = el('p', { class: 'explorer-note', id: 'ex-limits', 'aria-live': 'polite' }, root);
     const out = el('div', { class: 'explorer-out', 'aria-live': 'polite' }, root);
     const readout = el('table', { class: 'explorer-readout', id: 'ex-readout' }, out);
     const cmd = el('pre', { class: 'explorer-cmd' }, out);
@@ -295,11 +306,13 @@
         state[key] = ['depth', 'width', 'scale', 'layer'].includes(key) ? Number(sel.value) : sel.value;
         state.same = state.axes === 'same';
         if (key === 'depth') state.layer = Math.min(state.layer, state.depth);
+        if (key === 'width') state.wantWidth = state.width;
+        if (key === 'scale') state.wantScale = state.scale;
         if (key === 'act') offered();
         update().catch(fail);
       });
     }
-    ui = { c, readout, cmd, plots, hists, tnote, tplots };
+    ui = { c, limits, readout, cmd, plots, hists, tnote, tplots };
   }
 
   function layerOptions() {
@@ -317,6 +330,8 @@
     };
     fill(ui.c.width, a.widths, String, state.width);
     fill(ui.c.scale, a.scales, (v) => `${v} × N(0, 1)`, state.scale);
+    ui.limits.textContent = state.limits;
+    ui.limits.hidden = !state.limits;
   }
 
   let generation = 0;
@@ -397,7 +412,7 @@
     }
     if (series.length) fractionChart(ui.plots, title, series, d);
     else if (state.act === 'identity') el('p', { class: 'explorer-note' }, ui.plots, 'The identity neither saturates nor has units that are off for every input.');
-    else el('p', { class: 'explorer-note' }, ui.plots, `The page counts saturated units for tanh and the sigmoid and units off for every input for ReLU and leaky ReLU; for ${act.label} it shows neither count (its units keep a slope, or a small one, on both sides).`);
+    else el('p', { class: 'explorer-note' }, ui.plots, `The page counts saturated units for tanh and the sigmoid and units off for every input for ReLU and leaky ReLU; for ${act.label} it shows neither count: the page has no saturation cut for it, and its slope vanishes only far on the negative side.`);
     if (cs.dead) {
       el('p', { class: 'explorer-note' }, ui.plots, state.act === 'relu'
         ? `A unit counts as dead when it is off (aˡ ≤ 0) for every one of the ${b} inputs of the batch at this width; with a larger batch fewer units pass that test, so compare these fractions at one width.`
@@ -416,7 +431,7 @@
       return [k, c[key][l - 1][0], key === 'sat' ? c.mfsat[l - 1] : null];
     });
     const name = key === 'sat' ? 'Saturated fraction' : state.act === 'relu' ? 'Dead fraction' : 'Fraction off for every input';
-    const c = chart(parent, `${name} of layer ${l} against the width (depth ${d} or more)`, {
+    const c = chart(parent, `${name} of layer ${l} against the width (the same at every depth from ${l} on)`, {
       x: [0, index.widths.length - 1], y: [0, 1], xlabel: 'width n', ylabel: 'fraction', xticks: index.widths.map((_, k) => k),
       xtickLabel: (k) => String(index.widths[k]), yfmt: (v) => v.toFixed(2),
     });
@@ -452,12 +467,12 @@
     const lc = chart(p, 'Training loss', { x: [0, tr.epochs], y: range(losses, true), log: true, xlabel: 'epoch', ylabel: 'loss (log scale)', xticks: [0, tr.epochs / 2, tr.epochs] });
     lc.log = true;
     for (const o of others) path(lc, o.history.map((h) => [h[0], h[1]]), o.cls);
-    path(lc, run.history.map((h) => [h[0], h[1]]), 'measured');
-    const items = [['measured', `${init.label} (chosen)`], ...others.map((o) => [o.cls, o.label])];
+    path(lc, run.history.map((h) => [h[0], h[1]]), 'chosen');
+    const items = [['chosen', `${init.label} (chosen)`], ...others.map((o) => [o.cls, o.label])];
     legend(lc.fig, items);
     const ac = chart(p, 'Training accuracy', { x: [0, tr.epochs], y: [0, 1], xlabel: 'epoch', ylabel: 'accuracy', xticks: [0, tr.epochs / 2, tr.epochs], yfmt: (v) => v.toFixed(2) });
     for (const o of others) path(ac, o.history.map((h) => [h[0], h[2]]), o.cls);
-    path(ac, run.history.map((h) => [h[0], h[2]]), 'measured');
+    path(ac, run.history.map((h) => [h[0], h[2]]), 'chosen');
     legend(ac.fig, items);
     const box = el('div', { class: 'explorer-regions' }, p);
     tr.snapshots.forEach((epoch, k) => {
@@ -471,7 +486,7 @@
       const cellSize = size / n;
       if (grid) {
         for (let i = 0; i < grid.length; i++) {
-          s('rect', { x: (i % n) * cellSize, y: Math.floor(i / n) * cellSize, width: cellSize + 0.5, height: cellSize + 0.5, class: `region c${grid[i]}` }, svg);
+          s('rect', { x: (i % n) * cellSize, y: Math.floor(i / n) * cellSize, width: cellSize, height: cellSize, class: `region c${grid[i]}` }, svg);
         }
       } else {
         s('text', { x: 6, y: size / 2 }, svg, 'diverged');

@@ -87,6 +87,22 @@ fn explorer_claims() {
     let he_selu = summary("he", "selu", 500, 30).unwrap();
     assert!(he_selu[29].pre_std.mean > 5.0);
     claims.add("he_selu_sd30", digits(he_selu[29].pre_std.mean));
+    // SELU's fixed point is on the chaotic side: chi_1 slightly above one, so the mean
+    // field's gradient grows on the way down, and the measured one with it.
+    let (g1, g30) = (
+        selu[0].predicted_grad_std.unwrap(),
+        selu[29].predicted_grad_std.unwrap(),
+    );
+    let chi = (g1 / g30).powf(2.0 / 29.0);
+    assert!(chi > 1.0 && chi < 1.2, "SELU's chi_1 {chi}");
+    assert!(selu[0].grad_std.mean > selu[29].grad_std.mean);
+
+    // He's variance with GELU: the mean of three networks sits well above the mean field
+    // deep in a narrow network (a heavy upper tail over networks, not a bug: the
+    // networks that drift to a large signal stop shrinking).
+    let gelu = summary("he", "gelu", 100, 30).unwrap();
+    let (sd, mf) = (gelu[29].pre_std.mean, gelu[29].predicted_pre_std.unwrap());
+    assert!(sd > 2.0 * mf, "GELU at width 100: {sd} against {mf}");
 
     claims::check(CHAPTER.markdown, &claims).unwrap();
 }
