@@ -178,19 +178,7 @@ pub fn sweep_cases(
                     .iter()
                     .zip(&da)
                     .zip(predictions[case][di].iter().copied())
-                    .map(|((s, g), [pre, sat, grad])| LayerReport {
-                        layer: s.layer,
-                        pre_mean: s.pre_mean,
-                        pre_std: s.pre_std,
-                        act_mean: s.act_mean,
-                        act_std: s.act_std,
-                        saturated_fraction: s.saturated_fraction,
-                        dead_fraction: s.dead_fraction,
-                        grad_std: mean_std(g).1,
-                        predicted_pre_std: pre,
-                        predicted_saturated_fraction: sat,
-                        predicted_grad_std: grad,
-                    })
+                    .map(|((s, g), predicted)| LayerReport::new(s, mean_std(g).1, predicted))
                     .collect();
                 let overflowed = !(trace.pre[..d].iter().chain(&trace.post[..d]).chain(&da))
                     .all(|m| m.iter().all(|v| v.is_finite()));

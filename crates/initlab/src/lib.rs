@@ -159,6 +159,28 @@ pub struct LayerReport {
     pub predicted_grad_std: Option<f64>,
 }
 
+impl LayerReport {
+    /// One layer's report: the measured statistics `s` (of [`initnet::layer_stats`]), the
+    /// standard deviation of dL/da^l, and the mean field's `[pre_std, saturated fraction,
+    /// grad_std]` for the layer (as [`mean_field`] returns them).
+    pub fn new(s: &initnet::LayerStats, grad_std: f64, predicted: [Option<f64>; 3]) -> Self {
+        let [pre, sat, grad] = predicted;
+        LayerReport {
+            layer: s.layer,
+            pre_mean: s.pre_mean,
+            pre_std: s.pre_std,
+            act_mean: s.act_mean,
+            act_std: s.act_std,
+            saturated_fraction: s.saturated_fraction,
+            dead_fraction: s.dead_fraction,
+            grad_std,
+            predicted_pre_std: pre,
+            predicted_saturated_fraction: sat,
+            predicted_grad_std: grad,
+        }
+    }
+}
+
 /// The result of [`layers`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayersReport {
@@ -288,19 +310,7 @@ pub fn layers(cfg: &LayersConfig) -> Result<LayersReport, Error> {
     let layers = stats
         .into_iter()
         .zip(predictions)
-        .map(|(s, [pre, sat, grad])| LayerReport {
-            layer: s.layer,
-            pre_mean: s.pre_mean,
-            pre_std: s.pre_std,
-            act_mean: s.act_mean,
-            act_std: s.act_std,
-            saturated_fraction: s.saturated_fraction,
-            dead_fraction: s.dead_fraction,
-            grad_std: s.grad_std.unwrap_or(f64::NAN),
-            predicted_pre_std: pre,
-            predicted_saturated_fraction: sat,
-            predicted_grad_std: grad,
-        })
+        .map(|(s, predicted)| LayerReport::new(&s, s.grad_std.unwrap_or(f64::NAN), predicted))
         .collect();
     let overflowed = !(trace.pre.iter().chain(&trace.post).chain(&grads.da))
         .all(|m| m.iter().all(|v| v.is_finite()));
