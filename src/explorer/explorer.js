@@ -419,13 +419,13 @@
         : `A unit counts here when it is off (aˡ ≤ 0) for every one of the ${b} inputs of the batch at this width. Leaky ReLU's units are never dead: off, they still pass 0.01 of the gradient.`);
     }
     const key = cs.sat ? 'sat' : cs.dead ? 'dead' : null;
-    if (key) widthChart(ui.plots, layers, key, l, d);
+    if (key) widthChart(ui.plots, layers, key, l);
     ui.hists.textContent = '';
   }
 
   // The fraction of the layer read, against the width, at this input scale (every width
   // is in the same data file).
-  function widthChart(parent, layers, key, l, d) {
+  function widthChart(parent, layers, key, l) {
     const pts = index.widths.map((w, k) => {
       const c = layers.cases[`${w}/${state.scale}`];
       return [k, c[key][l - 1][0], key === 'sat' ? c.mfsat[l - 1] : null];
