@@ -105,6 +105,37 @@ fn every_chapter_checks_its_figures_and_outputs_are_fresh() {
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
+/// Every chapter crate gives rustdoc its text with the blocks compile-only
+/// (`#![doc = book::chapter_doc!()]`, written by its build script's
+/// `booktext::chapter_doc()`), so `cargo test` runs each block once, in the claims test's
+/// process (`outputs`), and not a second time as a doctest in a process of its own.
+#[test]
+fn every_chapter_runs_its_code_blocks_once() {
+    let mut wrong = Vec::new();
+    for chapter in chapters::all() {
+        let name = chapter.name;
+        let dir = root().join("crates").join(name);
+        let first = std::fs::read_to_string(dir.join("src/lib.rs"))
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        if first != "#![doc = book::chapter_doc!()]" {
+            wrong.push(format!(
+                "crates/{name}/src/lib.rs must start with #![doc = book::chapter_doc!()], not {first:?}"
+            ));
+        }
+        let build = std::fs::read_to_string(dir.join("build.rs")).unwrap_or_default();
+        if !build.contains("booktext::chapter_doc();") {
+            wrong.push(format!(
+                "crates/{name}/build.rs must call booktext::chapter_doc()"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// The longest code line a block shows without scrolling in the book's column at a
 /// 1280 px window: mdBook's 750 px column, less the block's padding, in its 14 px
 /// monospace font (8.4 px a character).

@@ -1,6 +1,7 @@
-//! Writes `$OUT_DIR/blocks.rs`: every printing code block of every chapter `src/<ch>.md`
-//! (as `book::outputs::printing_blocks` finds them) as a function that runs the block with
-//! `print!` and `println!` writing into a string.
+//! Writes `$OUT_DIR/blocks.rs`: every code block of every chapter `src/<ch>.md` that rustdoc
+//! would run (`Info::executes`; the chapter crates give rustdoc them compile-only) as a
+//! function that runs the block with `print!` and `println!` writing into a string, marked
+//! as printing when it is one of `book::outputs::printing_blocks` (it has an output block).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -27,10 +28,12 @@ fn main() {
             .expect("a UTF-8 file name")
             .to_string();
         let text = std::fs::read_to_string(&path).expect("a chapter's text");
-        let blocks = match book::outputs::printing_blocks(&text) {
-            Ok(b) => b,
+        let printing: Vec<usize> = match book::outputs::printing_blocks(&text) {
+            Ok(b) => b.iter().map(|b| b.span.line).collect(),
             Err(e) => panic!("src/{name}.md: {e}"),
         };
+        let doc = book::markdown::Document::parse(&text);
+        let blocks: Vec<_> = doc.code_blocks().filter(|b| b.info.executes()).collect();
         if blocks.is_empty() {
             continue;
         }
@@ -38,8 +41,9 @@ fn main() {
         for (k, b) in blocks.iter().enumerate() {
             writeln!(
                 code,
-                "        Block {{ line: {}, run: block_{k} }},",
-                b.span.line
+                "        Block {{ line: {}, prints: {}, run: block_{k} }},",
+                b.span.line,
+                printing.contains(&b.span.line)
             )
             .unwrap();
         }

@@ -78,12 +78,8 @@ pub const fn seeds<const N: usize>(first: u64) -> [u64; N] {
 }
 
 /// The text of the chapter whose crate calls it: `src/<crate name>.md`, included at
-/// compile time. A chapter crate uses it twice, both times in its `lib.rs`: as the crate's
-/// documentation, `#![doc = book::include_chapter!()]` (so that every Rust block of the
-/// chapter is a doctest), and as [`Chapter::markdown`]. The file's name is the crate's, so
-/// neither place spells a path, and both are the same file. (Two includes, because an
-/// attribute's value must be a literal or a macro call, not a constant, and a constant
-/// cannot read the crate's documentation.)
+/// compile time, as [`Chapter::markdown`] in the crate's `lib.rs`. The file's name is the
+/// crate's, so no chapter spells a path.
 #[macro_export]
 macro_rules! include_chapter {
     () => {
@@ -93,5 +89,19 @@ macro_rules! include_chapter {
             env!("CARGO_PKG_NAME"),
             ".md"
         ))
+    };
+}
+
+/// The chapter's text as rustdoc reads it, for the crate's documentation:
+/// `#![doc = book::chapter_doc!()]` at the top of its `lib.rs`. It is the file the crate's
+/// build script writes (`fn main() { booktext::chapter_doc(); }`): the text of
+/// [`include_chapter!`] with every Rust block marked `no_run`
+/// ([`crate::markdown::compile_only`]), so `cargo test` compiles each block as a doctest,
+/// and the chapter's claims test runs each once (the `outputs` crate), beside the claims
+/// and figures whose studies it shares.
+#[macro_export]
+macro_rules! chapter_doc {
+    () => {
+        include_str!(concat!(env!("OUT_DIR"), "/chapter.md"))
     };
 }

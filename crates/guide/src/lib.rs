@@ -1,4 +1,4 @@
-#![doc = book::include_chapter!()]
+#![doc = book::chapter_doc!()]
 // The crate's documentation is the chapter, written for mdBook and KaTeX, where
 // `$\mathbb E[X]$` is math, not an intra-doc link.
 #![allow(rustdoc::broken_intra_doc_links)]

@@ -1,11 +1,17 @@
 //! # outputs: what the chapters' code blocks print
 //!
-//! The build script compiles every printing code block of every chapter (a Rust block
-//! that runs as a doctest and calls `print!` or `println!`, found by
-//! `book::outputs::printing_blocks`) into a function of its own, with `print!` and
-//! `println!` writing into a string instead of stdout; the block's code is the chapter's,
-//! hidden lines included, unchanged. [`run`] runs a chapter's blocks in order and returns
-//! what each printed: `cargo xtask figures` writes it under the blocks.
+//! The build script compiles every code block of every chapter that rustdoc would run
+//! into a function of its own, with `print!` and `println!` writing into a string instead
+//! of stdout; the block's code is the chapter's, hidden lines included, unchanged. [`run`]
+//! runs a chapter's blocks in order and returns what each printing block printed (a block
+//! that calls `print!` or `println!` and has an output block, found by
+//! `book::outputs::printing_blocks`): `cargo xtask figures` writes it under the blocks.
+//!
+//! This is where the chapters' code runs under `cargo test`: the chapter crates give
+//! rustdoc their text with every block marked `no_run` (`book::chapter_doc!`), so the
+//! doctests check that each block compiles, and the chapter's claims test runs each block
+//! here, once, in the process whose memoized studies the claims and figures share. A block
+//! that fails or panics fails that test.
 //!
 //! [`stale`] compares all of a chapter's committed, computed files with what its code
 //! computes now (figures, generated blocks, outputs); [`assert_fresh`] is the test each
@@ -20,11 +26,13 @@
 /// What a block returns: its `?` errors, boxed, as in a doctest.
 pub type BlockResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
-/// One printing code block, compiled.
+/// One code block, compiled.
 #[derive(Debug, Clone, Copy)]
 pub struct Block {
     /// The 1-based line of its opening fence in `src/<chapter>.md`.
     pub line: usize,
+    /// Whether what it prints is shown under it (an output block follows it).
+    pub prints: bool,
     /// The block's code: runs it, appending what it prints to the string.
     pub run: fn(&mut String) -> BlockResult,
 }
@@ -50,7 +58,8 @@ pub enum Error {
     },
 }
 
-/// The printing blocks of `chapter` (none for a chapter without any, or no such chapter).
+/// The code blocks of `chapter` that run, in order (none for a chapter without any, or no
+/// such chapter).
 pub fn blocks(chapter: &str) -> &'static [Block] {
     blocks::CHAPTERS
         .iter()
@@ -58,30 +67,33 @@ pub fn blocks(chapter: &str) -> &'static [Block] {
         .map_or(&[], |(_, b)| b)
 }
 
-/// Run every printing block of `chapter`, in order; returns what each printed.
+/// Run every code block of `chapter`, in order; returns what each printing block printed
+/// (in their order: the `k`-th is `book::outputs::printing_blocks`' `k`-th).
 pub fn run(chapter: &str) -> Result<Vec<String>, Error> {
-    blocks(chapter)
-        .iter()
-        .map(|b| {
-            let mut out = String::new();
-            (b.run)(&mut out).map_err(|e| Error::Failed {
-                chapter: chapter.to_string(),
-                line: b.line,
-                message: e.to_string(),
-            })?;
-            Ok(out)
-        })
-        .collect()
+    let mut printed = Vec::new();
+    for b in blocks(chapter) {
+        let mut out = String::new();
+        (b.run)(&mut out).map_err(|e| Error::Failed {
+            chapter: chapter.to_string(),
+            line: b.line,
+            message: e.to_string(),
+        })?;
+        if b.prints {
+            printed.push(out);
+        }
+    }
+    Ok(printed)
 }
 
 /// What is stale among `chapter`'s committed files, each against what its code computes
 /// now: its figures (every SVG and CSV under `src/figures/<ch>/`, none missing and none
-/// drawn by nothing), its generated blocks, and the outputs under its printing code blocks
-/// (this crate's [`run`]). Empty when all are fresh.
+/// drawn by nothing), its generated blocks, and the outputs under its printing code blocks;
+/// it runs every code block of the chapter for that (this crate's [`run`]), and a block
+/// that fails is a problem too. Empty when all are fresh.
 ///
 /// Every chapter's claims test calls [`assert_fresh`], so the check runs in the process that
 /// computes the chapter's claims: the studies a chapter memoizes are computed once for its
-/// claims, figures and printed outputs together.
+/// claims, figures and code blocks together.
 pub fn stale(chapter: &book::Chapter) -> Vec<String> {
     let name = chapter.name;
     let mut problems = Vec::new();
@@ -166,7 +178,12 @@ mod tests {
     #[test]
     fn the_intro_prints_its_parameter_count() {
         let printed = super::run("intro").unwrap();
-        assert_eq!(printed.len(), super::blocks("intro").len());
+        let blocks = super::blocks("intro");
+        assert_eq!(printed.len(), blocks.iter().filter(|b| b.prints).count());
+        assert!(
+            blocks.len() > printed.len(),
+            "the intro has a block that does not print"
+        );
         assert!(printed[0].ends_with(" parameters\n"), "{printed:?}");
         assert!(super::blocks("no-such-chapter").is_empty());
     }

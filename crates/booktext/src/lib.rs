@@ -1,4 +1,7 @@
-//! The chapters' markdown, read once with pulldown-cmark.
+//! # booktext: the chapters' markdown, read once with pulldown-cmark
+//!
+//! The `book` crate re-exports this crate as `book::markdown`; it depends on pulldown-cmark
+//! alone, so that a chapter crate's build script can use it ([`chapter_doc`]).
 //!
 //! [`Document::parse`] reads a chapter (or `SUMMARY.md`) the way the book's tools do:
 //! CommonMark with the extensions mdBook turns on (tables, footnotes, strikethrough, task
@@ -31,7 +34,7 @@
 //! not rendered.
 //!
 //! ```
-//! use book::markdown::{Doctest, Document};
+//! use booktext::{Doctest, Document};
 //!
 //! let md = "# Title\n\nIt takes <var data-claim=\"steps\">12</var> steps, $O(n^2)$ each.\n\n\
 //!           ```rust\n# let n = 3;\nassert_eq!(n, 3);\n```\n";
@@ -201,6 +204,12 @@ impl Info {
             Doctest::Runs
         }
     }
+
+    /// Whether rustdoc runs the block, not only compiles it: [`Doctest::Runs`] without
+    /// `no_run`.
+    pub fn executes(&self) -> bool {
+        self.doctest() == Doctest::Runs && !tokens(&self.raw).any(|t| t == "no_run")
+    }
 }
 
 fn tokens(info: &str) -> impl Iterator<Item = &str> {
@@ -245,7 +254,7 @@ pub enum RustLine {
 /// - anything else is shown, `#text` included (it could be an attribute `#[attr]`).
 ///
 /// ```
-/// use book::markdown::{RustLine, rust_line};
+/// use booktext::{RustLine, rust_line};
 ///
 /// assert_eq!(rust_line("# let x = 1;"), RustLine::Hidden("let x = 1;".into()));
 /// assert_eq!(rust_line("    # indented();"), RustLine::Hidden("    indented();".into()));
@@ -912,6 +921,93 @@ fn html_tag(text: &str) -> Option<HtmlTag<'_>> {
         }
         attributes.push((attr, value));
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The chapter as rustdoc reads it.
+
+/// A chapter's Rust block that cannot be marked `no_run`: an indented block has no info
+/// string to hold the mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indented {
+    /// The 1-based line of the block.
+    pub line: usize,
+}
+
+impl fmt::Display for Indented {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the Rust code block on line {} is indented: fence it (```rust) so that its doctest can be marked no_run",
+            self.line
+        )
+    }
+}
+
+impl std::error::Error for Indented {}
+
+/// `markdown` with every block rustdoc would run ([`Info::executes`]) marked `no_run`
+/// (`rust` becomes `rust,no_run`, a bare fence `no_run`), and nothing else changed: the
+/// text a chapter crate gives rustdoc, so that `cargo test` compiles each of its code
+/// blocks as a doctest and runs none of them. The chapter's claims test runs every one of
+/// them instead (the `outputs` crate), in the process that computes the chapter's studies
+/// once for its claims, figures and outputs; a doctest would compute them again in a
+/// process of its own.
+///
+/// ```
+/// let text = "# T\n\n```rust\nlet x = 1;\n```\n\n```\nlet y = 2;\n```\n\n```text\nout\n```\n\n```rust,ignore\nnot Rust\n```\n";
+/// let marked = booktext::compile_only(text)?;
+/// assert_eq!(marked, text.replacen("```rust\n", "```rust,no_run\n", 1).replacen("```\nlet y", "```no_run\nlet y", 1));
+/// # Ok::<(), booktext::Indented>(())
+/// ```
+pub fn compile_only(markdown: &str) -> Result<String, Indented> {
+    let doc = Document::parse(markdown);
+    let mut out = String::with_capacity(markdown.len() + 64);
+    let mut done = 0;
+    for code in doc.code_blocks().filter(|c| c.info.executes()) {
+        if !code.fenced {
+            return Err(Indented {
+                line: code.span.line,
+            });
+        }
+        let start = code.span.range.start;
+        let fence_line = markdown[start..].split('\n').next().unwrap_or_default();
+        let end = start + fence_line.trim_end().len();
+        out.push_str(&markdown[done..end]);
+        out.push_str(if code.info.raw.is_empty() {
+            "no_run"
+        } else {
+            ",no_run"
+        });
+        done = end;
+    }
+    out.push_str(&markdown[done..]);
+    Ok(out)
+}
+
+/// For a chapter crate's build script (`fn main() { booktext::chapter_doc(); }`): writes
+/// `$OUT_DIR/chapter.md`, the chapter's text `src/<crate name>.md` with its blocks
+/// compile-only ([`compile_only`]), which the crate's `lib.rs` makes its documentation
+/// with `#![doc = book::chapter_doc!()]`; and tells Cargo to run again when the text
+/// changes.
+///
+/// # Panics
+///
+/// When Cargo's variables are missing, the text cannot be read or written, or it holds an
+/// indented Rust block: a build script reports a failure by panicking, with the reason.
+pub fn chapter_doc() {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run from a build script"))
+    };
+    let text = std::path::Path::new(&var("CARGO_MANIFEST_DIR"))
+        .join("../../src")
+        .join(format!("{}.md", var("CARGO_PKG_NAME")));
+    println!("cargo:rerun-if-changed={}", text.display());
+    let markdown = std::fs::read_to_string(&text)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", text.display()));
+    let doc = compile_only(&markdown).unwrap_or_else(|e| panic!("{}: {e}", text.display()));
+    let out = std::path::Path::new(&var("OUT_DIR")).join("chapter.md");
+    std::fs::write(&out, doc).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
 }
 
 #[cfg(test)]
