@@ -19,7 +19,7 @@
 //!
 //! static SQUARES: Memo<u64, Vec<u64>> = Memo::new();
 //! let study = |n: u64| {
-//!     SQUARES.get_or_run(n, || per_seed(&[1, 2, 3], |s| Ok(s * n)))
+//!     SQUARES.get_or_run(n, || per_seed(&[1, 2, 3], |s| Ok::<_, book::Error>(s * n)))
 //! };
 //! assert_eq!(study(10)?, vec![10, 20, 30]);
 //! assert_eq!(study(10)?, vec![10, 20, 30]); // the stored copy
@@ -28,8 +28,6 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-
-use crate::Error;
 
 /// One key's result: empty until a run of it succeeds.
 type Slot<V> = Arc<Mutex<Option<V>>>;
@@ -81,11 +79,11 @@ impl<K: PartialEq, V: Clone> Default for Memo<K, V> {
 
 /// `run(item)` for every item, in their order, computed on up to as many threads as there
 /// are cores: each thread takes the next item not yet taken. The first error, in the
-/// order of the items, is returned.
-pub fn per_item<S: Sync, T: Send>(
+/// order of the items, is returned (of any error type, as [`Memo::get_or_run`]).
+pub fn per_item<S: Sync, T: Send, E: Send>(
     items: &[S],
-    run: impl Fn(&S) -> Result<T, Error> + Sync,
-) -> Result<Vec<T>, Error> {
+    run: impl Fn(&S) -> Result<T, E> + Sync,
+) -> Result<Vec<T>, E> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
@@ -103,7 +101,7 @@ pub fn per_item<S: Sync, T: Send>(
             done.push((i, run(item)));
         }
     };
-    let mut results: Vec<(usize, Result<T, Error>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, Result<T, E>)> = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut all = work();
         for helper in helpers {
@@ -119,21 +117,22 @@ pub fn per_item<S: Sync, T: Send>(
 }
 
 /// `run(seed)` for every seed, in the order of `seeds`, on every core ([`per_item`]).
-pub fn per_seed<T: Send>(
+pub fn per_seed<T: Send, E: Send>(
     seeds: &[u64],
-    run: impl Fn(u64) -> Result<T, Error> + Sync,
-) -> Result<Vec<T>, Error> {
+    run: impl Fn(u64) -> Result<T, E> + Sync,
+) -> Result<Vec<T>, E> {
     per_item(seeds, |&s| run(s))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn per_seed_keeps_the_order_and_the_first_error() {
         let seeds: Vec<u64> = (0..9).collect();
-        let squares = per_seed(&seeds, |s| Ok(s * s)).unwrap();
+        let squares = per_seed(&seeds, |s| Ok::<_, Error>(s * s)).unwrap();
         assert_eq!(squares, seeds.iter().map(|s| s * s).collect::<Vec<_>>());
         let failed = per_seed(&seeds, |s| {
             if s >= 4 {

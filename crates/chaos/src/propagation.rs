@@ -234,7 +234,7 @@ pub fn measured_chi1(stack: Stack, seeds: &[u64]) -> Result<(f64, f64), Error> {
     let ratios = per_seed(seeds, |seed| {
         let t = stack.run(1.0 - 2e-8, seed)?;
         let d = &t.distance2;
-        Ok(d[d.len() - 1] / d[0])
+        Ok::<_, book::Error>(d[d.len() - 1] / d[0])
     })?;
     let layers = (stack.depth - 1).max(1) as f64;
     let logs: Vec<f64> = ratios.iter().map(|r| math::ln(*r) / layers).collect();

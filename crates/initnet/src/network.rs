@@ -131,6 +131,9 @@ impl Trace {
     }
 }
 
+/// One gradient array per layer, index l-1 holding layer l's (dL/da or dL/dh).
+pub type Deltas = Vec<Array2<f64>>;
+
 /// What a backward pass gives: dL/dW^l, dL/db^l, and the back-propagated
 /// gradients dL/da^l and dL/dh^l of every layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -394,6 +397,34 @@ impl Mlp {
         k: usize,
         d_top: &Array2<f64>,
     ) -> Result<Vec<Array2<f64>>> {
+        self.back_from(trace, k, d_top, None)
+    }
+
+    /// [`Mlp::deltas_from`] and dL/dh^l for l = 1..=k too (index l-1; the last is `d_top`):
+    /// `(da, dh)`, bit for bit the `da` and `dh` of [`Mlp::backward`] on the network cut
+    /// after layer `k`, without its parameter gradients (a third of its work). For a study
+    /// of how a gradient travels through the layers, not of the step it would take.
+    pub fn signals_from(
+        &self,
+        trace: &Trace,
+        k: usize,
+        d_top: &Array2<f64>,
+    ) -> Result<(Deltas, Deltas)> {
+        let mut dh = Vec::with_capacity(k);
+        let da = self.back_from(trace, k, d_top, Some(&mut dh))?;
+        dh.reverse();
+        Ok((da, dh))
+    }
+
+    /// The pass of [`Mlp::deltas_from`], pushing each dL/dh^l (from l = k down to 1) onto
+    /// `keep` when given.
+    fn back_from(
+        &self,
+        trace: &Trace,
+        k: usize,
+        d_top: &Array2<f64>,
+        mut keep: Option<&mut Vec<Array2<f64>>>,
+    ) -> Result<Vec<Array2<f64>>> {
         if k == 0 || k > self.depth() || trace.depth() != self.depth() {
             return Err(Error::Shape {
                 what: "layer to back-propagate from (1..=L) of a trace of this network".into(),
@@ -414,6 +445,9 @@ impl Mlp {
         let mut dh = empty();
         kernels::copy(d_top, &mut dh);
         for l in (1..=k).rev() {
+            if let Some(keep) = keep.as_deref_mut() {
+                keep.push(dh.clone());
+            }
             let layer = self.layer(l);
             let d_a = &mut da[l - 1];
             kernels::copy(&dh, d_a);
@@ -498,7 +532,10 @@ mod tests {
                 grads.da,
                 "cut after {k}"
             );
+            let (da, dh) = net.signals_from(&trace, k, &top).unwrap();
+            assert_eq!((da, dh), (grads.da, grads.dh), "cut after {k}");
         }
+        assert!(net.signals_from(&trace, 5, &top).is_err());
         assert!(net.deltas_from(&trace, 0, &top).is_err());
         assert!(net.deltas_from(&trace, 5, &top).is_err());
         assert!(net.deltas_from(&trace, 2, &x).is_err());

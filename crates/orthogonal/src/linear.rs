@@ -89,10 +89,12 @@ impl ProductStudy {
         let mut sigma = vec![Vec::new(); depths.len()];
         let mut moments = vec![Vec::new(); depths.len()];
         let measured = per_item(seeds, |&seed| {
-            Ok(products(n, depths, weights, seed)?
-                .iter()
-                .map(|m| (singular_values(m), lambda_moments(m)))
-                .collect::<Vec<_>>())
+            Ok::<_, book::Error>(
+                products(n, depths, weights, seed)?
+                    .iter()
+                    .map(|m| (singular_values(m), lambda_moments(m)))
+                    .collect::<Vec<_>>(),
+            )
         })?;
         for per_depth in measured {
             for (d, (s, m)) in per_depth.into_iter().enumerate() {

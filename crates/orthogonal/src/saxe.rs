@@ -313,7 +313,7 @@ impl SaxeStudy {
             .collect();
         let runs = per_item(&jobs, |&(start, l, seed)| {
             let losses = train(setting, l, start, seed)?;
-            Ok((
+            Ok::<_, book::Error>((
                 epochs_to_threshold(&losses, setting.threshold),
                 epochs_to_threshold(&losses, LOOSE_THRESHOLD),
                 same_component(setting, l, start, seed)?,

@@ -161,7 +161,7 @@ impl SpeedStudy {
             } else {
                 f64::INFINITY
             };
-            Ok((run[0], last))
+            Ok::<_, book::Error>((run[0], last))
         })?;
         let (mut sweep, mut grew) = (Vec::new(), Vec::new());
         let mut best = [0.0; 2];

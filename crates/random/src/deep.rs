@@ -8,6 +8,8 @@ use initnet::{
     Activation, BiasInit, Dense, Error, Histogram, Init, Mlp, mean_std, rng, saturated_fraction,
 };
 
+use book::memo::{Memo, per_seed};
+
 use crate::width::THRESHOLD;
 
 /// The shape of the experiment: `depth` tanh layers of `width` units, weights
@@ -90,17 +92,33 @@ pub struct Run {
 /// and the gradient injected at the top: dL/dh^L with entries N(0, 1), independent of
 /// everything else. (A standard-normal gradient rather than a real loss: it isolates
 /// what the layers do to a gradient from what a loss happens to send down.)
+///
+/// Computed once per process for each (stack, seed) ([`book::memo`]): the chapter's claims,
+/// figures and code blocks ask for the same runs.
 pub fn run(stack: Stack, seed: u64) -> Result<Run, Error> {
-    Ok(run_with_activations(stack, seed)?.0)
+    static RUNS: Memo<(Stack, u64), Run> = Memo::new();
+    RUNS.get_or_run((stack, seed), || Ok(compute(stack, seed)?.0))
+}
+
+/// [`run`] for every seed, in their order, the seeds on every core ([`per_seed`]).
+pub fn runs(stack: Stack, seeds: &[u64]) -> Result<Vec<Run>, Error> {
+    per_seed(seeds, |seed| run(stack, seed))
 }
 
 /// [`run`], also returning the activations h^1..h^L themselves (each batch x n), for
-/// drawing their histograms.
+/// drawing their histograms (also computed once per process for each stack and seed).
 pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<f64>>), Error> {
+    type WithActivations = (Run, Vec<Array2<f64>>);
+    static RUNS: Memo<(Stack, u64), WithActivations> = Memo::new();
+    RUNS.get_or_run((stack, seed), || compute(stack, seed))
+}
+
+fn compute(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<f64>>), Error> {
     let (mut r, x, net) = build(stack, seed)?;
     let trace = net.forward(&x)?;
     let top = initnet::random::normal_matrix((stack.batch, stack.width), 1.0, &mut r)?;
-    let grads = net.backward(&trace, &top)?;
+    // The gradients da and dh of every layer (not the weights' gradients: no step is taken).
+    let (da, dh) = net.signals_from(&trace, stack.depth, &top)?;
     let layers = (1..=stack.depth)
         .map(|l| {
             let (h_mean, h_std) = mean_std(trace.h(l));
@@ -110,8 +128,8 @@ pub fn run_with_activations(stack: Stack, seed: u64) -> Result<(Run, Vec<Array2<
                 h_mean,
                 h_std,
                 saturated: saturated_fraction(Activation::Tanh, trace.h(l), THRESHOLD),
-                grad_a_std: mean_std(&grads.da[l - 1]).1,
-                grad_h_std: mean_std(&grads.dh[l - 1]).1,
+                grad_a_std: mean_std(&da[l - 1]).1,
+                grad_h_std: mean_std(&dh[l - 1]).1,
                 histogram: Histogram::new(trace.h(l), BINS, -1.0, 1.0),
             }
         })

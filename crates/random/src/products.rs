@@ -1,6 +1,7 @@
 //! Products of random matrices: the length of W^L ... W^1 x for L independent n x n
 //! matrices with entries N(0, s^2).
 
+use book::memo::{Memo, per_seed};
 use initnet::kernels::dot;
 use initnet::{Error, Init, rng};
 
@@ -36,7 +37,23 @@ impl ProductCurve {
 /// |x_L| = Π_k |W^k u_{k-1}| are therefore iid, and ln |x_L| is a sum of L iid terms
 /// (1/2) ln(s^2 χ²_n) with mean (1/2)(ln(2 s^2) + ψ(n/2)) and variance ψ'(n/2)/4.
 /// The vector is renormalized after every factor, so nothing overflows.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn product_norms(
+    n: usize,
+    depth: usize,
+    gains: &[f64],
+    seeds: &[u64],
+) -> Result<Vec<ProductCurve>, Error> {
+    /// n, depth, gains, seeds.
+    type Setting = (usize, usize, Vec<f64>, Vec<u64>);
+    static CURVES: Memo<Setting, Vec<ProductCurve>> = Memo::new();
+    CURVES.get_or_run((n, depth, gains.to_vec(), seeds.to_vec()), || {
+        compute_product_norms(n, depth, gains, seeds)
+    })
+}
+
+fn compute_product_norms(
     n: usize,
     depth: usize,
     gains: &[f64],
@@ -66,27 +83,24 @@ pub fn product_norms(
             }
             let s = gain / nf.sqrt();
             let init = Init::normal(s)?;
-            let log_norm = seeds
-                .iter()
-                .map(|&seed| {
-                    // One stream per (gain, seed): the gains are independent experiments.
-                    let mut r = rng(seed.wrapping_mul(1_000_003).wrapping_add(gi as u64));
-                    let mut u = initnet::ndarray::Array1::<f64>::zeros(n);
-                    u[0] = 1.0;
-                    let mut acc = 0.0;
-                    let mut curve = vec![0.0];
-                    for _ in 0..depth {
-                        let w = init.sample(n, n, &mut r)?;
-                        let v: initnet::ndarray::Array1<f64> =
-                            w.rows().into_iter().map(|row| dot(&row, &u)).collect();
-                        let len = dot(&v, &v).sqrt();
-                        acc += initnet::math::ln(len);
-                        curve.push(acc);
-                        u = v / len;
-                    }
-                    Ok(curve)
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
+            let log_norm = per_seed(seeds, |seed| {
+                // One stream per (gain, seed): the gains are independent experiments.
+                let mut r = rng(seed.wrapping_mul(1_000_003).wrapping_add(gi as u64));
+                let mut u = initnet::ndarray::Array1::<f64>::zeros(n);
+                u[0] = 1.0;
+                let mut acc = 0.0;
+                let mut curve = vec![0.0];
+                for _ in 0..depth {
+                    let w = init.sample(n, n, &mut r)?;
+                    let v: initnet::ndarray::Array1<f64> =
+                        w.rows().into_iter().map(|row| dot(&row, &u)).collect();
+                    let len = dot(&v, &v).sqrt();
+                    acc += initnet::math::ln(len);
+                    curve.push(acc);
+                    u = v / len;
+                }
+                Ok::<_, Error>(curve)
+            })?;
             // ln |W u| = ln(s^2 chi^2_n) / 2: half the mean, a quarter of the variance.
             let (step_mean, step_var) = theory::log_chi_square_moments(n, s * s)?;
             let per_factor_mean = 0.5 * step_mean;

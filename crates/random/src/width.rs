@@ -1,6 +1,7 @@
 //! How the pre-activation of one layer grows with its fan-in n when the weights are
 //! N(0, 1): Var(a) = n Var(w) E[h^2], so std(a) = sqrt(n) for standard-normal inputs.
 
+use book::memo::{Memo, per_seed};
 use initnet::kernels::matmul;
 use initnet::{Error, Init, rng, saturated_fraction};
 
@@ -42,7 +43,23 @@ impl WidthPoint {
 
 /// Measure std(a) for one layer of `units` units with N(0, 1) weights, fed a batch of
 /// `batch` standard-normal inputs, at every fan-in of `widths` and for every seed.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn width_scaling(
+    widths: &[usize],
+    units: usize,
+    batch: usize,
+    seeds: &[u64],
+) -> Result<Vec<WidthPoint>, Error> {
+    /// Widths, units, batch, seeds.
+    type Setting = (Vec<usize>, usize, usize, Vec<u64>);
+    static POINTS: Memo<Setting, Vec<WidthPoint>> = Memo::new();
+    POINTS.get_or_run((widths.to_vec(), units, batch, seeds.to_vec()), || {
+        compute_width_scaling(widths, units, batch, seeds)
+    })
+}
+
+fn compute_width_scaling(
     widths: &[usize],
     units: usize,
     batch: usize,
@@ -58,16 +75,13 @@ pub fn width_scaling(
                     what: "fan-in n".into(),
                 });
             }
-            let rms = seeds
-                .iter()
-                .map(|&seed| {
-                    let mut r = rng(seed);
-                    let x = initnet::random::normal_matrix((batch, n), 1.0, &mut r)?;
-                    let w = standard.sample(n, units, &mut r)?;
-                    let a = matmul(&x, &w.t());
-                    Ok((a.iter().map(|v| v * v).sum::<f64>() / a.len() as f64).sqrt())
-                })
-                .collect::<Result<Vec<f64>, Error>>()?;
+            let rms = per_seed(seeds, |seed| {
+                let mut r = rng(seed);
+                let x = initnet::random::normal_matrix((batch, n), 1.0, &mut r)?;
+                let w = standard.sample(n, units, &mut r)?;
+                let a = matmul(&x, &w.t());
+                Ok::<_, Error>((a.iter().map(|v| v * v).sum::<f64>() / a.len() as f64).sqrt())
+            })?;
             Ok(WidthPoint {
                 n,
                 rms,
@@ -138,19 +152,29 @@ pub fn toy_saturation_prediction() -> f64 {
 /// I_ij = 1[|a_ij| > c]: each has variance p(1-p); two indicators sharing a unit or a
 /// sample have covariance at most p(1-p) (Cauchy–Schwarz); others are independent. So
 /// Var(f) <= p(1-p)(1/(units batch) + 1/units + 1/batch).
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn toy_saturation(units: usize, batch: usize, seeds: &[u64]) -> Result<ToySaturation, Error> {
+    static TOY: Memo<(usize, usize, Vec<u64>), ToySaturation> = Memo::new();
+    TOY.get_or_run((units, batch, seeds.to_vec()), || {
+        compute_toy_saturation(units, batch, seeds)
+    })
+}
+
+fn compute_toy_saturation(
+    units: usize,
+    batch: usize,
+    seeds: &[u64],
+) -> Result<ToySaturation, Error> {
     check_sizes(units, batch, seeds)?;
     let standard = Init::normal(1.0)?;
-    let measured = seeds
-        .iter()
-        .map(|&seed| {
-            let mut r = rng(seed);
-            let x = initnet::random::normal_matrix((batch, 2), 1.0, &mut r)?;
-            let w = standard.sample(2, units, &mut r)?;
-            let h = matmul(&x, &w.t()).mapv(initnet::math::tanh);
-            Ok(saturated_fraction(initnet::Activation::Tanh, &h, THRESHOLD))
-        })
-        .collect::<Result<Vec<f64>, Error>>()?;
+    let measured = per_seed(seeds, |seed| {
+        let mut r = rng(seed);
+        let x = initnet::random::normal_matrix((batch, 2), 1.0, &mut r)?;
+        let w = standard.sample(2, units, &mut r)?;
+        let h = matmul(&x, &w.t()).mapv(initnet::math::tanh);
+        Ok::<_, Error>(saturated_fraction(initnet::Activation::Tanh, &h, THRESHOLD))
+    })?;
     let p = toy_saturation_prediction();
     let (u, b) = (units as f64, batch as f64);
     Ok(ToySaturation {

@@ -3,7 +3,7 @@
 //! it is used).
 
 use book::{mean, sample_sd};
-use random::deep::{MeanField, Run, Stack, linear_deviation, linear_ratio_sd, mean_field, run};
+use random::deep::{MeanField, Run, Stack, linear_deviation, linear_ratio_sd, mean_field, runs};
 use random::initnet::Activation;
 use random::math::{GaussHermite, HERMITE_NODES, gaussian_expectation};
 use random::products::product_norms;
@@ -134,14 +134,8 @@ fn the_chapter_states_what_the_experiments_give() {
     claims.add("deep_width", small_stack.width);
     claims.add("deep_depth", small_stack.depth);
     claims.add("deep_batch", small_stack.batch);
-    let small_runs: Vec<Run> = seeds
-        .iter()
-        .map(|&s| run(small_stack, s).unwrap())
-        .collect();
-    let standard_runs: Vec<Run> = seeds
-        .iter()
-        .map(|&s| run(standard_stack, s).unwrap())
-        .collect();
+    let small_runs: Vec<Run> = runs(small_stack, &seeds).unwrap();
+    let standard_runs: Vec<Run> = runs(standard_stack, &seeds).unwrap();
     let mf_small = mean_field(small_stack, 0.0, 1.0).unwrap();
     let mf_standard = mean_field(standard_stack, 0.0, 1.0).unwrap();
     let depth = small_stack.depth;

@@ -157,7 +157,7 @@ impl ScaleStudy {
                 .network(1.0, s)?
                 .evaluate(&data.x, &data.y, Loss::SoftmaxCrossEntropy)?
                 .0;
-            Ok((runs, initial))
+            Ok::<_, book::Error>((runs, initial))
         })?;
         let (runs, initial_loss) = both.into_iter().unzip();
         Ok(ScaleStudy {

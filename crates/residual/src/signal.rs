@@ -384,7 +384,7 @@ pub fn plain_growth(
             .branch_layers(branch_layers)
             .build(seed)?;
         let q: Vec<f64> = net.forward(&data.x)?.x.iter().map(mean_square).collect();
-        Ok(q.windows(2).map(|w| w[1] / w[0]).collect::<Vec<_>>())
+        Ok::<_, book::Error>(q.windows(2).map(|w| w[1] / w[0]).collect::<Vec<_>>())
     })?
     .concat();
     let (mean, sd) = book::mean_sd(&ratios);
