@@ -1,5 +1,10 @@
 //! The chapter's experiments: each takes explicit seeds and returns plain data.
+//!
+//! The probes, the training runs and the sigmoid shares are computed once per process for
+//! each setting and seed ([`book::memo`]): the chapter's claims, figures and code blocks
+//! ask for the same ones. The runs of different seeds share out over the cores.
 
+use book::memo::{Memo, per_seed};
 use initnet::ndarray::Array2;
 use initnet::random::{Distribution, StandardNormal, Uniform};
 use initnet::{Activation, Init, Loss, MlpSpec, Result, TrainConfig, mean_std, saturated_fraction};
@@ -110,6 +115,22 @@ pub enum Top {
 /// gradient `top` (its random numbers, like the inputs', come from [`data_seed`]), and
 /// measure every layer.
 pub fn probe(
+    widths: &[usize],
+    hidden: Activation,
+    init: Init,
+    batch: usize,
+    top: Top,
+    seed: u64,
+) -> Result<Probe> {
+    /// Widths, hidden activation, init, batch, top gradient, seed.
+    type Setting = (Vec<usize>, Activation, Init, usize, Top, u64);
+    static PROBES: Memo<Setting, Probe> = Memo::new();
+    PROBES.get_or_run((widths.to_vec(), hidden, init, batch, top, seed), || {
+        compute_probe(widths, hidden, init, batch, top, seed)
+    })
+}
+
+fn compute_probe(
     widths: &[usize],
     hidden: Activation,
     init: Init,
@@ -318,7 +339,10 @@ pub fn circles(seed: u64) -> Result<initnet::Dataset> {
 /// ([`BATCH_SIZE`], [`LEARNING_RATE`], no momentum) for `epochs`, recording loss,
 /// accuracy and the top hidden layer.
 pub fn train_curve(spec: &MlpSpec, epochs: usize, seed: u64) -> Result<Curve> {
-    train_curve_on(spec, &circles(seed)?, LEARNING_RATE, epochs, seed)
+    static CURVES: Memo<(MlpSpec, usize, u64), Curve> = Memo::new();
+    CURVES.get_or_run((spec.clone(), epochs, seed), || {
+        train_curve_on(spec, &circles(seed)?, LEARNING_RATE, epochs, seed)
+    })
 }
 
 /// [`train_curve`] on any data set and with any learning rate `lr` (mini-batches of
@@ -364,24 +388,20 @@ pub const DEEP_TRAIN_EPOCHS: usize = 50;
 /// Standard (first) against normalized (second) initialization of the deep tanh network,
 /// trained on the circles of each seed.
 pub fn training(seeds: &[u64]) -> Result<Training> {
-    let mut out = Training {
-        widths: DEEP_TRAIN_WIDTHS.to_vec(),
-        first: vec![],
-        second: vec![],
-    };
-    for &seed in seeds {
-        for (init, curves) in [
-            (standard_init(), &mut out.first),
-            (normalized_init(), &mut out.second),
-        ] {
-            curves.push(train_curve(
+    let curves = |init| {
+        per_seed(seeds, |seed| {
+            train_curve(
                 &MlpSpec::new(&DEEP_TRAIN_WIDTHS, Activation::Tanh, init),
                 DEEP_TRAIN_EPOCHS,
                 seed,
-            )?);
-        }
-    }
-    Ok(out)
+            )
+        })
+    };
+    Ok(Training {
+        widths: DEEP_TRAIN_WIDTHS.to_vec(),
+        first: curves(standard_init())?,
+        second: curves(normalized_init())?,
+    })
 }
 
 /// The network of the sigmoid-against-tanh comparison: 4 hidden layers of 16 units.
@@ -392,24 +412,20 @@ pub const SIGMOID_EPOCHS: usize = 100;
 /// The logistic sigmoid (first) against tanh (second), both with normalized
 /// initialization, trained on the circles of each seed.
 pub fn sigmoid_vs_tanh(seeds: &[u64]) -> Result<Training> {
-    let mut out = Training {
-        widths: SIGMOID_WIDTHS.to_vec(),
-        first: vec![],
-        second: vec![],
-    };
-    for &seed in seeds {
-        for (act, curves) in [
-            (Activation::Sigmoid, &mut out.first),
-            (Activation::Tanh, &mut out.second),
-        ] {
-            curves.push(train_curve(
+    let curves = |act| {
+        per_seed(seeds, |seed| {
+            train_curve(
                 &MlpSpec::new(&SIGMOID_WIDTHS, act, normalized_init()),
                 SIGMOID_EPOCHS,
                 seed,
-            )?);
-        }
-    }
-    Ok(out)
+            )
+        })
+    };
+    Ok(Training {
+        widths: SIGMOID_WIDTHS.to_vec(),
+        first: curves(Activation::Sigmoid)?,
+        second: curves(Activation::Tanh)?,
+    })
 }
 
 /// The input-dependent share of the pre-activations after each sigmoid layer of Glorot and
@@ -443,6 +459,11 @@ pub struct Shares {
 /// 2..=6 are measured once with σ and once with σ − 1/2 between the layers. A gain that is
 /// not finite and > 0 is an error naming it.
 pub fn sigmoid_shares(gain: f64, seed: u64) -> Result<Shares> {
+    static SHARES: Memo<(f64, u64), Shares> = Memo::new();
+    SHARES.get_or_run((gain, seed), || compute_sigmoid_shares(gain, seed))
+}
+
+fn compute_sigmoid_shares(gain: f64, seed: u64) -> Result<Shares> {
     let init = normalized_init().with_gain(gain)?;
     let net = MlpSpec::new(&GB_WIDTHS, Activation::Sigmoid, init).build(seed)?;
     let mut rng = initnet::rng(data_seed(seed));
@@ -508,16 +529,13 @@ fn sigmoid_share_mean_field(gain: f64, layers: usize) -> Result<Vec<f64>> {
 /// The logistic sigmoid network of [`sigmoid_vs_tanh`] with Glorot and Bengio's standard
 /// init instead of the normalized one, trained the same way on the circles of each seed.
 pub fn sigmoid_standard(seeds: &[u64]) -> Result<Vec<Curve>> {
-    seeds
-        .iter()
-        .map(|&seed| {
-            train_curve(
-                &MlpSpec::new(&SIGMOID_WIDTHS, Activation::Sigmoid, standard_init()),
-                SIGMOID_EPOCHS,
-                seed,
-            )
-        })
-        .collect()
+    per_seed(seeds, |seed| {
+        train_curve(
+            &MlpSpec::new(&SIGMOID_WIDTHS, Activation::Sigmoid, standard_init()),
+            SIGMOID_EPOCHS,
+            seed,
+        )
+    })
 }
 
 /// How linear the untrained deep tanh network of [`training`] is under the standard init.

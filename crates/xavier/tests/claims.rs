@@ -2,6 +2,7 @@
 //! are stated as mean and spread (population standard deviation over the seeds) or as
 //! what holds for every seed; the assertions' tolerances are derived in the comments.
 
+use book::memo::per_seed;
 use claims::Claims;
 use initnet::{Activation, mean_std};
 
@@ -135,8 +136,7 @@ fn funnel_claims(c: &mut Claims) {
     c.add("funnel_lecun_r", format!("{:.4}", bwd(&lecun)))
         .add("funnel_glorot_r", f3(bwd(&glorot)));
     let (mut lq, mut gq, mut lr, mut gr) = (vec![], vec![], vec![], vec![]);
-    for seed in SEEDS {
-        let (l, g) = funnel(seed).unwrap();
+    for (l, g) in per_seed(&SEEDS, funnel).unwrap() {
         for (p, q, r) in [(&l, &mut lq, &mut lr), (&g, &mut gq, &mut gr)] {
             // Measured q_L / q_0 and r_1 / r_L (second moments), whose expectations are the
             // closed forms exactly: the network is linear and the top gradient independent.
@@ -189,12 +189,11 @@ fn column(probes: &[Probe], f: impl Fn(&Probe) -> f64) -> Vec<f64> {
 }
 
 fn glorot_bengio_claims(c: &mut Claims) {
-    let (mut standard, mut normalized) = (vec![], vec![]);
-    for seed in SEEDS {
-        let (s, n) = glorot_bengio(Activation::Tanh, seed).unwrap();
-        standard.push(s);
-        normalized.push(n);
-    }
+    let (standard, normalized): (Vec<Probe>, Vec<Probe>) =
+        per_seed(&SEEDS, |seed| glorot_bengio(Activation::Tanh, seed))
+            .unwrap()
+            .into_iter()
+            .unzip();
     let hidden = GB_WIDTHS.len() - 2;
     let mut dev = Deviation::default();
     let acts = [vec![Activation::Tanh; hidden], vec![Activation::Identity]].concat();
@@ -286,20 +285,17 @@ fn glorot_bengio_claims(c: &mut Claims) {
 
 fn sigmoid_claims(c: &mut Claims) {
     // The normalized sigmoid probe alone (glorot_bengio would also build the standard one).
-    let probes: Vec<Probe> = SEEDS
-        .into_iter()
-        .map(|s| {
-            probe(
-                &GB_WIDTHS,
-                Activation::Sigmoid,
-                normalized_init(),
-                GB_BATCH,
-                Top::SoftmaxRandomLabels,
-                s,
-            )
-            .unwrap()
-        })
-        .collect();
+    let probes: Vec<Probe> = per_seed(&SEEDS, |s| {
+        probe(
+            &GB_WIDTHS,
+            Activation::Sigmoid,
+            normalized_init(),
+            GB_BATCH,
+            Top::SoftmaxRandomLabels,
+            s,
+        )
+    })
+    .unwrap();
     let hidden = GB_WIDTHS.len() - 2;
     let means: Vec<f64> = probes
         .iter()
@@ -353,12 +349,8 @@ fn sigmoid_claims(c: &mut Claims) {
 
     // The input-dependent share after k sigmoid layers, gains 1 and 4, and the centred
     // sigmoid at gain 4.
-    let shares = |gain: f64| -> Vec<Shares> {
-        SEEDS
-            .into_iter()
-            .map(|s| sigmoid_shares(gain, s).unwrap())
-            .collect()
-    };
+    let shares =
+        |gain: f64| -> Vec<Shares> { per_seed(&SEEDS, |s| sigmoid_shares(gain, s)).unwrap() };
     let (g1, g4) = (shares(1.0), shares(4.0));
     let k = hidden;
     let share_mean = |v: &[Shares], f: fn(&Shares) -> &Vec<f64>| {
@@ -557,10 +549,7 @@ fn gain_claims(c: &mut Claims) {
     for (name, gain) in [("g1", 1.0), ("g53", g)] {
         let init = initnet::Init::lecun_normal().with_gain(gain).unwrap();
         let mf = mean_field(&widths, &acts, init, 1.0, 1.0).unwrap();
-        let probes: Vec<Probe> = SEEDS
-            .into_iter()
-            .map(|s| deep_tanh(gain, s).unwrap())
-            .collect();
+        let probes: Vec<Probe> = per_seed(&SEEDS, |s| deep_tanh(gain, s)).unwrap();
         for l in 1..depth {
             assert_mean_field(
                 &format!("{name} deep std"),
@@ -668,7 +657,7 @@ fn training_claims(c: &mut Claims) {
 
     // The plateau's mechanism: the untrained stack is a tiny, mostly linear map, and the
     // best linear model of the circles is the constant one.
-    let fits: Vec<LinearFit> = SEEDS.into_iter().map(|s| linear_fit(s).unwrap()).collect();
+    let fits: Vec<LinearFit> = per_seed(&SEEDS, linear_fit).unwrap();
     let mut r2: Vec<f64> = fits.iter().map(|f| f.r2).collect();
     r2.sort_by(f64::total_cmp);
     let median = (r2[9] + r2[10]) / 2.0;
@@ -677,9 +666,10 @@ fn training_claims(c: &mut Claims) {
         "lin_logit_rms",
         f3(summary(&fits.iter().map(|f| f.logit_rms).collect::<Vec<_>>()).0),
     );
-    let logreg = SEEDS
-        .into_iter()
-        .map(|s| (logistic_regression(s).unwrap().loss.last().unwrap() - ln2).abs())
+    let logreg = per_seed(&SEEDS, logistic_regression)
+        .unwrap()
+        .iter()
+        .map(|c| (c.loss.last().unwrap() - ln2).abs())
         .fold(0.0, f64::max);
     c.add("logreg_dev", ceil_1sig(logreg));
 
