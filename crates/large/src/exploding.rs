@@ -8,6 +8,7 @@
 //! sqrt(n/2) s. Successive layers draw independent W, so ln |h^L| / |h^0| is a sum of L
 //! independent terms whose mean and variance are known exactly (digamma, trigamma).
 
+use book::memo::{Memo, per_seed};
 use initnet::ndarray::Array2;
 use initnet::{
     Activation, Blobs, Divergence, Error, Init, Loss, MlpSpec, Standardizer, TrainConfig,
@@ -228,16 +229,17 @@ impl TowerSweep {
 }
 
 /// Run the tower for every seed.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn tower_sweep(tower: Tower, seeds: &[u64]) -> Result<TowerSweep, Error> {
-    let runs = seeds
-        .iter()
-        .map(|&s| tower_run(&tower, s))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(TowerSweep {
-        tower,
-        runs,
-        log_factor: tower.log_factor_moments()?,
-        batch_sd: tower.batch_log_factor_sd()?,
+    static SWEEPS: Memo<(Tower, Vec<u64>), TowerSweep> = Memo::new();
+    SWEEPS.get_or_run((tower, seeds.to_vec()), || {
+        Ok(TowerSweep {
+            tower,
+            runs: per_seed(seeds, |s| tower_run(&tower, s))?,
+            log_factor: tower.log_factor_moments()?,
+            batch_sd: tower.batch_log_factor_sd()?,
+        })
     })
 }
 

@@ -70,10 +70,10 @@ pub fn relu_inits() -> Result<Vec<(String, Init)>, Error> {
 /// One training run per initialization of [`relu_inits`] from `seed`: learning rate 0.1,
 /// at most 30 epochs.
 pub fn divergence_runs(seed: u64) -> Result<Vec<(String, exploding::Outcome)>, Error> {
-    relu_inits()?
-        .into_iter()
-        .map(|(label, init)| {
-            exploding::train_relu(&RELU_WIDTHS, init, 0.1, 30, seed).map(|o| (label, o))
+    static RUNS: book::memo::Memo<u64, Vec<(String, exploding::Outcome)>> = book::memo::Memo::new();
+    RUNS.get_or_run(seed, || {
+        book::memo::per_item(&relu_inits()?, |(label, init)| {
+            exploding::train_relu(&RELU_WIDTHS, *init, 0.1, 30, seed).map(|o| (label.clone(), o))
         })
-        .collect()
+    })
 }

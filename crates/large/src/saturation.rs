@@ -5,6 +5,7 @@
 //! (atanh 0.99 for tanh, ln 99 for the sigmoid). |x| = s_x R with R ~ chi(n), so
 //! p = E_R[2 Phi(-t / (s s_x R))]: it depends on s and s_x only through s s_x.
 
+use book::memo::{Memo, per_seed};
 use initnet::error::non_negative;
 use initnet::ndarray::Array2;
 use initnet::{Activation, BiasInit, Dense, Error, Init, saturated_fraction};
@@ -194,7 +195,22 @@ pub fn log_grid(lo: f64, hi: f64, per_decade: usize) -> Result<Vec<f64>, Error> 
 
 /// Measure and predict the saturated fraction for every (weight std, input scale) pair
 /// given, both activations, seeds `seeds`.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn sweep(layer: Layer, settings: &[(f64, f64)], seeds: &[u64]) -> Result<Vec<Point>, Error> {
+    /// The layer, the (s, s_x) settings, the seeds.
+    type Setting = (Layer, Vec<(f64, f64)>, Vec<u64>);
+    static SWEEPS: Memo<Setting, Vec<Point>> = Memo::new();
+    SWEEPS.get_or_run((layer, settings.to_vec(), seeds.to_vec()), || {
+        compute_sweep(layer, settings, seeds)
+    })
+}
+
+fn compute_sweep(
+    layer: Layer,
+    settings: &[(f64, f64)],
+    seeds: &[u64],
+) -> Result<Vec<Point>, Error> {
     if seeds.is_empty() {
         return Err(Error::Zero {
             what: "number of seeds".to_string(),
@@ -202,10 +218,7 @@ pub fn sweep(layer: Layer, settings: &[(f64, f64)], seeds: &[u64]) -> Result<Vec
     }
     let mut points = Vec::with_capacity(2 * settings.len());
     for &(s, c) in settings {
-        let runs = seeds
-            .iter()
-            .map(|&seed| measure(layer, s, c, seed))
-            .collect::<Result<Vec<_>, _>>()?;
+        let runs = per_seed(seeds, |seed| measure(layer, s, c, seed))?;
         for (k, &activation) in SATURATING.iter().enumerate() {
             points.push(Point {
                 activation,

@@ -7,6 +7,7 @@
 //! scale and their offset from 0 (LeCun et al., 1998, section 4.3, give centring as the
 //! first reason); the two middle versions separate them.
 
+use book::memo::{Memo, per_seed};
 use initnet::math::exp;
 use initnet::ndarray::Array2;
 use initnet::{
@@ -234,22 +235,26 @@ impl Comparison {
 /// The chapter's comparison over many seeds: learning rate 0.1, 300 epochs, one
 /// [`Comparison`] per version of the inputs, in the order of [`Inputs::ALL`]. No seeds is
 /// an error.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn compare_seeds(seeds: &[u64]) -> Result<Vec<Comparison>, Error> {
+    static COMPARISONS: Memo<Vec<u64>, Vec<Comparison>> = Memo::new();
+    COMPARISONS.get_or_run(seeds.to_vec(), || compute_compare_seeds(seeds))
+}
+
+fn compute_compare_seeds(seeds: &[u64]) -> Result<Vec<Comparison>, Error> {
     if seeds.is_empty() {
         return Err(Error::Zero {
             what: "number of seeds".to_string(),
         });
     }
-    let per_seed = seeds
-        .iter()
-        .map(|&s| compare(s, 0.1, 300))
-        .collect::<Result<Vec<_>, _>>()?;
+    let by_seed = per_seed(seeds, |s| compare(s, 0.1, 300))?;
     Ok(Inputs::ALL
         .iter()
         .enumerate()
         .map(|(k, &inputs)| Comparison {
             inputs,
-            runs: per_seed.iter().map(|sides| sides[k].clone()).collect(),
+            runs: by_seed.iter().map(|sides| sides[k].clone()).collect(),
         })
         .collect())
 }

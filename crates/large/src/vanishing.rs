@@ -2,6 +2,7 @@
 //! of a deep sigmoid stack against the 1/4 bound, and large against moderate
 //! initialization on the same task.
 
+use book::memo::{Memo, per_seed};
 use initnet::ndarray::Array2;
 use initnet::{
     Activation, Blobs, Error, Init, Loss, MlpSpec, Standardizer, TrainConfig, layer_stats, train,
@@ -207,7 +208,16 @@ impl StackGradients {
 }
 
 /// Measure [`gradient_std_per_layer`] over `seeds`.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Error> {
+    static SWEEPS: Memo<(Stack, Vec<u64>), StackGradients> = Memo::new();
+    SWEEPS.get_or_run((stack, seeds.to_vec()), || {
+        compute_stack_gradients(stack, seeds)
+    })
+}
+
+fn compute_stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Error> {
     if stack.depth < 2 {
         return Err(Error::OutOfRange {
             name: "number of hidden layers",
@@ -215,10 +225,7 @@ pub fn stack_gradients(stack: Stack, seeds: &[u64]) -> Result<StackGradients, Er
             value: stack.depth as f64,
         });
     }
-    let runs = seeds
-        .iter()
-        .map(|&s| gradient_std_per_layer(&stack, s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let runs = per_seed(seeds, |s| gradient_std_per_layer(&stack, s))?;
     let (per_seed, saturated) = runs.into_iter().unzip();
     Ok(StackGradients {
         stack,
@@ -274,8 +281,13 @@ pub fn toy_run(init: Init, lr: f64, epochs: usize, seed: u64) -> Result<ToyRun, 
 
 /// The chapter's comparison: the toy network from [`toy_run`] with learning rate 0.1 for
 /// 300 epochs, for every seed.
+///
+/// Computed once per process for each setting, the seeds on every core ([`book::memo`]).
 pub fn toy_runs(init: Init, seeds: &[u64]) -> Result<Vec<ToyRun>, Error> {
-    seeds.iter().map(|&s| toy_run(init, 0.1, 300, s)).collect()
+    static RUNS: Memo<(Init, Vec<u64>), Vec<ToyRun>> = Memo::new();
+    RUNS.get_or_run((init, seeds.to_vec()), || {
+        per_seed(seeds, |s| toy_run(init, 0.1, 300, s))
+    })
 }
 
 #[cfg(test)]
