@@ -262,10 +262,7 @@ impl TaskSpec {
         candidates()
             .into_iter()
             .map(|c| {
-                let runs = seeds
-                    .iter()
-                    .map(|&s| self.run(&c, s))
-                    .collect::<Result<Vec<_>>>()?;
+                let runs = book::memo::per_seed(seeds, |s| self.run(&c, s))?;
                 Ok(Summary::new(self.task, c, runs))
             })
             .collect()

@@ -47,10 +47,7 @@ pub fn compare_some(spec: &TaskSpec, keys: &[&str], seeds: &[u64]) -> Result<Vec
     keys.iter()
         .map(|k| {
             let c = candidate(k)?;
-            let runs = seeds
-                .iter()
-                .map(|&s| spec.run(&c, s))
-                .collect::<Result<Vec<_>>>()?;
+            let runs = book::memo::per_seed(seeds, |s| spec.run(&c, s))?;
             Ok(Summary::new(spec.task, c, runs))
         })
         .collect()

@@ -157,12 +157,10 @@ impl Stack {
             .iter()
             .map(|q| q.sqrt())
             .collect();
-        let (runs, inputs): (Vec<Vec<f64>>, Vec<Vec<f64>>) = seeds
-            .iter()
-            .map(|&s| self.measure_parts(s))
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
+        let (runs, inputs): (Vec<Vec<f64>>, Vec<Vec<f64>>) =
+            book::memo::per_seed(seeds, |s| self.measure_parts(s))?
+                .into_iter()
+                .unzip();
         let per_layer = |l: usize| mean_sd(&runs.iter().map(|r| r[l]).collect::<Vec<_>>());
         let (mean_std, sd_std) = (0..self.depth).map(per_layer).unzip();
         let per_layer = |l: usize| mean_sd(&inputs.iter().map(|r| r[l]).collect::<Vec<_>>());
