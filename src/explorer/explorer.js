@@ -334,18 +334,24 @@
     ui.limits.hidden = !state.limits;
   }
 
+  // The layers file and the training file of the chosen setting.
+  function files() {
+    const dataKey = index.inits.find((x) => x.key === state.init).data;
+    return [`layers/${dataKey}-${state.act}.json`, `train/${state.data}.json`];
+  }
+
   let generation = 0;
   async function update() {
     const my = ++generation;
     writeUrl();
     layerOptions();
-    const dataKey = index.inits.find((x) => x.key === state.init).data;
-    const trainData = load(`train/${state.data}.json`);
-    const layers = await load(`layers/${dataKey}-${state.act}.json`);
+    const [layersFile, trainFile] = files();
+    const trainData = load(trainFile);
+    const layers = await load(layersFile);
     if (my !== generation) return;
     const key = `${state.width}/${state.scale}`;
     const cs = layers.cases[key];
-    if (!cs) throw new Error(`explorer: no setting ${key} in layers/${dataKey}-${state.act}.json`);
+    if (!cs) throw new Error(`explorer: no setting ${key} in ${layersFile}`);
     drawLayers(cs, layers);
     // The first draw: the table and the plots of the layers view; the histograms and the
     // training view follow after the browser has painted it.
@@ -505,12 +511,20 @@
     return p;
   }
 
-  load('index.json').then((i) => {
-    index = i;
+  // The settings are in the page (a generated block, #explorer-index): read them now and
+  // ask for the two files of the chosen setting before anything else, so that they load
+  // while the browser goes on with the rest of the page.
+  try {
+    const block = document.getElementById('explorer-index');
+    if (!block) throw new Error('explorer: the page has no index of the settings (#explorer-index)');
+    index = JSON.parse(block.textContent);
     readUrl();
+    files().forEach(load);
     build();
-    return update();
-  }).catch(fail);
+    update().catch(fail);
+  } catch (e) {
+    fail(e);
+  }
   let resize = null;
   window.addEventListener('resize', () => {
     clearTimeout(resize);

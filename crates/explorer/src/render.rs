@@ -64,7 +64,20 @@ pub fn generated() -> book::Result<Vec<book::Generated>> {
         name: e.to_string(),
         expected: "a setting of the grid",
     })?;
-    Ok(vec![book::Generated::new("saturation", table)])
+    Ok(vec![
+        book::Generated::new("saturation", table),
+        book::Generated::new("index", index_block()),
+    ])
+}
+
+/// The page's settings ([`crate::data::index`]) as a JSON block in the page itself, read by
+/// the explorer's script when it starts: with it, the script asks for the layers and the
+/// training file of the chosen setting at once, with no round trip for the index first.
+/// A `<script type="application/json">` is not run, not shown and not in mdBook's search
+/// index. A `<` is written `\u003c`, so that no `</script>` can close it early.
+pub fn index_block() -> String {
+    let json = crate::data::index().to_string().replace('<', "\\u003c");
+    format!("<script type=\"application/json\" id=\"explorer-index\">{json}</script>")
 }
 
 /// The page's four significant digits.
