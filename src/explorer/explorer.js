@@ -113,11 +113,14 @@
     history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
   }
 
-  // ----- charts: SVG in CSS pixels of the column, so text is 13 px at any width
+  // ----- charts: SVG in CSS pixels of the column, so text is 13 px at any width. The
+  // column's width is read once per draw (update), before anything is drawn: reading it
+  // after each chart would make the browser lay the page out again for every chart.
+  let column = 0;
   function chart(parent, title, opts) {
     const fig = el('figure', { class: 'explorer-chart' }, parent);
     el('figcaption', {}, fig, title);
-    const width = Math.max(280, Math.min(parent.clientWidth || 600, 640));
+    const width = Math.max(280, Math.min(column || 600, 640));
     const height = opts.height || Math.round(Math.min(260, width * 0.55));
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title }, fig);
     const m = { l: 66, r: 10, t: 8, b: 34 };
@@ -242,7 +245,7 @@
         const h = pair[k];
         const cell = el('div', { class: 'explorer-hist' + (d === layer ? ' current' : '') }, row);
         el('div', { class: 'explorer-hist-title' }, cell, `${name}${sup(d)}`);
-        const w = Math.max(120, Math.floor((box.clientWidth || 300) / 2) - 12);
+        const w = Math.max(120, Math.floor((column || 300) / 2) - 12);
         const ht = 64;
         const svg = s('svg', { width: w, height: ht + 16, viewBox: `0 0 ${w} ${ht + 16}`, role: 'img', 'aria-label': `histogram of ${name} in layer ${d}` }, cell);
         if (!h) { s('text', { x: 4, y: 30 }, svg, 'overflowed'); return; }
@@ -343,11 +346,13 @@
   let generation = 0;
   async function update() {
     const my = ++generation;
-    writeUrl();
-    layerOptions();
     const [layersFile, trainFile] = files();
     const trainData = load(trainFile);
-    const layers = await load(layersFile);
+    const layersData = load(layersFile);
+    writeUrl();
+    layerOptions();
+    column = ui.plots.clientWidth;
+    const layers = await layersData;
     if (my !== generation) return;
     const key = `${state.width}/${state.scale}`;
     const cs = layers.cases[key];
@@ -361,6 +366,12 @@
     }
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     if (my !== generation) return;
+    if (!root.hasAttribute('data-first-paint')) root.setAttribute('data-first-paint', String(Math.round(performance.now())));
+    // The column measured before the page below had loaded (a scroll bar may have come since).
+    if (ui.plots.clientWidth !== column) {
+      column = ui.plots.clientWidth;
+      drawLayers(cs, layers);
+    }
     drawHistograms(cs);
     const train = await trainData;
     if (my !== generation) return;
@@ -484,7 +495,7 @@
     tr.snapshots.forEach((epoch, k) => {
       const cell = el('figure', { class: 'explorer-region' }, box);
       el('figcaption', {}, cell, `epoch ${epoch}`);
-      const size = Math.max(110, Math.min(150, Math.floor(((p.clientWidth || 320) - 24) / 2)));
+      const size = Math.max(110, Math.min(150, Math.floor(((column || 320) - 24) / 2)));
       const svg = s('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': `decision regions at epoch ${epoch}` }, cell);
       // The regions as runs, "a31b5...": class a (0) at 31 grid points in a row, then b ...
       const grid = run.regions[k] && [...run.regions[k].matchAll(/([a-z])(\d+)/g)].flatMap((m) => Array(Number(m[2])).fill(m[1].charCodeAt(0) - 97));
