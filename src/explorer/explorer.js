@@ -1,6 +1,15 @@
 // The book's explorer: looks up what `cargo xtask figures explorer` computed (the Rust
 // library, the same numbers as `initlab layers --seeds 3`) and draws it as SVG. No model
 // code runs here. Colours come from the mdBook theme's CSS variables (explorer.css).
+//
+// Loading, for a first draw soon after the page opens: the settings (what each menu
+// offers) are a JSON block in the page, #explorer-index (a generated block of
+// src/explorer.md), so the script asks at once for the two files of the chosen setting,
+// layers/<init>-<activation>.json and train/<data set>.json under data-base, and reads the
+// column's width while they load. When the layers file is in, the table and the plots of
+// the layers view are drawn (data-first-draw: ms from the navigation's start,
+// data-first-draw-script: from this script's); the histograms and the training view
+// follow a frame later (data-first-paint), and data-drawn marks the whole page drawn.
 (function () {
   'use strict';
   const root = document.getElementById('explorer-app');
