@@ -2,22 +2,25 @@
 // library, the same numbers as `initlab layers --seeds 3`) and draws it as SVG. No model
 // code runs here. Colours come from the mdBook theme's CSS variables (explorer.css).
 //
-// Loading, for a first draw soon after the page opens: the settings (what each menu
-// offers) are a JSON block in the page, #explorer-index (a generated block of
-// src/explorer.md), so the script asks at once for the two files of the chosen setting,
-// layers/<init>-<activation>.json and train/<data set>.json under data-base, and reads the
-// column's width while they load. When the layers file is in, the table and the plots of
-// the layers view are drawn (data-first-draw: ms from the navigation's start,
-// data-first-draw-script: from this script's); the histograms and the training view
-// follow a frame later (data-first-paint), and data-drawn marks the whole page drawn.
+// Loading, for a first draw soon after the page opens. The page's <head> holds the
+// settings (what each menu offers: #explorer-index, a generated block of theme/head.hbs)
+// and this script (on the explorer page only). Run there, before mdBook's stylesheets and
+// scripts have loaded, it reads the settings and the address and asks at once for the two
+// files of the chosen setting, layers/<init>-<activation>.json and train/<data set>.json
+// (in data/ beside this script). The page calls whyInitExplorer.start() right after
+// #explorer-app: it builds the controls, reads the column's width, and draws the table and
+// the plots of the layers view as soon as the layers file is in, usually at once
+// (data-first-draw: ms from the navigation's start; data-first-draw-script: from start()).
+// The histograms and the training view follow a frame later (data-first-paint), and
+// data-drawn marks the whole page drawn.
 (function () {
   'use strict';
-  const root = document.getElementById('explorer-app');
-  if (!root) return;
-  const scriptStart = performance.now();
-  const base = root.getAttribute('data-base') || 'explorer/data/';
+  const here = document.currentScript;
+  const base = here && here.src ? new URL('data/', here.src).href : 'explorer/data/';
   const NS = 'http://www.w3.org/2000/svg';
   const cache = new Map();
+  let root = null;
+  let started = 0;
   let index = null;
   const state = {};
 
@@ -46,10 +49,13 @@
 
   function load(path) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(base + path).then((r) => {
+      const p = fetch(base + path).then((r) => {
         if (!r.ok) throw new Error(`explorer: ${path}: HTTP ${r.status}`);
         return r.json();
-      }));
+      });
+      // Asked for before anything waits on it: a failure is reported where it is awaited.
+      p.catch(() => {});
+      cache.set(path, p);
     }
     return cache.get(path);
   }
@@ -371,7 +377,7 @@
     // training view follow after the browser has painted it.
     if (!root.hasAttribute('data-first-draw')) {
       root.setAttribute('data-first-draw', String(Math.round(performance.now())));
-      root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - scriptStart)));
+      root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - started)));
     }
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     if (my !== generation) return;
@@ -531,20 +537,35 @@
     return p;
   }
 
-  // The settings are in the page (a generated block, #explorer-index): read them now and
-  // ask for the two files of the chosen setting before anything else, so that they load
-  // while the browser goes on with the rest of the page.
+  // In the <head>: the settings, the address, and the two files of the chosen setting asked
+  // for now, so that they load while the browser goes on with the page.
+  let early = null;
   try {
     const block = document.getElementById('explorer-index');
     if (!block) throw new Error('explorer: the page has no index of the settings (#explorer-index)');
     index = JSON.parse(block.textContent);
     readUrl();
     files().forEach(load);
-    build();
-    update().catch(fail);
   } catch (e) {
-    fail(e);
+    early = e;
   }
+  // Called by the page right after #explorer-app.
+  function start() {
+    root = document.getElementById('explorer-app');
+    if (!root || ui) return;
+    started = performance.now();
+    if (early) {
+      fail(early);
+      return;
+    }
+    try {
+      build();
+      update().catch(fail);
+    } catch (e) {
+      fail(e);
+    }
+  }
+  window.whyInitExplorer = { start };
   let resize = null;
   window.addEventListener('resize', () => {
     clearTimeout(resize);

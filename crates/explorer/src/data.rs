@@ -2,8 +2,8 @@
 //! figures explorer`, checked for freshness by this crate's tests):
 //! `layers/<init>-<activation>.json` (every width and input scale of one initializer and
 //! activation) and `train/<data set>.json`. The settings themselves ([`index`]) are not a
-//! file: they are a generated block of the page (`render::index_block`), so that the
-//! page's script asks for the two files it draws as soon as it starts. Numbers are rounded to four
+//! file: they are a generated block of the page's `<head>` (`render::index_block`), so
+//! that the page's script asks for the two files it draws as soon as it starts. Numbers are rounded to four
 //! significant digits, the precision the page and `initlab layers --seeds` show; the
 //! histograms keep the heights of their bars ([`heights`]) and the decision regions are
 //! stored as runs ([`runs`]), to keep the whole grid within a few megabytes.
@@ -155,7 +155,8 @@ pub fn case_key(width: usize, scale: f64) -> String {
     format!("{width}/{scale}")
 }
 
-/// The index: every setting the page offers (written into the page, `render::index_block`).
+/// The index: every setting the page offers (written into the page's `<head>`,
+/// `render::index_block`).
 pub fn index() -> Value {
     json!({
         "inits": INITS.iter().map(|c| json!({"key": c.key, "label": c.label, "init": ((c.init)()).to_string(), "data": c.data})).collect::<Vec<_>>(),

@@ -77,7 +77,7 @@ fn shared_data_is_the_same_networks() {
 /// through the grid from one to the next, so that every width and scale is sampled), the
 /// points of every data set and one training run of each. Every file must be there and parse, no other file may be, every
 /// layers file must hold every width and scale, and the whole stays under 5 MB. (The index of
-/// the settings is a generated block of the page, checked by the claims test.)
+/// the settings is a generated block of the page's head: `head_index_is_fresh`.)
 #[test]
 fn data_files_are_fresh() {
     let start = Instant::now();
@@ -184,5 +184,21 @@ fn data_files_are_fresh() {
         names.len(),
         DATASETS.len(),
         start.elapsed().as_secs_f64()
+    );
+}
+
+/// The settings in the explorer page's `<head>` (a generated block of `theme/head.hbs`) are
+/// what the code computes now.
+#[test]
+fn head_index_is_fresh() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(explorer::render::HEAD);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let filled = explorer::render::fill_head(&text).unwrap();
+    assert!(
+        filled == text,
+        "{}: the explorer's settings are stale: run cargo xtask figures explorer",
+        explorer::render::HEAD
     );
 }
