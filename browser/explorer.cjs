@@ -9,10 +9,12 @@
 // or failed request. A data file that is broken must show an error and log one: that is
 // checked too, by serving a broken copy. Reported: the first draw's time (the data of the
 // setting fetched and its table and plots drawn), from the navigation's start and from the
-// script's start, the median and range over COLD_LOADS cold loads (each in a fresh context,
-// so nothing is cached), with SLOW when the median from the navigation is over
-// FIRST_DRAW_MS; and the same for each expected setting, loaded one after the other in one
-// tab (the first cold, the others with mdBook's files cached).
+// explorer's start (whyInitExplorer.start(), which the page calls where the parser reaches
+// #explorer-app; the data were asked for earlier, from the page's <head>), the median and
+// range over COLD_LOADS cold loads (each in a fresh context, so nothing is cached), with
+// SLOW when the median from the navigation is over FIRST_DRAW_MS; and the same for each
+// expected setting, loaded one after the other in one tab (the first cold, the others with
+// mdBook's files cached).
 // The settings the expectations mark as an answer (three questions a reader answers on the
 // page alone) are saved as screenshots at 1280 px, screenshots/explorer-answer-<n>.png
 // (and at 390 px, explorer-answer-<n>.phone.png): the controls, the table and the plots.
@@ -37,7 +39,7 @@ async function drawn(tab, previous) {
   return tab.evaluate(() => document.getElementById('explorer-app').getAttribute('data-drawn'));
 }
 
-// The explorer's own marks: the first draw, from the navigation's start and from its script's.
+// The explorer's own marks: the first draw, from the navigation's start and from its start().
 function firstDraw(tab) {
   return tab.evaluate(() => {
     const r = document.getElementById('explorer-app');
@@ -79,7 +81,7 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
       const nav = times.map((t) => t[0]);
       const script = times.map((t) => t[1]);
       const m = median(nav);
-      notes.push(`first draw over ${times.length} cold loads of ?${expect[0].query}: median ${m} ms after the navigation started (${Math.min(...nav)}-${Math.max(...nav)}), ${median(script)} ms after the script started (${Math.min(...script)}-${Math.max(...script)})`);
+      notes.push(`first draw over ${times.length} cold loads of ?${expect[0].query}: median ${m} ms after the navigation started (${Math.min(...nav)}-${Math.max(...nav)}), ${median(script)} ms after the explorer started (${Math.min(...script)}-${Math.max(...script)})`);
       // Reported, not fatal: on a machine shared by many builds it measures the load.
       if (m > FIRST_DRAW_MS) notes.push(`SLOW: first draw of a cold load over ${FIRST_DRAW_MS} ms (median)`);
     }
@@ -98,7 +100,7 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
       // From the start of the navigation to the layers view drawn (performance.now()
       // counts from the navigation's start), and from the script's start.
       const [page, ms] = await firstDraw(tab);
-      notes.push(`first draw of ?${e.query}: ${ms} ms after the script started, ${page} ms after the navigation started (${Date.now() - start} ms wall)`);
+      notes.push(`first draw of ?${e.query}: ${ms} ms after the explorer started, ${page} ms after the navigation started (${Date.now() - start} ms wall)`);
       const shown = await tab.evaluate(() => {
         const v = {};
         for (const td of document.querySelectorAll('#ex-readout td[data-value]')) v[td.getAttribute('data-value')] = td.textContent;

@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use explorer::data::{
-    DIR, case_json, case_key, data_inits, file_names, layers_name, points_json, run_json,
-    run_key, train_name,
+    DIR, case_json, case_key, data_inits, file_names, layers_name, points_json, run_json, run_key,
+    train_name,
 };
 use explorer::grid::{
     ACTIVATIONS, DEPTHS, INITS, INPUT_SCALES, RUN_SEEDS, WIDTHS, init, layers_config,
