@@ -8,9 +8,11 @@
 // scripts have loaded, it reads the settings and the address and asks at once for the two
 // files of the chosen setting, layers/<init>-<activation>.json and train/<data set>.json
 // (in data/ beside this script). The page calls whyInitExplorer.start() right after
-// #explorer-app: it builds the controls, reads the column's width, and draws the table and
-// the plots of the layers view as soon as the layers file is in, usually at once
-// (data-first-draw: ms from the navigation's start; data-first-draw-script: from start()).
+// #explorer-app: it builds the controls and reads the column's width (the page's first
+// layout), and the table and the plots of the layers view are drawn when the layers file
+// is in (its response has usually come by then, but the browser hands it to the script
+// between the steps in which it parses the rest of the page): data-first-draw, ms from the
+// navigation's start; data-first-draw-script, from start().
 // The histograms and the training view follow a frame later (data-first-paint), and
 // data-drawn marks the whole page drawn.
 (function () {
