@@ -298,4 +298,5 @@ fn summary_lists_existing_files_and_every_chapter() {
 }
 
 // The explorer's data files (`src/explorer/data/`) are checked for freshness once, by the
-// explorer crate's own test (`crates/explorer/tests/data.rs`), on a sample of the grid.
+// explorer crate's own test (`crates/explorer/tests/data.rs`), on a sample of the grid; so
+// are its settings in the pages' head (`theme/head.hbs`).

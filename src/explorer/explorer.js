@@ -1,14 +1,28 @@
 // The book's explorer: looks up what `cargo xtask figures explorer` computed (the Rust
 // library, the same numbers as `initlab layers --seeds 3`) and draws it as SVG. No model
 // code runs here. Colours come from the mdBook theme's CSS variables (explorer.css).
+//
+// Loading, for a first draw soon after the page opens. The page's <head> holds the
+// settings (what each menu offers: #explorer-index, a generated block of theme/head.hbs)
+// and this script (on the explorer page only). Run there, before mdBook's stylesheets and
+// scripts have loaded, it reads the settings and the address and asks at once for the two
+// files of the chosen setting, layers/<init>-<activation>.json and train/<data set>.json
+// (in data/ beside this script). The page calls whyInitExplorer.start() right after
+// #explorer-app: it builds the controls and reads the column's width (the page's first
+// layout), and the table and the plots of the layers view are drawn when the layers file
+// is in (its response has usually come by then, but the browser hands it to the script
+// between the steps in which it parses the rest of the page): data-first-draw, ms from the
+// navigation's start; data-first-draw-script, from start().
+// The histograms and the training view follow a frame later (data-first-paint), and
+// data-drawn marks the whole page drawn.
 (function () {
   'use strict';
-  const root = document.getElementById('explorer-app');
-  if (!root) return;
-  const scriptStart = performance.now();
-  const base = root.getAttribute('data-base') || 'explorer/data/';
+  const here = document.currentScript;
+  const base = here && here.src ? new URL('data/', here.src).href : 'explorer/data/';
   const NS = 'http://www.w3.org/2000/svg';
   const cache = new Map();
+  let root = null;
+  let started = 0;
   let index = null;
   const state = {};
 
@@ -37,10 +51,13 @@
 
   function load(path) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(base + path).then((r) => {
+      const p = fetch(base + path).then((r) => {
         if (!r.ok) throw new Error(`explorer: ${path}: HTTP ${r.status}`);
         return r.json();
-      }));
+      });
+      // Asked for before anything waits on it: a failure is reported where it is awaited.
+      p.catch(() => {});
+      cache.set(path, p);
     }
     return cache.get(path);
   }
@@ -113,11 +130,14 @@
     history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
   }
 
-  // ----- charts: SVG in CSS pixels of the column, so text is 13 px at any width
+  // ----- charts: SVG in CSS pixels of the column, so text is 13 px at any width. The
+  // column's width is read once per draw (update), before anything is drawn: reading it
+  // after each chart would make the browser lay the page out again for every chart.
+  let column = 0;
   function chart(parent, title, opts) {
     const fig = el('figure', { class: 'explorer-chart' }, parent);
     el('figcaption', {}, fig, title);
-    const width = Math.max(280, Math.min(parent.clientWidth || 600, 640));
+    const width = Math.max(280, Math.min(column || 600, 640));
     const height = opts.height || Math.round(Math.min(260, width * 0.55));
     const svg = s('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title }, fig);
     const m = { l: 66, r: 10, t: 8, b: 34 };
@@ -242,7 +262,7 @@
         const h = pair[k];
         const cell = el('div', { class: 'explorer-hist' + (d === layer ? ' current' : '') }, row);
         el('div', { class: 'explorer-hist-title' }, cell, `${name}${sup(d)}`);
-        const w = Math.max(120, Math.floor((box.clientWidth || 300) / 2) - 12);
+        const w = Math.max(120, Math.floor((column || 300) / 2) - 12);
         const ht = 64;
         const svg = s('svg', { width: w, height: ht + 16, viewBox: `0 0 ${w} ${ht + 16}`, role: 'img', 'aria-label': `histogram of ${name} in layer ${d}` }, cell);
         if (!h) { s('text', { x: 4, y: 30 }, svg, 'overflowed'); return; }
@@ -334,27 +354,41 @@
     ui.limits.hidden = !state.limits;
   }
 
+  // The layers file and the training file of the chosen setting.
+  function files() {
+    const dataKey = index.inits.find((x) => x.key === state.init).data;
+    return [`layers/${dataKey}-${state.act}.json`, `train/${state.data}.json`];
+  }
+
   let generation = 0;
   async function update() {
     const my = ++generation;
+    const [layersFile, trainFile] = files();
+    const trainData = load(trainFile);
+    const layersData = load(layersFile);
     writeUrl();
     layerOptions();
-    const dataKey = index.inits.find((x) => x.key === state.init).data;
-    const trainData = load(`train/${state.data}.json`);
-    const layers = await load(`layers/${dataKey}-${state.act}.json`);
+    column = ui.plots.clientWidth;
+    const layers = await layersData;
     if (my !== generation) return;
     const key = `${state.width}/${state.scale}`;
     const cs = layers.cases[key];
-    if (!cs) throw new Error(`explorer: no setting ${key} in layers/${dataKey}-${state.act}.json`);
+    if (!cs) throw new Error(`explorer: no setting ${key} in ${layersFile}`);
     drawLayers(cs, layers);
     // The first draw: the table and the plots of the layers view; the histograms and the
     // training view follow after the browser has painted it.
     if (!root.hasAttribute('data-first-draw')) {
       root.setAttribute('data-first-draw', String(Math.round(performance.now())));
-      root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - scriptStart)));
+      root.setAttribute('data-first-draw-script', String(Math.round(performance.now() - started)));
     }
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     if (my !== generation) return;
+    if (!root.hasAttribute('data-first-paint')) root.setAttribute('data-first-paint', String(Math.round(performance.now())));
+    // The column measured before the page below had loaded (a scroll bar may have come since).
+    if (ui.plots.clientWidth !== column) {
+      column = ui.plots.clientWidth;
+      drawLayers(cs, layers);
+    }
     drawHistograms(cs);
     const train = await trainData;
     if (my !== generation) return;
@@ -478,7 +512,7 @@
     tr.snapshots.forEach((epoch, k) => {
       const cell = el('figure', { class: 'explorer-region' }, box);
       el('figcaption', {}, cell, `epoch ${epoch}`);
-      const size = Math.max(110, Math.min(150, Math.floor(((p.clientWidth || 320) - 24) / 2)));
+      const size = Math.max(110, Math.min(150, Math.floor(((column || 320) - 24) / 2)));
       const svg = s('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': `decision regions at epoch ${epoch}` }, cell);
       // The regions as runs, "a31b5...": class a (0) at 31 grid points in a row, then b ...
       const grid = run.regions[k] && [...run.regions[k].matchAll(/([a-z])(\d+)/g)].flatMap((m) => Array(Number(m[2])).fill(m[1].charCodeAt(0) - 97));
@@ -505,12 +539,35 @@
     return p;
   }
 
-  load('index.json').then((i) => {
-    index = i;
+  // In the <head>: the settings, the address, and the two files of the chosen setting asked
+  // for now, so that they load while the browser goes on with the page.
+  let early = null;
+  try {
+    const block = document.getElementById('explorer-index');
+    if (!block) throw new Error('explorer: the page has no index of the settings (#explorer-index)');
+    index = JSON.parse(block.textContent);
     readUrl();
-    build();
-    return update();
-  }).catch(fail);
+    files().forEach(load);
+  } catch (e) {
+    early = e;
+  }
+  // Called by the page right after #explorer-app.
+  function start() {
+    root = document.getElementById('explorer-app');
+    if (!root || ui) return;
+    started = performance.now();
+    if (early) {
+      fail(early);
+      return;
+    }
+    try {
+      build();
+      update().catch(fail);
+    } catch (e) {
+      fail(e);
+    }
+  }
+  window.whyInitExplorer = { start };
   let resize = null;
   window.addEventListener('resize', () => {
     clearTimeout(resize);

@@ -1,7 +1,9 @@
 //! What the page draws, as JSON files under `src/explorer/data/` (written by `cargo xtask
-//! figures explorer`, checked for freshness by this crate's tests): `index.json` (the
-//! settings), `layers/<init>-<activation>.json` (every width and input scale of one
-//! initializer and activation) and `train/<data set>.json`. Numbers are rounded to four
+//! figures explorer`, checked for freshness by this crate's tests):
+//! `layers/<init>-<activation>.json` (every width and input scale of one initializer and
+//! activation) and `train/<data set>.json`. The settings themselves ([`index`]) are not a
+//! file: they are a generated block of the page's `<head>` (`render::index_block`), so
+//! that the page's script asks for the two files it draws as soon as it starts. Numbers are rounded to four
 //! significant digits, the precision the page and `initlab layers --seeds` show; the
 //! histograms keep the heights of their bars ([`heights`]) and the decision regions are
 //! stored as runs ([`runs`]), to keep the whole grid within a few megabytes.
@@ -153,7 +155,8 @@ pub fn case_key(width: usize, scale: f64) -> String {
     format!("{width}/{scale}")
 }
 
-/// The index: every setting the page offers.
+/// The index: every setting the page offers (written into the page's `<head>`,
+/// `render::index_block`).
 pub fn index() -> Value {
     json!({
         "inits": INITS.iter().map(|c| json!({"key": c.key, "label": c.label, "init": ((c.init)()).to_string(), "data": c.data})).collect::<Vec<_>>(),
@@ -203,8 +206,7 @@ pub fn train_name(dataset: DatasetKind) -> String {
 
 /// The name of every data file, under [`DIR`].
 pub fn file_names() -> Vec<String> {
-    let mut names = vec!["index.json".to_string()];
-    names.extend(DATASETS.iter().map(|&d| train_name(d)));
+    let mut names: Vec<String> = DATASETS.iter().map(|&d| train_name(d)).collect();
     for init in data_inits() {
         names.extend(ACTIVATIONS.iter().map(|act| layers_name(init, act)));
     }
@@ -347,7 +349,7 @@ pub fn files_with(threads: usize) -> Result<Vec<(String, String)>, Error> {
     let results = results
         .into_inner()
         .map_err(|_| Error::Invalid("a worker panicked".into()))?;
-    let mut files = vec![("index.json".to_string(), index().to_string())];
+    let mut files = Vec::new();
     let mut settings: Vec<(&InitChoice, Vec<Setting>)> = Vec::new();
     for done in results {
         match done? {

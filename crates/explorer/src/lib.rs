@@ -8,7 +8,8 @@
 //! The crate behind the explorer page: [`grid`] lists the settings the page offers,
 //! [`sweep`] runs every setting at initialization (the numbers `initlab layers --seeds`
 //! prints), [`training`] trains the toy problems for every initializer, and [`data`] writes
-//! what the page draws (`cargo xtask figures explorer` writes `src/explorer/data/`).
+//! what the page draws (`cargo xtask figures explorer` writes `src/explorer/data/`, and the
+//! settings into the page's head, [`render::head_blocks`]).
 
 pub mod data;
 pub mod figures;

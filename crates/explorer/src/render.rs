@@ -67,6 +67,34 @@ pub fn generated() -> book::Result<Vec<book::Generated>> {
     Ok(vec![book::Generated::new("saturation", table)])
 }
 
+/// The template of every page's `<head>`, where the explorer page gets its settings
+/// ([`head_blocks`]) and its script: there they are read and the data of the chosen
+/// setting asked for before the page's stylesheets and mdBook's scripts have loaded.
+pub const HEAD: &str = "theme/head.hbs";
+
+/// The generated blocks of [`HEAD`]: the page's settings, [`index_block`].
+pub fn head_blocks() -> Vec<book::Generated> {
+    vec![book::Generated::new("explorer-index", index_block())]
+}
+
+/// [`HEAD`]'s text `text` with its generated blocks filled in (`cargo xtask figures
+/// explorer` writes it; the tests check the committed file is the same).
+pub fn fill_head(text: &str) -> book::Result<String> {
+    book::generated::fill(text, &head_blocks())
+}
+
+/// The page's settings ([`crate::data::index`]) as a JSON block in the page's `<head>`, read
+/// by the explorer's script as it starts: with it, the script asks for the layers and the
+/// training file of the chosen setting at once, with no round trip for the index first.
+/// A `<script type="application/json">` is not run, not shown and not in mdBook's search
+/// index. A `<` is written `\u003c`, so that no `</script>` can close it early, and JSON
+/// never holds `{{`, which the handlebars template would read as an expression.
+pub fn index_block() -> String {
+    let json = crate::data::index().to_string().replace('<', "\\u003c");
+    debug_assert!(!json.contains("{{"));
+    format!("<script type=\"application/json\" id=\"explorer-index\">{json}</script>")
+}
+
 /// The page's four significant digits.
 pub fn digits(x: f64) -> String {
     four_digits(x)

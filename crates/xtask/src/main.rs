@@ -316,6 +316,7 @@ fn figures(only: &[String]) -> Result<()> {
             let (data_written, data_removed) = explorer_data()?;
             written += data_written;
             removed += data_removed;
+            written += usize::from(explorer_head()?);
         }
         let line = format!(
             "figures   {:<8} {} figures, {written} files written, {removed} stale removed, {blocks} generated blocks{}, {:.1} s",
@@ -365,6 +366,17 @@ fn explorer_data() -> Result<(usize, usize)> {
         }
     }
     Ok((written, removed))
+}
+
+/// The explorer's settings in the page's `<head>` (`explorer::render::head_blocks`, in
+/// `theme/head.hbs`); returns whether the file changed.
+fn explorer_head() -> Result<bool> {
+    let path = root().join(explorer::render::HEAD);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let filled = explorer::render::fill_head(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", explorer::render::HEAD))?;
+    write_if_changed(&path, filled.as_bytes())
 }
 
 /// Write a chapter's generated blocks and the outputs of its printing code blocks into its
