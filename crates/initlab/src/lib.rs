@@ -337,6 +337,19 @@ fn fixed6(x: f64) -> String {
     }
 }
 
+/// Which of the two counts mean something for `act`, as the book's explorer shows them:
+/// the saturated fraction for the saturating activations (tanh, the logistic sigmoid),
+/// and the fraction of units off for the whole batch for ReLU and leaky ReLU, whose
+/// negative side passes nothing or almost nothing. The tables print "-" for the others
+/// (GELU, SiLU, ELU and SELU pass a gradient on their negative side; the identity
+/// neither saturates nor switches off). The JSON keeps every number.
+fn counts(act: Activation) -> (bool, bool) {
+    (
+        matches!(act, Activation::Tanh | Activation::Sigmoid),
+        matches!(act, Activation::Relu | Activation::LeakyRelu(_)),
+    )
+}
+
 fn sig(x: f64) -> String {
     if x != 0.0 && x.is_finite() && !(1e-3..1e4).contains(&x.abs()) {
         format!("{x:.3e}")
@@ -383,6 +396,7 @@ impl LayersReport {
             "grad_std",
             "(mf)",
         ];
+        let (saturates, dies) = counts(c.activation);
         let rows: Vec<[String; 11]> = self
             .layers
             .iter()
@@ -394,9 +408,17 @@ impl LayersReport {
                     l.predicted_pre_std.map_or("-".to_string(), sig),
                     sig(l.act_mean),
                     sig(l.act_std),
-                    format!("{:.4}", l.saturated_fraction),
-                    or_dash(l.predicted_saturated_fraction, 4),
-                    format!("{:.3}", l.dead_fraction),
+                    if saturates {
+                        format!("{:.4}", l.saturated_fraction)
+                    } else {
+                        "-".to_string()
+                    },
+                    or_dash(l.predicted_saturated_fraction.filter(|_| saturates), 4),
+                    if dies {
+                        format!("{:.3}", l.dead_fraction)
+                    } else {
+                        "-".to_string()
+                    },
                     sig(l.grad_std),
                     l.predicted_grad_std.map_or("-".to_string(), sig),
                 ]
@@ -607,6 +629,8 @@ impl SeedsReport {
             "saturated",
             "dead",
         ];
+        let (saturates, dies) = counts(c.activation);
+        let dash = |shown: bool, s: Spread| if shown { pm(s) } else { "-".to_string() };
         let rows: Vec<[String; 7]> = self
             .layers
             .iter()
@@ -617,8 +641,8 @@ impl SeedsReport {
                     opt(l.predicted_pre_std),
                     pm(l.grad_std),
                     opt(l.predicted_grad_std),
-                    pm(l.saturated_fraction),
-                    pm(l.dead_fraction),
+                    dash(saturates, l.saturated_fraction),
+                    dash(dies, l.dead_fraction),
                 ]
             })
             .collect();

@@ -111,6 +111,57 @@ fn layers_documented_command_prints_a_table() {
     assert!(rows[9].trim_start().starts_with("10 "), "{}", rows[9]);
 }
 
+/// The saturated and dead columns hold numbers only where they mean something (tanh and
+/// the sigmoid saturate; ReLU's units switch off), a dash elsewhere, as on the explorer.
+#[test]
+fn counts_that_mean_nothing_for_an_activation_are_dashes() {
+    // The cells of column `name` in the table (one per layer).
+    let column = |args: &[&str], name: &str| -> Vec<String> {
+        let out = initlab(args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        let mut lines = text
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("layer"));
+        let header: Vec<&str> = lines.next().expect("a header").split_whitespace().collect();
+        let j = header.iter().position(|h| *h == name).expect("the column");
+        // "mean +- sd" cells hold three words: a cell is its first word.
+        lines
+            .map(|l| {
+                let words: Vec<&str> = l
+                    .split("  ")
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                words[j]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    let small = ["--depth", "3", "--width", "20", "--batch", "50"];
+    for (act, saturated, dead) in [
+        ("gelu", false, false),
+        ("selu", false, false),
+        ("tanh", true, false),
+        ("relu", false, true),
+    ] {
+        for seeds in [&[][..], &["--seeds", "2"][..]] {
+            let args = [&["layers", "--activation", act][..], &small[..], seeds].concat();
+            for (name, shown) in [("saturated", saturated), ("dead", dead)] {
+                let cells = column(&args, name);
+                assert_eq!(cells.len(), 3, "{args:?}");
+                assert!(
+                    cells.iter().all(|c| (c != "-") == shown),
+                    "{args:?}: {name} {cells:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn layers_json_has_the_documented_fields() {
     let v = json(&[
