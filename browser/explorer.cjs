@@ -7,7 +7,8 @@
 // differs, a control that does not redraw, text
 // under 12 px, an unlabelled control, and (checked by check.cjs's watch) any console error
 // or failed request. A data file that is broken must show an error and log one: that is
-// checked too, by serving a broken copy. Reported: the first draw's time (the data of the
+// checked too, by serving a broken copy; and a download that fails after a good draw must
+// be said under the controls, leave no number of the setting before, and be asked for again. Reported: the first draw's time (the data of the
 // setting fetched and its table and plots drawn), from the navigation's start and from the
 // explorer's start (whyInitExplorer.start(), which the page calls where the parser reaches
 // #explorer-app; the data were asked for earlier, from the page's <head>), the median and
@@ -165,6 +166,25 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
       }
     }
     notes.push(`${controls.length} controls driven`);
+    // A resize that keeps the column's width (a phone's address bar hiding) redraws nothing;
+    // one that changes it redraws, at the new width.
+    await tab.evaluate(() => {
+      window.explorerDraws = 0;
+      document.getElementById('explorer-app').addEventListener('explorer-drawn', () => { window.explorerDraws += 1; });
+    });
+    const size = tab.viewportSize();
+    await tab.setViewportSize({ width: size.width, height: size.height - 80 });
+    await tab.waitForTimeout(600);
+    const heightOnly = await tab.evaluate(() => window.explorerDraws);
+    if (heightOnly !== 0) problems.push({ check: 'explorer', text: `a height-only resize redrew the explorer ${heightOnly} times` });
+    const columnWidth = () => tab.evaluate(() => document.getElementById('explorer-app').clientWidth);
+    const wide = await columnWidth();
+    await tab.setViewportSize({ width: Math.min(size.width - 40, 700), height: size.height });
+    await tab.waitForFunction(() => window.explorerDraws > 0, null, { timeout: 10000 }).catch(() => null);
+    const narrower = await tab.evaluate(() => window.explorerDraws);
+    if ((await columnWidth()) !== wide && narrower === 0) problems.push({ check: 'explorer', text: 'a narrower column did not redraw the explorer' });
+    await tab.setViewportSize(size);
+    await tab.waitForFunction(() => window.explorerDraws > 1, null, { timeout: 10000 }).catch(() => null);
     // Text size of the explorer's SVGs, as shown.
     const small = await tab.evaluate((min) => {
       const out = [];
@@ -185,9 +205,48 @@ async function checkExplorer(newContext, watch, base, expect, width, out) {
     await broken.route('**/explorer/data/layers/**', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"cases": {broken' }));
     await broken.goto(`${base}explorer.html?init=he&act=relu`, { waitUntil: 'load' });
     await broken.waitForSelector('.explorer-error', { timeout: 10000 }).catch(() => null);
-    const shownError = await broken.$('.explorer-error');
+    const shownError = await broken.$('.explorer-error:not([hidden])');
     if (!shownError || !logged.length) problems.push({ check: 'explorer', text: 'a broken data file neither shows an error nor logs one' });
     await broken.close();
+    // A download that fails after a good draw: said under the controls, and no number of the
+    // setting before stays on the page; once the file is back, choosing the setting again
+    // draws it and the message goes.
+    const flaky = await context.newPage();
+    const missing = '**/explorer/data/layers/he-tanh.json';
+    await flaky.goto(`${base}explorer.html?init=xavier&act=tanh&depth=10&width=500&scale=1&layer=5`, { waitUntil: 'load' });
+    await drawn(flaky, null);
+    let flakyState;
+    await flaky.route(missing, (r) => r.fulfill({ status: 404, contentType: 'text/plain', body: 'missing' }));
+    await flaky.selectOption('#ex-init', 'he');
+    await flaky.waitForSelector('#ex-error', { state: 'visible', timeout: 10000 }).catch(() => null);
+    const failed = await flaky.evaluate(() => {
+      const error = document.getElementById('ex-error');
+      const controls = document.querySelector('.explorer-controls').getBoundingClientRect();
+      return {
+        shown: !!error && !error.hidden,
+        count: document.querySelectorAll('.explorer-error:not([hidden])').length,
+        below: error ? error.getBoundingClientRect().top - controls.bottom : null,
+        left: ['ex-readout', 'ex-plots', 'ex-hists', 'ex-train'].map((id) => document.getElementById(id).textContent).join('').trim().length,
+      };
+    });
+    if (!failed.shown || failed.count !== 1) problems.push({ check: 'explorer', text: `a failed download shows ${failed.count} error messages (one wanted)` });
+    if (failed.below === null || failed.below > 200) problems.push({ check: 'explorer', text: `a failed download's message stands ${failed.below} px below the controls` });
+    if (failed.left) problems.push({ check: 'explorer', text: 'after a failed download the views still show the setting before' });
+    await flaky.unroute(missing);
+    // The failure took the drawn mark away: wait for each setting's own mark.
+    const drawnAs = (init) => flaky.waitForFunction(
+      (want) => (document.getElementById('explorer-app').getAttribute('data-drawn') || '').startsWith(`${want}-`),
+      init,
+      { timeout: 10000 },
+    ).then(() => true, () => false);
+    await flaky.selectOption('#ex-init', 'xavier');
+    const back = await drawnAs('xavier');
+    await flaky.selectOption('#ex-init', 'he');
+    flakyState = back && await drawnAs('he');
+    const recovered = await flaky.evaluate(() => document.getElementById('ex-error').hidden && !!document.querySelector('#ex-readout td[data-value="sd"]'));
+    if (!flakyState || !recovered) problems.push({ check: 'explorer', text: 'choosing a setting again after its download failed does not draw it' });
+    notes.push('a failed download: one message under the controls, the views emptied, drawn once the file is back');
+    await flaky.close();
   } catch (e) {
     problems.push({ check: 'explorer', text: `could not drive the explorer: ${e.message.split('\n')[0]}` });
   }

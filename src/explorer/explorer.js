@@ -55,8 +55,9 @@
         if (!r.ok) throw new Error(`explorer: ${path}: HTTP ${r.status}`);
         return r.json();
       });
-      // Asked for before anything waits on it: a failure is reported where it is awaited.
-      p.catch(() => {});
+      // Asked for before anything waits on it: a failure is reported where it is awaited,
+      // and forgotten, so that choosing the setting again asks for the file again.
+      p.catch(() => { if (cache.get(path) === p) cache.delete(path); });
       cache.set(path, p);
     }
     return cache.get(path);
@@ -308,6 +309,9 @@
     c.layer = select(form, 'ex-layer', 'Read layer l', [], state.layer);
     c.axes = select(form, 'ex-axes', 'Histogram axes', [['same', 'one range per column'], ['own', 'each layer its own']], state.axes);
     const limits = el('p', { class: 'explorer-note', id: 'ex-limits', 'aria-live': 'polite' }, root);
+    // Where a failed download is reported: under the controls, in view.
+    const error = el('p', { class: 'explorer-error', role: 'alert', id: 'ex-error' }, root);
+    error.hidden = true;
     const out = el('div', { class: 'explorer-out', 'aria-live': 'polite' }, root);
     const readout = el('table', { class: 'explorer-readout', id: 'ex-readout' }, out);
     const cmd = el('pre', { class: 'explorer-cmd' }, out);
@@ -332,7 +336,7 @@
         update().catch(fail);
       });
     }
-    ui = { c, limits, readout, cmd, plots, hists, tnote, tplots };
+    ui = { c, limits, error, readout, cmd, plots, hists, tnote, tplots };
   }
 
   function layerOptions() {
@@ -374,6 +378,7 @@
     const key = `${state.width}/${state.scale}`;
     const cs = layers.cases[key];
     if (!cs) throw new Error(`explorer: no setting ${key} in ${layersFile}`);
+    ui.error.hidden = true;
     drawLayers(cs, layers);
     // The first draw: the table and the plots of the layers view; the histograms and the
     // training view follow after the browser has painted it.
@@ -383,6 +388,7 @@
     }
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     if (my !== generation) return;
+    ui.hists.style.minHeight = '';
     if (!root.hasAttribute('data-first-paint')) root.setAttribute('data-first-paint', String(Math.round(performance.now())));
     // The column measured before the page below had loaded (a scroll bar may have come since).
     if (ui.plots.clientWidth !== column) {
@@ -454,6 +460,9 @@
     }
     const key = cs.sat ? 'sat' : cs.dead ? 'dead' : null;
     if (key) widthChart(ui.plots, layers, key, l);
+    // The histograms of the old setting go; their space stays until the new ones are drawn
+    // (a frame later), so that nothing below moves meanwhile.
+    ui.hists.style.minHeight = `${ui.hists.offsetHeight}px`;
     ui.hists.textContent = '';
   }
 
@@ -533,10 +542,19 @@
     });
   }
 
+  // A failure: said under the controls (once, the latest), and the views of the setting
+  // before emptied, so that no number on the page belongs to another setting than the one
+  // the controls and the address show.
   function fail(e) {
-    const p = el('p', { class: 'explorer-error', role: 'alert' }, root, `The explorer could not load its data: ${e.message}`);
     console.error(e);
-    return p;
+    const text = `The explorer could not load its data: ${e.message}`;
+    if (!ui) return el('p', { class: 'explorer-error', role: 'alert' }, root, text);
+    for (const part of [ui.readout, ui.cmd, ui.plots, ui.hists, ui.tnote, ui.tplots]) part.textContent = '';
+    ui.hists.style.minHeight = '';
+    root.removeAttribute('data-drawn');
+    ui.error.textContent = text;
+    ui.error.hidden = false;
+    return ui.error;
   }
 
   // In the <head>: the settings, the address, and the two files of the chosen setting asked
@@ -563,14 +581,28 @@
     try {
       build();
       update().catch(fail);
+      watchWidth();
     } catch (e) {
       fail(e);
     }
   }
   window.whyInitExplorer = { start };
+  // Redraw when the column's width changes, once it has settled (a sidebar sliding in or
+  // out changes it over several frames); not when only the height does (a phone's address
+  // bar hiding).
   let resize = null;
-  window.addEventListener('resize', () => {
+  let drawnWidth = null;
+  const resized = () => {
     clearTimeout(resize);
-    resize = setTimeout(() => { if (ui) update().catch(fail); }, 150);
-  });
+    resize = setTimeout(() => {
+      if (!ui || root.clientWidth === drawnWidth) return;
+      drawnWidth = root.clientWidth;
+      update().catch(fail);
+    }, 150);
+  };
+  function watchWidth() {
+    drawnWidth = root.clientWidth;
+    if (typeof ResizeObserver === 'function') new ResizeObserver(resized).observe(root);
+    else window.addEventListener('resize', resized);
+  }
 })();
