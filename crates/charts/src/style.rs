@@ -1,5 +1,6 @@
 //! The one visual style of the book: palette, font, sizes and number format.
 
+use crate::axis::pow10;
 use std::fmt;
 
 /// A colour: red, green and blue from 0 to 255.
@@ -152,15 +153,42 @@ pub(crate) fn linear_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) 
 }
 
 /// A log axis range around positive values: 5 % of their span (in decades) beyond each
-/// side, or half a decade around a constant.
+/// side, or half a decade around a constant. On a range holding fewer than three powers
+/// of ten (labelled 1-2-5), an end within a tenth of a decade of the next 1, 2 or 5
+/// multiple beyond it is moved out onto it, so the axis ends on a label instead of a
+/// stretch of a third of a decade that no label reads.
 pub(crate) fn log_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = min_max(values);
     if hi > lo {
         let pad = libm::pow(10.0, 0.05 * libm::log10(hi / lo));
-        (lo / pad, hi * pad)
+        snap_to_labels(lo / pad, hi * pad)
     } else {
         (lo / 10f64.sqrt(), hi * 10f64.sqrt())
     }
+}
+
+/// The ends of a log range moved out onto a neighbouring 1-2-5 label (see [`log_range`]).
+fn snap_to_labels(lo: f64, hi: f64) -> (f64, f64) {
+    const REACH: f64 = 0.1;
+    let d0 = (libm::log10(lo) - 1e-9).ceil() as i32;
+    let d1 = (libm::log10(hi) + 1e-9).floor() as i32;
+    if d1 - d0 + 1 >= 3 {
+        return (lo, hi);
+    }
+    let labels = (d0 - 2..=d1 + 1).flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * pow10(k)));
+    let below = labels.clone().filter(|&v| v <= lo).fold(f64::NAN, f64::max);
+    let above = labels.filter(|&v| v >= hi).fold(f64::NAN, f64::min);
+    let lo = if libm::log10(lo / below) <= REACH {
+        below
+    } else {
+        lo
+    };
+    let hi = if libm::log10(above / hi) <= REACH {
+        above
+    } else {
+        hi
+    };
+    (lo, hi)
 }
 
 pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
@@ -169,4 +197,25 @@ pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_ranges_end_on_a_near_label() {
+        // The deep tanh network's std, 0.12 to 1.7: padded to 0.108 and 1.93, which left
+        // a quarter of the axis below the label 0.2 unread; now it ends on 0.1 and 2.
+        assert_eq!(log_range([0.123, 1.69]), (0.1, 2.0));
+        // An end farther than a tenth of a decade from a label stays where it was.
+        let (lo, hi) = log_range([0.3, 1.3]);
+        assert!(lo > 0.27 && lo < 0.3 && hi > 1.3 && hi < 1.4, "{lo} {hi}");
+        // Three or more powers of ten get decade labels and keep their padding.
+        let (lo, hi) = log_range([0.0021, 9.5]);
+        assert!(
+            lo < 0.0021 && lo > 0.0013 && hi > 14.0 && hi < 15.0,
+            "{lo} {hi}"
+        );
+    }
 }

@@ -62,6 +62,39 @@ impl Claims {
     }
 }
 
+/// 10ᵏ as prose beside KaTeX powers of ten writes it, with Unicode superscripts: a claim
+/// cannot stand inside math, and `1e-16` in running text reads as code.
+///
+/// ```
+/// assert_eq!(claims::power_of_ten(-16), "10⁻¹⁶");
+/// assert_eq!(claims::power_of_ten(3), "10³");
+/// ```
+pub fn power_of_ten(k: i32) -> String {
+    let sup: String = k
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d as usize - '0' as usize],
+        })
+        .collect();
+    format!("10{sup}")
+}
+
+/// `x` with `decimals` decimals times a power of ten (see [`power_of_ten`]), the prose's
+/// form of `format!("{x:.1e}")`.
+///
+/// ```
+/// assert_eq!(claims::times_power_of_ten(1.26e-14, 1), "1.3×10⁻¹⁴");
+/// assert_eq!(claims::times_power_of_ten(-0.0365, 1), "−3.6×10⁻²");
+/// ```
+pub fn times_power_of_ten(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$e}");
+    let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+    let k: i32 = exponent.parse().unwrap_or(0);
+    format!("{}×{}", mantissa.replace('-', "−"), power_of_ten(k))
+}
+
 /// One `<var data-claim="key">text</var>` in a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Var {

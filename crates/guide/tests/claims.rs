@@ -136,7 +136,7 @@ fn the_chapter_states_what_the_code_computes() {
     c.add("relu.pytorch.first", format!("{:.2}", pytorch.mean_std[0]));
     c.add(
         "relu.pytorch.last",
-        format!("{:.1e}", pytorch.mean_std[depth - 1]),
+        claims::times_power_of_ten(pytorch.mean_std[depth - 1], 1),
     );
     // The bias floor: the fixed point of q <- q/6 + 1/(3n) is 2/(5n).
     let floor = (2.0 / (5.0 * width as f64)).sqrt();
@@ -175,7 +175,7 @@ fn the_chapter_states_what_the_code_computes() {
     );
     // Exercise 2: the input-dependent share of the last layer's second moment.
     let share = initnet::math::powi(input_last / biased.mean_std[depth - 1], 2);
-    c.add("ex2.share", format!("{share:.1e}"));
+    c.add("ex2.share", claims::times_power_of_ten(share, 1));
 
     // Signal propagation, tanh.
     let tanh = propagation(Activation::Tanh, &seeds).unwrap();

@@ -109,11 +109,11 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("lecun_factor_pred", format!("{:.3}", 0.5f64.sqrt()));
     c.add(
         "lecun_rms_last",
-        format!("{:.1e}", lecun.geometric_mean_rms()[last]),
+        claims::times_power_of_ten(lecun.geometric_mean_rms()[last], 1),
     );
     c.add(
         "lecun_rms_pred_last",
-        format!("{:.1e}", lecun.predicted[last]),
+        claims::times_power_of_ten(lecun.predicted[last], 1),
     );
     c.add("he_rms_pred", format!("{:.2}", he.predicted[last]));
     c.add(
@@ -201,7 +201,7 @@ fn the_chapter_states_what_the_experiments_give() {
             );
         }
     }
-    c.add("xavier_scale", format!("{scale:.1e}"));
+    c.add("xavier_scale", claims::times_power_of_ten(scale, 1));
     let he_runs = TrainingStudy::run(&setting, Init::he_normal(), &s).unwrap();
     let xavier_runs = TrainingStudy::run(&setting, Init::xavier_normal(), &s).unwrap();
     assert_eq!(he_runs.diverged() + xavier_runs.diverged(), 0);
@@ -265,8 +265,11 @@ fn the_chapter_states_what_the_experiments_give() {
                 .collect(),
         )
     };
-    c.add("he_grad1", format!("{:.1e}", g1(&he_runs)));
-    c.add("xavier_grad1", format!("{:.1e}", g1(&xavier_runs)));
+    c.add("he_grad1", claims::times_power_of_ten(g1(&he_runs), 1));
+    c.add(
+        "xavier_grad1",
+        claims::times_power_of_ten(g1(&xavier_runs), 1),
+    );
 
     // ---- Zero is not dead ----------------------------------------------------------------
     // Given layer l-1, each unit's fraction of zero outputs f_i has mean exactly 1/2 (a is

@@ -322,7 +322,7 @@ fn stacks_claims(c: &mut Claims) {
             let total = exp(mean(
                 g.per_seed.iter().map(|s| ln(s[stack.depth - 1] / s[0])),
             ));
-            c.add("sig_total", format!("{:.1e}", total));
+            c.add("sig_total", claims::times_power_of_ten(total, 1));
         }
     }
 }
@@ -501,7 +501,7 @@ fn exploding(c: &mut Claims) {
         );
         c.add(
             &format!("{name}_total"),
-            format!("{:.1e}", exp(t.log_factor.0 * t.tower.depth as f64)),
+            claims::times_power_of_ten(exp(t.log_factor.0 * t.tower.depth as f64), 1),
         );
         // The measured factor is the batch's mean: its sd is `batch_sd` (one sample's exact
         // sd times the batch's averaging, to leading order in 1/n), well below one sample's.
@@ -675,7 +675,8 @@ fn exercises(c: &mut Claims) {
     })
     .unwrap();
     for ((_, name), lr) in settings.iter().zip(stable) {
-        c.add(name, format!("{lr:.1e}"));
+        // 0.1 / 2^k: the double nearest the decimal, which prints as written.
+        c.add(name, format!("{lr}"));
     }
 }
 

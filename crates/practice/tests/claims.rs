@@ -61,7 +61,10 @@ fn the_chapter_states_what_the_experiments_give() {
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f64::max);
     assert!(tanh_diff < 1e-4);
-    c.add("gain.gelutanh.diff", format!("{tanh_diff:.1e}"));
+    c.add(
+        "gain.gelutanh.diff",
+        claims::times_power_of_ten(tanh_diff, 1),
+    );
     let (m, s) = theory::selu_moments(1.0).unwrap();
     assert!(m.abs() < 1e-9 && (s - 1.0).abs() < 1e-9);
 
@@ -290,8 +293,8 @@ fn the_chapter_states_what_the_experiments_give() {
     // ---- Exercises --------------------------------------------------------------------
     let (d1, d100) = practice::exercises::gelu_forms().unwrap();
     assert!(d1 < 1e-3 && d100 < 1e-3);
-    c.add("ex1.diff1", format!("{d1:.1e}"))
-        .add("ex1.diff100", format!("{d100:.1e}"));
+    c.add("ex1.diff1", claims::times_power_of_ten(d1, 1))
+        .add("ex1.diff100", claims::times_power_of_ten(d100, 1));
     let (q, limit) = practice::exercises::selu_he(&practice::SEEDS).unwrap();
     assert!(limit < std::f64::consts::SQRT_2);
     assert!(min(&q) > 10.0);

@@ -148,7 +148,10 @@ fn the_chapter_states_what_the_experiments_give() {
         .iter()
         .map(|r| r.layers[depth - 1].h_std)
         .collect();
-    claims.add("small_h10_measured", format!("{:.1e}", mean(&h10)));
+    claims.add(
+        "small_h10_measured",
+        claims::times_power_of_ten(mean(&h10), 1),
+    );
     let sat: Vec<f64> = standard_runs
         .iter()
         .flat_map(|r| r.layers.iter().map(|l| l.saturated))
@@ -236,7 +239,10 @@ fn the_chapter_states_what_the_experiments_give() {
         .unwrap()
         .expect(|z| initnet::math::powi(initnet::math::tanh(q_star.sqrt() * z), 2));
     claims.add("gh_nodes", HERMITE_NODES);
-    claims.add("gh_error", format!("{:.1e}", (hermite - accurate).abs()));
+    claims.add(
+        "gh_error",
+        claims::times_power_of_ten((hermite - accurate).abs(), 1),
+    );
     let factors: Vec<f64> = mf_small.q.windows(2).map(|w| w[1] / w[0]).collect();
     let gain2 = SIGMA_SMALL * SIGMA_SMALL * small_stack.width as f64;
     claims.add("small_factor2", format!("{:.4}", factors[0]));
@@ -249,7 +255,7 @@ fn the_chapter_states_what_the_experiments_give() {
     );
     claims.add(
         "small_a10_predicted",
-        format!("{:.1e}", mf_small.q[depth - 1].sqrt()),
+        claims::times_power_of_ten(mf_small.q[depth - 1].sqrt(), 1),
     );
 
     // Forward agreement: every layer of every seed within Z linear-regime standard
@@ -303,11 +309,11 @@ fn the_chapter_states_what_the_experiments_give() {
     );
     claims.add(
         "grad1_standard",
-        format!("{:.1e}", mf_standard.grad_a_var[0].sqrt()),
+        claims::times_power_of_ten(mf_standard.grad_a_var[0].sqrt(), 1),
     );
     claims.add(
         "grad1_small",
-        format!("{:.1e}", mf_small.grad_a_var[0].sqrt()),
+        claims::times_power_of_ten(mf_small.grad_a_var[0].sqrt(), 1),
     );
     let (mean_worst, seed_worst) =
         gradient_agreement(&[(&small_runs, &mf_small), (&standard_runs, &mf_standard)]);
@@ -503,7 +509,10 @@ fn exercises(claims: &mut claims::Claims, q_star: f64) {
             signed_star > 0.01 && signed_star < 0.1,
             "k = {k}: {signed_star}"
         );
-        claims.add(&format!("ex4_e{i}"), format!("{signed_star:.1e}"));
+        claims.add(
+            &format!("ex4_e{i}"),
+            claims::times_power_of_ten(signed_star, 1),
+        );
         // tanh's step at q* is narrower than this rule's spacing.
         assert!(1.0 / q_star.sqrt() < spacing);
         firsts.push(q);

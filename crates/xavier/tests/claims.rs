@@ -28,15 +28,15 @@ fn assert_unbiased(what: &str, values: &[f64], predicted: f64) {
 }
 
 /// A bound stated in the prose, rounded up (never down) to one significant digit: 3.4e-4
-/// becomes "4e-4".
+/// becomes "4×10⁻⁴".
 fn ceil_1sig(x: f64) -> String {
     let e = initnet::math::log10(x).floor() as i32;
     let unit = initnet::math::powi(10.0, e);
     let d = (x / unit).ceil();
     if d >= 10.0 {
-        format!("1e{}", e + 1)
+        claims::power_of_ten(e + 1)
     } else {
-        format!("{d}e{e}")
+        format!("{d}×{}", claims::power_of_ten(e))
     }
 }
 
@@ -57,12 +57,12 @@ fn ceil_dp(x: f64, d: usize) -> String {
     format!("{:.d$}", (x * m).ceil() / m)
 }
 
-/// A bound rounded up to two significant digits, in the form 3.7e-4.
+/// A bound rounded up to two significant digits, in the form 3.7×10⁻⁴.
 fn ceil_2sig(x: f64) -> String {
     let e = initnet::math::log10(x).floor() as i32;
     let unit = initnet::math::powi(10.0, e - 1);
     let d = (x / unit).ceil() / 10.0;
-    format!("{d:.1}e{e}")
+    format!("{d:.1}×{}", claims::power_of_ten(e))
 }
 
 fn f3(x: f64) -> String {
@@ -263,7 +263,10 @@ fn glorot_bengio_claims(c: &mut Claims) {
         let worst = spread.iter().cloned().fold(0.0, f64::max);
         c.add(&format!("gb_{name}_dw_spread"), ceil_dp(worst, 2));
         let dw = column(probes, |p| p.dw_std[0]);
-        c.add(&format!("gb_{name}_dw1"), format!("{:.1e}", summary(&dw).0));
+        c.add(
+            &format!("gb_{name}_dw1"),
+            claims::times_power_of_ten(summary(&dw).0, 1),
+        );
     }
     c.add("gb_mf_dev", dev.percent());
     // chi_1 of the normalized law's layers 1 and 4 (n Var(W) = 1), at the mean field's q.
@@ -362,8 +365,8 @@ fn sigmoid_claims(c: &mut Claims) {
         g1[0].sigmoid_mean_field[k - 1],
         g4[0].sigmoid_mean_field[k - 1],
     );
-    c.add("sig1_share_5", format!("{m1:.1e}"))
-        .add("sig1_share_5_mf", format!("{mf1:.1e}"));
+    c.add("sig1_share_5", claims::times_power_of_ten(m1, 1))
+        .add("sig1_share_5_mf", claims::times_power_of_ten(mf1, 1));
     c.add("sig4_share_5", f3(m4))
         .add("sig4_share_5_mf", f3(mf4));
     // The measured share carries the batch factor 1 - 1/B (a batch mean absorbs 1/B of the

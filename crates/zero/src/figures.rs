@@ -193,13 +193,13 @@ pub fn hidden_weights(runs: &Runs, name: &str) -> Result<Figure> {
         }
     }
     for (names, ys) in groups {
-        // Short enough for the phone variant's legend: "every W¹[i, j]" when all four
-        // coincide, otherwise the equal entries' indices after one "W¹".
+        // "every W¹[j, m]" when all four coincide, otherwise the equal entries in full
+        // ("W¹[1, 1] = W¹[2, 1]": an abbreviated "W¹[1, 1] = [2, 1]" read as a matrix
+        // entry equal to a vector).
         let label = if names.len() == 4 {
-            "every W¹[i, j]".to_string()
+            "every W¹[j, m]".to_string()
         } else {
-            let indices: Vec<&str> = names.iter().map(|n| &n["W¹".len()..]).collect();
-            format!("W¹{}", indices.join(" = "))
+            names.join(" = ")
         };
         chart = chart.series(Series::from_ys(label, &ys));
     }

@@ -9,6 +9,7 @@ use zero::initnet::Activation;
 use zero::*;
 
 mod common;
+use claims::{power_of_ten, times_power_of_ten};
 use common::{at_most, max};
 
 #[test]
@@ -141,7 +142,7 @@ fn every_number_in_the_chapter_is_computed() {
     let bound = 1e-16 * initnet::math::powi(mu_max, ZERO_EPOCHS as i32) / (mu_max - 1.0);
     assert!(bound < 1e-8, "{bound}");
     assert!(sig.moved_max.w1 < bound, "{} vs {bound}", sig.moved_max.w1);
-    c.add("sig_w1_bound", "1e-8");
+    c.add("sig_w1_bound", power_of_ten(-8));
 
     // The sigmoid escape.
     c.add("escape_epochs", ESCAPE_EPOCHS)
@@ -211,7 +212,7 @@ fn every_number_in_the_chapter_is_computed() {
     let l = limit(&near[1], NEARLY_BALANCED, ZERO_EPOCHS).unwrap();
     c.add("entropy", format!("{:.6}", l.entropy))
         .add("ln4_long", format!("{ln4:.6}"));
-    c.add("entropy_gap", format!("{:.2e}", ln4 - l.entropy));
+    c.add("entropy_gap", times_power_of_ten(ln4 - l.entropy, 2));
     c.add(
         "b2_target",
         format!("{:.6}", max(l.b2_target.iter().map(|b| b.abs()))),
@@ -220,8 +221,11 @@ fn every_number_in_the_chapter_is_computed() {
     // each carrying an error of about ln 4 * 2^-53: at worst 402 * 1.4 * 1.1e-16 ≈ 6e-14.
     assert!(l.loss_error < 1e-13, "{}", l.loss_error);
     c.add("loss_error", at_most(l.loss_error));
-    c.add("b2_distance", format!("{:.1e}", l.b2_distance));
-    c.add("b2_predicted", format!("{:.1e}", l.b2_distance_predicted));
+    c.add("b2_distance", times_power_of_ten(l.b2_distance, 1));
+    c.add(
+        "b2_predicted",
+        times_power_of_ten(l.b2_distance_predicted, 1),
+    );
     // The prediction uses the curvature 1/4 at the start. At the target the Hessian is
     // diag(π) - ππᵀ, whose eigenvalues on the sum-zero subspace differ from 1/4 by at
     // most about 2 max_k |π_k - 1/4| = 2/804. Over T = 200 steps of size η that changes

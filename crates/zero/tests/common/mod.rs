@@ -5,7 +5,7 @@
 /// summation order.
 pub fn at_most(x: f64) -> String {
     assert!(x > 0.0 && x.is_finite(), "{x}");
-    format!("1e{}", zero::initnet::math::log10(x).ceil() as i32)
+    claims::power_of_ten(zero::initnet::math::log10(x).ceil() as i32)
 }
 
 /// The largest of `values` (−∞ for none).
