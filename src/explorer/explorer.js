@@ -308,6 +308,7 @@
     c.scale = select(form, 'ex-scale', 'Input scale', index.scales.map((v) => [v, `${v} × N(0, 1)`]), state.scale);
     c.layer = select(form, 'ex-layer', 'Read layer l', [], state.layer);
     c.axes = select(form, 'ex-axes', 'Histogram axes', [['same', 'one range per column'], ['own', 'each layer its own']], state.axes);
+    c.axes.parentNode.classList.add('wide');
     const limits = el('p', { class: 'explorer-note', id: 'ex-limits', 'aria-live': 'polite' }, root);
     // Where a failed download is reported: under the controls, in view.
     const error = el('p', { class: 'explorer-error', role: 'alert', id: 'ex-error' }, root);
@@ -420,8 +421,10 @@
       el('td', { 'data-value': id }, tr, m);
       el('td', { 'data-value': `${id}-mf` }, tr, p);
     };
+    // Two significant digits, trailing zeros kept (0.030, not 0.03).
     const two = (x) => (x === null || !isFinite(x) ? 'nan' : x === 0 ? '0'
-      : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(1).replace('e+', 'e') : Number(x.toPrecision(2)).toString());
+      : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(1).replace('e+', 'e')
+        : Math.abs(x) >= 10 ? String(Number(x.toPrecision(2))) : x.toPrecision(2));
     const pm = (p) => (p && p[0] !== null ? `${fmt(p[0])} ± ${two(p[1])}` : 'overflowed');
     row(`sd of a${sup(l)}`, 'sd', pm(cs.sd[l - 1]), fmt(cs.mf[l - 1]));
     row(`sd of ∂L/∂a${sup(l)}`, 'grad', pm(grad[l - 1]), fmt(cs.mfgrad[String(d)][l - 1]));
