@@ -63,18 +63,7 @@ fn the_chapter_states_what_the_experiments_give() {
     c.add("plain.typical", format!("{typical:.2}"));
     // The typical network's q^L (geometric mean over seeds) and the mean field's 3^L q^0,
     // as powers of ten.
-    let order = |v: f64| {
-        let e = initnet::math::log10(v).round() as i64;
-        let sup: String = e
-            .to_string()
-            .chars()
-            .map(|c| match c {
-                '-' => '⁻',
-                d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d as usize - '0' as usize],
-            })
-            .collect();
-        format!("10{sup}")
-    };
+    let order = |v: f64| claims::power_of_ten(initnet::math::log10(v).round() as i32);
     let typical_q = study.geometric_mean_by_block(plain, false)[l];
     let q0 = study.mean_by_block(plain, false)[0];
     let predicted_q = theory::residual_q(q0, 1.0, r, l).unwrap()[l];
